@@ -1,0 +1,128 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// The composition root: configuration → database → migrations → services → router.
+/// Everything the gateway uses is built here and passed in; nothing is global.
+public final class Gateway: Sendable {
+    public typealias App = Application<RouterResponder<GatewayRequestContext>>
+
+    public let configuration: GatewayConfiguration
+    public let database: Database
+    public let tasks: TaskRepository
+    public let tokens: TokenService
+    public let taskService: TaskService
+    public let poller: Poller
+    public let publicURL: PublicURL
+    public let engineDescription: String
+    let httpClient: HTTPClient
+    let logger: Logger
+
+    private init(
+        configuration: GatewayConfiguration, database: Database, tasks: TaskRepository, tokens: TokenService,
+        taskService: TaskService, poller: Poller, publicURL: PublicURL, engineDescription: String,
+        httpClient: HTTPClient, logger: Logger
+    ) {
+        self.configuration = configuration
+        self.database = database
+        self.tasks = tasks
+        self.tokens = tokens
+        self.taskService = taskService
+        self.poller = poller
+        self.publicURL = publicURL
+        self.engineDescription = engineDescription
+        self.httpClient = httpClient
+        self.logger = logger
+    }
+
+    /// Opens the store (migrating it) and builds every service.
+    public static func open(
+        _ configuration: GatewayConfiguration,
+        now: @escaping @Sendable () -> Date = { Date() },
+        newID: @escaping @Sendable () -> UUID = { UUID() },
+        logger: Logger
+    ) async throws -> Gateway {
+        let database = try await Database.openSQLite(path: configuration.resolvedDatabasePath, logger: logger)
+        let tasks = TaskRepository(database: database)
+        // The embedded store belongs to this one process: a lease left in it is from a previous
+        // run that stopped mid-work, and that work is picked up again now.
+        try await tasks.releaseAllLeases()
+
+        let store = MediaStore(root: configuration.mediaDirectory)
+        try FileManager.default.createDirectory(atPath: store.root, withIntermediateDirectories: true)
+        let publicURL = PublicURL(configuration.publicURL ?? "http://\(configuration.host):\(configuration.port)")
+        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
+
+        let ffmpeg = FFmpeg.locate()
+        let sandbox = SandboxChannel(
+            schedule: configuration.sandbox, renderer: ffmpeg.map { SandboxRenderer(ffmpeg: $0, store: store) },
+            store: store, now: now)
+        let engineDescription = ffmpeg.map { "sandbox (renders with \($0.executable))" }
+            ?? "sandbox WITHOUT ffmpeg: install it (apt-get install ffmpeg) or every task will fail"
+
+        let poller = Poller(tasks: tasks, channels: [sandbox], settings: configuration.poller, now: now, logger: logger)
+        let taskService = TaskService(
+            tasks: tasks, uploads: UploadRepository(database: database),
+            images: ImageIntake(httpClient: httpClient, maxBytes: configuration.maxImageBytes), store: store,
+            channelName: sandbox.name, now: now, newID: newID, onSubmit: { [poller] in poller.wakeUp() })
+        return Gateway(
+            configuration: configuration, database: database, tasks: tasks,
+            tokens: TokenService(repository: TokenRepository(database: database), now: now),
+            taskService: taskService, poller: poller, publicURL: publicURL, engineDescription: engineDescription,
+            httpClient: httpClient, logger: logger)
+    }
+
+    /// The HTTP application. `onServerRunning` hears the port actually bound.
+    public func application(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> App {
+        let router = Router(context: GatewayRequestContext.self)
+        router.add(middleware: RequestLogMiddleware())
+        router.add(middleware: ErrorMiddleware())
+        router.add(middleware: FileMiddleware(
+            configuration.mediaDirectory, urlBasePath: "/media", logger: logger))
+        router.get("healthz") { _, _ in Response.json(.object([("status", .string("ok"))])) }
+
+        let luma = router.group("luma").add(middleware: AuthMiddleware(tokens: tokens))
+        LumaController(
+            service: taskService, view: LumaTaskView(publicURL: publicURL),
+            body: JSONRequestBody(maxBytes: configuration.maxBodyBytes), publicURL: publicURL
+        ).register(on: luma)
+
+        let configuration = self.configuration
+        let publicURL = self.publicURL
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "lumagate"),
+            services: configuration.runsPoller ? [poller] : [],
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? configuration.port
+                if configuration.publicURL == nil {
+                    publicURL.set("http://\(configuration.host):\(port)")
+                }
+                await onServerRunning(port)
+            },
+            logger: logger
+        )
+    }
+
+    /// Serves until SIGINT or SIGTERM, then shuts down gracefully.
+    public func run() async throws {
+        let app = application()
+        logger.notice("store: \(database.description); engine: \(engineDescription)")
+        do {
+            try await app.runService()
+        } catch {
+            await shutdown()
+            throw error
+        }
+        await shutdown()
+    }
+
+    /// Releases the HTTP client and the database.
+    public func shutdown() async {
+        try? await httpClient.shutdown()
+        await database.close()
+    }
+}

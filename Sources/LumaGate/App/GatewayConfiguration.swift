@@ -1,0 +1,30 @@
+import Logging
+
+/// Everything `lumagate serve` can be told, with the defaults a first run needs.
+public struct GatewayConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    /// Holds the SQLite file (by default) and the media the gateway stores and renders.
+    public var dataDirectory = "./data"
+    /// Path of the SQLite file; nil means `<dataDirectory>/lumagate.sqlite`.
+    public var databasePath: String?
+    /// Base for absolute URLs in responses; nil means `http://<host>:<port>` as bound.
+    public var publicURL: String?
+    public var sandbox = SandboxSchedule()
+    public var poller = Poller.Settings()
+    /// Runs the poller in the background; tests that step time by hand turn it off.
+    public var runsPoller = true
+    public var maxBodyBytes = 32 * 1024 * 1024
+    public var maxImageBytes = 10 * 1024 * 1024
+    public var logLevel: Logger.Level = .info
+
+    public init() {}
+
+    public var resolvedDatabasePath: String {
+        databasePath ?? dataDirectory + "/lumagate.sqlite"
+    }
+
+    public var mediaDirectory: String {
+        dataDirectory + "/media"
+    }
+}

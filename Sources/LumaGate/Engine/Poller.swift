@@ -1,0 +1,134 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Drives in-flight tasks forward. Each pass claims the tasks that are due (with a lease, so no
+/// two workers ever hold one task), submits those not yet upstream, asks the channel about the
+/// rest, and applies what it hears through compare-and-set transitions.
+public final class Poller: Service, Sendable {
+    public struct Settings: Sendable {
+        /// Tasks handled at once; sandbox renders are CPU-bound, so this stays small.
+        public var concurrency: Int = 2
+        public var batchSize: Int = 16
+        public var leaseSeconds: Double = 120
+        public var idleInterval: Duration = .milliseconds(250)
+        /// Wait before trying again after a channel error.
+        public var retrySeconds: Double = 5
+        public init() {}
+    }
+
+    let tasks: TaskRepository
+    let channels: [String: any UpstreamChannel]
+    let settings: Settings
+    let workerID: String
+    let now: @Sendable () -> Date
+    let logger: Logger
+    private let wakeUps: AsyncStream<Void>
+    private let wakeUpContinuation: AsyncStream<Void>.Continuation
+
+    public init(tasks: TaskRepository, channels: [any UpstreamChannel], settings: Settings = .init(),
+                workerID: String = UUID().uuidString, now: @escaping @Sendable () -> Date, logger: Logger) {
+        self.tasks = tasks
+        self.channels = Dictionary(channels.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        self.settings = settings
+        self.workerID = workerID
+        self.now = now
+        self.logger = logger
+        (wakeUps, wakeUpContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Asks for a pass now rather than at the next tick (a task was just submitted).
+    public func wakeUp() {
+        wakeUpContinuation.yield()
+    }
+
+    public func run() async throws {
+        // A ticker feeds the same stream as wake-ups, so a pass runs on whichever comes first.
+        let ticker = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: settings.idleInterval)
+                wakeUpContinuation.yield()
+            }
+        }
+        defer { ticker.cancel() }
+        for await _ in wakeUps.cancelOnGracefulShutdown() {
+            // Keep going while passes find work; a pass never throws.
+            while await pollOnce(now: now()) > 0, !Task.isShuttingDownGracefully {}
+        }
+    }
+
+    /// One pass: claims due tasks and works them. Returns how many were claimed. Errors are logged
+    /// and the task is retried later, so the service never dies of one bad task.
+    @discardableResult
+    public func pollOnce(now: Date) async -> Int {
+        let claimed: [VideoTask]
+        do {
+            claimed = try await tasks.claimDue(
+                now: now.millis, limit: settings.batchSize, owner: workerID,
+                leaseUntil: now.addingTimeInterval(settings.leaseSeconds).millis)
+        } catch {
+            logger.error("poller could not claim tasks: \(error)")
+            return 0
+        }
+        await withTaskGroup(of: Void.self) { group in
+            var running = 0
+            for task in claimed {
+                if running == settings.concurrency {
+                    await group.next()
+                    running -= 1
+                }
+                group.addTask { await self.work(task) }
+                running += 1
+            }
+        }
+        return claimed.count
+    }
+
+    private func work(_ task: VideoTask) async {
+        do {
+            guard let channel = channels[task.channel] else {
+                try await fail(task, reason: "The channel \"\(task.channel)\" that ran this task is no longer configured.")
+                return
+            }
+            if task.upstreamID == nil {
+                let parent = try await task.parentID.asyncMap { try await tasks.find(id: $0) } ?? nil
+                let upstreamID = try await channel.submit(task, parent: parent)
+                try await tasks.recordSubmission(id: task.id, owner: workerID, upstreamID: upstreamID, nextPollAt: now().millis)
+                return
+            }
+            let snapshot = try await channel.fetch(task)
+            try await apply(snapshot, to: task, nextPoll: channel.nextPoll(for: task, after: snapshot, now: now()))
+        } catch {
+            logger.warning("task \(task.id) on \(task.channel): \(error); retrying in \(settings.retrySeconds)s")
+            try? await tasks.reschedule(id: task.id, owner: workerID, nextPollAt: now().addingTimeInterval(settings.retrySeconds).millis)
+        }
+    }
+
+    private func apply(_ snapshot: UpstreamSnapshot, to task: VideoTask, nextPoll: Date) async throws {
+        let at = now().millis
+        switch (snapshot, task.state) {
+        case (.dreaming, .pending):
+            _ = try await tasks.transition(id: task.id, from: .pending, to: .processing,
+                                           changes: .init(nextPollAtMillis: nextPoll.millis), reason: "upstream is generating", at: at)
+        case (.completed(let media), .pending), (.completed(let media), .processing):
+            _ = try await tasks.transition(id: task.id, from: task.state, to: .completed,
+                                           changes: .init(media: media), reason: "upstream finished the video", at: at)
+        case (.failed(let reason), .pending), (.failed(let reason), .processing):
+            try await fail(task, reason: reason)
+        default:
+            try await tasks.reschedule(id: task.id, owner: workerID, nextPollAt: nextPoll.millis)
+        }
+    }
+
+    private func fail(_ task: VideoTask, reason: String) async throws {
+        _ = try await tasks.transition(id: task.id, from: task.state, to: .failed,
+                                       changes: .init(failureReason: reason), reason: reason, at: now().millis)
+    }
+}
+
+extension Optional {
+    fileprivate func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let self else { return nil }
+        return try await transform(self)
+    }
+}

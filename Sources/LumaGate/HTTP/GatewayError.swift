@@ -1,0 +1,53 @@
+import HTTPTypes
+
+/// The one error type handlers throw: a status, a stable code, and a sentence a person can act on.
+/// It never carries upstream keys, ids or raw upstream bodies.
+public struct GatewayError: Error, Sendable, Equatable {
+    public var status: HTTPResponse.Status
+    public var code: String
+    public var detail: String
+    public var retryAfterSeconds: Int?
+
+    public init(status: HTTPResponse.Status, code: String, detail: String, retryAfterSeconds: Int? = nil) {
+        self.status = status
+        self.code = code
+        self.detail = detail
+        self.retryAfterSeconds = retryAfterSeconds
+    }
+
+    public static func invalidRequest(_ detail: String) -> GatewayError {
+        GatewayError(status: .badRequest, code: "invalid_request", detail: detail)
+    }
+
+    public static func unauthorized(_ detail: String) -> GatewayError {
+        GatewayError(status: .unauthorized, code: "unauthorized", detail: detail)
+    }
+
+    public static func tokenDisabled(_ detail: String) -> GatewayError {
+        GatewayError(status: .forbidden, code: "token_disabled", detail: detail)
+    }
+
+    public static func notFound(_ detail: String) -> GatewayError {
+        GatewayError(status: .notFound, code: "not_found", detail: detail)
+    }
+
+    public static func taskNotFound(_ id: String) -> GatewayError {
+        .notFound("No task with id \(id) exists for this token.")
+    }
+
+    public static func conflict(_ detail: String) -> GatewayError {
+        GatewayError(status: .conflict, code: "conflict", detail: detail)
+    }
+
+    public static func payloadTooLarge(_ detail: String) -> GatewayError {
+        GatewayError(status: .contentTooLarge, code: "payload_too_large", detail: detail)
+    }
+
+    public static func unsupportedMediaType(_ detail: String) -> GatewayError {
+        GatewayError(status: .unsupportedMediaType, code: "unsupported_media_type", detail: detail)
+    }
+
+    public var body: JSONValue {
+        .object([("detail", .string(detail)), ("code", .string(code))])
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import Hummingbird
+
+/// Reads a JSON request body within a size limit and decodes it, turning every way it can be
+/// wrong into a 4xx that names the problem (and the field, when there is one).
+struct JSONRequestBody {
+    let maxBytes: Int
+
+    func decode<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
+        if let contentType = request.headers[.contentType] {
+            let mediaType = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+            guard mediaType == "application/json" || mediaType.hasSuffix("+json") else {
+                throw GatewayError.unsupportedMediaType("Send the body as JSON with Content-Type: application/json (got \(contentType)).")
+            }
+        }
+        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > maxBytes {
+            throw tooLarge
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: maxBytes)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw tooLarge
+        }
+        guard buffer.readableBytes > 0 else {
+            throw GatewayError.invalidRequest("The request body is empty; send a JSON object.")
+        }
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
+        } catch let error as DecodingError {
+            throw GatewayError.invalidRequest(Self.describe(error))
+        }
+    }
+
+    private var tooLarge: GatewayError {
+        .payloadTooLarge("The request body is larger than \(maxBytes / (1024 * 1024)) MiB, the most this gateway accepts.")
+    }
+
+    private static func describe(_ error: DecodingError) -> String {
+        func field(_ path: [any CodingKey]) -> String {
+            path.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
+        }
+        switch error {
+        case .typeMismatch(_, let context) where context.codingPath.isEmpty:
+            return "The body must be a JSON object."
+        case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
+            return "Field `\(field(context.codingPath))` must be \(typeName(type))."
+        case .keyNotFound(let key, let context):
+            return "Field `\(field(context.codingPath + [key]))` is required."
+        case .dataCorrupted(let context) where context.codingPath.isEmpty:
+            return "The body is not valid JSON."
+        case .dataCorrupted(let context):
+            return "Field `\(field(context.codingPath))` is not valid: \(context.debugDescription)"
+        @unknown default:
+            return "The body could not be read as the expected JSON."
+        }
+    }
+
+    private static func typeName(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type, is String?.Type: "a string"
+        case is Bool.Type, is Bool?.Type: "a boolean (true or false)"
+        case is Int.Type, is Int?.Type: "an integer"
+        case is [String].Type, is [String]?.Type: "an array of strings"
+        default: "of another type"
+        }
+    }
+}

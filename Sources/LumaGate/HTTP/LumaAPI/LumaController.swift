@@ -1,0 +1,94 @@
+import Hummingbird
+
+/// Face 1: the relay ("own") format under `/luma`. Every route answers from the store.
+struct LumaController {
+    let service: TaskService
+    let view: LumaTaskView
+    let body: JSONRequestBody
+    let publicURL: PublicURL
+
+    static let maxBatch = 100
+    static let defaultPageSize = 20
+
+    func register(on router: RouterGroup<GatewayRequestContext>) {
+        router.post("generations", use: submit)
+        router.post("generations/file_upload", use: upload)
+        router.get("generations", use: list)
+        router.get("generations/:id", use: query)
+        router.post("generations/:id/extend", use: extend)
+        router.get("generations/:id/download_video_url", use: downloadURL)
+        router.post("tasks", use: batch)
+    }
+
+    @Sendable func submit(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let token = try context.requireToken()
+        let (generation, images) = try await body.decode(LumaSubmitBody.self, from: request).validated()
+        let task = try await service.submit(tokenID: token.id, request: generation, images: images)
+        return .json(view.render(task))
+    }
+
+    @Sendable func query(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let token = try context.requireToken()
+        let task = try await service.task(id: try context.parameters.require("id"), tokenID: token.id)
+        return .json(view.render(task))
+    }
+
+    @Sendable func extend(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let token = try context.requireToken()
+        let parentID = try context.parameters.require("id")
+        let submitted = try await body.decode(LumaSubmitBody.self, from: request)
+        // The parent is checked first: an unknown or unfinished parent is the error that matters.
+        let parent = try await service.task(id: parentID, tokenID: token.id)
+        let (generation, images) = try submitted.validated(defaultPrompt: parent.request.prompt)
+        if images.first != nil || images.last != nil {
+            throw GatewayError.invalidRequest("An extension continues its parent's last frame; leave out `image_url` and `image_end_url`.")
+        }
+        let task = try await service.extend(tokenID: token.id, parentID: parentID, request: generation)
+        return .json(view.render(task))
+    }
+
+    @Sendable func downloadURL(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let token = try context.requireToken()
+        let path = try await service.downloadablePath(id: try context.parameters.require("id"), tokenID: token.id)
+        return .json(.object([("url", .string(publicURL.media(path)))]))
+    }
+
+    @Sendable func upload(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        struct UploadBody: Decodable { var url: String? }
+        let token = try context.requireToken()
+        guard let source = try await body.decode(UploadBody.self, from: request).url, !source.isEmpty else {
+            throw GatewayError.invalidRequest("Field `url` is required: an http(s) image URL or a data:image/...;base64 URI.")
+        }
+        let upload = try await service.upload(tokenID: token.id, source: source)
+        return .json(.object([("id", .string(upload.id)), ("public_url", .string(publicURL.media(upload.storedPath)))]))
+    }
+
+    @Sendable func batch(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        struct BatchBody: Decodable { var ids: [String]? }
+        let token = try context.requireToken()
+        guard let ids = try await body.decode(BatchBody.self, from: request).ids else {
+            throw GatewayError.invalidRequest("Field `ids` is required: an array of task ids.")
+        }
+        guard ids.count <= Self.maxBatch else {
+            throw GatewayError.invalidRequest("Field `ids` has \(ids.count) ids; at most \(Self.maxBatch) can be asked at once.")
+        }
+        let tasks = try await service.tasks(ids: ids, tokenID: token.id)
+        return .json(.array(tasks.map(view.render)))
+    }
+
+    @Sendable func list(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let token = try context.requireToken()
+        let offset = try Self.integer(request, "offset", default: 0, range: 0...Int(Int32.max))
+        let limit = try Self.integer(request, "limit", default: Self.defaultPageSize, range: 1...Self.maxBatch)
+        let tasks = try await service.list(tokenID: token.id, offset: offset, limit: limit)
+        return .json(.array(tasks.map(view.render)))
+    }
+
+    private static func integer(_ request: Request, _ name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
+        guard let text = request.uri.queryParameters.get(name) else { return value }
+        guard let number = Int(text), range.contains(number) else {
+            throw GatewayError.invalidRequest("Query parameter `\(name)` must be an integer from \(range.lowerBound) to \(range.upperBound).")
+        }
+        return number
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+
+/// Renders a task as the relay format's task object: the seed's keys, in the seed's order,
+/// always present, null where not known; plus `prompt`, `liked` and `estimate_wait_seconds`,
+/// which older clients read.
+struct LumaTaskView {
+    let publicURL: PublicURL
+
+    func render(_ task: VideoTask) -> JSONValue {
+        // `completed` is only ever stored with media; the guard keeps the rule visible here too.
+        let media = task.state == .completed ? task.media : nil
+        let video = media.map(videoObject) ?? .null
+        let thumbnail = media?.thumbnail.map(imageObject) ?? .null
+        let videoRaw = media.map(videoRawObject) ?? .null
+        let lastFrame = media?.lastFrame.map(imageObject) ?? .null
+        let artifact: JSONValue = media.map { media in
+            .object([
+                ("video", video),
+                ("thumbnail", thumbnail),
+                ("video_raw", videoRaw),
+                ("created_at", .string(Self.timestamp(media.createdAtMillis))),
+                ("last_frame", lastFrame),
+            ])
+        } ?? .null
+        return .object([
+            ("id", .string(task.id)),
+            ("state", .string(task.state.rawValue)),
+            ("video", video),
+            ("request", requestObject(task.request)),
+            ("artifact", artifact),
+            ("thumbnail", thumbnail),
+            ("video_raw", videoRaw),
+            ("created_at", .string(Self.timestamp(task.createdAtMillis))),
+            ("last_frame", lastFrame),
+            ("failure_reason", .optional(task.state == .failed ? task.failureReason : nil)),
+            ("prompt", .string(task.request.prompt)),
+            ("liked", .null),
+            ("estimate_wait_seconds", .null),
+        ])
+    }
+
+    private func requestObject(_ request: GenerationRequest) -> JSONValue {
+        var members: [(String, JSONValue)] = [
+            ("prompt", .string(request.prompt)),
+            ("aspect_ratio", .string(request.aspectRatio)),
+        ]
+        if let value = request.expandPrompt { members.append(("expand_prompt", .bool(value))) }
+        if let value = request.loop { members.append(("loop", .bool(value))) }
+        if let image = request.image { members.append(("image_url", .string(imageURL(image)))) }
+        if let image = request.imageEnd { members.append(("image_end_url", .string(imageURL(image)))) }
+        if let value = request.model { members.append(("model_name", .string(value))) }
+        if let value = request.resolution { members.append(("resolution", .string(value))) }
+        if let value = request.duration { members.append(("duration", .string(value))) }
+        return .object(members)
+    }
+
+    private func imageURL(_ image: ImageReference) -> String {
+        image.sourceURL ?? publicURL.media(image.storedPath)
+    }
+
+    private func videoObject(_ media: TaskMedia) -> JSONValue {
+        .object([
+            ("url", .string(publicURL.media(media.video.url))),
+            ("width", .optional(media.video.width)),
+            ("height", .optional(media.video.height)),
+            ("download_url", .string(publicURL.media(media.video.downloadURL))),
+        ])
+    }
+
+    private func videoRawObject(_ media: TaskMedia) -> JSONValue {
+        .object([
+            ("url", .string(publicURL.media(media.video.url))),
+            ("width", .optional(media.video.width)),
+            ("height", .optional(media.video.height)),
+            ("duration", .optional(media.video.duration)),
+            ("media_type", .string("video")),
+        ])
+    }
+
+    private func imageObject(_ image: TaskMedia.Image) -> JSONValue {
+        .object([
+            ("url", .string(publicURL.media(image.url))),
+            ("width", .optional(image.width)),
+            ("height", .optional(image.height)),
+            ("palette", image.paletteGrid.map { .object([("grid", .string($0))]) } ?? .null),
+            ("media_type", .string("image")),
+        ])
+    }
+
+    /// RFC 3339 in UTC with milliseconds, e.g. 2024-12-24T18:01:25.319Z.
+    static func timestamp(_ millis: Int64) -> String {
+        var seconds = time_t(millis.floorDivided(by: 1000))
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        return String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+            Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
+            Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), Int(millis - millis.floorDivided(by: 1000) * 1000))
+    }
+}
+
+extension Int64 {
+    fileprivate func floorDivided(by divisor: Int64) -> Int64 {
+        let quotient = self / divisor
+        return (self % divisor < 0) ? quotient - 1 : quotient
+    }
+}

@@ -1,0 +1,50 @@
+import Hummingbird
+import Logging
+
+/// Turns every error into the spec's JSON error. Anything that is not a `GatewayError` or a
+/// framework HTTP error is logged in full and answered with a bare 500: no stack traces, no
+/// upstream details reach a client.
+struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as GatewayError {
+            return Self.response(for: error)
+        } catch let error as HTTPError {
+            return Self.response(for: Self.translate(error, request: request))
+        } catch {
+            context.logger.error("unhandled error on \(request.method) \(request.uri.path): \(String(reflecting: error))")
+            return Self.response(for: GatewayError(
+                status: .internalServerError, code: "internal_error",
+                detail: "The gateway hit an unexpected error; it has been logged. Try again, and report it if it persists."))
+        }
+    }
+
+    static func response(for error: GatewayError) -> Response {
+        var response = Response.json(error.body, status: error.status)
+        if let retryAfter = error.retryAfterSeconds {
+            response.headers[.retryAfter] = String(retryAfter)
+        }
+        return response
+    }
+
+    /// Errors the framework raises itself (no route, body too large, bad range) in our shape.
+    private static func translate(_ error: HTTPError, request: Request) -> GatewayError {
+        switch error.status {
+        case .notFound:
+            return .notFound("No route \(request.method) \(request.uri.path). See the README for the API.")
+        case .contentTooLarge:
+            return .payloadTooLarge("The request body is larger than this gateway accepts.")
+        case .methodNotAllowed:
+            return GatewayError(status: .methodNotAllowed, code: "method_not_allowed",
+                                detail: "\(request.method) is not allowed on \(request.uri.path).")
+        case .rangeNotSatisfiable:
+            return GatewayError(status: .rangeNotSatisfiable, code: "range_not_satisfiable",
+                                detail: "The requested byte range is outside the file.")
+        default:
+            let code = error.status.reasonPhrase.lowercased().replacingOccurrences(of: " ", with: "_")
+            return GatewayError(status: error.status, code: code.isEmpty ? "http_error" : code,
+                                detail: error.body ?? "The request could not be served (\(error.status.code)).")
+        }
+    }
+}

@@ -1,0 +1,12 @@
+import Hummingbird
+
+extension Response {
+    static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
+        let buffer = ByteBuffer(string: value.serialized())
+        return Response(
+            status: status,
+            headers: [.contentType: "application/json; charset=utf-8", .contentLength: String(buffer.readableBytes)],
+            body: .init(byteBuffer: buffer)
+        )
+    }
+}

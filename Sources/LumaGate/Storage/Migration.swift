@@ -1,0 +1,12 @@
+import SQLKit
+
+/// One versioned step of the schema. Versions are applied in order, once, each in a transaction.
+protocol Migration: Sendable {
+    var version: Int { get }
+    var name: String { get }
+    func prepare(on database: any SQLDatabase) async throws
+}
+
+enum Migrations {
+    static let all: [any Migration] = [M0001_CreateTokensTasksEvents()]
+}

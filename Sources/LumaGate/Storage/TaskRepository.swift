@@ -1,0 +1,222 @@
+import Foundation
+import SQLKit
+
+/// Tasks and their events in SQL. Every state change is a compare-and-set on the current state,
+/// written in the same transaction as its event row; only the caller whose update matched a row
+/// may act on the change.
+public struct TaskRepository: Sendable {
+    let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    private static let columns = """
+        id, token_id, state, channel, upstream_id, parent_id, request_json, media_json,
+        failure_reason, created_at, updated_at, next_poll_at
+        """
+
+    /// The changes a transition writes along with the new state.
+    public struct Changes: Sendable {
+        public var media: TaskMedia?
+        public var failureReason: String?
+        public var upstreamID: String?
+        /// When the task is next due for a poll; nil for terminal states.
+        public var nextPollAtMillis: Int64?
+
+        public init(media: TaskMedia? = nil, failureReason: String? = nil, upstreamID: String? = nil, nextPollAtMillis: Int64? = nil) {
+            self.media = media
+            self.failureReason = failureReason
+            self.upstreamID = upstreamID
+            self.nextPollAtMillis = nextPollAtMillis
+        }
+    }
+
+    func insert(_ task: VideoTask, reason: String) async throws {
+        try await database.write { sql in
+            try await Self.insertRow(task, on: sql)
+            try await Self.recordEvent(
+                TaskEvent(taskID: task.id, fromState: nil, toState: task.state, reason: reason, atMillis: task.createdAtMillis), on: sql)
+        }
+    }
+
+    /// Inserts many tasks in one transaction, without events (used to seed stores for benchmarks).
+    func insertBatch(_ tasks: [VideoTask]) async throws {
+        try await database.write { sql in
+            for task in tasks {
+                try await Self.insertRow(task, on: sql)
+            }
+        }
+    }
+
+    public func find(id: String) async throws -> VideoTask? {
+        try await database.read { sql in
+            try await sql.raw("SELECT \(unsafeRaw: Self.columns) FROM tasks WHERE id = \(bind: id)").first().map(Self.task(from:))
+        }
+    }
+
+    /// The task if `tokenID` owns it; another token's task is as absent as an unknown one.
+    public func find(id: String, ownedBy tokenID: String) async throws -> VideoTask? {
+        try await database.read { sql in
+            try await sql.raw("SELECT \(unsafeRaw: Self.columns) FROM tasks WHERE id = \(bind: id) AND token_id = \(bind: tokenID)")
+                .first().map(Self.task(from:))
+        }
+    }
+
+    /// The owner's tasks among `ids`, in the order asked; unknown and foreign ids are left out.
+    public func find(ids: [String], ownedBy tokenID: String) async throws -> [VideoTask] {
+        guard !ids.isEmpty else { return [] }
+        let found = try await database.read { sql in
+            try await sql.select().column(SQLRaw(Self.columns)).from("tasks")
+                .where("id", .in, ids).where("token_id", .equal, tokenID)
+                .all().map(Self.task(from:))
+        }
+        let byID = Dictionary(found.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        return ids.compactMap { byID[$0] }
+    }
+
+    /// The owner's tasks, newest first.
+    public func list(ownedBy tokenID: String, offset: Int, limit: Int) async throws -> [VideoTask] {
+        try await database.read { sql in
+            try await sql.raw("""
+                SELECT \(unsafeRaw: Self.columns) FROM tasks WHERE token_id = \(bind: tokenID)
+                ORDER BY created_at DESC, id DESC LIMIT \(bind: limit) OFFSET \(bind: offset)
+                """).all().map(Self.task(from:))
+        }
+    }
+
+    public func events(taskID: String) async throws -> [TaskEvent] {
+        try await database.read { sql in
+            try await sql.raw("SELECT task_id, from_state, to_state, reason, at FROM task_events WHERE task_id = \(bind: taskID) ORDER BY id")
+                .all().map { row in
+                    TaskEvent(
+                        taskID: try row.decode(column: "task_id", as: String.self),
+                        fromState: try row.decode(column: "from_state", as: String?.self).flatMap(TaskState.init(rawValue:)),
+                        toState: TaskState(rawValue: try row.decode(column: "to_state", as: String.self)) ?? .failed,
+                        reason: try row.decode(column: "reason", as: String.self),
+                        atMillis: try row.decode(column: "at", as: Int64.self))
+                }
+        }
+    }
+
+    /// Moves a task from `from` to `to` if, and only if, it is still in `from`. Returns the task as
+    /// it now is for the caller that won, nil for everyone else.
+    public func transition(
+        id: String, from: TaskState, to: TaskState, changes: Changes, reason: String, at millis: Int64
+    ) async throws -> VideoTask? {
+        precondition(from.canMove(to: to), "illegal transition \(from) → \(to)")
+        let mediaJSON = try changes.media.map(Self.encode)
+        return try await database.write { sql in
+            let updated = try await sql.raw("""
+                UPDATE tasks SET state = \(bind: to.rawValue),
+                    media_json = COALESCE(\(bind: mediaJSON), media_json),
+                    failure_reason = COALESCE(\(bind: changes.failureReason), failure_reason),
+                    upstream_id = COALESCE(\(bind: changes.upstreamID), upstream_id),
+                    next_poll_at = \(bind: to.isTerminal ? nil : changes.nextPollAtMillis),
+                    leased_until = NULL, leased_by = NULL,
+                    updated_at = \(bind: millis)
+                WHERE id = \(bind: id) AND state = \(bind: from.rawValue)
+                RETURNING \(unsafeRaw: Self.columns)
+                """).first().map(Self.task(from:))
+            guard let updated else { return nil }
+            try await Self.recordEvent(TaskEvent(taskID: id, fromState: from, toState: to, reason: reason, atMillis: millis), on: sql)
+            return updated
+        }
+    }
+
+    /// Takes up to `limit` tasks that are due for work and not leased by a live worker, leasing
+    /// them to `owner` until `leaseUntil`.
+    public func claimDue(now: Int64, limit: Int, owner: String, leaseUntil: Int64) async throws -> [VideoTask] {
+        try await database.write { sql in
+            let ids = try await sql.raw("""
+                SELECT id FROM tasks
+                WHERE next_poll_at IS NOT NULL AND next_poll_at <= \(bind: now)
+                  AND (leased_until IS NULL OR leased_until < \(bind: now))
+                ORDER BY next_poll_at LIMIT \(bind: limit)
+                """).all().map { try $0.decode(column: "id", as: String.self) }
+            guard !ids.isEmpty else { return [] }
+            return try await sql.update("tasks")
+                .set("leased_until", to: leaseUntil).set("leased_by", to: owner)
+                .where("id", .in, ids)
+                .returning(SQLRaw(Self.columns))
+                .all().map(Self.task(from:))
+        }
+    }
+
+    /// Gives a claimed task back without changing its state, due again at `nextPollAt`.
+    public func reschedule(id: String, owner: String, nextPollAt: Int64) async throws {
+        try await database.write { sql in
+            try await sql.raw("""
+                UPDATE tasks SET next_poll_at = \(bind: nextPollAt), leased_until = NULL, leased_by = NULL
+                WHERE id = \(bind: id) AND leased_by = \(bind: owner) AND next_poll_at IS NOT NULL
+                """).run()
+        }
+    }
+
+    /// Records that the upstream accepted a claimed task, and frees it until `nextPollAt`.
+    public func recordSubmission(id: String, owner: String, upstreamID: String, nextPollAt: Int64) async throws {
+        try await database.write { sql in
+            try await sql.raw("""
+                UPDATE tasks SET upstream_id = \(bind: upstreamID), next_poll_at = \(bind: nextPollAt),
+                    leased_until = NULL, leased_by = NULL
+                WHERE id = \(bind: id) AND leased_by = \(bind: owner) AND upstream_id IS NULL
+                """).run()
+        }
+    }
+
+    /// Frees every lease. Only for the embedded store, which one process owns: at start, a lease
+    /// can only be a leftover of this process's previous life.
+    public func releaseAllLeases() async throws {
+        try await database.write { sql in
+            try await sql.raw("UPDATE tasks SET leased_until = NULL, leased_by = NULL WHERE leased_until IS NOT NULL").run()
+        }
+    }
+
+    public func countInFlight() async throws -> Int {
+        try await database.read { sql in
+            try await sql.raw("SELECT COUNT(*) AS n FROM tasks WHERE next_poll_at IS NOT NULL").first()?.decode(column: "n", as: Int.self) ?? 0
+        }
+    }
+
+    private static func insertRow(_ task: VideoTask, on sql: any SQLDatabase) async throws {
+        try await sql.raw("""
+            INSERT INTO tasks (\(unsafeRaw: columns))
+            VALUES (\(bind: task.id), \(bind: task.tokenID), \(bind: task.state.rawValue), \(bind: task.channel),
+                    \(bind: task.upstreamID), \(bind: task.parentID), \(bind: try encode(task.request)), \(bind: try task.media.map(encode)),
+                    \(bind: task.failureReason), \(bind: task.createdAtMillis), \(bind: task.updatedAtMillis), \(bind: task.nextPollAtMillis))
+            """).run()
+    }
+
+    private static func recordEvent(_ event: TaskEvent, on sql: any SQLDatabase) async throws {
+        try await sql.raw("""
+            INSERT INTO task_events (task_id, from_state, to_state, reason, at)
+            VALUES (\(bind: event.taskID), \(bind: event.fromState?.rawValue), \(bind: event.toState.rawValue), \(bind: event.reason), \(bind: event.atMillis))
+            """).run()
+    }
+
+    private static func encode<T: Encodable>(_ value: T) throws -> String {
+        String(decoding: try JSONEncoder().encode(value), as: UTF8.self)
+    }
+
+    private static func task(from row: any SQLRow) throws -> VideoTask {
+        let decoder = JSONDecoder()
+        let stateName = try row.decode(column: "state", as: String.self)
+        guard let state = TaskState(rawValue: stateName) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "unknown task state \(stateName)"))
+        }
+        return VideoTask(
+            id: try row.decode(column: "id", as: String.self),
+            tokenID: try row.decode(column: "token_id", as: String.self),
+            state: state,
+            channel: try row.decode(column: "channel", as: String.self),
+            upstreamID: try row.decode(column: "upstream_id", as: String?.self),
+            parentID: try row.decode(column: "parent_id", as: String?.self),
+            request: try decoder.decode(GenerationRequest.self, from: Data(try row.decode(column: "request_json", as: String.self).utf8)),
+            media: try row.decode(column: "media_json", as: String?.self).map { try decoder.decode(TaskMedia.self, from: Data($0.utf8)) },
+            failureReason: try row.decode(column: "failure_reason", as: String?.self),
+            createdAtMillis: try row.decode(column: "created_at", as: Int64.self),
+            updatedAtMillis: try row.decode(column: "updated_at", as: Int64.self),
+            nextPollAtMillis: try row.decode(column: "next_poll_at", as: Int64?.self)
+        )
+    }
+}

@@ -1,0 +1,23 @@
+/// The aspect ratios Luma accepts, with the frame size Luma renders for each (16:9 is the seed's
+/// 1360×752; the others keep about the same pixel count and even dimensions).
+public enum AspectRatio: String, Sendable, CaseIterable {
+    case square = "1:1"
+    case wide = "16:9"
+    case tall = "9:16"
+    case classic = "4:3"
+    case portrait = "3:4"
+    case cinema = "21:9"
+    case cinemaTall = "9:21"
+
+    public var frameSize: (width: Int, height: Int) {
+        switch self {
+        case .square: (1024, 1024)
+        case .wide: (1360, 752)
+        case .tall: (752, 1360)
+        case .classic: (1168, 864)
+        case .portrait: (864, 1168)
+        case .cinema: (1552, 656)
+        case .cinemaTall: (656, 1552)
+        }
+    }
+}

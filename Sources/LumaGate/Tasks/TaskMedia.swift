@@ -1,0 +1,24 @@
+/// What a finished task produced. Sizes and duration are read from the files themselves.
+public struct TaskMedia: Sendable, Codable, Equatable {
+    public struct Video: Sendable, Codable, Equatable {
+        public var url: String
+        public var downloadURL: String
+        public var width: Int?
+        public var height: Int?
+        public var duration: Double?
+    }
+
+    public struct Image: Sendable, Codable, Equatable {
+        public var url: String
+        public var width: Int?
+        public var height: Int?
+        /// Base64 of a 5×5 RGB grid (75 bytes), or nil when it could not be computed.
+        public var paletteGrid: String?
+    }
+
+    public var video: Video
+    public var thumbnail: Image?
+    public var lastFrame: Image?
+    /// When the artifacts were produced (milliseconds since 1970).
+    public var createdAtMillis: Int64
+}

@@ -1,0 +1,141 @@
+import Foundation
+
+/// Renders a sandbox task's media with ffmpeg: an H.264 MP4 with the prompt drawn on it (over the
+/// first-frame image when there is one), a first-frame thumbnail, a last-frame JPEG and the
+/// thumbnail's 5×5 palette grid. Rendering is idempotent: finished files are reused, and the video
+/// appears under its final name only once everything else is written, so a crash mid-render just
+/// means the next attempt starts over.
+public struct SandboxRenderer: Sendable {
+    let ffmpeg: FFmpeg
+    let store: MediaStore
+
+    public init(ffmpeg: FFmpeg, store: MediaStore) {
+        self.ffmpeg = ffmpeg
+        self.store = store
+    }
+
+    public struct Input: Sendable {
+        public var taskID: String
+        public var prompt: String
+        public var frameSize: (width: Int, height: Int)
+        public var durationSeconds: Int
+        /// Absolute path of the image to open on: the client's first frame, or the parent's last
+        /// frame for an extension.
+        public var firstFramePath: String?
+    }
+
+    public static let framesPerSecond = 24
+    static let videoFile = "video.mp4"
+    static let thumbnailFile = "thumbnail.jpg"
+    static let lastFrameFile = "last_frame.jpg"
+
+    /// Renders what is missing and returns the task's media, read back from the files.
+    public func render(_ input: Input, createdAtMillis: Int64) async throws -> TaskMedia {
+        let directory = store.taskDirectory(input.taskID)
+        let absoluteDirectory = store.absolutePath(directory)
+        let video = "\(directory)/\(Self.videoFile)"
+        let thumbnail = "\(directory)/\(Self.thumbnailFile)"
+        let lastFrame = "\(directory)/\(Self.lastFrameFile)"
+        if !(store.exists(video) && store.exists(thumbnail) && store.exists(lastFrame)) {
+            try FileManager.default.createDirectory(atPath: absoluteDirectory, withIntermediateDirectories: true)
+            try await renderFiles(input, in: absoluteDirectory)
+        }
+        let palette = try await paletteGrid(of: store.absolutePath(thumbnail), in: absoluteDirectory)
+        guard let videoInfo = MP4Probe.probe(fileAt: store.absolutePath(video)) else {
+            throw FFmpeg.Failure(description: "the rendered MP4 has no readable video track")
+        }
+        let thumbnailSize = ImageProbe.size(ofFileAt: store.absolutePath(thumbnail))
+        let lastFrameSize = ImageProbe.size(ofFileAt: store.absolutePath(lastFrame))
+        return TaskMedia(
+            video: .init(url: video, downloadURL: video, width: videoInfo.width, height: videoInfo.height, duration: videoInfo.duration),
+            thumbnail: .init(url: thumbnail, width: thumbnailSize?.width, height: thumbnailSize?.height, paletteGrid: palette),
+            lastFrame: .init(url: lastFrame, width: lastFrameSize?.width, height: lastFrameSize?.height, paletteGrid: nil),
+            createdAtMillis: createdAtMillis
+        )
+    }
+
+    private func renderFiles(_ input: Input, in directory: String) async throws {
+        let (width, height) = input.frameSize
+        let frames = input.durationSeconds * Self.framesPerSecond + 1
+        let seconds = Double(frames) / Double(Self.framesPerSecond)
+        try Self.wrap(input.prompt, width: width).write(toFile: directory + "/prompt.txt", atomically: true, encoding: .utf8)
+
+        var arguments: [String]
+        if let firstFrame = input.firstFramePath {
+            arguments = ["-loop", "1", "-framerate", "\(Self.framesPerSecond)", "-i", firstFrame]
+        } else {
+            let (from, to) = Self.colours(for: input.prompt)
+            arguments = ["-f", "lavfi", "-i", "gradients=s=\(width)x\(height):c0=\(from):c1=\(to):speed=0.015:r=\(Self.framesPerSecond)"]
+        }
+        arguments += ["-f", "lavfi", "-i", "color=c=white@0.85:s=\(width)x\(max(height / 75, 4)):r=\(Self.framesPerSecond)"]
+        let fontSize = max(width / 30, 18)
+        let fit = "scale=\(width):\(height):force_original_aspect_ratio=increase,crop=\(width):\(height),setsar=1,"
+        let text = "drawtext=textfile=prompt.txt:expansion=none\(Self.fontOption):fontsize=\(fontSize):fontcolor=white"
+            + ":box=1:boxcolor=black@0.45:boxborderw=\(fontSize / 2):line_spacing=\(fontSize / 4):x=(w-text_w)/2:y=(h-text_h)/2"
+        // A bar sweeps along the bottom edge so the video visibly plays from first to last frame.
+        let graph = "[0:v]\(fit)\(text)[bg];[bg][1:v]overlay=x=-w+W*t/\(String(format: "%.6f", seconds)):y=H-h:eval=frame,format=yuv420p[v]"
+        arguments += [
+            "-filter_complex", graph, "-map", "[v]", "-frames:v", "\(frames)", "-r", "\(Self.framesPerSecond)",
+            "-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-pix_fmt", "yuv420p", "-movflags", "+faststart",
+            "video.partial.mp4",
+        ]
+        try await ffmpeg.run(arguments, in: directory)
+        try await ffmpeg.run(["-i", "video.partial.mp4", "-frames:v", "1", "-q:v", "3", Self.thumbnailFile], in: directory)
+        try await ffmpeg.run(["-sseof", "-0.5", "-i", "video.partial.mp4", "-update", "1", "-q:v", "3", Self.lastFrameFile], in: directory)
+        try FileManager.default.moveItem(atPath: directory + "/video.partial.mp4", toPath: directory + "/" + Self.videoFile)
+        try? FileManager.default.removeItem(atPath: directory + "/prompt.txt")
+    }
+
+    /// Base64 of the image scaled to 5×5 RGB pixels: 75 bytes, as in Luma's `palette.grid`.
+    private func paletteGrid(of image: String, in directory: String) async throws -> String {
+        let pixels = try await ffmpeg.run(["-i", image, "-vf", "scale=5:5:flags=area", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"], in: directory)
+        guard pixels.count == 75 else { throw FFmpeg.Failure(description: "palette grid has \(pixels.count) bytes, not 75") }
+        return pixels.base64EncodedString()
+    }
+
+    /// A font with wide coverage when one is installed (CJK prompts are common), else DejaVu,
+    /// else whatever fontconfig offers.
+    private static let fontOption: String = {
+        let candidates = [
+            "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+            "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+            "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+        ]
+        return candidates.first(where: FileManager.default.fileExists(atPath:)).map { ":fontfile=\($0)" } ?? ""
+    }()
+
+    /// Breaks the prompt into lines that fit the frame, at most eight of them.
+    static func wrap(_ prompt: String, width: Int) -> String {
+        let maxLine = max(width / 36, 12)
+        var lines: [String] = []
+        var current = ""
+        for word in prompt.split(whereSeparator: \.isWhitespace).map(String.init) {
+            var word = word
+            while word.count > maxLine {
+                if !current.isEmpty { lines.append(current); current = "" }
+                lines.append(String(word.prefix(maxLine)))
+                word = String(word.dropFirst(maxLine))
+            }
+            if current.isEmpty {
+                current = word
+            } else if current.count + 1 + word.count <= maxLine {
+                current += " " + word
+            } else {
+                lines.append(current)
+                current = word
+            }
+        }
+        if !current.isEmpty { lines.append(current) }
+        if lines.count > 8 { lines = Array(lines.prefix(8)); lines[7] += "…" }
+        return lines.joined(separator: "\n")
+    }
+
+    /// Two colours picked from the prompt, so each prompt gets its own look, repeatably.
+    static func colours(for prompt: String) -> (String, String) {
+        var hash: UInt64 = 14_695_981_039_346_656_037
+        for byte in prompt.utf8 { hash = (hash ^ UInt64(byte)) &* 1_099_511_628_211 }
+        let first = String(format: "0x%06x", hash & 0x7F7F7F)
+        let second = String(format: "0x%06x", (hash >> 24) & 0xFFFFFF | 0x404040)
+        return (first, second)
+    }
+}

@@ -1,0 +1,18 @@
+import Foundation
+
+/// Where tasks are generated. A channel is stateless: it starts a generation and reports on it,
+/// and never touches the database; the poller applies what it reports.
+public protocol UpstreamChannel: Sendable {
+    /// The name stored on each task, so a task keeps going to the channel that started it.
+    var name: String { get }
+
+    /// Starts the generation for `task` (an extension gets its `parent`) and returns the
+    /// upstream's id for it.
+    func submit(_ task: VideoTask, parent: VideoTask?) async throws -> String
+
+    /// Where the generation stands now.
+    func fetch(_ task: VideoTask) async throws -> UpstreamSnapshot
+
+    /// When the poller should next look at `task`, given what it just saw.
+    func nextPoll(for task: VideoTask, after snapshot: UpstreamSnapshot, now: Date) -> Date
+}

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+@main
+struct LumaGateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lumagate",
+        abstract: "A self-hosted gateway for Luma video generation.",
+        subcommands: [ServeCommand.self, TokenCommand.self],
+        defaultSubcommand: ServeCommand.self
+    )
+}

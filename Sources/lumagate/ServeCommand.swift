@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import LumaGate
+import Logging
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Run the gateway (SQLite store; the sandbox engine when no upstream is configured).")
+
+    @Option(help: "Address to listen on. Env: LUMAGATE_HOST. Default: 127.0.0.1")
+    var host: String?
+
+    @Option(help: "Port to listen on (0 picks a free one). Env: LUMAGATE_PORT. Default: 8080")
+    var port: Int?
+
+    @Option(name: .customLong("public-url"), help: "Base of absolute URLs in responses. Env: LUMAGATE_PUBLIC_URL. Default: http://<host>:<port>")
+    var publicURL: String?
+
+    @Option(name: .customLong("sandbox-queued-seconds"), help: "Seconds a sandbox task stays pending. Env: LUMAGATE_SANDBOX_QUEUED_SECONDS. Default: 1")
+    var sandboxQueuedSeconds: Double?
+
+    @Option(name: .customLong("sandbox-dreaming-seconds"), help: "Seconds a sandbox task stays processing before rendering. Env: LUMAGATE_SANDBOX_DREAMING_SECONDS. Default: 2")
+    var sandboxDreamingSeconds: Double?
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error. Env: LUMAGATE_LOG_LEVEL. Default: info")
+    var logLevel: String?
+
+    @OptionGroup var store: StoreOptions
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        var configuration = GatewayConfiguration()
+        store.apply(to: &configuration, environment: environment)
+        if let value = host ?? environment["LUMAGATE_HOST"] { configuration.host = value }
+        if let value = try port ?? Self.number(environment, "LUMAGATE_PORT", as: Int.self) { configuration.port = value }
+        if let value = publicURL ?? environment["LUMAGATE_PUBLIC_URL"] { configuration.publicURL = value }
+        if let value = try sandboxQueuedSeconds ?? Self.number(environment, "LUMAGATE_SANDBOX_QUEUED_SECONDS", as: Double.self) {
+            configuration.sandbox.queuedSeconds = value
+        }
+        if let value = try sandboxDreamingSeconds ?? Self.number(environment, "LUMAGATE_SANDBOX_DREAMING_SECONDS", as: Double.self) {
+            configuration.sandbox.dreamingSeconds = value
+        }
+        if let name = logLevel ?? environment["LUMAGATE_LOG_LEVEL"] {
+            guard let level = Logger.Level(rawValue: name) else { throw ValidationError("Unknown log level \(name).") }
+            configuration.logLevel = level
+        }
+        var logger = Logger(label: "lumagate")
+        logger.logLevel = configuration.logLevel
+        let gateway = try await Gateway.open(configuration, logger: logger)
+        try await gateway.run()
+    }
+
+    private static func number<T: LosslessStringConvertible>(_ environment: [String: String], _ name: String, as: T.Type) throws -> T? {
+        guard let text = environment[name] else { return nil }
+        guard let value = T(text) else { throw ValidationError("\(name)=\(text) is not a valid number.") }
+        return value
+    }
+}
