@@ -61,8 +61,9 @@ struct JSONRequestBody {
         case is String.Type, is String?.Type: "a string"
         case is Bool.Type, is Bool?.Type: "a boolean (true or false)"
         case is Int.Type, is Int?.Type: "an integer"
-        case is [String].Type, is [String]?.Type: "an array of strings"
-        default: "of another type"
+        case _ where String(describing: type).hasPrefix("Array"): "an array"
+        case _ where String(describing: type).hasPrefix("Dictionary"): "a JSON object"
+        default: "of another JSON type"
         }
     }
 }

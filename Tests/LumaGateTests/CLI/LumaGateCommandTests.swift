@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+
+/// The `lumagate` binary itself: token commands beside a running server, and a server killed
+/// in the middle of rendering that finishes the work after a restart.
+@Suite(.serialized) struct LumaGateCommandTests {
+    @Test func tokenCommandsWorkOnTheStoreWhileServeRuns() async throws {
+        let directory = TestGateway.temporaryDirectory()
+        let server = try ServeProcess(dataDirectory: directory, extraArguments: ["--sandbox-queued-seconds", "60"])
+        defer { server.stop() }
+
+        let created = try ServeProcess.command(["token", "create", "--name", "acme", "--data-dir", directory])
+        #expect(created.status == 0, "\(created.output)")
+        let secret = try #require(created.output.split(separator: "\n").last.map(String.init))
+        #expect(secret.hasPrefix("lg_"))
+
+        let submitted = try await TestGateway.request(.POST, server.baseURL + "/luma/generations", token: secret, json: #"{"user_prompt": "cli"}"#)
+        #expect(submitted.status == 200, "\(submitted.text)")
+
+        let duplicate = try ServeProcess.command(["token", "create", "--name", "acme", "--data-dir", directory])
+        #expect(duplicate.status != 0)
+        #expect(duplicate.output.contains("already exists"))
+
+        let listed = try ServeProcess.command(["token", "list", "--data-dir", directory])
+        #expect(listed.status == 0)
+        #expect(listed.output.contains("acme"))
+        #expect(listed.output.contains("active"))
+        #expect(!listed.output.contains(secret), "list never shows a secret")
+        let database = try String(contentsOfFile: directory + "/lumagate.sqlite", encoding: .isoLatin1)
+        #expect(!database.contains(secret), "only a hash of the secret is stored")
+
+        let revoked = try ServeProcess.command(["token", "revoke", "acme", "--data-dir", directory])
+        #expect(revoked.status == 0, "\(revoked.output)")
+        let refused = try await TestGateway.request(.GET, server.baseURL + "/luma/generations", token: secret)
+        #expect(refused.status == 403)
+        #expect(try ServeProcess.command(["token", "list", "--data-dir", directory]).output.contains("revoked"))
+        #expect(try ServeProcess.command(["token", "revoke", "nobody", "--data-dir", directory]).status != 0)
+    }
+
+    @Test func aServerKilledMidRenderFinishesTheTaskAfterRestart() async throws {
+        let directory = TestGateway.temporaryDirectory()
+        let secret = try #require(try ServeProcess.command(["token", "create", "--name", "k", "--data-dir", directory])
+            .output.split(separator: "\n").last.map(String.init))
+        let timing = ["--sandbox-queued-seconds", "0", "--sandbox-dreaming-seconds", "0"]
+        let first = try ServeProcess(dataDirectory: directory, extraArguments: timing)
+        let submitted = try await TestGateway.request(
+            .POST, first.baseURL + "/luma/generations", token: secret, json: #"{"user_prompt": "survives a crash", "duration": "9s"}"#)
+        let id = try #require(submitted.object["id"] as? String)
+        // Kill as soon as the render has begun: its scratch file exists, the video does not.
+        let taskDirectory = directory + "/media/tasks/\(id)"
+        let deadline = Date().addingTimeInterval(30)
+        while !FileManager.default.fileExists(atPath: taskDirectory + "/prompt.txt"), Date() < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        first.kill()
+        #expect(!FileManager.default.fileExists(atPath: taskDirectory + "/video.mp4"), "killed before the render finished")
+
+        let second = try ServeProcess(dataDirectory: directory, extraArguments: timing)
+        defer { second.stop() }
+        var state = ""
+        var task: [String: Any] = [:]
+        let finish = Date().addingTimeInterval(90)
+        while state != "completed" && state != "failed", Date() < finish {
+            task = try await TestGateway.request(.GET, second.baseURL + "/luma/generations/\(id)", token: secret).object
+            state = task["state"] as? String ?? ""
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(state == "completed", "\(task)")
+        #expect((task["video_raw"] as? [String: Any])?["duration"] as? Double == 9.041667)
+    }
+}

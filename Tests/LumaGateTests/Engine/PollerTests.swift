@@ -1,0 +1,87 @@
+import Foundation
+import LumaGate
+import Testing
+
+/// The poller, stepped by hand with a manual clock.
+@Suite struct PollerTests {
+    @Test func sandboxTaskWalksPendingProcessingCompletedOnSchedule() async throws {
+        let clock = ManualClock()
+        try await TestGateway.with(now: { clock.now }, configure: { $0.runsPoller = false }) { gateway in
+            let token = try await gateway.createToken()
+            let id = try await gateway.submit(token: token, #"{"user_prompt": "stepped by hand"}"#)["id"] as! String
+            let poller = gateway.gateway.poller
+            let tasks = gateway.gateway.tasks
+
+            #expect(await poller.pollOnce(now: clock.now) == 1, "submits upstream")
+            #expect(try await tasks.find(id: id)?.upstreamID != nil)
+            _ = await poller.pollOnce(now: clock.now)
+            #expect(try await tasks.find(id: id)?.state == .pending, "still queued")
+            clock.advance(0.1)
+            #expect(await poller.pollOnce(now: clock.now) == 0, "not due before the queue time is over")
+
+            clock.advance(0.15)
+            #expect(await poller.pollOnce(now: clock.now) == 1)
+            #expect(try await tasks.find(id: id)?.state == .processing)
+
+            clock.advance(0.4)
+            #expect(await poller.pollOnce(now: clock.now) == 1)
+            let done = try #require(try await tasks.find(id: id))
+            #expect(done.state == .completed)
+            #expect(done.media?.video.width == 1360)
+            #expect(done.nextPollAtMillis == nil, "a terminal task is never polled again")
+            clock.advance(60)
+            #expect(await poller.pollOnce(now: clock.now) == 0)
+        }
+    }
+
+    @Test func workLeftLeasedByADeadProcessIsPickedUpAtStart() async throws {
+        let directory = TestGateway.temporaryDirectory()
+        let first = try await TestGateway.start(directory: directory, configure: { $0.runsPoller = false })
+        let token = try await first.createToken()
+        let id = try await first.submit(token: token, #"{"user_prompt": "interrupted"}"#)["id"] as! String
+        // Another worker claims the task and "dies" holding a lease that has not expired.
+        let claimed = try await first.gateway.tasks.claimDue(
+            now: Date().millis, limit: 10, owner: "worker-that-died", leaseUntil: Date().addingTimeInterval(3600).millis)
+        #expect(claimed.map(\.id) == [id])
+        await first.stop()
+
+        let second = try await TestGateway.start(directory: directory)
+        let task = try await second.waitForTerminal(id, token: token)
+        #expect(task["state"] as? String == "completed")
+        await second.stop()
+    }
+
+    @Test func transitionsAreCompareAndSetAndTerminalStatesAreFinal() async throws {
+        try await TestGateway.with(configure: { $0.runsPoller = false }) { gateway in
+            let token = try await gateway.createToken()
+            let id = try await gateway.submit(token: token, #"{"user_prompt": "raced"}"#)["id"] as! String
+            let tasks = gateway.gateway.tasks
+            let now = Date().millis
+
+            // Ten racers try to fail the same pending task: exactly one wins.
+            let winners = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for index in 0..<10 {
+                    group.addTask {
+                        try await tasks.transition(id: id, from: .pending, to: .failed,
+                                                   changes: .init(failureReason: "racer \(index)"), reason: "race", at: now) != nil
+                    }
+                }
+                return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            }
+            #expect(winners == 1)
+            #expect(try await tasks.events(taskID: id).map(\.toState) == [.pending, .failed])
+            let late = try await tasks.transition(id: id, from: .processing, to: .completed, changes: .init(), reason: "late", at: now)
+            #expect(late == nil)
+            #expect(try await tasks.find(id: id)?.state == .failed)
+        }
+    }
+
+    @Test func statesOnlyMoveForward() {
+        #expect(TaskState.pending.canMove(to: .processing))
+        #expect(TaskState.processing.canMove(to: .completed))
+        #expect(!TaskState.processing.canMove(to: .pending))
+        for terminal in [TaskState.completed, .failed] {
+            #expect(TaskState.allCases.allSatisfy { !terminal.canMove(to: $0) })
+        }
+    }
+}

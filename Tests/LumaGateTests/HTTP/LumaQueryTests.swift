@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+
+/// Batch query and list: the caller's own tasks only, in the documented order and bounds.
+@Suite struct LumaQueryTests {
+    @Test func batchAnswersOwnTasksInTheOrderAskedAndLeavesOutUnknownIds() async throws {
+        try await TestGateway.with(configure: { $0.runsPoller = false }) { gateway in
+            let token = try await gateway.createToken()
+            var ids: [String] = []
+            for index in 0..<3 {
+                ids.append(try await gateway.submit(token: token, #"{"user_prompt": "task \#(index)"}"#)["id"] as! String)
+            }
+            let asked = [ids[2], UUID().uuidString.lowercased(), ids[0], "garbage", ids[1]]
+            let reply = try await gateway.request(.POST, "/luma/tasks", token: token, json: #"{"ids": \#(jsonArray(asked))}"#)
+            #expect(reply.status == 200)
+            #expect(reply.array.map { $0["id"] as? String } == [ids[2], ids[0], ids[1]])
+            #expect(reply.array.allSatisfy { $0["state"] as? String == "pending" })
+
+            let empty = try await gateway.request(.POST, "/luma/tasks", token: token, json: #"{"ids": []}"#)
+            #expect(empty.status == 200)
+            #expect(empty.array.isEmpty)
+        }
+    }
+
+    @Test func batchRejectsBadBodies() async throws {
+        try await TestGateway.with(configure: { $0.runsPoller = false }) { gateway in
+            let token = try await gateway.createToken()
+            let tooMany = (0...100).map { _ in UUID().uuidString }
+            let cases: [(String, Int, String)] = [
+                ("{}", 400, "`ids` is required"),
+                (#"{"ids": "abc"}"#, 400, "`ids` must be an array"),
+                (#"{"ids": [1, 2]}"#, 400, "`ids[0]` must be a string"),
+                ("{\"ids\": [", 400, "not valid JSON"),
+                (#"{"ids": \#(jsonArray(tooMany))}"#, 400, "at most 100"),
+            ]
+            for (body, status, mention) in cases {
+                let reply = try await gateway.request(.POST, "/luma/tasks", token: token, json: body)
+                #expect(reply.status == status, "\(body): \(reply.text)")
+                #expect(reply.object["code"] as? String == "invalid_request")
+                #expect((reply.object["detail"] as? String ?? "").contains(mention), "\(reply.text)")
+            }
+        }
+    }
+
+    @Test func listIsNewestFirstAndPaged() async throws {
+        let clock = ManualClock()
+        try await TestGateway.with(now: { clock.now }, configure: { $0.runsPoller = false }) { gateway in
+            let token = try await gateway.createToken()
+            var ids: [String] = []
+            for index in 0..<25 {
+                ids.append(try await gateway.submit(token: token, #"{"user_prompt": "task \#(index)"}"#)["id"] as! String)
+                clock.advance(1)
+            }
+            let newestFirst = Array(ids.reversed())
+            let firstPage = try await gateway.request(.GET, "/luma/generations", token: token)
+            #expect(firstPage.array.map { $0["id"] as? String } == Array(newestFirst.prefix(20)))
+            let secondPage = try await gateway.request(.GET, "/luma/generations?offset=20&limit=10", token: token)
+            #expect(secondPage.array.map { $0["id"] as? String } == Array(newestFirst.suffix(5)))
+            let small = try await gateway.request(.GET, "/luma/generations?limit=2&offset=1", token: token)
+            #expect(small.array.map { $0["id"] as? String } == Array(newestFirst[1...2]))
+
+            for query in ["limit=0", "limit=101", "limit=abc", "offset=-1", "offset=1.5"] {
+                let reply = try await gateway.request(.GET, "/luma/generations?\(query)", token: token)
+                #expect(reply.status == 400, "\(query)")
+                #expect(reply.object["code"] as? String == "invalid_request")
+            }
+        }
+    }
+}
+
+func jsonArray(_ values: [String]) -> String {
+    "[" + values.map { "\"\($0)\"" }.joined(separator: ",") + "]"
+}

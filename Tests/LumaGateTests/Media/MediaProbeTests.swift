@@ -1,0 +1,46 @@
+import Foundation
+import LumaGate
+import Testing
+
+/// The pure-Swift readers of MP4 and JPEG/PNG headers agree with ffmpeg's own files.
+@Suite struct MediaProbeTests {
+    private func ffmpeg(_ arguments: [String]) throws -> Data {
+        let output = NSTemporaryDirectory() + UUID().uuidString + "." + (arguments.last ?? "bin")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["ffmpeg", "-loglevel", "error", "-y"] + arguments.dropLast() + [output]
+        try process.run()
+        process.waitUntilExit()
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        return try Data(contentsOf: URL(fileURLWithPath: output))
+    }
+
+    @Test(arguments: [(640, 360, 48, false), (320, 568, 24, true)])
+    func mp4ProbeReadsSizeAndDuration(width: Int, height: Int, frames: Int, faststart: Bool) throws {
+        let video = try ffmpeg(["-f", "lavfi", "-i", "testsrc=s=\(width)x\(height):r=24", "-frames:v", "\(frames)",
+                                "-c:v", "libx264", "-pix_fmt", "yuv420p"] + (faststart ? ["-movflags", "+faststart"] : []) + ["mp4"])
+        let info = try #require(MP4Probe.probe(video))
+        #expect(info.width == width && info.height == height)
+        #expect(abs(info.duration - Double(frames) / 24) < 0.0005)
+    }
+
+    @Test func mp4ProbeRefusesWhatIsNotAnMP4() throws {
+        #expect(MP4Probe.probe(Data()) == nil)
+        #expect(MP4Probe.probe(Data("definitely not a movie".utf8)) == nil)
+        #expect(MP4Probe.probe(try Fixtures.data("first-frame.png")) == nil)
+        // A box header that claims more bytes than there are.
+        #expect(MP4Probe.probe(Data([0, 0, 0x10, 0, 0x6D, 0x6F, 0x6F, 0x76, 1, 2, 3])) == nil)
+    }
+
+    @Test func imageProbeKnowsFormatsAndSizes() throws {
+        let png = try Fixtures.data("first-frame.png")
+        #expect(ImageProbe.format(of: png) == .png)
+        #expect(ImageProbe.size(of: png)! == (320, 180))
+        let jpeg = try ffmpeg(["-f", "lavfi", "-i", "testsrc=s=200x120", "-frames:v", "1", "jpg"])
+        #expect(ImageProbe.format(of: jpeg) == .jpeg)
+        #expect(ImageProbe.size(of: jpeg)! == (200, 120))
+        let webp = Data("RIFF\u{0}\u{0}\u{0}\u{0}WEBPVP8 ".utf8)
+        #expect(ImageProbe.format(of: webp) == .webp)
+        #expect(ImageProbe.format(of: Data("GIF89a".utf8)) == nil)
+    }
+}

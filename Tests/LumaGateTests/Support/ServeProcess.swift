@@ -1,0 +1,70 @@
+import Foundation
+
+/// The real `lumagate` binary, run as a child process, for what only a process can show:
+/// commands beside a running server, and a SIGKILL mid-work.
+final class ServeProcess: @unchecked Sendable {
+    static let packageRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The binary `swift build` made beside this test bundle.
+    static var binary: String {
+        let candidates = [
+            Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("lumagate").path,
+            packageRoot.appendingPathComponent(".build/debug/lumagate").path,
+        ]
+        return candidates.first(where: FileManager.default.isExecutableFile(atPath:)) ?? candidates[1]
+    }
+
+    let process = Process()
+    let baseURL: String
+
+    /// Starts `lumagate serve` on a free port and waits until it listens.
+    init(dataDirectory: String, extraArguments: [String] = []) throws {
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = ["serve", "--port", "0", "--data-dir", dataDirectory, "--log-level", "info"] + extraArguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        var seen = ""
+        var port: String?
+        let deadline = Date().addingTimeInterval(30)
+        while port == nil, Date() < deadline {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            seen += String(decoding: chunk, as: UTF8.self)
+            port = seen.firstMatch(of: /listening on 127\.0\.0\.1:(\d+)/).map { String($0.output.1) }
+        }
+        guard let port else {
+            process.terminate()
+            throw TestFailure("lumagate serve did not start: \(seen)")
+        }
+        baseURL = "http://127.0.0.1:\(port)"
+        // Keep draining the log so the server never blocks on a full pipe.
+        output.fileHandleForReading.readabilityHandler = { _ = $0.availableData }
+    }
+
+    func kill() {
+        Foundation.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    func stop() {
+        process.terminate()
+        process.waitUntilExit()
+    }
+
+    /// Runs a one-off `lumagate` command and returns its stdout and exit status.
+    static func command(_ arguments: [String]) throws -> (output: String, status: Int32) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let bytes = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (String(decoding: bytes, as: UTF8.self), process.terminationStatus)
+    }
+}
