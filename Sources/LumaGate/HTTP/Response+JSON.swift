@@ -2,7 +2,7 @@ import Hummingbird
 
 extension Response {
     static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
-        let buffer = ByteBuffer(string: value.serialized())
+        let buffer = ByteBuffer(bytes: value.bytes())
         return Response(
             status: status,
             headers: [.contentType: "application/json; charset=utf-8", .contentLength: String(buffer.readableBytes)],

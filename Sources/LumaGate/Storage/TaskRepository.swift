@@ -41,7 +41,7 @@ public struct TaskRepository: Sendable {
     }
 
     /// Inserts many tasks in one transaction, without events (used to seed stores for benchmarks).
-    func insertBatch(_ tasks: [VideoTask]) async throws {
+    public func insertBatch(_ tasks: [VideoTask]) async throws {
         try await database.write { sql in
             for task in tasks {
                 try await Self.insertRow(task, on: sql)
