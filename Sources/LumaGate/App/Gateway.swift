@@ -84,14 +84,14 @@ public final class Gateway: Sendable {
             configuration.mediaDirectory, urlBasePath: "/media", logger: logger))
         router.get("healthz") { _, _ in Response.json(.object([("status", .string("ok"))])) }
 
+        let publicURL = self.publicURL
         let luma = router.group("luma").add(middleware: AuthMiddleware(tokens: tokens))
         LumaController(
-            service: taskService, view: LumaTaskView(publicURL: publicURL),
+            service: taskService, view: LumaTaskView(mediaURL: { .string(publicURL.media($0)) }),
             body: JSONRequestBody(maxBytes: configuration.maxBodyBytes), publicURL: publicURL
         ).register(on: luma)
 
         let configuration = self.configuration
-        let publicURL = self.publicURL
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "lumagate"),

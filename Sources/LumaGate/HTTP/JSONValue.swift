@@ -9,6 +9,9 @@ public indirect enum JSONValue: Sendable, Equatable {
     case string(String)
     case array([JSONValue])
     case object([(String, JSONValue)])
+    /// A path under the media root, written as a string that opens with the raw byte 0x01 (which
+    /// the writer never emits otherwise); `StoredView` swaps it for the public media URL.
+    case storedMediaPath(String)
 
     public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         lhs.serialized() == rhs.serialized()
@@ -37,6 +40,11 @@ public indirect enum JSONValue: Sendable, Equatable {
         case .int(let value): output.append(contentsOf: String(value).utf8)
         case .double(let value): output.append(contentsOf: (value.isFinite ? String(value) : "null").utf8)
         case .string(let value): Self.writeString(value, to: &output)
+        case .storedMediaPath(let path):
+            output.append(UInt8(ascii: "\""))
+            output.append(StoredView.marker)
+            Self.writeEscaped(path, to: &output)
+            output.append(UInt8(ascii: "\""))
         case .array(let values):
             output.append(UInt8(ascii: "["))
             for (index, value) in values.enumerated() {
@@ -60,6 +68,11 @@ public indirect enum JSONValue: Sendable, Equatable {
 
     private static func writeString(_ value: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
+        writeEscaped(value, to: &output)
+        output.append(UInt8(ascii: "\""))
+    }
+
+    private static func writeEscaped(_ value: String, to output: inout [UInt8]) {
         for byte in value.utf8 {
             switch byte {
             case UInt8(ascii: "\""): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
@@ -73,6 +86,5 @@ public indirect enum JSONValue: Sendable, Equatable {
             default: output.append(byte)
             }
         }
-        output.append(UInt8(ascii: "\""))
     }
 }

@@ -6,9 +6,12 @@ import SQLKit
 /// may act on the change.
 public struct TaskRepository: Sendable {
     let database: Database
+    /// Renders the relay-format view stored with each task version (see `StoredView`).
+    let renderLumaView: @Sendable (VideoTask) -> String
 
-    public init(database: Database) {
+    public init(database: Database, renderLumaView: @escaping @Sendable (VideoTask) -> String = StoredView.luma) {
         self.database = database
+        self.renderLumaView = renderLumaView
     }
 
     private static let columns = """
@@ -34,7 +37,7 @@ public struct TaskRepository: Sendable {
 
     func insert(_ task: VideoTask, reason: String) async throws {
         try await database.write { sql in
-            try await Self.insertRow(task, on: sql)
+            try await insertRow(task, on: sql)
             try await Self.recordEvent(
                 TaskEvent(taskID: task.id, fromState: nil, toState: task.state, reason: reason, atMillis: task.createdAtMillis), on: sql)
         }
@@ -44,7 +47,7 @@ public struct TaskRepository: Sendable {
     public func insertBatch(_ tasks: [VideoTask]) async throws {
         try await database.write { sql in
             for task in tasks {
-                try await Self.insertRow(task, on: sql)
+                try await insertRow(task, on: sql)
             }
         }
     }
@@ -63,25 +66,26 @@ public struct TaskRepository: Sendable {
         }
     }
 
-    /// The owner's tasks among `ids`, in the order asked; unknown and foreign ids are left out.
-    public func find(ids: [String], ownedBy tokenID: String) async throws -> [VideoTask] {
+    /// The stored relay-format views of the owner's tasks among `ids`, in the order asked;
+    /// unknown and foreign ids are left out. This is the query path: one indexed read.
+    public func lumaViews(ids: [String], ownedBy tokenID: String) async throws -> [String] {
         guard !ids.isEmpty else { return [] }
-        let found = try await database.read { sql in
-            try await sql.select().column(SQLRaw(Self.columns)).from("tasks")
+        let rows = try await database.read { sql in
+            try await sql.select().column("id").column("luma_view").from("tasks")
                 .where("id", .in, ids).where("token_id", .equal, tokenID)
-                .all().map(Self.task(from:))
+                .all().map { (try $0.decode(column: "id", as: String.self), try $0.decode(column: "luma_view", as: String.self)) }
         }
-        let byID = Dictionary(found.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let byID = Dictionary(rows, uniquingKeysWith: { first, _ in first })
         return ids.compactMap { byID[$0] }
     }
 
-    /// The owner's tasks, newest first.
-    public func list(ownedBy tokenID: String, offset: Int, limit: Int) async throws -> [VideoTask] {
+    /// The stored relay-format views of the owner's tasks, newest first.
+    public func listLumaViews(ownedBy tokenID: String, offset: Int, limit: Int) async throws -> [String] {
         try await database.read { sql in
             try await sql.raw("""
-                SELECT \(unsafeRaw: Self.columns) FROM tasks WHERE token_id = \(bind: tokenID)
+                SELECT luma_view FROM tasks WHERE token_id = \(bind: tokenID)
                 ORDER BY created_at DESC, id DESC LIMIT \(bind: limit) OFFSET \(bind: offset)
-                """).all().map(Self.task(from:))
+                """).all().map { try $0.decode(column: "luma_view", as: String.self) }
         }
     }
 
@@ -119,6 +123,7 @@ public struct TaskRepository: Sendable {
                 RETURNING \(unsafeRaw: Self.columns)
                 """).first().map(Self.task(from:))
             guard let updated else { return nil }
+            try await sql.raw("UPDATE tasks SET luma_view = \(bind: renderLumaView(updated)) WHERE id = \(bind: id)").run()
             try await Self.recordEvent(TaskEvent(taskID: id, fromState: from, toState: to, reason: reason, atMillis: millis), on: sql)
             return updated
         }
@@ -178,12 +183,13 @@ public struct TaskRepository: Sendable {
         }
     }
 
-    private static func insertRow(_ task: VideoTask, on sql: any SQLDatabase) async throws {
+    private func insertRow(_ task: VideoTask, on sql: any SQLDatabase) async throws {
         try await sql.raw("""
-            INSERT INTO tasks (\(unsafeRaw: columns))
+            INSERT INTO tasks (\(unsafeRaw: Self.columns), luma_view)
             VALUES (\(bind: task.id), \(bind: task.tokenID), \(bind: task.state.rawValue), \(bind: task.channel),
-                    \(bind: task.upstreamID), \(bind: task.parentID), \(bind: try encode(task.request)), \(bind: try task.media.map(encode)),
-                    \(bind: task.failureReason), \(bind: task.createdAtMillis), \(bind: task.updatedAtMillis), \(bind: task.nextPollAtMillis))
+                    \(bind: task.upstreamID), \(bind: task.parentID), \(bind: try Self.encode(task.request)), \(bind: try task.media.map(Self.encode)),
+                    \(bind: task.failureReason), \(bind: task.createdAtMillis), \(bind: task.updatedAtMillis), \(bind: task.nextPollAtMillis),
+                    \(bind: renderLumaView(task)))
             """).run()
     }
 

@@ -58,12 +58,18 @@ public struct TaskService: Sendable {
         return task
     }
 
-    public func tasks(ids: [String], tokenID: String) async throws -> [VideoTask] {
-        try await tasks.find(ids: ids, ownedBy: tokenID)
+    /// The stored relay-format view of one of the caller's tasks.
+    public func lumaView(id: String, tokenID: String) async throws -> String {
+        guard let view = try await tasks.lumaViews(ids: [id], ownedBy: tokenID).first else { throw GatewayError.taskNotFound(id) }
+        return view
     }
 
-    public func list(tokenID: String, offset: Int, limit: Int) async throws -> [VideoTask] {
-        try await tasks.list(ownedBy: tokenID, offset: offset, limit: limit)
+    public func lumaViews(ids: [String], tokenID: String) async throws -> [String] {
+        try await tasks.lumaViews(ids: ids, ownedBy: tokenID)
+    }
+
+    public func listLumaViews(tokenID: String, offset: Int, limit: Int) async throws -> [String] {
+        try await tasks.listLumaViews(ownedBy: tokenID, offset: offset, limit: limit)
     }
 
     /// The video to download for a completed task.

@@ -29,8 +29,8 @@ struct LumaController {
 
     @Sendable func query(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let token = try context.requireToken()
-        let task = try await service.task(id: try context.parameters.require("id"), tokenID: token.id)
-        return .json(view.render(task))
+        let stored = try await service.lumaView(id: try context.parameters.require("id"), tokenID: token.id)
+        return .json(StoredView.resolve([stored], asArray: false, publicURL: publicURL))
     }
 
     @Sendable func extend(_ request: Request, context: GatewayRequestContext) async throws -> Response {
@@ -72,16 +72,16 @@ struct LumaController {
         guard ids.count <= Self.maxBatch else {
             throw GatewayError.invalidRequest("Field `ids` has \(ids.count) ids; at most \(Self.maxBatch) can be asked at once.")
         }
-        let tasks = try await service.tasks(ids: ids, tokenID: token.id)
-        return .json(.array(tasks.map(view.render)))
+        let stored = try await service.lumaViews(ids: ids, tokenID: token.id)
+        return .json(StoredView.resolve(stored, asArray: true, publicURL: publicURL))
     }
 
     @Sendable func list(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let token = try context.requireToken()
         let offset = try Self.integer(request, "offset", default: 0, range: 0...Int(Int32.max))
         let limit = try Self.integer(request, "limit", default: Self.defaultPageSize, range: 1...Self.maxBatch)
-        let tasks = try await service.list(tokenID: token.id, offset: offset, limit: limit)
-        return .json(.array(tasks.map(view.render)))
+        let stored = try await service.listLumaViews(tokenID: token.id, offset: offset, limit: limit)
+        return .json(StoredView.resolve(stored, asArray: true, publicURL: publicURL))
     }
 
     private static func integer(_ request: Request, _ name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {

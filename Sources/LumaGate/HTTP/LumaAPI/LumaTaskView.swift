@@ -4,7 +4,8 @@ import Foundation
 /// always present, null where not known; plus `prompt`, `liked` and `estimate_wait_seconds`,
 /// which older clients read.
 struct LumaTaskView {
-    let publicURL: PublicURL
+    /// Turns a stored media path (or an upstream's absolute URL) into the JSON to show for it.
+    let mediaURL: @Sendable (String) -> JSONValue
 
     func render(_ task: VideoTask) -> JSONValue {
         // `completed` is only ever stored with media; the guard keeps the rule visible here too.
@@ -46,30 +47,30 @@ struct LumaTaskView {
         ]
         if let value = request.expandPrompt { members.append(("expand_prompt", .bool(value))) }
         if let value = request.loop { members.append(("loop", .bool(value))) }
-        if let image = request.image { members.append(("image_url", .string(imageURL(image)))) }
-        if let image = request.imageEnd { members.append(("image_end_url", .string(imageURL(image)))) }
+        if let image = request.image { members.append(("image_url", imageURL(image))) }
+        if let image = request.imageEnd { members.append(("image_end_url", imageURL(image))) }
         if let value = request.model { members.append(("model_name", .string(value))) }
         if let value = request.resolution { members.append(("resolution", .string(value))) }
         if let value = request.duration { members.append(("duration", .string(value))) }
         return .object(members)
     }
 
-    private func imageURL(_ image: ImageReference) -> String {
-        image.sourceURL ?? publicURL.media(image.storedPath)
+    private func imageURL(_ image: ImageReference) -> JSONValue {
+        image.sourceURL.map(JSONValue.string) ?? mediaURL(image.storedPath)
     }
 
     private func videoObject(_ media: TaskMedia) -> JSONValue {
         .object([
-            ("url", .string(publicURL.media(media.video.url))),
+            ("url", mediaURL(media.video.url)),
             ("width", .optional(media.video.width)),
             ("height", .optional(media.video.height)),
-            ("download_url", .string(publicURL.media(media.video.downloadURL))),
+            ("download_url", mediaURL(media.video.downloadURL)),
         ])
     }
 
     private func videoRawObject(_ media: TaskMedia) -> JSONValue {
         .object([
-            ("url", .string(publicURL.media(media.video.url))),
+            ("url", mediaURL(media.video.url)),
             ("width", .optional(media.video.width)),
             ("height", .optional(media.video.height)),
             ("duration", .optional(media.video.duration)),
@@ -79,7 +80,7 @@ struct LumaTaskView {
 
     private func imageObject(_ image: TaskMedia.Image) -> JSONValue {
         .object([
-            ("url", .string(publicURL.media(image.url))),
+            ("url", mediaURL(image.url)),
             ("width", .optional(image.width)),
             ("height", .optional(image.height)),
             ("palette", image.paletteGrid.map { .object([("grid", .string($0))]) } ?? .null),

@@ -30,6 +30,7 @@ struct M0001_CreateTokensTasksEvents: Migration {
             .column("next_poll_at", type: .bigint)
             .column("leased_until", type: .bigint)
             .column("leased_by", type: .text)
+            .column("luma_view", type: .text, .notNull)
             .run()
         try await sql.create(index: "tasks_by_token").on("tasks").column("token_id").column("created_at").run()
         try await sql.create(index: "tasks_due").on("tasks").column("next_poll_at").run()
