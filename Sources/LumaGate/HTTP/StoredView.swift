@@ -26,13 +26,16 @@ public enum StoredView {
         if asArray { buffer.writeInteger(UInt8(ascii: "[")) }
         for (index, view) in views.enumerated() {
             if index > 0 { buffer.writeInteger(UInt8(ascii: ",")) }
-            var utf8 = view.utf8[...]
-            while let marker = utf8.firstIndex(of: marker) {
-                buffer.writeBytes(utf8[..<marker])
-                buffer.writeBytes(prefix)
-                utf8 = utf8[utf8.index(after: marker)...]
+            var view = view
+            view.withUTF8 { bytes in
+                var start = 0
+                for index in bytes.indices where bytes[index] == marker {
+                    buffer.writeBytes(UnsafeBufferPointer(rebasing: bytes[start..<index]))
+                    buffer.writeBytes(prefix)
+                    start = index + 1
+                }
+                buffer.writeBytes(UnsafeBufferPointer(rebasing: bytes[start...]))
             }
-            buffer.writeBytes(utf8)
         }
         if asArray { buffer.writeInteger(UInt8(ascii: "]")) }
         return buffer

@@ -61,6 +61,8 @@ public final class Database: Sendable {
         return database
     }
 
+    public var readerCount: Int { readers.count }
+
     /// Runs read-only work on one of the read connections.
     public func read<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
         let index = nextReader.add(1, ordering: .relaxed).oldValue

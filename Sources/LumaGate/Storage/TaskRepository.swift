@@ -9,9 +9,15 @@ public struct TaskRepository: Sendable {
     /// Renders the relay-format view stored with each task version (see `StoredView`).
     let renderLumaView: @Sendable (VideoTask) -> String
 
+    /// Single-task view reads, coalesced: the query route is the hottest path of all.
+    private let viewLookup: BatchedLookup<String, (tokenID: String, view: String)>
+
     public init(database: Database, renderLumaView: @escaping @Sendable (VideoTask) -> String = StoredView.luma) {
         self.database = database
         self.renderLumaView = renderLumaView
+        self.viewLookup = BatchedLookup(concurrency: database.readerCount) { ids in
+            try await Self.readLumaViews(ids: ids, from: database)
+        }
     }
 
     private static let columns = """
@@ -66,17 +72,30 @@ public struct TaskRepository: Sendable {
         }
     }
 
+    /// The stored relay-format view of a task if `tokenID` owns it. This is the query path: an
+    /// indexed read shared with whatever other queries arrive at the same moment.
+    public func lumaView(id: String, ownedBy tokenID: String) async throws -> String? {
+        guard let found = try await viewLookup.value(for: id), found.tokenID == tokenID else { return nil }
+        return found.view
+    }
+
     /// The stored relay-format views of the owner's tasks among `ids`, in the order asked;
-    /// unknown and foreign ids are left out. This is the query path: one indexed read.
+    /// unknown and foreign ids are left out.
     public func lumaViews(ids: [String], ownedBy tokenID: String) async throws -> [String] {
         guard !ids.isEmpty else { return [] }
-        let rows = try await database.read { sql in
-            try await sql.select().column("id").column("luma_view").from("tasks")
-                .where("id", .in, ids).where("token_id", .equal, tokenID)
-                .all().map { (try $0.decode(column: "id", as: String.self), try $0.decode(column: "luma_view", as: String.self)) }
+        let found = try await Self.readLumaViews(ids: ids, from: database)
+        return ids.compactMap { id in found[id].flatMap { $0.tokenID == tokenID ? $0.view : nil } }
+    }
+
+    private static func readLumaViews(ids: [String], from database: Database) async throws -> [String: (tokenID: String, view: String)] {
+        try await database.read { sql in
+            var found: [String: (tokenID: String, view: String)] = [:]
+            for row in try await sql.select().column("id").column("token_id").column("luma_view").from("tasks").where("id", .in, ids).all() {
+                found[try row.decode(column: "id", as: String.self)] =
+                    (try row.decode(column: "token_id", as: String.self), try row.decode(column: "luma_view", as: String.self))
+            }
+            return found
         }
-        let byID = Dictionary(rows, uniquingKeysWith: { first, _ in first })
-        return ids.compactMap { byID[$0] }
     }
 
     /// The stored relay-format views of the owner's tasks, newest first.

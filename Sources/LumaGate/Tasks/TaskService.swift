@@ -60,7 +60,7 @@ public struct TaskService: Sendable {
 
     /// The stored relay-format view of one of the caller's tasks.
     public func lumaView(id: String, tokenID: String) async throws -> String {
-        guard let view = try await tasks.lumaViews(ids: [id], ownedBy: tokenID).first else { throw GatewayError.taskNotFound(id) }
+        guard let view = try await tasks.lumaView(id: id, ownedBy: tokenID) else { throw GatewayError.taskNotFound(id) }
         return view
     }
 

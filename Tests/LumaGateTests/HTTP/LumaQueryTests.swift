@@ -22,6 +22,46 @@ import Testing
         }
     }
 
+    @Test func concurrentQueriesEachGetTheirOwnTaskAndNeverAnotherTokens() async throws {
+        try await TestGateway.with(configure: { $0.runsPoller = false }) { gateway in
+            let alice = try await gateway.createToken()
+            let bob = try await gateway.createToken()
+            var owned: [(token: String, id: String)] = []
+            for index in 0..<20 {
+                let token = index.isMultiple(of: 2) ? alice : bob
+                owned.append((token, try await gateway.submit(token: token, #"{"user_prompt": "task \#(index)"}"#)["id"] as! String))
+            }
+            // 400 queries at once, half of them for the other token's task: coalesced reads must
+            // still answer each request for its own id and owner.
+            let mismatches = try await withThrowingTaskGroup(of: String?.self) { group in
+                for round in 0..<20 {
+                    for (index, (token, id)) in owned.enumerated() {
+                        let asker = round.isMultiple(of: 2) ? token : (token == alice ? bob : alice)
+                        group.addTask {
+                            let reply = try await gateway.request(.GET, "/luma/generations/\(id)", token: asker)
+                            let expected = asker == token ? 200 : 404
+                            if reply.status != expected { return "\(index): \(reply.status) instead of \(expected)" }
+                            if expected == 200, reply.object["id"] as? String != id { return "\(index): answered with another task" }
+                            return nil
+                        }
+                    }
+                }
+                return try await group.reduce(into: [String]()) { if let problem = $1 { $0.append(problem) } }
+            }
+            #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
+        }
+    }
+
+    @Test func mediaLinksFollowTheConfiguredPublicURL() async throws {
+        try await TestGateway.with(configure: { $0.runsPoller = false; $0.publicURL = "https://videos.example.test/gw/" }) { gateway in
+            let token = try await gateway.createToken()
+            let id = try await gateway.submit(token: token, #"{"user_prompt": "x", "image_url": "\#(try Fixtures.pngDataURI())"}"#)["id"] as! String
+            let task = try await gateway.request(.GET, "/luma/generations/\(id)", token: token).object
+            let imageURL = (task["request"] as? [String: Any])?["image_url"] as? String ?? ""
+            #expect(imageURL.hasPrefix("https://videos.example.test/gw/media/uploads/"), "\(imageURL)")
+        }
+    }
+
     @Test func batchRejectsBadBodies() async throws {
         try await TestGateway.with(configure: { $0.runsPoller = false }) { gateway in
             let token = try await gateway.createToken()
