@@ -55,10 +55,14 @@ struct TokenCommand: AsyncParsableCommand {
 /// printed as its sentence and exits non-zero.
 private func withTokens(_ store: StoreOptions, _ body: (TokenService) async throws -> Void) async throws {
     let database = try await store.openDatabase()
-    defer { Task { await database.close() } }
     do {
         try await body(TokenService(repository: TokenRepository(database: database), now: { Date() }))
+        await database.close()
     } catch let error as TokenService.Failure {
+        await database.close()
         throw ValidationError(error.description)
+    } catch {
+        await database.close()
+        throw error
     }
 }

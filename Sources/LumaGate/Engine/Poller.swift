@@ -91,7 +91,8 @@ public final class Poller: Service, Sendable {
                 return
             }
             if task.upstreamID == nil {
-                let parent = try await task.parentID.asyncMap { try await tasks.find(id: $0) } ?? nil
+                var parent: VideoTask?
+                if let parentID = task.parentID { parent = try await tasks.find(id: parentID) }
                 let upstreamID = try await channel.submit(task, parent: parent)
                 try await tasks.recordSubmission(id: task.id, owner: workerID, upstreamID: upstreamID, nextPollAt: now().millis)
                 return
@@ -123,12 +124,5 @@ public final class Poller: Service, Sendable {
     private func fail(_ task: VideoTask, reason: String) async throws {
         _ = try await tasks.transition(id: task.id, from: task.state, to: .failed,
                                        changes: .init(failureReason: reason), reason: reason, at: now().millis)
-    }
-}
-
-extension Optional {
-    fileprivate func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let self else { return nil }
-        return try await transform(self)
     }
 }

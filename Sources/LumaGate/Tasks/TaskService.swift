@@ -42,15 +42,15 @@ public struct TaskService: Sendable {
         try await create(tokenID: tokenID, request: request, parent: nil, images: sources)
     }
 
-    /// Stores a task that continues `parentID`'s video, on the parent's channel.
-    public func extend(tokenID: String, parentID: String, request: GenerationRequest) async throws -> VideoTask {
-        let parent = try await task(id: parentID, tokenID: tokenID)
+    /// Stores a task that continues `parent`'s video (a task its owner looked up), on the
+    /// parent's channel and in its aspect ratio.
+    public func extend(_ parent: VideoTask, request: GenerationRequest) async throws -> VideoTask {
         guard parent.state == .completed else {
-            throw GatewayError.conflict("Task \(parentID) is \(parent.state.rawValue); only a completed task can be extended.")
+            throw GatewayError.conflict("Task \(parent.id) is \(parent.state.rawValue); only a completed task can be extended.")
         }
         var request = request
         request.aspectRatio = parent.request.aspectRatio
-        return try await create(tokenID: tokenID, request: request, parent: parent, images: .init())
+        return try await create(tokenID: parent.tokenID, request: request, parent: parent, images: .init())
     }
 
     public func task(id: String, tokenID: String) async throws -> VideoTask {

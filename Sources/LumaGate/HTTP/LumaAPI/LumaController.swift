@@ -35,15 +35,14 @@ struct LumaController {
 
     @Sendable func extend(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let token = try context.requireToken()
-        let parentID = try context.parameters.require("id")
         let submitted = try await body.decode(LumaSubmitBody.self, from: request)
-        // The parent is checked first: an unknown or unfinished parent is the error that matters.
-        let parent = try await service.task(id: parentID, tokenID: token.id)
+        // The body is validated against the parent: its prompt is the default one.
+        let parent = try await service.task(id: try context.parameters.require("id"), tokenID: token.id)
         let (generation, images) = try submitted.validated(defaultPrompt: parent.request.prompt)
         if images.first != nil || images.last != nil {
             throw GatewayError.invalidRequest("An extension continues its parent's last frame; leave out `image_url` and `image_end_url`.")
         }
-        let task = try await service.extend(tokenID: token.id, parentID: parentID, request: generation)
+        let task = try await service.extend(parent, request: generation)
         return .json(view.render(task))
     }
 
