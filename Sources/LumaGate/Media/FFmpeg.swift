@@ -19,36 +19,55 @@ public struct FFmpeg: Sendable {
     }
 
     /// Runs ffmpeg with `arguments` in `directory` and returns what it wrote to stdout.
+    ///
+    /// Its output goes to temporary files rather than pipes: reading a pipe blocks a thread for
+    /// as long as ffmpeg runs, and a blocked Swift concurrency thread stalls every request.
     @discardableResult
     public func run(_ arguments: [String], in directory: String) async throws -> Data {
+        let scratch = NSTemporaryDirectory() + "lumagate-ffmpeg-" + UUID().uuidString
+        let outputPath = scratch + ".out"
+        let errorPath = scratch + ".err"
+        _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
+        defer {
+            try? FileManager.default.removeItem(atPath: outputPath)
+            try? FileManager.default.removeItem(atPath: errorPath)
+        }
+        guard let output = FileHandle(forWritingAtPath: outputPath), let errors = FileHandle(forWritingAtPath: errorPath) else {
+            throw Failure(description: "could not create scratch files for ffmpeg in \(NSTemporaryDirectory())")
+        }
+        defer {
+            try? output.close()
+            try? errors.close()
+        }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = ["-nostdin", "-hide_banner", "-loglevel", "error", "-y"] + arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        let output = Pipe()
-        let errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
         process.standardInput = FileHandle.nullDevice
-        // Read both pipes while ffmpeg runs so a chatty stream can never block it.
-        async let stdout = Task.detached { output.fileHandleForReading.readDataToEndOfFile() }.value
-        async let stderr = Task.detached { errors.fileHandleForReading.readDataToEndOfFile() }.value
         let status: Int32 = try await withCheckedThrowingContinuation { continuation in
             process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
             do {
                 try process.run()
             } catch {
                 process.terminationHandler = nil
-                try? output.fileHandleForWriting.close()
-                try? errors.fileHandleForWriting.close()
                 continuation.resume(throwing: error)
             }
         }
-        let (out, err) = await (stdout, stderr)
         guard status == 0 else {
-            let message = String(decoding: err, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            let message = (try? String(contentsOfFile: errorPath, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
             throw Failure(description: "ffmpeg exited with status \(status): \(message.suffix(500))")
         }
-        return out
+        return FileManager.default.contents(atPath: outputPath) ?? Data()
+    }
+
+    /// Base64 of `input` (a path or URL of an image) scaled to 5×5 RGB pixels: 75 bytes, as in
+    /// Luma's `palette.grid`.
+    public func paletteGrid(of input: String, in directory: String) async throws -> String {
+        let pixels = try await run(["-i", input, "-vf", "scale=5:5:flags=area", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"], in: directory)
+        guard pixels.count == 75 else { throw Failure(description: "palette grid has \(pixels.count) bytes, not 75") }
+        return pixels.base64EncodedString()
     }
 }

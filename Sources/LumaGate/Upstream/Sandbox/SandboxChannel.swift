@@ -32,8 +32,7 @@ public struct SandboxChannel: UpstreamChannel {
         if task.request.prompt.localizedCaseInsensitiveContains(Self.failureMarker) {
             return .failed(reason: "The sandbox failed this task on purpose: its prompt contains \"\(Self.failureMarker)\".")
         }
-        // A pending task is reported dreaming first, however late the poll: clients see every state.
-        if elapsed < schedule.queuedSeconds + schedule.dreamingSeconds || task.state == .pending { return .dreaming }
+        if elapsed < schedule.queuedSeconds + schedule.dreamingSeconds { return .dreaming }
         guard let renderer else {
             return .failed(reason: "The gateway's sandbox cannot render videos because ffmpeg is not installed on its host.")
         }

@@ -4,7 +4,8 @@ import Foundation
 /// first-frame image when there is one), a first-frame thumbnail, a last-frame JPEG and the
 /// thumbnail's 5×5 palette grid. Rendering is idempotent: finished files are reused, and the video
 /// appears under its final name only once everything else is written, so a crash mid-render just
-/// means the next attempt starts over.
+/// means the next attempt starts over. Each attempt renders into its own scratch file: an ffmpeg
+/// orphaned by a killed gateway may still be writing the previous one.
 public struct SandboxRenderer: Sendable {
     let ffmpeg: FFmpeg
     let store: MediaStore
@@ -40,7 +41,7 @@ public struct SandboxRenderer: Sendable {
             try FileManager.default.createDirectory(atPath: absoluteDirectory, withIntermediateDirectories: true)
             try await renderFiles(input, in: absoluteDirectory)
         }
-        let palette = try await paletteGrid(of: store.absolutePath(thumbnail), in: absoluteDirectory)
+        let palette = try await ffmpeg.paletteGrid(of: store.absolutePath(thumbnail), in: absoluteDirectory)
         guard let videoInfo = MP4Probe.probe(fileAt: store.absolutePath(video)) else {
             throw FFmpeg.Failure(description: "the rendered MP4 has no readable video track")
         }
@@ -77,20 +78,16 @@ public struct SandboxRenderer: Sendable {
         arguments += [
             "-filter_complex", graph, "-map", "[v]", "-frames:v", "\(frames)", "-r", "\(Self.framesPerSecond)",
             "-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-pix_fmt", "yuv420p", "-movflags", "+faststart",
-            "video.partial.mp4",
         ]
-        try await ffmpeg.run(arguments, in: directory)
-        try await ffmpeg.run(["-i", "video.partial.mp4", "-frames:v", "1", "-q:v", "3", Self.thumbnailFile], in: directory)
-        try await ffmpeg.run(["-sseof", "-0.5", "-i", "video.partial.mp4", "-update", "1", "-q:v", "3", Self.lastFrameFile], in: directory)
-        try FileManager.default.moveItem(atPath: directory + "/video.partial.mp4", toPath: directory + "/" + Self.videoFile)
+        for leftover in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where leftover.hasPrefix("partial-") {
+            try? FileManager.default.removeItem(atPath: directory + "/" + leftover)
+        }
+        let partial = "partial-\(UUID().uuidString).mp4"
+        try await ffmpeg.run(arguments + [partial], in: directory)
+        try await ffmpeg.run(["-i", partial, "-frames:v", "1", "-q:v", "3", Self.thumbnailFile], in: directory)
+        try await ffmpeg.run(["-sseof", "-0.5", "-i", partial, "-update", "1", "-q:v", "3", Self.lastFrameFile], in: directory)
+        try FileManager.default.moveItem(atPath: directory + "/" + partial, toPath: directory + "/" + Self.videoFile)
         try? FileManager.default.removeItem(atPath: directory + "/prompt.txt")
-    }
-
-    /// Base64 of the image scaled to 5×5 RGB pixels: 75 bytes, as in Luma's `palette.grid`.
-    private func paletteGrid(of image: String, in directory: String) async throws -> String {
-        let pixels = try await ffmpeg.run(["-i", image, "-vf", "scale=5:5:flags=area", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"], in: directory)
-        guard pixels.count == 75 else { throw FFmpeg.Failure(description: "palette grid has \(pixels.count) bytes, not 75") }
-        return pixels.base64EncodedString()
     }
 
     /// A font with wide coverage when one is installed (CJK prompts are common), else DejaVu,
