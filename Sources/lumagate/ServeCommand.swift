@@ -5,7 +5,7 @@ import Logging
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "serve", abstract: "Run the gateway (SQLite store; the sandbox engine when no upstream is configured).")
+        commandName: "serve", abstract: "Run the gateway (SQLite store; Luma's API when LUMA_API_KEY is set, else the sandbox engine).")
 
     @Option(help: "Address to listen on. Env: LUMAGATE_HOST. Default: 127.0.0.1")
     var host: String?
@@ -39,6 +39,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if let value = try sandboxDreamingSeconds ?? Self.number(environment, "LUMAGATE_SANDBOX_DREAMING_SECONDS", as: Double.self) {
             configuration.sandbox.dreamingSeconds = value
+        }
+        if let key = environment["LUMA_API_KEY"], !key.isEmpty {
+            configuration.dreamMachine = environment["LUMA_BASE_URL"].map { .init(apiKey: key, baseURL: $0) } ?? .init(apiKey: key)
         }
         if let name = logLevel ?? environment["LUMAGATE_LOG_LEVEL"] {
             guard let level = Logger.Level(rawValue: name) else { throw ValidationError("Unknown log level \(name).") }

@@ -60,14 +60,23 @@ public final class Gateway: Sendable {
         let sandbox = SandboxChannel(
             schedule: configuration.sandbox, renderer: ffmpeg.map { SandboxRenderer(ffmpeg: $0, store: store) },
             store: store, now: now)
-        let engineDescription = ffmpeg.map { "sandbox (renders with \($0.executable))" }
+        // The sandbox stays registered even with an upstream, so its tasks in flight still finish.
+        var channels: [any UpstreamChannel] = [sandbox]
+        var engineDescription = ffmpeg.map { "sandbox (renders with \($0.executable))" }
             ?? "sandbox WITHOUT ffmpeg: install it (apt-get install ffmpeg) or every task will fail"
+        if let settings = configuration.dreamMachine {
+            let inspector = RemoteMediaInspector(httpClient: httpClient, ffmpeg: ffmpeg, store: store)
+            channels.insert(DreamMachineChannel(settings: settings, httpClient: httpClient, publicURL: publicURL,
+                                                inspector: inspector, now: now), at: 0)
+            engineDescription = "Luma Dream Machine API at \(settings.baseURL)"
+                + (ffmpeg == nil ? " (no ffmpeg: last frames and palettes will be null)" : "")
+        }
 
-        let poller = Poller(tasks: tasks, channels: [sandbox], settings: configuration.poller, now: now, logger: logger)
+        let poller = Poller(tasks: tasks, channels: channels, settings: configuration.poller, now: now, logger: logger)
         let taskService = TaskService(
             tasks: tasks, uploads: UploadRepository(database: database),
             images: ImageIntake(httpClient: httpClient, maxBytes: configuration.maxImageBytes), store: store,
-            channelName: sandbox.name, now: now, newID: newID, onSubmit: { [poller] in poller.wakeUp() })
+            channel: channels[0], now: now, newID: newID, onSubmit: { [poller] in poller.wakeUp() })
         return Gateway(
             configuration: configuration, database: database, tasks: tasks,
             tokens: TokenService(repository: TokenRepository(database: database), now: now),

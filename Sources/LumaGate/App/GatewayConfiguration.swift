@@ -11,6 +11,8 @@ public struct GatewayConfiguration: Sendable {
     /// Base for absolute URLs in responses; nil means `http://<host>:<port>` as bound.
     public var publicURL: String?
     public var sandbox = SandboxSchedule()
+    /// Luma's official API; when set, new tasks go there instead of to the sandbox.
+    public var dreamMachine: DreamMachineChannel.Settings?
     public var poller = Poller.Settings()
     /// Runs the poller in the background; tests that step time by hand turn it off.
     public var runsPoller = true

@@ -94,14 +94,22 @@ public final class Poller: Service, Sendable {
                 var parent: VideoTask?
                 if let parentID = task.parentID { parent = try await tasks.find(id: parentID) }
                 let upstreamID = try await channel.submit(task, parent: parent)
-                try await tasks.recordSubmission(id: task.id, owner: workerID, upstreamID: upstreamID, nextPollAt: now().millis)
+                var submitted = task
+                submitted.upstreamID = upstreamID
+                try await tasks.recordSubmission(
+                    id: task.id, owner: workerID, upstreamID: upstreamID,
+                    nextPollAt: channel.nextPoll(for: submitted, after: .queued, now: now()).millis)
                 return
             }
             let snapshot = try await channel.fetch(task)
             try await apply(snapshot, to: task, nextPoll: channel.nextPoll(for: task, after: snapshot, now: now()))
+        } catch let error as UpstreamError where !error.isRetryable {
+            try? await fail(task, reason: Self.failureReason(error))
         } catch {
-            logger.warning("task \(task.id) on \(task.channel): \(error); retrying in \(settings.retrySeconds)s")
-            try? await tasks.reschedule(id: task.id, owner: workerID, nextPollAt: now().addingTimeInterval(settings.retrySeconds).millis)
+            var delay = settings.retrySeconds
+            if case UpstreamError.rateLimited(let retryAfter?) = error { delay = max(retryAfter, 0.1) }
+            logger.warning("task \(task.id) on \(task.channel): \(error); retrying in \(delay)s")
+            try? await tasks.reschedule(id: task.id, owner: workerID, nextPollAt: now().addingTimeInterval(delay).millis)
         }
     }
 
@@ -112,7 +120,12 @@ public final class Poller: Service, Sendable {
             _ = try await tasks.transition(id: task.id, from: .pending, to: .processing,
                                            changes: .init(nextPollAtMillis: nextPoll.millis), reason: "upstream is generating", at: at)
         case (.completed(let media), .pending), (.completed(let media), .processing):
-            _ = try await tasks.transition(id: task.id, from: task.state, to: .completed,
+            // Clients see every state: a task finished between two polls still passes processing.
+            if task.state == .pending {
+                guard try await tasks.transition(id: task.id, from: .pending, to: .processing, changes: .init(),
+                                                 reason: "upstream is generating", at: at) != nil else { return }
+            }
+            _ = try await tasks.transition(id: task.id, from: .processing, to: .completed,
                                            changes: .init(media: media), reason: "upstream finished the video", at: at)
         case (.failed(let reason), .pending), (.failed(let reason), .processing):
             try await fail(task, reason: reason)
@@ -124,5 +137,14 @@ public final class Poller: Service, Sendable {
     private func fail(_ task: VideoTask, reason: String) async throws {
         _ = try await tasks.transition(id: task.id, from: task.state, to: .failed,
                                        changes: .init(failureReason: reason), reason: reason, at: now().millis)
+    }
+
+    /// A sentence for the client when the upstream refuses for good.
+    static func failureReason(_ error: UpstreamError) -> String {
+        switch error {
+        case .rejected(let reason): "Luma refused this request: \(reason)."
+        case .notFound: "Luma no longer knows this generation; submit the task again."
+        default: "The upstream failed: \(error)."
+        }
     }
 }

@@ -8,20 +8,21 @@ public struct TaskService: Sendable {
     let uploads: UploadRepository
     let images: ImageIntake
     let store: MediaStore
-    let channelName: String
+    /// The channel new tasks go to; an extension goes to its parent's.
+    let channel: any UpstreamChannel
     let now: @Sendable () -> Date
     let newID: @Sendable () -> UUID
     let onSubmit: @Sendable () -> Void
 
     public init(
-        tasks: TaskRepository, uploads: UploadRepository, images: ImageIntake, store: MediaStore, channelName: String,
+        tasks: TaskRepository, uploads: UploadRepository, images: ImageIntake, store: MediaStore, channel: any UpstreamChannel,
         now: @escaping @Sendable () -> Date, newID: @escaping @Sendable () -> UUID, onSubmit: @escaping @Sendable () -> Void
     ) {
         self.tasks = tasks
         self.uploads = uploads
         self.images = images
         self.store = store
-        self.channelName = channelName
+        self.channel = channel
         self.now = now
         self.newID = newID
         self.onSubmit = onSubmit
@@ -107,10 +108,11 @@ public struct TaskService: Sendable {
                 request.imageEnd = try await importImage(last, field: "image_end_url")
                 stored.append(request.imageEnd!.storedPath)
             }
+            if parent == nil { try channel.validate(request) }
             let at = now().millis
             let task = VideoTask(
                 id: newID().uuidString.lowercased(), tokenID: tokenID, state: .pending,
-                channel: parent?.channel ?? channelName, parentID: parent?.id, request: request,
+                channel: parent?.channel ?? channel.name, parentID: parent?.id, request: request,
                 createdAtMillis: at, updatedAtMillis: at, nextPollAtMillis: at)
             try await tasks.insert(task, reason: parent == nil ? "submitted" : "submitted as an extension of \(parent!.id)")
             onSubmit()

@@ -6,6 +6,9 @@ public protocol UpstreamChannel: Sendable {
     /// The name stored on each task, so a task keeps going to the channel that started it.
     var name: String { get }
 
+    /// Refuses, with a client-facing 400, a request this channel could never carry out.
+    func validate(_ request: GenerationRequest) throws
+
     /// Starts the generation for `task` (an extension gets its `parent`) and returns the
     /// upstream's id for it.
     func submit(_ task: VideoTask, parent: VideoTask?) async throws -> String
@@ -15,4 +18,8 @@ public protocol UpstreamChannel: Sendable {
 
     /// When the poller should next look at `task`, given what it just saw.
     func nextPoll(for task: VideoTask, after snapshot: UpstreamSnapshot, now: Date) -> Date
+}
+
+extension UpstreamChannel {
+    public func validate(_ request: GenerationRequest) throws {}
 }

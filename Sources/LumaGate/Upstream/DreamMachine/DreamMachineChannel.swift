@@ -1,0 +1,119 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+
+/// Luma's official Dream Machine API, with the operator's API key.
+public struct DreamMachineChannel: UpstreamChannel {
+    public struct Settings: Sendable {
+        public var apiKey: String
+        public var baseURL: String
+        /// Used when a request names no model.
+        public var defaultModel = "ray-2"
+        /// First look after a submit; Luma generations take tens of seconds.
+        public var firstPollSeconds: Double = 10
+        /// Later looks come every quarter of the task's age, within these bounds.
+        public var minPollSeconds: Double = 3
+        public var maxPollSeconds: Double = 15
+        public var timeout: TimeAmount = .seconds(30)
+
+        public init(apiKey: String, baseURL: String = "https://api.lumalabs.ai/dream-machine/v1") {
+            self.apiKey = apiKey
+            self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        }
+    }
+
+    public let name: String
+    let settings: Settings
+    let httpClient: HTTPClient
+    let publicURL: PublicURL
+    let inspector: RemoteMediaInspector
+    let now: @Sendable () -> Date
+
+    public init(name: String = "dream-machine", settings: Settings, httpClient: HTTPClient, publicURL: PublicURL,
+                inspector: RemoteMediaInspector, now: @escaping @Sendable () -> Date) {
+        self.name = name
+        self.settings = settings
+        self.httpClient = httpClient
+        self.publicURL = publicURL
+        self.inspector = inspector
+        self.now = now
+    }
+
+    /// Luma fetches images itself, so an image the gateway stores must be reachable at the
+    /// public URL: a loopback public URL only works with an upstream on the same machine.
+    public func validate(_ request: GenerationRequest) throws {
+        let needsPublicURL = [request.image, request.imageEnd].contains { $0 != nil && $0?.sourceURL == nil }
+        guard needsPublicURL, Self.isLoopback(publicURL.base), !Self.isLoopback(settings.baseURL) else { return }
+        throw GatewayError.invalidRequest(
+            "This gateway's public URL (\(publicURL.base)) is a loopback address that Luma cannot fetch images from. "
+            + "Send image_url as a public http(s) URL, or have the operator set --public-url to an address Luma can reach.")
+    }
+
+    public func submit(_ task: VideoTask, parent: VideoTask?) async throws -> String {
+        let body = DreamMachineMapping.requestBody(
+            for: task, parentUpstreamID: parent?.upstreamID, defaultModel: settings.defaultModel,
+            imageURL: { $0.sourceURL ?? publicURL.media($0.storedPath) }, callbackURL: nil)
+        let data = try await send(.POST, "/generations", body: body)
+        return try DreamMachineMapping.generation(from: data).id
+    }
+
+    public func fetch(_ task: VideoTask) async throws -> UpstreamSnapshot {
+        guard let upstreamID = task.upstreamID else { throw UpstreamError.notFound }
+        let data = try await send(.GET, "/generations/\(upstreamID)", body: nil)
+        switch try DreamMachineMapping.progress(of: DreamMachineMapping.generation(from: data)) {
+        case .queued: return .queued
+        case .dreaming: return .dreaming
+        case .failed(let reason): return .failed(reason: reason)
+        case .completed(let video, let image):
+            return .completed(await inspector.inspect(taskID: task.id, videoURL: video, imageURL: image, atMillis: now().millis))
+        }
+    }
+
+    public func nextPoll(for task: VideoTask, after snapshot: UpstreamSnapshot, now: Date) -> Date {
+        let age = now.timeIntervalSince(Date(millis: task.createdAtMillis))
+        if task.upstreamID == nil || age < settings.firstPollSeconds {
+            return Date(millis: task.createdAtMillis).addingTimeInterval(settings.firstPollSeconds)
+        }
+        return now.addingTimeInterval(min(max(age / 4, settings.minPollSeconds), settings.maxPollSeconds))
+    }
+
+    private func send(_ method: HTTPMethod, _ path: String, body: JSONValue?) async throws -> Data {
+        var request = HTTPClientRequest(url: settings.baseURL + path)
+        request.method = method
+        request.headers.add(name: "Authorization", value: "Bearer \(settings.apiKey)")
+        request.headers.add(name: "Accept", value: "application/json")
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: body.bytes()))
+        }
+        let response: HTTPClientResponse
+        let data: Data
+        do {
+            response = try await httpClient.execute(request, timeout: settings.timeout)
+            data = Data(buffer: try await response.body.collect(upTo: 1024 * 1024))
+        } catch {
+            throw UpstreamError.transport(String(describing: error))
+        }
+        switch response.status.code {
+        case 200..<300:
+            return data
+        case 429:
+            throw UpstreamError.rateLimited(retryAfter: response.headers.first(name: "retry-after").flatMap(Double.init))
+        case 404:
+            throw UpstreamError.notFound
+        case 401, 403:
+            throw UpstreamError.rejected("the gateway's Luma account was refused (HTTP \(response.status.code)); the operator must check its API key")
+        case 400..<500 where response.status.code != 408:
+            throw UpstreamError.rejected(DreamMachineMapping.errorDetail(from: data) ?? "HTTP \(response.status.code)")
+        default:
+            throw UpstreamError.httpStatus(Int(response.status.code))
+        }
+    }
+
+    static func isLoopback(_ url: String) -> Bool {
+        guard let host = URL(string: url)?.host?.lowercased() else { return false }
+        return host == "localhost" || host.hasPrefix("127.") || host == "::1" || host == "[::1]"
+    }
+}

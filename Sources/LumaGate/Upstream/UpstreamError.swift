@@ -1,0 +1,34 @@
+/// What can go wrong talking to an upstream, and whether trying again later can help.
+public enum UpstreamError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// No answer: connection refused, reset, or timed out.
+    case transport(String)
+    /// 429; `retryAfter` is the upstream's `Retry-After` in seconds, when it sent one.
+    case rateLimited(retryAfter: Double?)
+    /// An unexpected status, such as a 5xx.
+    case httpStatus(Int)
+    /// The upstream refused the request itself (a 4xx with a reason); retrying cannot help.
+    case rejected(String)
+    /// The upstream does not know the generation.
+    case notFound
+    /// The answer could not be read as the upstream's format.
+    case undecodable(String)
+
+    public var isRetryable: Bool {
+        switch self {
+        case .transport, .rateLimited, .undecodable: true
+        case .httpStatus(let status): status >= 500 || status == 408
+        case .rejected, .notFound: false
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .transport(let detail): "upstream unreachable (\(detail))"
+        case .rateLimited(let retryAfter): "upstream rate limit" + (retryAfter.map { ", retry after \($0) s" } ?? "")
+        case .httpStatus(let status): "upstream answered HTTP \(status)"
+        case .rejected(let reason): "upstream refused the request: \(reason)"
+        case .notFound: "upstream does not know this generation"
+        case .undecodable(let detail): "upstream answer unreadable (\(detail))"
+        }
+    }
+}

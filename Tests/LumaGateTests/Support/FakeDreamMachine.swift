@@ -1,0 +1,161 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+import Synchronization
+
+/// A stand-in for Luma's Dream Machine API on 127.0.0.1: the official wire format, scripted by
+/// words in the prompt.
+///
+/// - `reject`: the submit is refused with 400 and a `detail`.
+/// - `busy`: the first submit answers 429 with `Retry-After: 1`.
+/// - `flaky`: the first two polls answer 500, then a body that is not JSON.
+/// - `moderate`: the generation fails with a moderation reason.
+/// Generations are queued for `queuedSeconds`, dreaming for `dreamingSeconds`, then completed
+/// with a real MP4 (not faststart: `moov` after `mdat`) and a JPEG served with Range support.
+final class FakeDreamMachine: Sendable {
+    static let apiKey = "test-luma-key"
+
+    struct Generation: Sendable {
+        var id: String
+        var prompt: String
+        var created: Date
+        /// The submit body as received.
+        var requestBody: Data
+        var polls = 0
+
+        var request: [String: Any] { (try? JSONSerialization.jsonObject(with: requestBody)) as? [String: Any] ?? [:] }
+    }
+
+    struct Call: Sendable {
+        var method: String
+        var path: String
+        var authorization: String?
+    }
+
+    let baseURL: String
+    let queuedSeconds: Double
+    let dreamingSeconds: Double
+    private final class State: Sendable {
+        let generations = Mutex<[String: Generation]>([:])
+        let calls = Mutex<[Call]>([])
+        let rateLimitedPrompts = Mutex<Set<String>>([])
+        let baseURL = Mutex<String>("")
+    }
+
+    private let state: State
+    private let services: ServiceGroup
+    private let running: Task<Void, any Error>
+
+    var recordedCalls: [Call] { state.calls.withLock { $0 } }
+    func generation(_ id: String) -> Generation? { state.generations.withLock { $0[id] } }
+    func forget(_ id: String) { _ = state.generations.withLock { $0.removeValue(forKey: id) } }
+    var allGenerations: [Generation] { state.generations.withLock { Array($0.values) } }
+
+    static func start(queuedSeconds: Double = 0.3, dreamingSeconds: Double = 0.3) async throws -> FakeDreamMachine {
+        let files = TestGateway.temporaryDirectory()
+        try Self.makeMedia(in: files)
+        let state = State()
+        let (ports, portContinuation) = AsyncStream<Int>.makeStream()
+
+        let router = Router()
+        router.add(middleware: FileMiddleware(files, urlBasePath: "/files"))
+        router.post("dream-machine/v1/generations") { request, context -> Response in
+            state.calls.withLock { $0.append(Call(method: "POST", path: request.uri.path, authorization: request.headers[.authorization])) }
+            guard request.headers[.authorization] == "Bearer \(apiKey)" else { return json(401, ["detail": "Invalid API key"]) }
+            let data = Data(buffer: try await request.body.collect(upTo: 1 << 20))
+            guard let body = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let prompt = body["prompt"] as? String else {
+                return json(400, ["detail": "Invalid request body"])
+            }
+            if prompt.contains("reject") { return json(400, ["detail": "Prompt is not allowed"]) }
+            if prompt.contains("busy"), state.rateLimitedPrompts.withLock({ $0.insert(prompt).inserted }) {
+                return json(429, ["detail": "Too many requests"], headers: [.retryAfter: "1"])
+            }
+            let id = UUID().uuidString.lowercased()
+            state.generations.withLock { $0[id] = Generation(id: id, prompt: prompt, created: Date(), requestBody: data) }
+            return json(201, ["id": id, "state": "queued", "failure_reason": NSNull(), "created_at": "2026-01-01T00:00:00Z",
+                              "assets": NSNull(), "model": body["model"] ?? NSNull(), "request": body])
+        }
+        router.get("dream-machine/v1/generations/:id") { request, context -> Response in
+            state.calls.withLock { $0.append(Call(method: "GET", path: request.uri.path, authorization: request.headers[.authorization])) }
+            guard request.headers[.authorization] == "Bearer \(apiKey)" else { return json(401, ["detail": "Invalid API key"]) }
+            let id = try context.parameters.require("id")
+            guard var generation = state.generations.withLock({ $0[id] }) else { return json(404, ["detail": "Generation not found"]) }
+            generation.polls += 1
+            state.generations.withLock { $0[id] = generation }
+            if generation.prompt.contains("flaky") {
+                if generation.polls <= 2 { return json(500, ["detail": "Internal error"]) }
+                if generation.polls == 3 { return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "<html>oops"))) }
+            }
+            let age = Date().timeIntervalSince(generation.created)
+            var object: [String: Any] = ["id": id, "generation_type": "video", "created_at": "2026-01-01T00:00:00Z",
+                                         "failure_reason": NSNull(), "assets": NSNull(), "model": "ray-2"]
+            if age < queuedSeconds {
+                object["state"] = "queued"
+            } else if age < queuedSeconds + dreamingSeconds {
+                object["state"] = "dreaming"
+            } else if generation.prompt.contains("moderate") {
+                object["state"] = "failed"
+                object["failure_reason"] = "Prompt flagged by content moderation"
+            } else {
+                let root = state.baseURL.withLock { $0 }
+                object["state"] = "completed"
+                object["assets"] = ["video": "\(root)/files/video.mp4", "image": "\(root)/files/thumb.jpg"]
+            }
+            return json(200, object)
+        }
+
+        var logger = Logger(label: "fake-dream-machine")
+        logger.logLevel = .warning
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                              onServerRunning: { portContinuation.yield($0.localAddress?.port ?? 0) }, logger: logger)
+        let services = ServiceGroup(configuration: .init(services: [app], logger: logger))
+        let running = Task { try await services.run() }
+        guard let port = await ports.first(where: { _ in true }) else { throw TestFailure("the fake Dream Machine did not start") }
+        state.baseURL.withLock { $0 = "http://127.0.0.1:\(port)" }
+        return FakeDreamMachine(
+            baseURL: "http://127.0.0.1:\(port)", queuedSeconds: queuedSeconds, dreamingSeconds: dreamingSeconds,
+            state: state, services: services, running: running)
+    }
+
+    private init(baseURL: String, queuedSeconds: Double, dreamingSeconds: Double, state: State,
+                 services: ServiceGroup, running: Task<Void, any Error>) {
+        self.baseURL = baseURL
+        self.queuedSeconds = queuedSeconds
+        self.dreamingSeconds = dreamingSeconds
+        self.state = state
+        self.services = services
+        self.running = running
+    }
+
+    func stop() async {
+        await services.triggerGracefulShutdown()
+        _ = await running.result
+    }
+
+    /// The API's base URL, as a gateway is configured with it.
+    var apiURL: String { baseURL + "/dream-machine/v1" }
+
+    private static func json(_ status: Int, _ object: [String: Any], headers: HTTPFields = [:]) -> Response {
+        let data = (try? JSONSerialization.data(withJSONObject: object)) ?? Data()
+        var fields = headers
+        fields[.contentType] = "application/json"
+        return Response(status: .init(code: status), headers: fields, body: .init(byteBuffer: ByteBuffer(data: data)))
+    }
+
+    /// A 1360×752, 121-frame MP4 without faststart, and a JPEG thumbnail, made by ffmpeg.
+    private static func makeMedia(in directory: String) throws {
+        for arguments in [
+            ["-f", "lavfi", "-i", "testsrc2=s=1360x752:r=24", "-frames:v", "121", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "video.mp4"],
+            ["-f", "lavfi", "-i", "testsrc2=s=1360x752", "-frames:v", "1", "thumb.jpg"],
+        ] {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["ffmpeg", "-loglevel", "error", "-y"] + arguments
+            process.currentDirectoryURL = URL(fileURLWithPath: directory)
+            try process.run()
+            process.waitUntilExit()
+        }
+    }
+}

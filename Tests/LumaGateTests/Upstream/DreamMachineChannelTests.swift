@@ -1,0 +1,136 @@
+import Foundation
+import LumaGate
+import Testing
+
+/// Relay-format clients served through Luma's official API (a fake of it on 127.0.0.1).
+@Suite struct DreamMachineChannelTests {
+    /// A gateway whose new tasks go to `fake`, polling fast.
+    private func withGateway(_ fake: FakeDreamMachine, _ body: (TestGateway) async throws -> Void) async throws {
+        try await TestGateway.with(configure: { configuration in
+            var settings = DreamMachineChannel.Settings(apiKey: FakeDreamMachine.apiKey, baseURL: fake.apiURL)
+            settings.firstPollSeconds = 0.2
+            settings.minPollSeconds = 0.1
+            settings.maxPollSeconds = 0.2
+            configuration.dreamMachine = settings
+            configuration.poller.retrySeconds = 0.2
+        }, body)
+    }
+
+    @Test func textToVideoCompletesWithSizesReadFromTheUpstreamMP4() async throws {
+        let fake = try await FakeDreamMachine.start()
+        try await withGateway(fake) { gateway in
+            let token = try await gateway.createToken()
+            let id = try await gateway.submit(token: token, #"{"user_prompt": "a cat on a piano", "model_name": "ray-v2", "aspect_ratio": "4:3", "duration": "5s"}"#)["id"] as! String
+            let task = try await gateway.waitForTerminal(id, token: token)
+            #expect(task["state"] as? String == "completed", "\(task)")
+
+            let reply = try await gateway.request(.GET, "/luma/generations/\(id)", token: token)
+            let golden = try JSONDecoder().decode(JSONNode.self, from: try Fixtures.data("query-completed.json"))
+            let differences = golden.shapeDifferences(
+                from: try JSONDecoder().decode(JSONNode.self, from: reply.body),
+                extrasAllowed: ["": ["prompt", "liked", "estimate_wait_seconds"], "/request": ["*"]])
+            #expect(differences.isEmpty, "\(differences)")
+
+            let video = try #require(task["video_raw"] as? [String: Any])
+            #expect(video["url"] as? String == fake.baseURL + "/files/video.mp4")
+            #expect(video["width"] as? Int == 1360 && video["height"] as? Int == 752)
+            #expect(video["duration"] as? Double == 5.041667)
+            let thumbnail = try #require(task["thumbnail"] as? [String: Any])
+            #expect(thumbnail["width"] as? Int == 1360)
+            #expect(((thumbnail["palette"] as? [String: Any])?["grid"] as? String).flatMap { Data(base64Encoded: $0) }?.count == 75)
+            let lastFrame = try #require(task["last_frame"] as? [String: Any])
+            let jpeg = try await gateway.request(.GET, lastFrame["url"] as! String)
+            #expect(jpeg.status == 200 && jpeg.header("content-type") == "image/jpeg")
+
+            let generation = try #require(fake.allGenerations.first)
+            #expect(generation.request["model"] as? String == "ray-2")
+            #expect(generation.request["aspect_ratio"] as? String == "4:3")
+            #expect(generation.request["prompt"] as? String == "a cat on a piano")
+            #expect(generation.request["keyframes"] == nil)
+            #expect(fake.recordedCalls.allSatisfy { $0.authorization == "Bearer \(FakeDreamMachine.apiKey)" })
+            #expect(!reply.text.contains(generation.id), "the upstream id is never shown")
+        }
+        await fake.stop()
+    }
+
+    @Test func imagesGoAsPublicURLsAndExtensionsAsGenerationKeyframes() async throws {
+        let fake = try await FakeDreamMachine.start()
+        try await withGateway(fake) { gateway in
+            let token = try await gateway.createToken()
+            let id = try await gateway.submit(token: token, #"{"user_prompt": "from an image", "image_url": "\#(try Fixtures.pngDataURI())"}"#)["id"] as! String
+            _ = try await gateway.waitForTerminal(id, token: token)
+            let parent = try #require(fake.allGenerations.first)
+            let frame0 = (parent.request["keyframes"] as? [String: Any])?["frame0"] as? [String: Any]
+            #expect(frame0?["type"] as? String == "image")
+            let imageURL = try #require(frame0?["url"] as? String)
+            #expect(imageURL.hasPrefix(gateway.baseURL + "/media/uploads/"))
+            #expect(try await gateway.request(.GET, imageURL).body == (try Fixtures.data("first-frame.png")))
+
+            let child = try await gateway.request(.POST, "/luma/generations/\(id)/extend", token: token, json: #"{"user_prompt": "and then"}"#)
+            #expect(child.status == 200, "\(child.text)")
+            let childID = child.object["id"] as! String
+            #expect(try await gateway.waitForTerminal(childID, token: token)["state"] as? String == "completed")
+            let extension_ = try #require(fake.allGenerations.first { $0.prompt == "and then" })
+            let keyframe = (extension_.request["keyframes"] as? [String: Any])?["frame0"] as? [String: Any]
+            #expect(keyframe?["type"] as? String == "generation")
+            #expect(keyframe?["id"] as? String == parent.id)
+        }
+        await fake.stop()
+    }
+
+    @Test func upstreamTroubleDelaysTasksButNeverCorruptsThem() async throws {
+        let fake = try await FakeDreamMachine.start()
+        try await withGateway(fake) { gateway in
+            let token = try await gateway.createToken()
+            // A 429 on submit, then two 500s and a non-JSON answer while polling.
+            let id = try await gateway.submit(token: token, #"{"user_prompt": "busy and flaky"}"#)["id"] as! String
+            let task = try await gateway.waitForTerminal(id, token: token)
+            #expect(task["state"] as? String == "completed", "\(task)")
+            let submits = fake.recordedCalls.filter { $0.method == "POST" }
+            #expect(submits.count == 2, "one refused with 429, one accepted")
+            let events = try await gateway.gateway.tasks.events(taskID: id)
+            #expect(events.map(\.toState) == [.pending, .processing, .completed])
+        }
+        await fake.stop()
+    }
+
+    @Test func upstreamFailuresBecomeReadableFailedTasks() async throws {
+        let fake = try await FakeDreamMachine.start()
+        try await withGateway(fake) { gateway in
+            let token = try await gateway.createToken()
+            let moderated = try await gateway.submit(token: token, #"{"user_prompt": "moderate this"}"#)["id"] as! String
+            let refused = try await gateway.submit(token: token, #"{"user_prompt": "reject this"}"#)["id"] as! String
+            let vanished = try await gateway.submit(token: token, #"{"user_prompt": "will vanish"}"#)["id"] as! String
+            while fake.allGenerations.first(where: { $0.prompt == "will vanish" }) == nil {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            fake.forget(fake.allGenerations.first { $0.prompt == "will vanish" }!.id)
+
+            let moderatedTask = try await gateway.waitForTerminal(moderated, token: token)
+            #expect(moderatedTask["state"] as? String == "failed")
+            #expect((moderatedTask["failure_reason"] as? String)?.contains("content moderation refused") == true)
+            let refusedTask = try await gateway.waitForTerminal(refused, token: token)
+            #expect(refusedTask["failure_reason"] as? String == "Luma refused this request: Prompt is not allowed.")
+            let vanishedTask = try await gateway.waitForTerminal(vanished, token: token)
+            #expect((vanishedTask["failure_reason"] as? String)?.contains("no longer knows") == true)
+        }
+        await fake.stop()
+    }
+
+    @Test func aLoopbackPublicURLCannotCarryImagesToARemoteUpstream() async throws {
+        try await TestGateway.with(configure: {
+            $0.dreamMachine = DreamMachineChannel.Settings(apiKey: "unused")   // Luma's real address: never called here
+            $0.runsPoller = false
+        }) { gateway in
+            let token = try await gateway.createToken()
+            let refused = try await gateway.request(.POST, "/luma/generations", token: token,
+                                                    json: #"{"user_prompt": "x", "image_url": "\#(try Fixtures.pngDataURI())"}"#)
+            #expect(refused.status == 400)
+            #expect((refused.object["detail"] as? String)?.contains("--public-url") == true)
+            let uploads = (try? FileManager.default.contentsOfDirectory(atPath: gateway.directory + "/media/uploads")) ?? []
+            #expect(uploads.isEmpty, "nothing stays behind")
+            let textOnly = try await gateway.request(.POST, "/luma/generations", token: token, json: #"{"user_prompt": "x"}"#)
+            #expect(textOnly.status == 200)
+        }
+    }
+}
