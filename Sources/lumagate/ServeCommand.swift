@@ -22,6 +22,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("sandbox-dreaming-seconds"), help: "Seconds a sandbox task stays processing before rendering. Env: LUMAGATE_SANDBOX_DREAMING_SECONDS. Default: 2")
     var sandboxDreamingSeconds: Double?
 
+    @Option(name: .customLong("max-task-age"), help: "Seconds after which an unfinished task is failed. Env: LUMAGATE_MAX_TASK_AGE. Default: 7200")
+    var maxTaskAge: Double?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error. Env: LUMAGATE_LOG_LEVEL. Default: info")
     var logLevel: String?
 
@@ -39,6 +42,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if let value = try sandboxDreamingSeconds ?? Self.number(environment, "LUMAGATE_SANDBOX_DREAMING_SECONDS", as: Double.self) {
             configuration.sandbox.dreamingSeconds = value
+        }
+        if let value = try maxTaskAge ?? Self.number(environment, "LUMAGATE_MAX_TASK_AGE", as: Double.self) {
+            configuration.poller.maxTaskAgeSeconds = value
         }
         if let key = environment["LUMA_API_KEY"], !key.isEmpty {
             configuration.dreamMachine = environment["LUMA_BASE_URL"].map { .init(apiKey: key, baseURL: $0) } ?? .init(apiKey: key)

@@ -14,6 +14,8 @@ public final class Poller: Service, Sendable {
         public var idleInterval: Duration = .milliseconds(250)
         /// Wait before trying again after a channel error.
         public var retrySeconds: Double = 5
+        /// A task still unfinished this long after its submit is failed: nothing stays in flight for ever.
+        public var maxTaskAgeSeconds: Double = 2 * 60 * 60
         public init() {}
     }
 
@@ -86,6 +88,11 @@ public final class Poller: Service, Sendable {
 
     private func work(_ task: VideoTask) async {
         do {
+            let age = now().timeIntervalSince(Date(millis: task.createdAtMillis))
+            if age > settings.maxTaskAgeSeconds {
+                try await fail(task, reason: "The task did not finish within \(Self.duration(settings.maxTaskAgeSeconds)) and was stopped; submit it again.")
+                return
+            }
             guard let channel = channels[task.channel] else {
                 try await fail(task, reason: "The channel \"\(task.channel)\" that ran this task is no longer configured.")
                 return
@@ -146,5 +153,10 @@ public final class Poller: Service, Sendable {
         case .notFound: "Luma no longer knows this generation; submit the task again."
         default: "The upstream failed: \(error)."
         }
+    }
+
+    private static func duration(_ seconds: Double) -> String {
+        seconds >= 3600 && seconds.truncatingRemainder(dividingBy: 3600) == 0 ? "\(Int(seconds / 3600)) h"
+            : seconds >= 60 ? "\(Int(seconds / 60)) min" : "\(Int(seconds)) s"
     }
 }

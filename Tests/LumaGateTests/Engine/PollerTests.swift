@@ -76,6 +76,19 @@ import Testing
         }
     }
 
+    @Test func aTaskPastTheMaximumAgeIsFailedWithAReason() async throws {
+        let clock = ManualClock()
+        try await TestGateway.with(now: { clock.now }, configure: { $0.runsPoller = false; $0.poller.maxTaskAgeSeconds = 600 }) { gateway in
+            let token = try await gateway.createToken()
+            let id = try await gateway.submit(token: token, #"{"user_prompt": "forgotten"}"#)["id"] as! String
+            clock.advance(601)
+            #expect(await gateway.gateway.poller.pollOnce(now: clock.now) == 1)
+            let task = try #require(try await gateway.gateway.tasks.find(id: id))
+            #expect(task.state == .failed)
+            #expect(task.failureReason == "The task did not finish within 10 min and was stopped; submit it again.")
+        }
+    }
+
     @Test func statesOnlyMoveForward() {
         #expect(TaskState.pending.canMove(to: .processing))
         #expect(TaskState.processing.canMove(to: .completed))
