@@ -25,6 +25,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-task-age"), help: "Seconds after which an unfinished task is failed. Env: LUMAGATE_MAX_TASK_AGE. Default: 7200")
     var maxTaskAge: Double?
 
+    @Option(name: .customLong("upstream-callbacks"), help: "auto, on or off: ask Luma to post state changes to <public-url>/callbacks/... (auto: when Luma can reach the public URL). Env: LUMAGATE_UPSTREAM_CALLBACKS. Default: auto")
+    var upstreamCallbacks: String?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error. Env: LUMAGATE_LOG_LEVEL. Default: info")
     var logLevel: String?
 
@@ -45,6 +48,10 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if let value = try maxTaskAge ?? Self.number(environment, "LUMAGATE_MAX_TASK_AGE", as: Double.self) {
             configuration.poller.maxTaskAgeSeconds = value
+        }
+        if let mode = upstreamCallbacks ?? environment["LUMAGATE_UPSTREAM_CALLBACKS"] {
+            guard let value = UpstreamCallbackMode(rawValue: mode) else { throw ValidationError("--upstream-callbacks must be auto, on or off.") }
+            configuration.upstreamCallbacks = value
         }
         if let key = environment["LUMA_API_KEY"], !key.isEmpty {
             configuration.dreamMachine = environment["LUMA_BASE_URL"].map { .init(apiKey: key, baseURL: $0) } ?? .init(apiKey: key)

@@ -18,17 +18,19 @@ public final class Gateway: Sendable {
     public let poller: Poller
     public let publicURL: PublicURL
     public let engineDescription: String
+    let dreamMachine: DreamMachineChannel?
     let httpClient: HTTPClient
     let logger: Logger
 
     private init(
-        configuration: GatewayConfiguration, database: Database, tasks: TaskRepository, tokens: TokenService,
+        configuration: GatewayConfiguration, database: Database, tasks: TaskRepository, dreamMachine: DreamMachineChannel?, tokens: TokenService,
         taskService: TaskService, poller: Poller, publicURL: PublicURL, engineDescription: String,
         httpClient: HTTPClient, logger: Logger
     ) {
         self.configuration = configuration
         self.database = database
         self.tasks = tasks
+        self.dreamMachine = dreamMachine
         self.tokens = tokens
         self.taskService = taskService
         self.poller = poller
@@ -64,11 +66,19 @@ public final class Gateway: Sendable {
         var channels: [any UpstreamChannel] = [sandbox]
         var engineDescription = ffmpeg.map { "sandbox (renders with \($0.executable))" }
             ?? "sandbox WITHOUT ffmpeg: install it (apt-get install ffmpeg) or every task will fail"
-        if let settings = configuration.dreamMachine {
+        var dreamMachine: DreamMachineChannel?
+        if var settings = configuration.dreamMachine {
+            switch configuration.upstreamCallbacks {
+            case .on: settings.callbacks = true
+            case .off: settings.callbacks = false
+            case .auto: settings.callbacks = DreamMachineChannel.canReach(publicURL: publicURL.base, from: settings.baseURL)
+            }
             let inspector = RemoteMediaInspector(httpClient: httpClient, ffmpeg: ffmpeg, store: store)
-            channels.insert(DreamMachineChannel(settings: settings, httpClient: httpClient, publicURL: publicURL,
-                                                inspector: inspector, now: now), at: 0)
-            engineDescription = "Luma Dream Machine API at \(settings.baseURL)"
+            let channel = DreamMachineChannel(settings: settings, httpClient: httpClient, publicURL: publicURL,
+                                              inspector: inspector, now: now)
+            dreamMachine = channel
+            channels.insert(channel, at: 0)
+            engineDescription = "Luma Dream Machine API at \(settings.baseURL), callbacks \(settings.callbacks ? "on" : "off")"
                 + (ffmpeg == nil ? " (no ffmpeg: last frames and palettes will be null)" : "")
         }
 
@@ -78,7 +88,7 @@ public final class Gateway: Sendable {
             images: ImageIntake(httpClient: httpClient, maxBytes: configuration.maxImageBytes), store: store,
             channel: channels[0], now: now, newID: newID, onSubmit: { [poller] in poller.wakeUp() })
         return Gateway(
-            configuration: configuration, database: database, tasks: tasks,
+            configuration: configuration, database: database, tasks: tasks, dreamMachine: dreamMachine,
             tokens: TokenService(repository: TokenRepository(database: database), now: now),
             taskService: taskService, poller: poller, publicURL: publicURL, engineDescription: engineDescription,
             httpClient: httpClient, logger: logger)
@@ -93,6 +103,9 @@ public final class Gateway: Sendable {
             configuration.mediaDirectory, urlBasePath: "/media", logger: logger))
         router.get("healthz") { _, _ in Response.json(.object([("status", .string("ok"))])) }
 
+        if let dreamMachine {
+            DreamMachineCallbackController(tasks: tasks, channel: dreamMachine, poller: poller, logger: logger).register(on: router)
+        }
         let publicURL = self.publicURL
         let luma = router.group("luma").add(middleware: AuthMiddleware(tokens: tokens))
         LumaController(

@@ -13,6 +13,8 @@ public struct GatewayConfiguration: Sendable {
     public var sandbox = SandboxSchedule()
     /// Luma's official API; when set, new tasks go there instead of to the sandbox.
     public var dreamMachine: DreamMachineChannel.Settings?
+    /// Whether Luma is asked to post state changes back; `auto` means when it can reach `publicURL`.
+    public var upstreamCallbacks = UpstreamCallbackMode.auto
     public var poller = Poller.Settings()
     /// Runs the poller in the background; tests that step time by hand turn it off.
     public var runsPoller = true

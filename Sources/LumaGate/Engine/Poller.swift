@@ -109,7 +109,10 @@ public final class Poller: Service, Sendable {
                 return
             }
             let snapshot = try await channel.fetch(task)
-            try await apply(snapshot, to: task, nextPoll: channel.nextPoll(for: task, after: snapshot, now: now()))
+            let nextPoll = channel.nextPoll(for: task, after: snapshot, now: now())
+            if try await !apply(snapshot, to: task, nextPoll: nextPoll) {
+                try await tasks.reschedule(id: task.id, owner: workerID, nextPollAt: nextPoll.millis)
+            }
         } catch let error as UpstreamError where !error.isRetryable {
             try? await fail(task, reason: Self.failureReason(error))
         } catch {
@@ -120,7 +123,19 @@ public final class Poller: Service, Sendable {
         }
     }
 
-    private func apply(_ snapshot: UpstreamSnapshot, to task: VideoTask, nextPoll: Date) async throws {
+    /// Applies what an upstream said about `task` outside a poll (a callback). Transitions are
+    /// compare-and-set, so duplicated, late or out-of-order reports change nothing.
+    public func receive(_ snapshot: UpstreamSnapshot, for task: VideoTask) async {
+        guard let channel = channels[task.channel] else { return }
+        do {
+            _ = try await apply(snapshot, to: task, nextPoll: channel.nextPoll(for: task, after: snapshot, now: now()))
+        } catch {
+            logger.warning("task \(task.id): could not apply a report from \(task.channel): \(error)")
+        }
+    }
+
+    /// Moves `task` as `snapshot` says; false when the snapshot changes nothing.
+    private func apply(_ snapshot: UpstreamSnapshot, to task: VideoTask, nextPoll: Date) async throws -> Bool {
         let at = now().millis
         switch (snapshot, task.state) {
         case (.dreaming, .pending):
@@ -128,17 +143,20 @@ public final class Poller: Service, Sendable {
                                            changes: .init(nextPollAtMillis: nextPoll.millis), reason: "upstream is generating", at: at)
         case (.completed(let media), .pending), (.completed(let media), .processing):
             // Clients see every state: a task finished between two polls still passes processing.
+            // (If that step loses a race, the task is processing already or finished; either way the
+            // next step is right or harmless.)
             if task.state == .pending {
-                guard try await tasks.transition(id: task.id, from: .pending, to: .processing, changes: .init(),
-                                                 reason: "upstream is generating", at: at) != nil else { return }
+                _ = try await tasks.transition(id: task.id, from: .pending, to: .processing, changes: .init(),
+                                               reason: "upstream is generating", at: at)
             }
             _ = try await tasks.transition(id: task.id, from: .processing, to: .completed,
                                            changes: .init(media: media), reason: "upstream finished the video", at: at)
         case (.failed(let reason), .pending), (.failed(let reason), .processing):
             try await fail(task, reason: reason)
         default:
-            try await tasks.reschedule(id: task.id, owner: workerID, nextPollAt: nextPoll.millis)
+            return false
         }
+        return true
     }
 
     private func fail(_ task: VideoTask, reason: String) async throws {

@@ -8,5 +8,5 @@ protocol Migration: Sendable {
 }
 
 enum Migrations {
-    static let all: [any Migration] = [M0001_CreateTokensTasksEvents()]
+    static let all: [any Migration] = [M0001_CreateTokensTasksEvents(), M0002_AddCallbackSecrets()]
 }

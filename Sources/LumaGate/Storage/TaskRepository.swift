@@ -22,7 +22,7 @@ public struct TaskRepository: Sendable {
 
     private static let columns = """
         id, token_id, state, channel, upstream_id, parent_id, request_json, media_json,
-        failure_reason, created_at, updated_at, next_poll_at
+        failure_reason, created_at, updated_at, next_poll_at, callback_secret
         """
 
     /// The changes a transition writes along with the new state.
@@ -61,6 +61,14 @@ public struct TaskRepository: Sendable {
     public func find(id: String) async throws -> VideoTask? {
         try await database.read { sql in
             try await sql.raw("SELECT \(unsafeRaw: Self.columns) FROM tasks WHERE id = \(bind: id)").first().map(Self.task(from:))
+        }
+    }
+
+    /// The task an upstream callback URL names.
+    public func find(callbackSecret: String) async throws -> VideoTask? {
+        try await database.read { sql in
+            try await sql.raw("SELECT \(unsafeRaw: Self.columns) FROM tasks WHERE callback_secret = \(bind: callbackSecret)")
+                .first().map(Self.task(from:))
         }
     }
 
@@ -208,7 +216,7 @@ public struct TaskRepository: Sendable {
             VALUES (\(bind: task.id), \(bind: task.tokenID), \(bind: task.state.rawValue), \(bind: task.channel),
                     \(bind: task.upstreamID), \(bind: task.parentID), \(bind: try Self.encode(task.request)), \(bind: try task.media.map(Self.encode)),
                     \(bind: task.failureReason), \(bind: task.createdAtMillis), \(bind: task.updatedAtMillis), \(bind: task.nextPollAtMillis),
-                    \(bind: renderLumaView(task)))
+                    \(bind: task.callbackSecret), \(bind: renderLumaView(task)))
             """).run()
     }
 
@@ -241,7 +249,8 @@ public struct TaskRepository: Sendable {
             failureReason: try row.decode(column: "failure_reason", as: String?.self),
             createdAtMillis: try row.decode(column: "created_at", as: Int64.self),
             updatedAtMillis: try row.decode(column: "updated_at", as: Int64.self),
-            nextPollAtMillis: try row.decode(column: "next_poll_at", as: Int64?.self)
+            nextPollAtMillis: try row.decode(column: "next_poll_at", as: Int64?.self),
+            callbackSecret: try row.decode(column: "callback_secret", as: String?.self)
         )
     }
 }

@@ -113,7 +113,8 @@ public struct TaskService: Sendable {
             let task = VideoTask(
                 id: newID().uuidString.lowercased(), tokenID: tokenID, state: .pending,
                 channel: parent?.channel ?? channel.name, parentID: parent?.id, request: request,
-                createdAtMillis: at, updatedAtMillis: at, nextPollAtMillis: at)
+                createdAtMillis: at, updatedAtMillis: at, nextPollAtMillis: at,
+                callbackSecret: newID().uuidString.lowercased() + newID().uuidString.lowercased())
             try await tasks.insert(task, reason: parent == nil ? "submitted" : "submitted as an extension of \(parent!.id)")
             onSubmit()
             return task

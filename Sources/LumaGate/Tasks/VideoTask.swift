@@ -15,11 +15,14 @@ public struct VideoTask: Sendable, Equatable {
     public var createdAtMillis: Int64
     public var updatedAtMillis: Int64
     public var nextPollAtMillis: Int64?
+    /// Authenticates the upstream's callbacks for this task: private, never shown to clients.
+    public var callbackSecret: String?
 
     public init(
         id: String, tokenID: String, state: TaskState, channel: String, upstreamID: String? = nil,
         parentID: String? = nil, request: GenerationRequest, media: TaskMedia? = nil,
-        failureReason: String? = nil, createdAtMillis: Int64, updatedAtMillis: Int64, nextPollAtMillis: Int64?
+        failureReason: String? = nil, createdAtMillis: Int64, updatedAtMillis: Int64, nextPollAtMillis: Int64?,
+        callbackSecret: String? = nil
     ) {
         self.id = id
         self.tokenID = tokenID
@@ -33,5 +36,6 @@ public struct VideoTask: Sendable, Equatable {
         self.createdAtMillis = createdAtMillis
         self.updatedAtMillis = updatedAtMillis
         self.nextPollAtMillis = nextPollAtMillis
+        self.callbackSecret = callbackSecret
     }
 }

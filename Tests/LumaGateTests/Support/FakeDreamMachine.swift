@@ -73,7 +73,12 @@ final class FakeDreamMachine: Sendable {
                 return json(429, ["detail": "Too many requests"], headers: [.retryAfter: "1"])
             }
             let id = UUID().uuidString.lowercased()
-            state.generations.withLock { $0[id] = Generation(id: id, prompt: prompt, created: Date(), requestBody: data) }
+            let generation = Generation(id: id, prompt: prompt, created: Date(), requestBody: data)
+            state.generations.withLock { $0[id] = generation }
+            if let callbackURL = body["callback_url"] as? String {
+                let base = state.baseURL.withLock { $0 }
+                Task { await deliverCallbacks(for: generation, to: callbackURL, queuedSeconds: queuedSeconds, dreamingSeconds: dreamingSeconds, base: base) }
+            }
             return json(201, ["id": id, "state": "queued", "failure_reason": NSNull(), "created_at": "2026-01-01T00:00:00Z",
                               "assets": NSNull(), "model": body["model"] ?? NSNull(), "request": body])
         }
@@ -88,21 +93,8 @@ final class FakeDreamMachine: Sendable {
                 if generation.polls <= 2 { return json(500, ["detail": "Internal error"]) }
                 if generation.polls == 3 { return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "<html>oops"))) }
             }
-            let age = Date().timeIntervalSince(generation.created)
-            var object: [String: Any] = ["id": id, "generation_type": "video", "created_at": "2026-01-01T00:00:00Z",
-                                         "failure_reason": NSNull(), "assets": NSNull(), "model": "ray-2"]
-            if age < queuedSeconds {
-                object["state"] = "queued"
-            } else if age < queuedSeconds + dreamingSeconds {
-                object["state"] = "dreaming"
-            } else if generation.prompt.contains("moderate") {
-                object["state"] = "failed"
-                object["failure_reason"] = "Prompt flagged by content moderation"
-            } else {
-                let root = state.baseURL.withLock { $0 }
-                object["state"] = "completed"
-                object["assets"] = ["video": "\(root)/files/video.mp4", "image": "\(root)/files/thumb.jpg"]
-            }
+            let object = generationObject(generation, age: Date().timeIntervalSince(generation.created),
+                                          queuedSeconds: queuedSeconds, dreamingSeconds: dreamingSeconds, base: state.baseURL.withLock { $0 })
             return json(200, object)
         }
 
@@ -136,6 +128,37 @@ final class FakeDreamMachine: Sendable {
 
     /// The API's base URL, as a gateway is configured with it.
     var apiURL: String { baseURL + "/dream-machine/v1" }
+
+    /// The Generation object as it stands `age` seconds after the submit.
+    private static func generationObject(_ generation: Generation, age: Double, queuedSeconds: Double, dreamingSeconds: Double, base: String) -> [String: Any] {
+        var object: [String: Any] = ["id": generation.id, "generation_type": "video", "created_at": "2026-01-01T00:00:00Z",
+                                     "failure_reason": NSNull(), "assets": NSNull(), "model": "ray-2"]
+        if age < queuedSeconds {
+            object["state"] = "queued"
+        } else if age < queuedSeconds + dreamingSeconds {
+            object["state"] = "dreaming"
+        } else if generation.prompt.contains("moderate") {
+            object["state"] = "failed"
+            object["failure_reason"] = "Prompt flagged by content moderation"
+        } else {
+            object["state"] = "completed"
+            object["assets"] = ["video": "\(base)/files/video.mp4", "image": "\(base)/files/thumb.jpg"]
+        }
+        return object
+    }
+
+    /// Posts like Luma: dreaming, then the final state; then, as real networks do, the final
+    /// state again and a late, stale dreaming.
+    private static func deliverCallbacks(for generation: Generation, to url: String, queuedSeconds: Double, dreamingSeconds: Double, base: String) async {
+        let dreaming = generationObject(generation, age: queuedSeconds, queuedSeconds: queuedSeconds, dreamingSeconds: dreamingSeconds, base: base)
+        let final = generationObject(generation, age: queuedSeconds + dreamingSeconds, queuedSeconds: queuedSeconds, dreamingSeconds: dreamingSeconds, base: base)
+        let schedule: [(Double, [String: Any])] = [(queuedSeconds, dreaming), (dreamingSeconds, final), (0.05, final), (0.05, dreaming)]
+        for (delay, object) in schedule {
+            try? await Task.sleep(for: .seconds(delay))
+            guard let data = try? JSONSerialization.data(withJSONObject: object) else { continue }
+            _ = try? await TestGateway.request(.POST, url, body: data, headers: [("Content-Type", "application/json")])
+        }
+    }
 
     private static func json(_ status: Int, _ object: [String: Any], headers: HTTPFields = [:]) -> Response {
         let data = (try? JSONSerialization.data(withJSONObject: object)) ?? Data()

@@ -4,9 +4,10 @@ import Testing
 
 /// Relay-format clients served through Luma's official API (a fake of it on 127.0.0.1).
 @Suite struct DreamMachineChannelTests {
-    /// A gateway whose new tasks go to `fake`, polling fast.
-    private func withGateway(_ fake: FakeDreamMachine, _ body: (TestGateway) async throws -> Void) async throws {
+    /// A gateway whose new tasks go to `fake`, polling fast (and, unless `callbacks`, only polling).
+    private func withGateway(_ fake: FakeDreamMachine, callbacks: Bool = false, _ body: (TestGateway) async throws -> Void) async throws {
         try await TestGateway.with(configure: { configuration in
+            configuration.upstreamCallbacks = callbacks ? .on : .off
             var settings = DreamMachineChannel.Settings(apiKey: FakeDreamMachine.apiKey, baseURL: fake.apiURL)
             settings.firstPollSeconds = 0.2
             settings.minPollSeconds = 0.1
@@ -113,6 +114,35 @@ import Testing
             #expect(refusedTask["failure_reason"] as? String == "Luma refused this request: Prompt is not allowed.")
             let vanishedTask = try await gateway.waitForTerminal(vanished, token: token)
             #expect((vanishedTask["failure_reason"] as? String)?.contains("no longer knows") == true)
+        }
+        await fake.stop()
+    }
+
+    @Test func callbacksFinishTasksWithoutPollingAndRepeatsChangeNothing() async throws {
+        let fake = try await FakeDreamMachine.start()
+        try await withGateway(fake, callbacks: true) { gateway in
+            let token = try await gateway.createToken()
+            let id = try await gateway.submit(token: token, #"{"user_prompt": "called back"}"#)["id"] as! String
+            let task = try await gateway.waitForTerminal(id, token: token, timeout: .seconds(30))
+            #expect(task["state"] as? String == "completed", "\(task)")
+            #expect((task["video_raw"] as? [String: Any])?["duration"] as? Double == 5.041667)
+            #expect(fake.recordedCalls.filter { $0.method == "GET" }.isEmpty, "callbacks, not polls, finished the task")
+
+            let generation = try #require(fake.allGenerations.first)
+            let callbackURL = try #require(generation.request["callback_url"] as? String)
+            #expect(callbackURL.hasPrefix(gateway.baseURL + "/callbacks/dream-machine/"))
+            // The duplicate completion and the late "dreaming" arrive after the task finished.
+            try await Task.sleep(for: .milliseconds(500))
+            #expect(try await gateway.gateway.tasks.events(taskID: id).map(\.toState) == [.pending, .processing, .completed])
+
+            let forged = try await gateway.request(.POST, "/callbacks/dream-machine/not-a-secret",
+                                                   json: #"{"id": "\#(generation.id)", "state": "failed", "failure_reason": "x"}"#)
+            #expect(forged.status == 404)
+            let otherGeneration = try await gateway.request(.POST, callbackURL, json: #"{"id": "another", "state": "failed"}"#)
+            #expect(otherGeneration.status == 400)
+            let garbage = try await gateway.request(.POST, callbackURL, json: "<html>")
+            #expect(garbage.status == 400)
+            #expect(try await gateway.gateway.tasks.find(id: id)?.state == .completed)
         }
         await fake.stop()
     }

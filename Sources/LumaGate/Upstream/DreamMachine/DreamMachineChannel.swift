@@ -17,6 +17,9 @@ public struct DreamMachineChannel: UpstreamChannel {
         public var minPollSeconds: Double = 3
         public var maxPollSeconds: Double = 15
         public var timeout: TimeAmount = .seconds(30)
+        /// Luma posts each state change to the gateway; polling is then only a safety net.
+        public var callbacks = false
+        public var safetyPollSeconds: Double = 60
 
         public init(apiKey: String, baseURL: String = "https://api.lumalabs.ai/dream-machine/v1") {
             self.apiKey = apiKey
@@ -41,11 +44,17 @@ public struct DreamMachineChannel: UpstreamChannel {
         self.now = now
     }
 
+    /// Whether Luma can reach the gateway's public URL: not when that is a loopback address and
+    /// Luma is not on this machine too.
+    public static func canReach(publicURL: String, from baseURL: String) -> Bool {
+        !isLoopback(publicURL) || isLoopback(baseURL)
+    }
+
     /// Luma fetches images itself, so an image the gateway stores must be reachable at the
-    /// public URL: a loopback public URL only works with an upstream on the same machine.
+    /// public URL.
     public func validate(_ request: GenerationRequest) throws {
         let needsPublicURL = [request.image, request.imageEnd].contains { $0 != nil && $0?.sourceURL == nil }
-        guard needsPublicURL, Self.isLoopback(publicURL.base), !Self.isLoopback(settings.baseURL) else { return }
+        guard needsPublicURL, !Self.canReach(publicURL: publicURL.base, from: settings.baseURL) else { return }
         throw GatewayError.invalidRequest(
             "This gateway's public URL (\(publicURL.base)) is a loopback address that Luma cannot fetch images from. "
             + "Send image_url as a public http(s) URL, or have the operator set --public-url to an address Luma can reach.")
@@ -54,7 +63,8 @@ public struct DreamMachineChannel: UpstreamChannel {
     public func submit(_ task: VideoTask, parent: VideoTask?) async throws -> String {
         let body = DreamMachineMapping.requestBody(
             for: task, parentUpstreamID: parent?.upstreamID, defaultModel: settings.defaultModel,
-            imageURL: { $0.sourceURL ?? publicURL.media($0.storedPath) }, callbackURL: nil)
+            imageURL: { $0.sourceURL ?? publicURL.media($0.storedPath) },
+            callbackURL: settings.callbacks ? task.callbackSecret.map { "\(publicURL.base)/callbacks/dream-machine/\($0)" } : nil)
         let data = try await send(.POST, "/generations", body: body)
         return try DreamMachineMapping.generation(from: data).id
     }
@@ -62,7 +72,18 @@ public struct DreamMachineChannel: UpstreamChannel {
     public func fetch(_ task: VideoTask) async throws -> UpstreamSnapshot {
         guard let upstreamID = task.upstreamID else { throw UpstreamError.notFound }
         let data = try await send(.GET, "/generations/\(upstreamID)", body: nil)
-        switch try DreamMachineMapping.progress(of: DreamMachineMapping.generation(from: data)) {
+        return try await snapshot(of: DreamMachineMapping.generation(from: data), for: task)
+    }
+
+    /// What a callback body says about `task`; a body about another generation is refused.
+    public func snapshot(fromCallback body: Data, for task: VideoTask) async throws -> UpstreamSnapshot {
+        let generation = try DreamMachineMapping.generation(from: body)
+        guard generation.id == task.upstreamID else { throw UpstreamError.rejected("the callback names another generation") }
+        return try await snapshot(of: generation, for: task)
+    }
+
+    private func snapshot(of generation: DreamMachineGeneration, for task: VideoTask) async throws -> UpstreamSnapshot {
+        switch try DreamMachineMapping.progress(of: generation) {
         case .queued: return .queued
         case .dreaming: return .dreaming
         case .failed(let reason): return .failed(reason: reason)
@@ -72,6 +93,7 @@ public struct DreamMachineChannel: UpstreamChannel {
     }
 
     public func nextPoll(for task: VideoTask, after snapshot: UpstreamSnapshot, now: Date) -> Date {
+        if settings.callbacks { return now.addingTimeInterval(settings.safetyPollSeconds) }
         let age = now.timeIntervalSince(Date(millis: task.createdAtMillis))
         if task.upstreamID == nil || age < settings.firstPollSeconds {
             return Date(millis: task.createdAtMillis).addingTimeInterval(settings.firstPollSeconds)

@@ -1,0 +1,45 @@
+import Foundation
+import Hummingbird
+import NIOFoundationCompat
+import Logging
+
+/// Receives the Generation objects Luma posts to `callback_url`. The URL's secret names the
+/// task; the body must be about that task's generation. The answer comes at once; reading the
+/// finished media and moving the task happen afterwards, through the poller's compare-and-set
+/// transitions, so Luma's retries and races with polls are harmless.
+struct DreamMachineCallbackController {
+    let tasks: TaskRepository
+    let channel: DreamMachineChannel
+    let poller: Poller
+    let logger: Logger
+    static let maxBodyBytes = 1024 * 1024
+
+    func register(on router: Router<GatewayRequestContext>) {
+        router.post("callbacks/dream-machine/:secret", use: receive)
+    }
+
+    @Sendable func receive(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let secret = try context.parameters.require("secret")
+        guard let task = try await tasks.find(callbackSecret: secret), task.channel == channel.name else {
+            throw GatewayError.notFound("No task waits for this callback.")
+        }
+        let body = Data(buffer: try await request.body.collect(upTo: Self.maxBodyBytes))
+        let generation: DreamMachineGeneration
+        do {
+            generation = try DreamMachineMapping.generation(from: body)
+        } catch {
+            throw GatewayError.invalidRequest("The callback body is not a Generation object.")
+        }
+        guard generation.id == task.upstreamID else {
+            throw GatewayError.invalidRequest("The callback names another generation than this task's.")
+        }
+        Task { [channel, poller, logger] in
+            do {
+                await poller.receive(try await channel.snapshot(fromCallback: body, for: task), for: task)
+            } catch {
+                logger.warning("callback for task \(task.id) not applied: \(error)")
+            }
+        }
+        return .json(.object([("status", .string("accepted"))]))
+    }
+}
