@@ -24,4 +24,16 @@ struct StoreOptions: ParsableArguments {
         logger.logLevel = .warning
         return try await Database.openSQLite(path: configuration.resolvedDatabasePath, logger: logger)
     }
+
+    /// Opens just the store, runs `body`, and closes the store whatever happens.
+    func withDatabase(_ body: (Database) async throws -> Void) async throws {
+        let database = try await openDatabase()
+        do {
+            try await body(database)
+            await database.close()
+        } catch {
+            await database.close()
+            throw error
+        }
+    }
 }

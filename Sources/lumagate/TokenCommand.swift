@@ -51,18 +51,14 @@ struct TokenCommand: AsyncParsableCommand {
     }
 }
 
-/// Opens the store, runs `body` with a token service, and closes the store; a token error is
-/// printed as its sentence and exits non-zero.
+/// Runs `body` with the tokens of the store; a token error is printed as its sentence and exits
+/// non-zero.
 private func withTokens(_ store: StoreOptions, _ body: (TokenService) async throws -> Void) async throws {
-    let database = try await store.openDatabase()
-    do {
-        try await body(TokenService(repository: TokenRepository(database: database), now: { Date() }))
-        await database.close()
-    } catch let error as TokenService.Failure {
-        await database.close()
-        throw ValidationError(error.description)
-    } catch {
-        await database.close()
-        throw error
+    try await store.withDatabase { database in
+        do {
+            try await body(TokenService(repository: TokenRepository(database: database), now: { Date() }))
+        } catch let error as TokenService.Failure {
+            throw ValidationError(error.description)
+        }
     }
 }

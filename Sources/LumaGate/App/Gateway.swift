@@ -18,19 +18,19 @@ public final class Gateway: Sendable {
     public let poller: Poller
     public let publicURL: PublicURL
     public let engineDescription: String
-    let dreamMachine: DreamMachineChannel?
+    let dreamMachines: [DreamMachineChannel]
     let httpClient: HTTPClient
     let logger: Logger
 
     private init(
-        configuration: GatewayConfiguration, database: Database, tasks: TaskRepository, dreamMachine: DreamMachineChannel?, tokens: TokenService,
+        configuration: GatewayConfiguration, database: Database, tasks: TaskRepository, dreamMachines: [DreamMachineChannel], tokens: TokenService,
         taskService: TaskService, poller: Poller, publicURL: PublicURL, engineDescription: String,
         httpClient: HTTPClient, logger: Logger
     ) {
         self.configuration = configuration
         self.database = database
         self.tasks = tasks
-        self.dreamMachine = dreamMachine
+        self.dreamMachines = dreamMachines
         self.tokens = tokens
         self.taskService = taskService
         self.poller = poller
@@ -66,20 +66,31 @@ public final class Gateway: Sendable {
         var channels: [any UpstreamChannel] = [sandbox]
         var engineDescription = ffmpeg.map { "sandbox (renders with \($0.executable))" }
             ?? "sandbox WITHOUT ffmpeg: install it (apt-get install ffmpeg) or every task will fail"
-        var dreamMachine: DreamMachineChannel?
-        if var settings = configuration.dreamMachine {
+        // Upstream channels: the stored ones that are enabled, oldest first, and the one from the
+        // environment unless a stored channel has its name. The first takes new tasks.
+        var upstreams = try await ChannelRepository(database: database).all().filter(\.enabled).map { record in
+            (name: record.name, settings: DreamMachineChannel.Settings(apiKey: record.apiKey, baseURL: record.baseURL))
+        }
+        if let settings = configuration.dreamMachine, !upstreams.contains(where: { $0.name == "dream-machine" }) {
+            upstreams.insert((name: "dream-machine", settings: settings), at: 0)
+        }
+        var dreamMachines: [DreamMachineChannel] = []
+        let inspector = RemoteMediaInspector(httpClient: httpClient, ffmpeg: ffmpeg, store: store)
+        for (name, var settings) in upstreams {
+            settings.polling = configuration.upstreamPolling
             switch configuration.upstreamCallbacks {
             case .on: settings.callbacks = true
             case .off: settings.callbacks = false
             case .auto: settings.callbacks = DreamMachineChannel.canReach(publicURL: publicURL.base, from: settings.baseURL)
             }
-            let inspector = RemoteMediaInspector(httpClient: httpClient, ffmpeg: ffmpeg, store: store)
-            let channel = DreamMachineChannel(settings: settings, httpClient: httpClient, publicURL: publicURL,
-                                              inspector: inspector, now: now)
-            dreamMachine = channel
-            channels.insert(channel, at: 0)
-            engineDescription = "Luma Dream Machine API at \(settings.baseURL), callbacks \(settings.callbacks ? "on" : "off")"
-                + (ffmpeg == nil ? " (no ffmpeg: last frames and palettes will be null)" : "")
+            dreamMachines.append(DreamMachineChannel(name: name, settings: settings, httpClient: httpClient, publicURL: publicURL,
+                                                     inspector: inspector, now: now))
+        }
+        if !dreamMachines.isEmpty {
+            channels.insert(contentsOf: dreamMachines as [any UpstreamChannel], at: 0)
+            engineDescription = "Luma Dream Machine API via "
+                + dreamMachines.map { "\($0.name) (\($0.settings.baseURL), callbacks \($0.settings.callbacks ? "on" : "off"))" }.joined(separator: ", ")
+                + (ffmpeg == nil ? "; no ffmpeg: last frames and palettes will be null" : "")
         }
 
         let poller = Poller(tasks: tasks, channels: channels, settings: configuration.poller, now: now, logger: logger)
@@ -88,7 +99,7 @@ public final class Gateway: Sendable {
             images: ImageIntake(httpClient: httpClient, maxBytes: configuration.maxImageBytes), store: store,
             channel: channels[0], now: now, newID: newID, onSubmit: { [poller] in poller.wakeUp() })
         return Gateway(
-            configuration: configuration, database: database, tasks: tasks, dreamMachine: dreamMachine,
+            configuration: configuration, database: database, tasks: tasks, dreamMachines: dreamMachines,
             tokens: TokenService(repository: TokenRepository(database: database), now: now),
             taskService: taskService, poller: poller, publicURL: publicURL, engineDescription: engineDescription,
             httpClient: httpClient, logger: logger)
@@ -103,9 +114,7 @@ public final class Gateway: Sendable {
             configuration.mediaDirectory, urlBasePath: "/media", logger: logger))
         router.get("healthz") { _, _ in Response.json(.object([("status", .string("ok"))])) }
 
-        if let dreamMachine {
-            DreamMachineCallbackController(tasks: tasks, channel: dreamMachine, poller: poller, logger: logger).register(on: router)
-        }
+        DreamMachineCallbackController(tasks: tasks, channels: dreamMachines, poller: poller, logger: logger).register(on: router)
         let publicURL = self.publicURL
         let luma = router.group("luma").add(middleware: AuthMiddleware(tokens: tokens))
         LumaController(

@@ -11,8 +11,10 @@ public struct GatewayConfiguration: Sendable {
     /// Base for absolute URLs in responses; nil means `http://<host>:<port>` as bound.
     public var publicURL: String?
     public var sandbox = SandboxSchedule()
-    /// Luma's official API; when set, new tasks go there instead of to the sandbox.
+    /// Luma's official API from the environment (`LUMA_API_KEY`), beside the channels stored with
+    /// `lumagate channel`; with any, new tasks go upstream instead of to the sandbox.
     public var dreamMachine: DreamMachineChannel.Settings?
+    public var upstreamPolling = DreamMachineChannel.Polling()
     /// Whether Luma is asked to post state changes back; `auto` means when it can reach `publicURL`.
     public var upstreamCallbacks = UpstreamCallbackMode.auto
     public var poller = Poller.Settings()

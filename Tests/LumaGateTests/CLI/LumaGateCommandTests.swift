@@ -43,6 +43,28 @@ import Testing
         #expect(try ServeProcess.command(["token", "revoke", "nobody", "--data-dir", directory]).status != 0)
     }
 
+    @Test func channelCommandsManageStoredChannelsAndNeverPrintAWholeKey() throws {
+        let directory = TestGateway.temporaryDirectory()
+        let key = "luma-0123456789abcdef"
+        let added = try ServeProcess.command(["channel", "add", "dream-machine", "--name", "main", "--key", key, "--data-dir", directory])
+        #expect(added.status == 0, "\(added.output)")
+        #expect(!added.output.contains(key))
+        #expect(try ServeProcess.command(["channel", "add", "dream-machine", "--name", "main", "--key", key, "--data-dir", directory]).status != 0)
+        #expect(try ServeProcess.command(["channel", "add", "midjourney", "--name", "x", "--key", key, "--data-dir", directory]).status != 0)
+        #expect(try ServeProcess.command(["channel", "add", "dream-machine", "--name", "y", "--key", key, "--base-url", "ftp://x", "--data-dir", directory]).status != 0)
+
+        var listed = try ServeProcess.command(["channel", "list", "--data-dir", directory])
+        #expect(listed.output.contains("main\tdream-machine\thttps://api.lumalabs.ai/dream-machine/v1\tluma…cdef\tenabled"), "\(listed.output)")
+        #expect(!listed.output.contains(key))
+        #expect(try ServeProcess.command(["channel", "disable", "main", "--data-dir", directory]).status == 0)
+        listed = try ServeProcess.command(["channel", "list", "--data-dir", directory])
+        #expect(listed.output.contains("disabled"))
+        #expect(try ServeProcess.command(["channel", "enable", "main", "--data-dir", directory]).status == 0)
+        #expect(try ServeProcess.command(["channel", "remove", "main", "--data-dir", directory]).status == 0)
+        #expect(try ServeProcess.command(["channel", "remove", "main", "--data-dir", directory]).status != 0)
+        #expect(!(try ServeProcess.command(["channel", "list", "--data-dir", directory]).output.contains("main")))
+    }
+
     @Test func aServerKilledMidRenderFinishesTheTaskAfterRestart() async throws {
         let directory = TestGateway.temporaryDirectory()
         let secret = try #require(try ServeProcess.command(["token", "create", "--name", "k", "--data-dir", directory])

@@ -8,11 +8,10 @@ import Testing
     private func withGateway(_ fake: FakeDreamMachine, callbacks: Bool = false, _ body: (TestGateway) async throws -> Void) async throws {
         try await TestGateway.with(configure: { configuration in
             configuration.upstreamCallbacks = callbacks ? .on : .off
-            var settings = DreamMachineChannel.Settings(apiKey: FakeDreamMachine.apiKey, baseURL: fake.apiURL)
-            settings.firstPollSeconds = 0.2
-            settings.minPollSeconds = 0.1
-            settings.maxPollSeconds = 0.2
-            configuration.dreamMachine = settings
+            configuration.dreamMachine = DreamMachineChannel.Settings(apiKey: FakeDreamMachine.apiKey, baseURL: fake.apiURL)
+            configuration.upstreamPolling.firstPollSeconds = 0.2
+            configuration.upstreamPolling.minPollSeconds = 0.1
+            configuration.upstreamPolling.maxPollSeconds = 0.2
             configuration.poller.retrySeconds = 0.2
         }, body)
     }
@@ -144,6 +143,31 @@ import Testing
             #expect(garbage.status == 400)
             #expect(try await gateway.gateway.tasks.find(id: id)?.state == .completed)
         }
+        await fake.stop()
+    }
+
+    @Test func aStoredChannelTakesNewTasksAndADisabledOneDoesNot() async throws {
+        let fake = try await FakeDreamMachine.start()
+        let directory = TestGateway.temporaryDirectory()
+        let store = try await Database.openSQLite(path: directory + "/lumagate.sqlite", logger: .init(label: "test"))
+        let channels = ChannelRepository(database: store)
+        #expect(try await channels.add(ChannelRecord(name: "spare", kind: .dreamMachine, apiKey: "wrong-key", baseURL: fake.apiURL, createdAtMillis: 1)))
+        #expect(try await channels.add(ChannelRecord(name: "main", kind: .dreamMachine, apiKey: FakeDreamMachine.apiKey, baseURL: fake.apiURL, createdAtMillis: 2)))
+        #expect(try await !channels.add(ChannelRecord(name: "main", kind: .dreamMachine, apiKey: "x", baseURL: fake.apiURL, createdAtMillis: 3)))
+        #expect(try await channels.setEnabled(false, name: "spare"))
+        await store.close()
+
+        let gateway = try await TestGateway.start(directory: directory, configure: { configuration in
+            configuration.upstreamCallbacks = .off
+            configuration.upstreamPolling.firstPollSeconds = 0.2
+            configuration.upstreamPolling.minPollSeconds = 0.1
+        })
+        let token = try await gateway.createToken()
+        let id = try await gateway.submit(token: token, #"{"user_prompt": "through a stored channel"}"#)["id"] as! String
+        let task = try await gateway.waitForTerminal(id, token: token)
+        #expect(task["state"] as? String == "completed", "\(task)")
+        #expect(try await gateway.gateway.tasks.find(id: id)?.channel == "main")
+        await gateway.stop()
         await fake.stop()
     }
 

@@ -8,11 +8,18 @@ import Logging
 /// finished media and moving the task happen afterwards, through the poller's compare-and-set
 /// transitions, so Luma's retries and races with polls are harmless.
 struct DreamMachineCallbackController {
+    let channels: [String: DreamMachineChannel]
     let tasks: TaskRepository
-    let channel: DreamMachineChannel
     let poller: Poller
     let logger: Logger
     static let maxBodyBytes = 1024 * 1024
+
+    init(tasks: TaskRepository, channels: [DreamMachineChannel], poller: Poller, logger: Logger) {
+        self.tasks = tasks
+        self.channels = Dictionary(channels.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        self.poller = poller
+        self.logger = logger
+    }
 
     func register(on router: Router<GatewayRequestContext>) {
         router.post("callbacks/dream-machine/:secret", use: receive)
@@ -20,7 +27,7 @@ struct DreamMachineCallbackController {
 
     @Sendable func receive(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let secret = try context.parameters.require("secret")
-        guard let task = try await tasks.find(callbackSecret: secret), task.channel == channel.name else {
+        guard let task = try await tasks.find(callbackSecret: secret), let channel = channels[task.channel] else {
             throw GatewayError.notFound("No task waits for this callback.")
         }
         let body = Data(buffer: try await request.body.collect(upTo: Self.maxBodyBytes))

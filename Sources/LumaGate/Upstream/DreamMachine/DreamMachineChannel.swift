@@ -6,20 +6,27 @@ import NIOHTTP1
 
 /// Luma's official Dream Machine API, with the operator's API key.
 public struct DreamMachineChannel: UpstreamChannel {
-    public struct Settings: Sendable {
-        public var apiKey: String
-        public var baseURL: String
-        /// Used when a request names no model.
-        public var defaultModel = "ray-2"
+    /// When the gateway looks at a generation.
+    public struct Polling: Sendable {
         /// First look after a submit; Luma generations take tens of seconds.
         public var firstPollSeconds: Double = 10
         /// Later looks come every quarter of the task's age, within these bounds.
         public var minPollSeconds: Double = 3
         public var maxPollSeconds: Double = 15
-        public var timeout: TimeAmount = .seconds(30)
-        /// Luma posts each state change to the gateway; polling is then only a safety net.
-        public var callbacks = false
+        /// With callbacks, polling is only a safety net.
         public var safetyPollSeconds: Double = 60
+        public init() {}
+    }
+
+    public struct Settings: Sendable {
+        public var apiKey: String
+        public var baseURL: String
+        /// Used when a request names no model.
+        public var defaultModel = "ray-2"
+        public var timeout: TimeAmount = .seconds(30)
+        /// Luma posts each state change to the gateway.
+        public var callbacks = false
+        public var polling = Polling()
 
         public init(apiKey: String, baseURL: String = "https://api.lumalabs.ai/dream-machine/v1") {
             self.apiKey = apiKey
@@ -93,12 +100,13 @@ public struct DreamMachineChannel: UpstreamChannel {
     }
 
     public func nextPoll(for task: VideoTask, after snapshot: UpstreamSnapshot, now: Date) -> Date {
-        if settings.callbacks { return now.addingTimeInterval(settings.safetyPollSeconds) }
+        if settings.callbacks { return now.addingTimeInterval(settings.polling.safetyPollSeconds) }
         let age = now.timeIntervalSince(Date(millis: task.createdAtMillis))
-        if task.upstreamID == nil || age < settings.firstPollSeconds {
-            return Date(millis: task.createdAtMillis).addingTimeInterval(settings.firstPollSeconds)
+        let polling = settings.polling
+        if task.upstreamID == nil || age < polling.firstPollSeconds {
+            return Date(millis: task.createdAtMillis).addingTimeInterval(polling.firstPollSeconds)
         }
-        return now.addingTimeInterval(min(max(age / 4, settings.minPollSeconds), settings.maxPollSeconds))
+        return now.addingTimeInterval(min(max(age / 4, polling.minPollSeconds), polling.maxPollSeconds))
     }
 
     private func send(_ method: HTTPMethod, _ path: String, body: JSONValue?) async throws -> Data {
