@@ -53,10 +53,7 @@ struct ChannelCommand: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            try await withChannels(store) { channels in
-                guard try await channels.setEnabled(true, name: name) else { throw ValidationError("No channel is named \"\(name)\".") }
-                print("enabled channel \(name); restart serve to apply")
-            }
+            try await change(name, in: store, done: "enabled") { try await $0.setEnabled(true, name: name) }
         }
     }
 
@@ -66,10 +63,7 @@ struct ChannelCommand: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            try await withChannels(store) { channels in
-                guard try await channels.setEnabled(false, name: name) else { throw ValidationError("No channel is named \"\(name)\".") }
-                print("disabled channel \(name); restart serve to apply")
-            }
+            try await change(name, in: store, done: "disabled") { try await $0.setEnabled(false, name: name) }
         }
     }
 
@@ -79,10 +73,7 @@ struct ChannelCommand: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            try await withChannels(store) { channels in
-                guard try await channels.remove(name: name) else { throw ValidationError("No channel is named \"\(name)\".") }
-                print("removed channel \(name); restart serve to apply")
-            }
+            try await change(name, in: store, done: "removed") { try await $0.remove(name: name) }
         }
     }
 }
@@ -90,4 +81,12 @@ struct ChannelCommand: AsyncParsableCommand {
 /// Runs `body` with the channels of the store.
 private func withChannels(_ store: StoreOptions, _ body: (ChannelRepository) async throws -> Void) async throws {
     try await store.withDatabase { try await body(ChannelRepository(database: $0)) }
+}
+
+/// Applies `apply` to the channel `name` (false: no such channel) and says what was done.
+private func change(_ name: String, in store: StoreOptions, done: String, _ apply: (ChannelRepository) async throws -> Bool) async throws {
+    try await withChannels(store) { channels in
+        guard try await apply(channels) else { throw ValidationError("No channel is named \"\(name)\".") }
+        print("\(done) channel \(name); restart serve to apply")
+    }
 }
