@@ -28,6 +28,18 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("upstream-callbacks"), help: "auto, on or off: ask Luma to post state changes to <public-url>/callbacks/... (auto: when Luma can reach the public URL). Env: LUMAGATE_UPSTREAM_CALLBACKS. Default: auto")
     var upstreamCallbacks: String?
 
+    @Option(name: .customLong("upstream-first-poll"), help: "Seconds from a submit to the first poll of Luma. Default: 35")
+    var upstreamFirstPoll: Double?
+
+    @Option(name: .customLong("upstream-min-poll"), help: "Shortest wait between polls (they come every sixteenth of a task's age). Default: 5")
+    var upstreamMinPoll: Double?
+
+    @Option(name: .customLong("upstream-max-poll"), help: "Longest wait between polls. Default: 15")
+    var upstreamMaxPoll: Double?
+
+    @Option(name: .customLong("upstream-safety-poll"), help: "Wait between polls when Luma posts callbacks. Default: 60")
+    var upstreamSafetyPoll: Double?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error. Env: LUMAGATE_LOG_LEVEL. Default: info")
     var logLevel: String?
 
@@ -49,6 +61,10 @@ struct ServeCommand: AsyncParsableCommand {
         if let value = try maxTaskAge ?? Self.number(environment, "LUMAGATE_MAX_TASK_AGE", as: Double.self) {
             configuration.poller.maxTaskAgeSeconds = value
         }
+        if let value = upstreamFirstPoll { configuration.upstreamPolling.firstPollSeconds = value }
+        if let value = upstreamMinPoll { configuration.upstreamPolling.minPollSeconds = value }
+        if let value = upstreamMaxPoll { configuration.upstreamPolling.maxPollSeconds = value }
+        if let value = upstreamSafetyPoll { configuration.upstreamPolling.safetyPollSeconds = value }
         if let mode = upstreamCallbacks ?? environment["LUMAGATE_UPSTREAM_CALLBACKS"] {
             guard let value = UpstreamCallbackMode(rawValue: mode) else { throw ValidationError("--upstream-callbacks must be auto, on or off.") }
             configuration.upstreamCallbacks = value

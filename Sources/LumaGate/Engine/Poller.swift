@@ -7,9 +7,8 @@ import ServiceLifecycle
 /// rest, and applies what it hears through compare-and-set transitions.
 public final class Poller: Service, Sendable {
     public struct Settings: Sendable {
-        /// Tasks handled at once; sandbox renders are CPU-bound, so this stays small.
-        public var concurrency: Int = 2
-        public var batchSize: Int = 16
+        /// Tasks claimed per pass; each channel works its share with its own concurrency.
+        public var batchSize: Int = 32
         public var leaseSeconds: Double = 120
         public var idleInterval: Duration = .milliseconds(250)
         /// Wait before trying again after a channel error.
@@ -73,9 +72,19 @@ public final class Poller: Service, Sendable {
             return 0
         }
         await withTaskGroup(of: Void.self) { group in
+            for (channel, share) in Dictionary(grouping: claimed, by: \.channel) {
+                group.addTask { await self.work(share, concurrency: self.channels[channel]?.concurrency ?? 1) }
+            }
+        }
+        return claimed.count
+    }
+
+    /// Works `tasks` with at most `concurrency` of them at a time.
+    private func work(_ tasks: [VideoTask], concurrency: Int) async {
+        await withTaskGroup(of: Void.self) { group in
             var running = 0
-            for task in claimed {
-                if running == settings.concurrency {
+            for task in tasks {
+                if running == concurrency {
                     await group.next()
                     running -= 1
                 }
@@ -83,7 +92,6 @@ public final class Poller: Service, Sendable {
                 running += 1
             }
         }
-        return claimed.count
     }
 
     private func work(_ task: VideoTask) async {

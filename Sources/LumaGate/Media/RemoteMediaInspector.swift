@@ -24,19 +24,23 @@ public struct RemoteMediaInspector: Sendable {
     }
 
     public func inspect(taskID: String, videoURL: String, imageURL: String?, atMillis: Int64) async -> TaskMedia {
-        let info = try? await mp4Info(videoURL)
-        var thumbnail: TaskMedia.Image?
-        if let imageURL {
-            let header = try? await range(imageURL, offset: 0, length: Self.chunkBytes)
-            let size = header.flatMap(ImageProbe.size(of:))
-            thumbnail = TaskMedia.Image(url: imageURL, width: size?.width, height: size?.height,
-                                        paletteGrid: try? await ffmpeg?.paletteGrid(of: imageURL, in: store.root))
-        }
+        // The reads are independent: run them side by side.
+        async let info = try? mp4Info(videoURL)
+        async let lastFrame = try? lastFrame(taskID: taskID, videoURL: videoURL)
+        async let thumbnail = thumbnail(imageURL)
+        let video = await info
         return TaskMedia(
-            video: .init(url: videoURL, downloadURL: videoURL, width: info?.width, height: info?.height, duration: info?.duration),
-            thumbnail: thumbnail,
-            lastFrame: try? await lastFrame(taskID: taskID, videoURL: videoURL),
+            video: .init(url: videoURL, downloadURL: videoURL, width: video?.width, height: video?.height, duration: video?.duration),
+            thumbnail: await thumbnail,
+            lastFrame: await lastFrame,
             createdAtMillis: atMillis)
+    }
+
+    private func thumbnail(_ imageURL: String?) async -> TaskMedia.Image? {
+        guard let imageURL else { return nil }
+        async let palette = try? ffmpeg?.paletteGrid(of: imageURL, in: store.root)
+        let size = (try? await range(imageURL, offset: 0, length: Self.chunkBytes)).flatMap(ImageProbe.size(of:))
+        return TaskMedia.Image(url: imageURL, width: size?.width, height: size?.height, paletteGrid: await palette)
     }
 
     /// Walks the top-level boxes by their headers until `moov`, then reads just that box.

@@ -6,6 +6,9 @@ public protocol UpstreamChannel: Sendable {
     /// The name stored on each task, so a task keeps going to the channel that started it.
     var name: String { get }
 
+    /// How many of its tasks the poller works at once.
+    var concurrency: Int { get }
+
     /// Refuses, with a client-facing 400, a request this channel could never carry out.
     func validate(_ request: GenerationRequest) throws
 

@@ -8,10 +8,12 @@ import NIOHTTP1
 public struct DreamMachineChannel: UpstreamChannel {
     /// When the gateway looks at a generation.
     public struct Polling: Sendable {
-        /// First look after a submit; Luma generations take tens of seconds.
-        public var firstPollSeconds: Double = 10
-        /// Later looks come every quarter of the task's age, within these bounds.
-        public var minPollSeconds: Double = 3
+        /// First look after a submit: Luma's generations take 30 s or more.
+        public var firstPollSeconds: Double = 35
+        /// Later looks come every sixteenth of the task's age, within these bounds. Tuned with
+        /// bench/upstream-economy.sh on generation times spread over 30-120 s: about 7.5 polls
+        /// a task and a median of 2.5 s from Luma finishing to the task completing.
+        public var minPollSeconds: Double = 5
         public var maxPollSeconds: Double = 15
         /// With callbacks, polling is only a safety net.
         public var safetyPollSeconds: Double = 60
@@ -35,6 +37,8 @@ public struct DreamMachineChannel: UpstreamChannel {
     }
 
     public let name: String
+    /// Polls are network-bound; finished videos take a moment of ffmpeg each.
+    public let concurrency = 16
     let settings: Settings
     let httpClient: HTTPClient
     let publicURL: PublicURL
@@ -106,7 +110,7 @@ public struct DreamMachineChannel: UpstreamChannel {
         if task.upstreamID == nil || age < polling.firstPollSeconds {
             return Date(millis: task.createdAtMillis).addingTimeInterval(polling.firstPollSeconds)
         }
-        return now.addingTimeInterval(min(max(age / 4, polling.minPollSeconds), polling.maxPollSeconds))
+        return now.addingTimeInterval(min(max(age / 16, polling.minPollSeconds), polling.maxPollSeconds))
     }
 
     private func send(_ method: HTTPMethod, _ path: String, body: JSONValue?) async throws -> Data {

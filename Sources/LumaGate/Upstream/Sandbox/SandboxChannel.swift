@@ -9,6 +9,8 @@ public struct SandboxChannel: UpstreamChannel {
     public static let failureMarker = "sandbox:fail"
 
     public let name = "sandbox"
+    /// Renders are CPU-bound: one per core of a small machine.
+    public let concurrency = 2
     let schedule: SandboxSchedule
     let renderer: SandboxRenderer?
     let store: MediaStore
