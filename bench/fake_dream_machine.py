@@ -10,7 +10,7 @@ generation, how many polls it received and when it completed (epoch seconds).
 import json, os, random, sys, threading, time, urllib.request, uuid
 from http.server import ThreadingHTTPServer, BaseHTTPRequestHandler
 
-SCALE = float(os.environ.get("SCALE", "0.25"))
+SCALE = float(os.environ.get("SCALE", "0.5"))
 FILES = sys.argv[2]
 lock = threading.Lock()
 generations = {}  # id -> {"created", "duration", "polls", "prompt"}

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Upstream economy: TASKS tasks (default 200) through lumagate to a fake Dream Machine whose
-# generation times spread like Luma's (30-120 s) scaled by SCALE (default 0.25), once with
+# generation times spread like Luma's (30-120 s) scaled by SCALE (default 0.5), once with
 # callbacks and once polling only. Prints upstream requests per task and the delay from upstream
 # completion to lumagate's `completed`.
 set -euo pipefail

@@ -6,7 +6,7 @@ import json, os, socket, sqlite3, statistics, subprocess, sys, tempfile, threadi
 
 BIN, FILES = sys.argv[1], sys.argv[2]
 TASKS = int(os.environ.get("TASKS", "200"))
-SCALE = float(os.environ.get("SCALE", "0.25"))
+SCALE = float(os.environ.get("SCALE", "0.5"))
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 

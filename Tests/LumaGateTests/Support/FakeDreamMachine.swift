@@ -12,6 +12,7 @@ import Synchronization
 /// - `busy`: the first submit answers 429 with `Retry-After: 1`.
 /// - `flaky`: the first two polls answer 500, then a body that is not JSON.
 /// - `moderate`: the generation fails with a moderation reason.
+/// - `slow`: the first poll answers only after 1.5 s.
 /// Generations are queued for `queuedSeconds`, dreaming for `dreamingSeconds`, then completed
 /// with a real MP4 (not faststart: `moov` after `mdat`) and a JPEG served with Range support.
 final class FakeDreamMachine: Sendable {
@@ -89,6 +90,9 @@ final class FakeDreamMachine: Sendable {
             guard var generation = state.generations.withLock({ $0[id] }) else { return json(404, ["detail": "Generation not found"]) }
             generation.polls += 1
             state.generations.withLock { $0[id] = generation }
+            if generation.prompt.contains("slow"), generation.polls == 1 {
+                try await Task.sleep(for: .milliseconds(1500))
+            }
             if generation.prompt.contains("flaky") {
                 if generation.polls <= 2 { return json(500, ["detail": "Internal error"]) }
                 if generation.polls == 3 { return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "<html>oops"))) }

@@ -4,11 +4,14 @@ import Testing
 
 /// Relay-format clients served through Luma's official API (a fake of it on 127.0.0.1).
 @Suite struct DreamMachineChannelTests {
-    /// A gateway whose new tasks go to `fake`, polling fast (and, unless `callbacks`, only polling).
-    private func withGateway(_ fake: FakeDreamMachine, callbacks: Bool = false, _ body: (TestGateway) async throws -> Void) async throws {
+    /// A gateway whose new tasks go to `baseURL` (a fake's), polling fast (and, unless
+    /// `callbacks`, only polling); an upstream answer slower than half a second is a timeout.
+    private func withGateway(_ baseURL: String, callbacks: Bool = false, _ body: (TestGateway) async throws -> Void) async throws {
         try await TestGateway.with(configure: { configuration in
             configuration.upstreamCallbacks = callbacks ? .on : .off
-            configuration.dreamMachine = DreamMachineChannel.Settings(apiKey: FakeDreamMachine.apiKey, baseURL: fake.apiURL)
+            var settings = DreamMachineChannel.Settings(apiKey: FakeDreamMachine.apiKey, baseURL: baseURL)
+            settings.timeout = .milliseconds(500)
+            configuration.dreamMachine = settings
             configuration.upstreamPolling.firstPollSeconds = 0.2
             configuration.upstreamPolling.minPollSeconds = 0.1
             configuration.upstreamPolling.maxPollSeconds = 0.2
@@ -18,7 +21,7 @@ import Testing
 
     @Test func textToVideoCompletesWithSizesReadFromTheUpstreamMP4() async throws {
         let fake = try await FakeDreamMachine.start()
-        try await withGateway(fake) { gateway in
+        try await withGateway(fake.apiURL) { gateway in
             let token = try await gateway.createToken()
             let id = try await gateway.submit(token: token, #"{"user_prompt": "a cat on a piano", "model_name": "ray-v2", "aspect_ratio": "4:3", "duration": "5s"}"#)["id"] as! String
             let task = try await gateway.waitForTerminal(id, token: token)
@@ -55,7 +58,7 @@ import Testing
 
     @Test func imagesGoAsPublicURLsAndExtensionsAsGenerationKeyframes() async throws {
         let fake = try await FakeDreamMachine.start()
-        try await withGateway(fake) { gateway in
+        try await withGateway(fake.apiURL) { gateway in
             let token = try await gateway.createToken()
             let id = try await gateway.submit(token: token, #"{"user_prompt": "from an image", "image_url": "\#(try Fixtures.pngDataURI())"}"#)["id"] as! String
             _ = try await gateway.waitForTerminal(id, token: token)
@@ -80,23 +83,39 @@ import Testing
 
     @Test func upstreamTroubleDelaysTasksButNeverCorruptsThem() async throws {
         let fake = try await FakeDreamMachine.start()
-        try await withGateway(fake) { gateway in
+        try await withGateway(fake.apiURL) { gateway in
             let token = try await gateway.createToken()
-            // A 429 on submit, then two 500s and a non-JSON answer while polling.
-            let id = try await gateway.submit(token: token, #"{"user_prompt": "busy and flaky"}"#)["id"] as! String
+            // A 429 on submit, a poll that times out, two 500s and a non-JSON answer while polling.
+            let id = try await gateway.submit(token: token, #"{"user_prompt": "busy, slow and flaky"}"#)["id"] as! String
             let task = try await gateway.waitForTerminal(id, token: token)
             #expect(task["state"] as? String == "completed", "\(task)")
             let submits = fake.recordedCalls.filter { $0.method == "POST" }
             #expect(submits.count == 2, "one refused with 429, one accepted")
+            let polls = try #require(fake.allGenerations.first).polls
+            // Poll 1 is too slow (a timeout), 2 is a 500, 3 is not JSON; only then an answer.
+            #expect(polls >= 4, "\(polls) polls")
             let events = try await gateway.gateway.tasks.events(taskID: id)
             #expect(events.map(\.toState) == [.pending, .processing, .completed])
         }
         await fake.stop()
     }
 
+    @Test func anUnreachableUpstreamLeavesTasksPendingNotFailed() async throws {
+        try await withGateway("http://127.0.0.1:1/dream-machine/v1") { gateway in
+            let token = try await gateway.createToken()
+            let id = try await gateway.submit(token: token, #"{"user_prompt": "nobody answers"}"#)["id"] as! String
+            try await Task.sleep(for: .seconds(1))
+            let task = try #require(try await gateway.gateway.tasks.find(id: id))
+            #expect(task.state == .pending)
+            #expect(task.upstreamID == nil)
+            #expect(task.nextPollAtMillis != nil, "still due for another try")
+            #expect(try await gateway.gateway.tasks.events(taskID: id).map(\.toState) == [.pending])
+        }
+    }
+
     @Test func upstreamFailuresBecomeReadableFailedTasks() async throws {
         let fake = try await FakeDreamMachine.start()
-        try await withGateway(fake) { gateway in
+        try await withGateway(fake.apiURL) { gateway in
             let token = try await gateway.createToken()
             let moderated = try await gateway.submit(token: token, #"{"user_prompt": "moderate this"}"#)["id"] as! String
             let refused = try await gateway.submit(token: token, #"{"user_prompt": "reject this"}"#)["id"] as! String
@@ -119,7 +138,7 @@ import Testing
 
     @Test func callbacksFinishTasksWithoutPollingAndRepeatsChangeNothing() async throws {
         let fake = try await FakeDreamMachine.start()
-        try await withGateway(fake, callbacks: true) { gateway in
+        try await withGateway(fake.apiURL, callbacks: true) { gateway in
             let token = try await gateway.createToken()
             let id = try await gateway.submit(token: token, #"{"user_prompt": "called back"}"#)["id"] as! String
             let task = try await gateway.waitForTerminal(id, token: token, timeout: .seconds(30))
