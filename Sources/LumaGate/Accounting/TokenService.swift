@@ -25,12 +25,10 @@ public struct TokenService: Sendable {
     }
 
     let repository: TokenRepository
-    let cache: TokenCache?
     let now: @Sendable () -> Date
 
-    public init(repository: TokenRepository, cache: TokenCache? = nil, now: @escaping @Sendable () -> Date) {
+    public init(repository: TokenRepository, now: @escaping @Sendable () -> Date) {
         self.repository = repository
-        self.cache = cache
         self.now = now
     }
 
@@ -55,22 +53,12 @@ public struct TokenService: Sendable {
         guard let token = try await repository.revoke(idOrName: idOrName, at: now().millis) else {
             throw Failure.notFound(idOrName)
         }
-        cache?.forgetAll()
         return token
     }
 
     public func check(secret: String) async throws -> Check {
-        let hash = Self.hash(secret)
-        let at = now()
-        if let known = cache?.check(secretHash: hash, now: at) { return known }
-        let check: Check
-        if let token = try await repository.find(secretHash: hash) {
-            check = token.isRevoked ? .revoked : .valid(token)
-        } else {
-            check = .unknown
-        }
-        cache?.remember(check, secretHash: hash, now: at)
-        return check
+        guard let token = try await repository.find(secretHash: Self.hash(secret)) else { return .unknown }
+        return token.isRevoked ? .revoked : .valid(token)
     }
 
     static func hash(_ secret: String) -> String {

@@ -1,7 +1,7 @@
 import NIOCore
 
 /// A task's response rendered once, when the task changes, and kept in the store beside it, so
-/// a query is one indexed read and a copy: no decoding, no rendering. Media paths are kept as
+/// reading a task is one indexed read and a copy: no decoding, no rendering. Media paths are kept as
 /// placeholders (a 0x01 byte, which the JSON writer never emits raw) and resolved against the
 /// public URL as the bytes go out, so a changed `--public-url` never leaves stale links.
 public enum StoredView {
