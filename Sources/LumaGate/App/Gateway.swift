@@ -16,6 +16,7 @@ public final class Gateway: Sendable {
     public let tokens: TokenService
     public let taskService: TaskService
     public let poller: Poller
+    public let webhooks: WebhookDispatcher
     public let publicURL: PublicURL
     public let engineDescription: String
     let dreamMachines: [DreamMachineChannel]
@@ -24,7 +25,7 @@ public final class Gateway: Sendable {
 
     private init(
         configuration: GatewayConfiguration, database: Database, tasks: TaskRepository, dreamMachines: [DreamMachineChannel], tokens: TokenService,
-        taskService: TaskService, poller: Poller, publicURL: PublicURL, engineDescription: String,
+        taskService: TaskService, poller: Poller, webhooks: WebhookDispatcher, publicURL: PublicURL, engineDescription: String,
         httpClient: HTTPClient, logger: Logger
     ) {
         self.configuration = configuration
@@ -34,6 +35,7 @@ public final class Gateway: Sendable {
         self.tokens = tokens
         self.taskService = taskService
         self.poller = poller
+        self.webhooks = webhooks
         self.publicURL = publicURL
         self.engineDescription = engineDescription
         self.httpClient = httpClient
@@ -52,6 +54,8 @@ public final class Gateway: Sendable {
         // The embedded store belongs to this one process: a lease left in it is from a previous
         // run that stopped mid-work, and that work is picked up again now.
         try await tasks.releaseAllLeases()
+        let webhookDeliveries = WebhookRepository(database: database)
+        try await webhookDeliveries.releaseAllLeases()
 
         let store = MediaStore(root: configuration.mediaDirectory)
         try FileManager.default.createDirectory(atPath: store.root, withIntermediateDirectories: true)
@@ -101,7 +105,9 @@ public final class Gateway: Sendable {
         return Gateway(
             configuration: configuration, database: database, tasks: tasks, dreamMachines: dreamMachines,
             tokens: TokenService(repository: TokenRepository(database: database), now: now),
-            taskService: taskService, poller: poller, publicURL: publicURL, engineDescription: engineDescription,
+            taskService: taskService, poller: poller,
+            webhooks: WebhookDispatcher(deliveries: webhookDeliveries, httpClient: httpClient, publicURL: publicURL, now: now, logger: logger),
+            publicURL: publicURL, engineDescription: engineDescription,
             httpClient: httpClient, logger: logger)
     }
 
@@ -116,17 +122,21 @@ public final class Gateway: Sendable {
 
         DreamMachineCallbackController(tasks: tasks, channels: dreamMachines, poller: poller, logger: logger).register(on: router)
         let publicURL = self.publicURL
+        let mediaURL: @Sendable (String) -> JSONValue = { .string(publicURL.media($0)) }
+        let body = JSONRequestBody(maxBytes: configuration.maxBodyBytes)
         let luma = router.group("luma").add(middleware: AuthMiddleware(tokens: tokens))
-        LumaController(
-            service: taskService, view: LumaTaskView(mediaURL: { .string(publicURL.media($0)) }),
-            body: JSONRequestBody(maxBytes: configuration.maxBodyBytes), publicURL: publicURL
-        ).register(on: luma)
+        LumaController(service: taskService, view: LumaTaskView(mediaURL: mediaURL), body: body, publicURL: publicURL).register(on: luma)
+        let dreamMachine = router.group("dream-machine/v1").add(middleware: AuthMiddleware(tokens: tokens))
+        DreamMachineController(
+            service: taskService, view: DreamMachineGenerationView(mediaURL: mediaURL), body: body,
+            hasDreamMachineChannel: !dreamMachines.isEmpty
+        ).register(on: dreamMachine)
 
         let configuration = self.configuration
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "lumagate"),
-            services: configuration.runsPoller ? [poller] : [],
+            services: configuration.runsPoller ? [poller, webhooks] : [],
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
                 if configuration.publicURL == nil {

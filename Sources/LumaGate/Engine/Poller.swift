@@ -106,9 +106,9 @@ public final class Poller: Service, Sendable {
                 return
             }
             if task.upstreamID == nil {
-                var parent: VideoTask?
-                if let parentID = task.parentID { parent = try await tasks.find(id: parentID) }
-                let upstreamID = try await channel.submit(task, parent: parent)
+                let parent = try await task.parentID.asyncMap { try await tasks.find(id: $0) }
+                let end = try await task.request.endGenerationID.asyncMap { try await tasks.find(id: $0) }
+                let upstreamID = try await channel.submit(task, parent: parent ?? nil, end: end ?? nil)
                 var submitted = task
                 submitted.upstreamID = upstreamID
                 try await tasks.recordSubmission(

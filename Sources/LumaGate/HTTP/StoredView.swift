@@ -17,6 +17,11 @@ public enum StoredView {
         LumaTaskView(mediaURL: placeholder).render(task).serialized()
     }
 
+    /// Renders `task` as the official Generation object, for a webhook's stored payload.
+    public static func dreamMachine(_ task: VideoTask) -> String {
+        DreamMachineGenerationView(mediaURL: placeholder).render(task).serialized()
+    }
+
     /// Writes stored views into one buffer, as a JSON array when `asArray`, with placeholders
     /// replaced by `<public-url>/media/`.
     static func resolve(_ views: [String], asArray: Bool, publicURL: PublicURL) -> ByteBuffer {

@@ -38,6 +38,11 @@ public struct RemoteMediaInspector: Sendable {
 
     private func thumbnail(_ imageURL: String?) async -> TaskMedia.Image? {
         guard let imageURL else { return nil }
+        return await image(imageURL)
+    }
+
+    /// An image's size (from its header) and palette.
+    public func image(_ imageURL: String) async -> TaskMedia.Image {
         async let palette = try? ffmpeg?.paletteGrid(of: imageURL, in: store.root)
         let size = (try? await range(imageURL, offset: 0, length: Self.chunkBytes)).flatMap(ImageProbe.size(of:))
         return TaskMedia.Image(url: imageURL, width: size?.width, height: size?.height, paletteGrid: await palette)

@@ -72,11 +72,39 @@ public struct TaskRepository: Sendable {
         }
     }
 
-    /// The task if `tokenID` owns it; another token's task is as absent as an unknown one.
+    /// The task if `tokenID` owns it and has not deleted it; another token's task is as absent as
+    /// an unknown one.
     public func find(id: String, ownedBy tokenID: String) async throws -> VideoTask? {
         try await database.read { sql in
-            try await sql.raw("SELECT \(unsafeRaw: Self.columns) FROM tasks WHERE id = \(bind: id) AND token_id = \(bind: tokenID)")
-                .first().map(Self.task(from:))
+            try await sql.raw("""
+                SELECT \(unsafeRaw: Self.columns) FROM tasks
+                WHERE id = \(bind: id) AND token_id = \(bind: tokenID) AND deleted_at IS NULL
+                """).first().map(Self.task(from:))
+        }
+    }
+
+    /// The owner's tasks of every kind, newest first.
+    public func list(ownedBy tokenID: String, offset: Int, limit: Int) async throws -> [VideoTask] {
+        try await database.read { sql in
+            try await sql.raw("""
+                SELECT \(unsafeRaw: Self.columns) FROM tasks WHERE token_id = \(bind: tokenID) AND deleted_at IS NULL
+                ORDER BY created_at DESC, id DESC LIMIT \(bind: limit) OFFSET \(bind: offset)
+                """).all().map(Self.task(from:))
+        }
+    }
+
+    /// Hides a task from its owner for good and stops all work on it (polls and webhooks); its row
+    /// and events stay as history. Returns the task as it was, nil when there was none to delete.
+    public func delete(id: String, ownedBy tokenID: String, at millis: Int64) async throws -> VideoTask? {
+        try await database.write { sql in
+            let deleted = try await sql.raw("""
+                UPDATE tasks SET deleted_at = \(bind: millis), next_poll_at = NULL, leased_until = NULL, leased_by = NULL
+                WHERE id = \(bind: id) AND token_id = \(bind: tokenID) AND deleted_at IS NULL
+                RETURNING \(unsafeRaw: Self.columns)
+                """).first().map(Self.task(from:))
+            guard deleted != nil else { return nil }
+            try await WebhookRepository.cancelPending(taskID: id, on: sql)
+            return deleted
         }
     }
 
@@ -98,7 +126,10 @@ public struct TaskRepository: Sendable {
     private static func readLumaViews(ids: [String], from database: Database) async throws -> [String: (tokenID: String, view: String)] {
         try await database.read { sql in
             var found: [String: (tokenID: String, view: String)] = [:]
-            for row in try await sql.select().column("id").column("token_id").column("luma_view").from("tasks").where("id", .in, ids).all() {
+            let rows = try await sql.select().column("id").column("token_id").column("luma_view").from("tasks")
+                .where("id", .in, ids).where("kind", .equal, GenerationRequest.Kind.video.rawValue).where("deleted_at", .is, SQLLiteral.null)
+                .all()
+            for row in rows {
                 found[try row.decode(column: "id", as: String.self)] =
                     (try row.decode(column: "token_id", as: String.self), try row.decode(column: "luma_view", as: String.self))
             }
@@ -110,7 +141,7 @@ public struct TaskRepository: Sendable {
     public func listLumaViews(ownedBy tokenID: String, offset: Int, limit: Int) async throws -> [String] {
         try await database.read { sql in
             try await sql.raw("""
-                SELECT luma_view FROM tasks WHERE token_id = \(bind: tokenID)
+                SELECT luma_view FROM tasks WHERE token_id = \(bind: tokenID) AND kind = 'video' AND deleted_at IS NULL
                 ORDER BY created_at DESC, id DESC LIMIT \(bind: limit) OFFSET \(bind: offset)
                 """).all().map { try $0.decode(column: "luma_view", as: String.self) }
         }
@@ -130,8 +161,9 @@ public struct TaskRepository: Sendable {
         }
     }
 
-    /// Moves a task from `from` to `to` if, and only if, it is still in `from`. Returns the task as
-    /// it now is for the caller that won, nil for everyone else.
+    /// Moves a task from `from` to `to` if, and only if, it is still in `from` (and not deleted).
+    /// Returns the task as it now is for the caller that won, nil for everyone else. The client's
+    /// webhooks hear of the change from the outbox, written in the same transaction.
     public func transition(
         id: String, from: TaskState, to: TaskState, changes: Changes, reason: String, at millis: Int64
     ) async throws -> VideoTask? {
@@ -146,11 +178,18 @@ public struct TaskRepository: Sendable {
                     next_poll_at = \(bind: to.isTerminal ? nil : changes.nextPollAtMillis),
                     leased_until = NULL, leased_by = NULL,
                     updated_at = \(bind: millis)
-                WHERE id = \(bind: id) AND state = \(bind: from.rawValue)
+                WHERE id = \(bind: id) AND state = \(bind: from.rawValue) AND deleted_at IS NULL
                 RETURNING \(unsafeRaw: Self.columns)
                 """).first().map(Self.task(from:))
             guard let updated else { return nil }
-            try await sql.raw("UPDATE tasks SET luma_view = \(bind: renderLumaView(updated)) WHERE id = \(bind: id)").run()
+            let lumaView = renderLumaView(updated)
+            try await sql.raw("UPDATE tasks SET luma_view = \(bind: lumaView) WHERE id = \(bind: id)").run()
+            if let url = updated.request.notifyHook {
+                try await WebhookRepository.enqueue(taskID: id, url: url, payload: lumaView, at: millis, on: sql)
+            }
+            if let url = updated.request.callbackURL {
+                try await WebhookRepository.enqueue(taskID: id, url: url, payload: StoredView.dreamMachine(updated), at: millis, on: sql)
+            }
             try await Self.recordEvent(TaskEvent(taskID: id, fromState: from, toState: to, reason: reason, atMillis: millis), on: sql)
             return updated
         }
@@ -191,7 +230,7 @@ public struct TaskRepository: Sendable {
             try await sql.raw("""
                 UPDATE tasks SET upstream_id = \(bind: upstreamID), next_poll_at = \(bind: nextPollAt),
                     leased_until = NULL, leased_by = NULL
-                WHERE id = \(bind: id) AND leased_by = \(bind: owner) AND upstream_id IS NULL
+                WHERE id = \(bind: id) AND leased_by = \(bind: owner) AND upstream_id IS NULL AND deleted_at IS NULL
                 """).run()
         }
     }
@@ -212,11 +251,11 @@ public struct TaskRepository: Sendable {
 
     private func insertRow(_ task: VideoTask, on sql: any SQLDatabase) async throws {
         try await sql.raw("""
-            INSERT INTO tasks (\(unsafeRaw: Self.columns), luma_view)
+            INSERT INTO tasks (\(unsafeRaw: Self.columns), luma_view, kind)
             VALUES (\(bind: task.id), \(bind: task.tokenID), \(bind: task.state.rawValue), \(bind: task.channel),
                     \(bind: task.upstreamID), \(bind: task.parentID), \(bind: try Self.encode(task.request)), \(bind: try task.media.map(Self.encode)),
                     \(bind: task.failureReason), \(bind: task.createdAtMillis), \(bind: task.updatedAtMillis), \(bind: task.nextPollAtMillis),
-                    \(bind: task.callbackSecret), \(bind: renderLumaView(task)))
+                    \(bind: task.callbackSecret), \(bind: renderLumaView(task)), \(bind: (task.request.kind ?? .video).rawValue))
             """).run()
     }
 

@@ -1,21 +1,41 @@
-/// One validated request for a video, whichever face it came through. Images are the gateway's
-/// own stored copies, never the client's base64.
+/// One validated request for a generation, whichever face it came through. Images are the
+/// gateway's own stored copies, never the client's base64.
 public struct GenerationRequest: Sendable, Codable, Equatable {
+    public enum Kind: String, Sendable, Codable {
+        case video
+        case image
+    }
+
     public var prompt: String
     public var aspectRatio: String
     public var expandPrompt: Bool?
     public var loop: Bool?
+    /// The first frame (`image_url`, or keyframe frame0 of type image).
     public var image: ImageReference?
+    /// The last frame (`image_end_url`, or keyframe frame1 of type image).
     public var imageEnd: ImageReference?
+    /// The relay format's client webhook: gets the relay-format task object.
     public var notifyHook: String?
     public var model: String?
     public var resolution: String?
     public var duration: String?
+    /// nil for a video, the only kind the relay format knows.
+    public var kind: Kind?
+    /// The official format's client webhook: gets the official Generation object.
+    public var callbackURL: String?
+    public var concepts: [String]?
+    /// Keyframe frame1 of type generation: the id of another of the owner's tasks this video
+    /// leads into. (frame0 of type generation is the task's parent.)
+    public var endGenerationID: String?
+    /// Image generations: "jpg" or "png".
+    public var imageFormat: String?
 
     public init(
         prompt: String, aspectRatio: String = AspectRatio.wide.rawValue, expandPrompt: Bool? = nil,
         loop: Bool? = nil, image: ImageReference? = nil, imageEnd: ImageReference? = nil,
-        notifyHook: String? = nil, model: String? = nil, resolution: String? = nil, duration: String? = nil
+        notifyHook: String? = nil, model: String? = nil, resolution: String? = nil, duration: String? = nil,
+        kind: Kind? = nil, callbackURL: String? = nil, concepts: [String]? = nil, endGenerationID: String? = nil,
+        imageFormat: String? = nil
     ) {
         self.prompt = prompt
         self.aspectRatio = aspectRatio
@@ -27,8 +47,15 @@ public struct GenerationRequest: Sendable, Codable, Equatable {
         self.model = model
         self.resolution = resolution
         self.duration = duration
+        self.kind = kind
+        self.callbackURL = callbackURL
+        self.concepts = concepts
+        self.endGenerationID = endGenerationID
+        self.imageFormat = imageFormat
     }
 
     /// Seconds of video asked for; Luma's default is 5.
     public var durationSeconds: Int { duration == "9s" ? 9 : 5 }
+
+    public var isImage: Bool { kind == .image }
 }

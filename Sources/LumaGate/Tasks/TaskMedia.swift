@@ -1,4 +1,5 @@
-/// What a finished task produced. Sizes and duration are read from the files themselves.
+/// What a finished task produced: a video with its frames, or an image. Sizes and duration are
+/// read from the files themselves.
 public struct TaskMedia: Sendable, Codable, Equatable {
     public struct Video: Sendable, Codable, Equatable {
         public var url: String
@@ -16,9 +17,20 @@ public struct TaskMedia: Sendable, Codable, Equatable {
         public var paletteGrid: String?
     }
 
-    public var video: Video
+    /// Set for every finished video task; nil for an image generation.
+    public var video: Video?
     public var thumbnail: Image?
     public var lastFrame: Image?
+    /// An image generation's picture.
+    public var image: Image?
     /// When the artifacts were produced (milliseconds since 1970).
     public var createdAtMillis: Int64
+
+    public init(video: Video?, thumbnail: Image? = nil, lastFrame: Image? = nil, image: Image? = nil, createdAtMillis: Int64) {
+        self.video = video
+        self.thumbnail = thumbnail
+        self.lastFrame = lastFrame
+        self.image = image
+        self.createdAtMillis = createdAtMillis
+    }
 }

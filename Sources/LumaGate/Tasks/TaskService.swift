@@ -32,15 +32,47 @@ public struct TaskService: Sendable {
     public struct ImageSources: Sendable {
         public var first: String?
         public var last: String?
-        public init(first: String? = nil, last: String? = nil) {
+        /// Where the request carried them, for error messages.
+        public var firstField: String
+        public var lastField: String
+        public init(first: String? = nil, last: String? = nil, firstField: String = "image_url", lastField: String = "image_end_url") {
             self.first = first
             self.last = last
+            self.firstField = firstField
+            self.lastField = lastField
         }
     }
 
-    /// Stores a new task (its images first). If anything fails, nothing stays behind.
-    public func submit(tokenID: String, request: GenerationRequest, images sources: ImageSources = .init()) async throws -> VideoTask {
-        try await create(tokenID: tokenID, request: request, parent: nil, images: sources)
+    /// Stores a new task (its images first). If anything fails, nothing stays behind. `start` and
+    /// `end` are the owner's generations the video opens on (an extension: its parent) or leads
+    /// into; a task that refers to any goes to their channel.
+    public func submit(
+        tokenID: String, request: GenerationRequest, images sources: ImageSources = .init(),
+        start: VideoTask? = nil, end: VideoTask? = nil
+    ) async throws -> VideoTask {
+        var request = request
+        if let start { request.aspectRatio = start.request.aspectRatio }
+        request.endGenerationID = end?.id
+        return try await create(tokenID: tokenID, request: request, parent: start, end: end, images: sources)
+    }
+
+    /// One of the owner's generations that a new video refers to by id (`field` names where),
+    /// checked the way the upstream would: it must exist, be a finished video, and share a channel
+    /// with `other` (the request's other reference) when there is one.
+    public func keyframeGeneration(id: String, tokenID: String, field: String, other: VideoTask? = nil) async throws -> VideoTask {
+        guard let task = try await tasks.find(id: id, ownedBy: tokenID) else {
+            throw GatewayError.invalidRequest("Field `\(field)` names generation \(id), which does not exist for this token.")
+        }
+        guard !task.request.isImage else {
+            throw GatewayError.invalidRequest("Field `\(field)` names generation \(id), which is an image; a keyframe of type generation must be a video.")
+        }
+        guard task.state == .completed else {
+            throw GatewayError.conflict("Field `\(field)` names generation \(id), which is \(DreamMachineGenerationView.state(task.state)); only a completed generation can be a keyframe.")
+        }
+        if let other, other.channel != task.channel {
+            throw GatewayError.invalidRequest("The two keyframe generations were made on different upstream channels and cannot be combined.")
+        }
+        return task
     }
 
     /// Stores a task that continues `parent`'s video (a task its owner looked up), on the
@@ -49,9 +81,7 @@ public struct TaskService: Sendable {
         guard parent.state == .completed else {
             throw GatewayError.conflict("Task \(parent.id) is \(parent.state.rawValue); only a completed task can be extended.")
         }
-        var request = request
-        request.aspectRatio = parent.request.aspectRatio
-        return try await create(tokenID: parent.tokenID, request: request, parent: parent, images: .init())
+        return try await submit(tokenID: parent.tokenID, request: request, start: parent)
     }
 
     public func task(id: String, tokenID: String) async throws -> VideoTask {
@@ -73,13 +103,26 @@ public struct TaskService: Sendable {
         try await tasks.listLumaViews(ownedBy: tokenID, offset: offset, limit: limit)
     }
 
+    /// The owner's tasks of every kind, newest first.
+    public func list(tokenID: String, offset: Int, limit: Int) async throws -> [VideoTask] {
+        try await tasks.list(ownedBy: tokenID, offset: offset, limit: limit)
+    }
+
+    /// Deletes one of the caller's tasks: it leaves both API faces, work on it stops, and the
+    /// files the gateway keeps for it (its media and its copies of the client's images) are removed.
+    public func delete(id: String, tokenID: String) async throws {
+        guard let task = try await tasks.delete(id: id, ownedBy: tokenID, at: now().millis) else { throw GatewayError.taskNotFound(id) }
+        store.remove(store.taskDirectory(task.id))
+        [task.request.image, task.request.imageEnd].compactMap { $0?.storedPath }.forEach(store.remove)
+    }
+
     /// The video to download for a completed task.
     public func downloadablePath(id: String, tokenID: String) async throws -> String {
         let task = try await task(id: id, tokenID: tokenID)
-        guard task.state == .completed, let media = task.media else {
+        guard task.state == .completed, let video = task.media?.video else {
             throw GatewayError.conflict("Task \(id) is \(task.state.rawValue); its video can be downloaded once it is completed.")
         }
-        return media.video.downloadURL
+        return video.downloadURL
     }
 
     /// Stores an image for later use as a first or last frame.
@@ -96,23 +139,26 @@ public struct TaskService: Sendable {
         return upload
     }
 
-    private func create(tokenID: String, request: GenerationRequest, parent: VideoTask?, images sources: ImageSources) async throws -> VideoTask {
+    private func create(
+        tokenID: String, request: GenerationRequest, parent: VideoTask?, end: VideoTask?, images sources: ImageSources
+    ) async throws -> VideoTask {
         var request = request
         var stored: [String] = []
         do {
             if let first = sources.first {
-                request.image = try await importImage(first, field: "image_url")
+                request.image = try await importImage(first, field: sources.firstField)
                 stored.append(request.image!.storedPath)
             }
             if let last = sources.last {
-                request.imageEnd = try await importImage(last, field: "image_end_url")
+                request.imageEnd = try await importImage(last, field: sources.lastField)
                 stored.append(request.imageEnd!.storedPath)
             }
-            if parent == nil { try channel.validate(request) }
+            let linked = parent ?? end
+            if linked == nil { try channel.validate(request) }
             let at = now().millis
             let task = VideoTask(
                 id: newID().uuidString.lowercased(), tokenID: tokenID, state: .pending,
-                channel: parent?.channel ?? channel.name, parentID: parent?.id, request: request,
+                channel: linked?.channel ?? channel.name, parentID: parent?.id, request: request,
                 createdAtMillis: at, updatedAtMillis: at, nextPollAtMillis: at,
                 callbackSecret: newID().uuidString.lowercased() + newID().uuidString.lowercased())
             try await tasks.insert(task, reason: parent == nil ? "submitted" : "submitted as an extension of \(parent!.id)")

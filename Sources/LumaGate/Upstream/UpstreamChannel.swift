@@ -12,9 +12,9 @@ public protocol UpstreamChannel: Sendable {
     /// Refuses, with a client-facing 400, a request this channel could never carry out.
     func validate(_ request: GenerationRequest) throws
 
-    /// Starts the generation for `task` (an extension gets its `parent`) and returns the
-    /// upstream's id for it.
-    func submit(_ task: VideoTask, parent: VideoTask?) async throws -> String
+    /// Starts the generation for `task` and returns the upstream's id for it. `parent` and `end`
+    /// are the generations it opens on (an extension) and leads into, when it names any.
+    func submit(_ task: VideoTask, parent: VideoTask?, end: VideoTask?) async throws -> String
 
     /// Where the generation stands now.
     func fetch(_ task: VideoTask) async throws -> UpstreamSnapshot

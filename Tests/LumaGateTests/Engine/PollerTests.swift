@@ -27,7 +27,7 @@ import Testing
             #expect(await poller.pollOnce(now: clock.now) == 1)
             let done = try #require(try await tasks.find(id: id))
             #expect(done.state == .completed)
-            #expect(done.media?.video.width == 1360)
+            #expect(done.media?.video?.width == 1360)
             #expect(done.nextPollAtMillis == nil, "a terminal task is never polled again")
             clock.advance(60)
             #expect(await poller.pollOnce(now: clock.now) == 0)

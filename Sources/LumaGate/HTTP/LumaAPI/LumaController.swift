@@ -77,17 +77,9 @@ struct LumaController {
 
     @Sendable func list(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let token = try context.requireToken()
-        let offset = try Self.integer(request, "offset", default: 0, range: 0...Int(Int32.max))
-        let limit = try Self.integer(request, "limit", default: Self.defaultPageSize, range: 1...Self.maxBatch)
+        let offset = try QueryParameters.integer(request, "offset", default: 0, range: 0...Int(Int32.max))
+        let limit = try QueryParameters.integer(request, "limit", default: Self.defaultPageSize, range: 1...Self.maxBatch)
         let stored = try await service.listLumaViews(tokenID: token.id, offset: offset, limit: limit)
         return .json(StoredView.resolve(stored, asArray: true, publicURL: publicURL))
-    }
-
-    private static func integer(_ request: Request, _ name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
-        guard let text = request.uri.queryParameters.get(name) else { return value }
-        guard let number = Int(text), range.contains(number) else {
-            throw GatewayError.invalidRequest("Query parameter `\(name)` must be an integer from \(range.lowerBound) to \(range.upperBound).")
-        }
-        return number
     }
 }

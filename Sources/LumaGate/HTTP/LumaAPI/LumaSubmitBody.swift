@@ -14,10 +14,7 @@ struct LumaSubmitBody: Decodable {
     var resolution: String?
     var duration: String?
 
-    static let maxPromptLength = 5000
     static let modelNames = ["ray-v1", "ray-v2", "ray-flash-v2", "ray-1-6", "ray-2", "ray-flash-2"]
-    static let resolutions = ["540p", "720p", "1080p", "4k"]
-    static let durations = ["5s", "9s"]
 
     /// The request this body asks for. An extension may leave the prompt out (it continues the
     /// parent's); its aspect ratio is always the parent's.
@@ -27,21 +24,12 @@ struct LumaSubmitBody: Decodable {
             throw GatewayError.invalidRequest(user_prompt == nil
                 ? "Field `user_prompt` is required." : "Field `user_prompt` must not be blank.")
         }
-        guard prompt.count <= Self.maxPromptLength else {
-            throw GatewayError.invalidRequest("Field `user_prompt` is \(prompt.count) characters; at most \(Self.maxPromptLength) are allowed.")
-        }
-        let aspectRatio = aspect_ratio ?? AspectRatio.wide.rawValue
-        guard AspectRatio(rawValue: aspectRatio) != nil else {
-            throw GatewayError.invalidRequest("Field `aspect_ratio` must be one of \(Self.list(AspectRatio.allCases.map(\.rawValue))).")
-        }
-        try Self.check("model_name", model_name, in: Self.modelNames)
-        try Self.check("resolution", resolution, in: Self.resolutions)
-        try Self.check("duration", duration, in: Self.durations)
-        if let notify_hook {
-            guard let url = URL(string: notify_hook), ["http", "https"].contains(url.scheme?.lowercased()), url.host != nil else {
-                throw GatewayError.invalidRequest("Field `notify_hook` must be an http(s) URL.")
-            }
-        }
+        try FieldRules.promptLength("user_prompt", prompt)
+        let aspectRatio = try FieldRules.aspectRatio("aspect_ratio", aspect_ratio)
+        try FieldRules.check("model_name", model_name, in: Self.modelNames)
+        try FieldRules.check("resolution", resolution, in: FieldRules.resolutions)
+        try FieldRules.check("duration", duration, in: FieldRules.durations)
+        try FieldRules.webhookURL("notify_hook", notify_hook)
         for (field, value) in [("image_url", image_url), ("image_end_url", image_end_url)] where value?.isEmpty == true {
             throw GatewayError.invalidRequest("Field `\(field)` must not be empty; leave it out instead.")
         }
@@ -49,15 +37,5 @@ struct LumaSubmitBody: Decodable {
             prompt: prompt, aspectRatio: aspectRatio, expandPrompt: expand_prompt, loop: loop,
             notifyHook: notify_hook, model: model_name, resolution: resolution, duration: duration)
         return (request, .init(first: image_url, last: image_end_url))
-    }
-
-    private static func check(_ field: String, _ value: String?, in allowed: [String]) throws {
-        if let value, !allowed.contains(value) {
-            throw GatewayError.invalidRequest("Field `\(field)` must be one of \(list(allowed)).")
-        }
-    }
-
-    private static func list(_ values: [String]) -> String {
-        values.map { "\"\($0)\"" }.joined(separator: ", ")
     }
 }

@@ -10,16 +10,16 @@ struct LumaTaskView {
     func render(_ task: VideoTask) -> JSONValue {
         // `completed` is only ever stored with media; the guard keeps the rule visible here too.
         let media = task.state == .completed ? task.media : nil
-        let video = media.map(videoObject) ?? .null
+        let video = media?.video.map(videoObject) ?? .null
         let thumbnail = media?.thumbnail.map(imageObject) ?? .null
-        let videoRaw = media.map(videoRawObject) ?? .null
+        let videoRaw = media?.video.map(videoRawObject) ?? .null
         let lastFrame = media?.lastFrame.map(imageObject) ?? .null
         let artifact: JSONValue = media.map { media in
             .object([
                 ("video", video),
                 ("thumbnail", thumbnail),
                 ("video_raw", videoRaw),
-                ("created_at", .string(Self.timestamp(media.createdAtMillis))),
+                ("created_at", .string(RFC3339.timestamp(media.createdAtMillis))),
                 ("last_frame", lastFrame),
             ])
         } ?? .null
@@ -31,7 +31,7 @@ struct LumaTaskView {
             ("artifact", artifact),
             ("thumbnail", thumbnail),
             ("video_raw", videoRaw),
-            ("created_at", .string(Self.timestamp(task.createdAtMillis))),
+            ("created_at", .string(RFC3339.timestamp(task.createdAtMillis))),
             ("last_frame", lastFrame),
             ("failure_reason", .optional(task.state == .failed ? task.failureReason : nil)),
             ("prompt", .string(task.request.prompt)),
@@ -59,21 +59,21 @@ struct LumaTaskView {
         image.sourceURL.map(JSONValue.string) ?? mediaURL(image.storedPath)
     }
 
-    private func videoObject(_ media: TaskMedia) -> JSONValue {
+    private func videoObject(_ video: TaskMedia.Video) -> JSONValue {
         .object([
-            ("url", mediaURL(media.video.url)),
-            ("width", .optional(media.video.width)),
-            ("height", .optional(media.video.height)),
-            ("download_url", mediaURL(media.video.downloadURL)),
+            ("url", mediaURL(video.url)),
+            ("width", .optional(video.width)),
+            ("height", .optional(video.height)),
+            ("download_url", mediaURL(video.downloadURL)),
         ])
     }
 
-    private func videoRawObject(_ media: TaskMedia) -> JSONValue {
+    private func videoRawObject(_ video: TaskMedia.Video) -> JSONValue {
         .object([
-            ("url", mediaURL(media.video.url)),
-            ("width", .optional(media.video.width)),
-            ("height", .optional(media.video.height)),
-            ("duration", .optional(media.video.duration)),
+            ("url", mediaURL(video.url)),
+            ("width", .optional(video.width)),
+            ("height", .optional(video.height)),
+            ("duration", .optional(video.duration)),
             ("media_type", .string("video")),
         ])
     }
@@ -86,33 +86,5 @@ struct LumaTaskView {
             ("palette", image.paletteGrid.map { .object([("grid", .string($0))]) } ?? .null),
             ("media_type", .string("image")),
         ])
-    }
-
-    /// RFC 3339 in UTC with milliseconds, e.g. 2024-12-24T18:01:25.319Z.
-    static func timestamp(_ millis: Int64) -> String {
-        let (seconds, fraction) = millis.quotientAndRemainder(dividingBy: 1000)
-        var time = time_t(fraction < 0 ? seconds - 1 : seconds)
-        var parts = tm()
-        gmtime_r(&time, &parts)
-        var text = ""
-        text.reserveCapacity(24)
-        func append(_ value: Int, digits: Int) {
-            let string = String(value)
-            text += String(repeating: "0", count: max(0, digits - string.count)) + string
-        }
-        append(Int(parts.tm_year) + 1900, digits: 4)
-        text += "-"
-        append(Int(parts.tm_mon) + 1, digits: 2)
-        text += "-"
-        append(Int(parts.tm_mday), digits: 2)
-        text += "T"
-        append(Int(parts.tm_hour), digits: 2)
-        text += ":"
-        append(Int(parts.tm_min), digits: 2)
-        text += ":"
-        append(Int(parts.tm_sec), digits: 2)
-        text += "."
-        append(Int(fraction < 0 ? fraction + 1000 : fraction), digits: 3)
-        return text + "Z"
     }
 }

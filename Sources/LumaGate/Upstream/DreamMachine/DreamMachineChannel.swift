@@ -71,12 +71,17 @@ public struct DreamMachineChannel: UpstreamChannel {
             + "Send image_url as a public http(s) URL, or have the operator set --public-url to an address Luma can reach.")
     }
 
-    public func submit(_ task: VideoTask, parent: VideoTask?) async throws -> String {
-        let body = DreamMachineMapping.requestBody(
-            for: task, parentUpstreamID: parent?.upstreamID, defaultModel: settings.defaultModel,
-            imageURL: { $0.sourceURL ?? publicURL.media($0.storedPath) },
-            callbackURL: settings.callbacks ? task.callbackSecret.map { "\(publicURL.base)/callbacks/dream-machine/\($0)" } : nil)
-        let data = try await send(.POST, "/generations", body: body)
+    public func submit(_ task: VideoTask, parent: VideoTask?, end: VideoTask?) async throws -> String {
+        let callbackURL = settings.callbacks ? task.callbackSecret.map { "\(publicURL.base)/callbacks/dream-machine/\($0)" } : nil
+        let data: Data
+        if task.request.isImage {
+            data = try await send(.POST, "/generations/image", body: DreamMachineMapping.imageRequestBody(for: task, callbackURL: callbackURL))
+        } else {
+            let body = DreamMachineMapping.requestBody(
+                for: task, parentUpstreamID: parent?.upstreamID, endUpstreamID: end?.upstreamID, defaultModel: settings.defaultModel,
+                imageURL: { $0.sourceURL ?? publicURL.media($0.storedPath) }, callbackURL: callbackURL)
+            data = try await send(.POST, "/generations", body: body)
+        }
         return try DreamMachineMapping.generation(from: data).id
     }
 
@@ -98,8 +103,12 @@ public struct DreamMachineChannel: UpstreamChannel {
         case .queued: return .queued
         case .dreaming: return .dreaming
         case .failed(let reason): return .failed(reason: reason)
-        case .completed(let video, let image):
+        case .completed(let video?, let image):
             return .completed(await inspector.inspect(taskID: task.id, videoURL: video, imageURL: image, atMillis: now().millis))
+        case .completed(nil, let image?):
+            return .completed(TaskMedia(video: nil, image: await inspector.image(image), createdAtMillis: now().millis))
+        case .completed(nil, nil):
+            return .dreaming
         }
     }
 

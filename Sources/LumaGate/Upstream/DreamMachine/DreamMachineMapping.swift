@@ -6,10 +6,11 @@ public enum DreamMachineMapping {
     /// Relay-format model names and the official ones they stand for.
     static let models = ["ray-v1": "ray-1-6", "ray-v2": "ray-2", "ray-flash-v2": "ray-flash-2"]
 
-    /// The official request for `task`. Images are passed by URL (`imageURL` says which), an
-    /// extension by its parent's upstream id. `expand_prompt` has no official counterpart.
+    /// The official request for a video `task`. Images are passed by URL (`imageURL` says which),
+    /// generations it opens on or leads into by their upstream ids. `expand_prompt` has no
+    /// official counterpart.
     static func requestBody(
-        for task: VideoTask, parentUpstreamID: String?, defaultModel: String,
+        for task: VideoTask, parentUpstreamID: String?, endUpstreamID: String? = nil, defaultModel: String,
         imageURL: (ImageReference) -> String, callbackURL: String?
     ) -> JSONValue {
         let request = task.request
@@ -28,10 +29,28 @@ public enum DreamMachineMapping {
         } else if let image = request.image {
             keyframes.append(("frame0", .object([("type", .string("image")), ("url", .string(imageURL(image)))])))
         }
-        if let image = request.imageEnd {
+        if let endUpstreamID {
+            keyframes.append(("frame1", .object([("type", .string("generation")), ("id", .string(endUpstreamID))])))
+        } else if let image = request.imageEnd {
             keyframes.append(("frame1", .object([("type", .string("image")), ("url", .string(imageURL(image)))])))
         }
         if !keyframes.isEmpty { body.append(("keyframes", .object(keyframes))) }
+        if let concepts = request.concepts, !concepts.isEmpty {
+            body.append(("concepts", .array(concepts.map { .object([("key", .string($0))]) })))
+        }
+        if let callbackURL { body.append(("callback_url", .string(callbackURL))) }
+        return .object(body)
+    }
+
+    /// The official request for an image `task`.
+    static func imageRequestBody(for task: VideoTask, callbackURL: String?) -> JSONValue {
+        var body: [(String, JSONValue)] = [
+            ("generation_type", .string("image")),
+            ("model", .string(task.request.model ?? DreamMachineGenerationView.defaultImageModel)),
+            ("prompt", .string(task.request.prompt)),
+            ("aspect_ratio", .string(task.request.aspectRatio)),
+        ]
+        if let format = task.request.imageFormat { body.append(("format", .string(format))) }
         if let callbackURL { body.append(("callback_url", .string(callbackURL))) }
         return .object(body)
     }
@@ -45,11 +64,12 @@ public enum DreamMachineMapping {
     }
 
     /// Where a generation stands, in the gateway's terms. A completed generation is reported with
-    /// its asset URLs; reading their sizes is the inspector's work.
+    /// its asset URLs (a video's, or an image generation's picture); reading their sizes is the
+    /// inspector's work.
     enum Progress: Equatable {
         case queued
         case dreaming
-        case completed(video: String, image: String?)
+        case completed(video: String?, image: String?)
         case failed(reason: String)
     }
 
@@ -58,11 +78,12 @@ public enum DreamMachineMapping {
         case "queued": return .queued
         case "dreaming": return .dreaming
         case "completed":
-            guard let video = generation.assets?.video, !video.isEmpty else {
-                // Seen briefly while assets are attached: not finished for a client yet.
-                return .dreaming
-            }
-            return .completed(video: video, image: generation.assets?.image)
+            let video = generation.assets?.video.flatMap { $0.isEmpty ? nil : $0 }
+            let image = generation.assets?.image.flatMap { $0.isEmpty ? nil : $0 }
+            let finished = generation.generation_type == "image" ? image != nil : video != nil
+            // Seen briefly while assets are attached: not finished for a client yet.
+            guard finished else { return .dreaming }
+            return .completed(video: video, image: image)
         case "failed":
             return .failed(reason: failureSentence(generation.failure_reason))
         default:

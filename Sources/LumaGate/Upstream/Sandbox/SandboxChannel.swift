@@ -1,7 +1,8 @@
 import Foundation
 
 /// The built-in engine for a gateway with no upstream: it walks each task through queued and
-/// dreaming on a schedule, then renders real, playable media locally.
+/// dreaming on a schedule, then renders real, playable media (or, for an image generation, a
+/// real picture) locally.
 ///
 /// A prompt containing `sandbox:fail` makes the task fail on purpose once it leaves the queue,
 /// so client developers can exercise their failure path.
@@ -24,7 +25,7 @@ public struct SandboxChannel: UpstreamChannel {
         self.now = now
     }
 
-    public func submit(_ task: VideoTask, parent: VideoTask?) async throws -> String {
+    public func submit(_ task: VideoTask, parent: VideoTask?, end: VideoTask?) async throws -> String {
         "sandbox-\(task.id)"
     }
 
@@ -46,9 +47,13 @@ public struct SandboxChannel: UpstreamChannel {
             firstFramePath: firstFrame(of: task).map(store.absolutePath)
         )
         do {
+            if task.request.isImage {
+                let format = task.request.imageFormat ?? DreamMachineGenerationView.defaultImageFormat
+                return .completed(try await renderer.renderImage(input, format: format, createdAtMillis: now().millis))
+            }
             return .completed(try await renderer.render(input, createdAtMillis: now().millis))
         } catch {
-            return .failed(reason: "The sandbox could not render this video (\(error)).")
+            return .failed(reason: "The sandbox could not render this \(task.request.isImage ? "image" : "video") (\(error)).")
         }
     }
 

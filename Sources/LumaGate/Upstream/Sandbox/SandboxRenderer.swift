@@ -55,6 +55,38 @@ public struct SandboxRenderer: Sendable {
         )
     }
 
+    /// Renders an image generation's picture (`format` jpg or png) and returns its media.
+    public func renderImage(_ input: Input, format: String, createdAtMillis: Int64) async throws -> TaskMedia {
+        let directory = store.taskDirectory(input.taskID)
+        let absoluteDirectory = store.absolutePath(directory)
+        let image = "\(directory)/image.\(format)"
+        if !store.exists(image) {
+            try FileManager.default.createDirectory(atPath: absoluteDirectory, withIntermediateDirectories: true)
+            let (width, height) = input.frameSize
+            try Self.wrap(input.prompt, width: width).write(toFile: absoluteDirectory + "/prompt.txt", atomically: true, encoding: .utf8)
+            let (from, to) = Self.colours(for: input.prompt)
+            let partial = "partial-\(UUID().uuidString).\(format)"
+            try await ffmpeg.run([
+                "-f", "lavfi", "-i", "gradients=s=\(width)x\(height):c0=\(from):c1=\(to)",
+                "-vf", Self.promptOverlay(width: width), "-frames:v", "1", "-update", "1", "-q:v", "3", partial,
+            ], in: absoluteDirectory)
+            try FileManager.default.moveItem(atPath: absoluteDirectory + "/" + partial, toPath: store.absolutePath(image))
+            try? FileManager.default.removeItem(atPath: absoluteDirectory + "/prompt.txt")
+        }
+        let palette = try await ffmpeg.paletteGrid(of: store.absolutePath(image), in: absoluteDirectory)
+        let size = ImageProbe.size(ofFileAt: store.absolutePath(image))
+        return TaskMedia(
+            video: nil, image: .init(url: image, width: size?.width, height: size?.height, paletteGrid: palette),
+            createdAtMillis: createdAtMillis)
+    }
+
+    /// The prompt (from prompt.txt) drawn centred on a translucent box.
+    private static func promptOverlay(width: Int) -> String {
+        let fontSize = max(width / 30, 18)
+        return "drawtext=textfile=prompt.txt:expansion=none\(fontOption):fontsize=\(fontSize):fontcolor=white"
+            + ":box=1:boxcolor=black@0.45:boxborderw=\(fontSize / 2):line_spacing=\(fontSize / 4):x=(w-text_w)/2:y=(h-text_h)/2"
+    }
+
     private func renderFiles(_ input: Input, in directory: String) async throws {
         let (width, height) = input.frameSize
         let frames = input.durationSeconds * Self.framesPerSecond + 1
@@ -69,10 +101,8 @@ public struct SandboxRenderer: Sendable {
             arguments = ["-f", "lavfi", "-i", "gradients=s=\(width)x\(height):c0=\(from):c1=\(to):speed=0.015:r=\(Self.framesPerSecond)"]
         }
         arguments += ["-f", "lavfi", "-i", "color=c=white@0.85:s=\(width)x\(max(height / 75, 4)):r=\(Self.framesPerSecond)"]
-        let fontSize = max(width / 30, 18)
         let fit = "scale=\(width):\(height):force_original_aspect_ratio=increase,crop=\(width):\(height),setsar=1,"
-        let text = "drawtext=textfile=prompt.txt:expansion=none\(Self.fontOption):fontsize=\(fontSize):fontcolor=white"
-            + ":box=1:boxcolor=black@0.45:boxborderw=\(fontSize / 2):line_spacing=\(fontSize / 4):x=(w-text_w)/2:y=(h-text_h)/2"
+        let text = Self.promptOverlay(width: width)
         // A bar sweeps along the bottom edge so the video visibly plays from first to last frame.
         let graph = "[0:v]\(fit)\(text)[bg];[bg][1:v]overlay=x=-w+W*t/\(String(format: "%.6f", seconds)):y=H-h:eval=frame,format=yuv420p[v]"
         arguments += [

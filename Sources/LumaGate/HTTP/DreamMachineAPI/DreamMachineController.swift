@@ -1,0 +1,116 @@
+import Hummingbird
+
+/// Face 2: Luma's official Dream Machine API under `/dream-machine/v1`, over the same store and
+/// tokens as the relay format, so Luma's own SDKs work against the gateway unchanged.
+struct DreamMachineController {
+    let service: TaskService
+    let view: DreamMachineGenerationView
+    let body: JSONRequestBody
+    /// Whether a dream-machine channel is configured (upscale, audio, modify and reframe need one).
+    let hasDreamMachineChannel: Bool
+
+    static let defaultPageSize = 100
+    static let maxPageSize = 1000
+    /// What `GET /credits` reports for a token without a quota.
+    static let unlimitedCreditBalance = 1_000_000_000
+
+    func register(on router: RouterGroup<GatewayRequestContext>) {
+        router.get("ping") { _, context in
+            _ = try context.requireToken()
+            return Response.json(.object([("message", .string("pong"))]))
+        }
+        router.get("credits") { _, context in
+            _ = try context.requireToken()
+            return Response.json(.object([("credit_balance", .int(Self.unlimitedCreditBalance))]))
+        }
+        router.get("generations/concepts/list") { _, context in
+            _ = try context.requireToken()
+            return Response.json(.array(DreamMachineCatalog.concepts.map(JSONValue.string)))
+        }
+        router.get("generations/camera_motion/list") { _, context in
+            _ = try context.requireToken()
+            return Response.json(.array(DreamMachineCatalog.cameraMotions.map(JSONValue.string)))
+        }
+        router.post("generations", use: createVideo)
+        router.post("generations/video", use: createVideo)
+        router.post("generations/image", use: createImage)
+        router.get("generations", use: list)
+        router.get("generations/:id", use: get)
+        router.delete("generations/:id", use: delete)
+        for (path, what) in [
+            ("generations/:id/upscale", "Upscaling"), ("generations/:id/audio", "Adding audio"),
+            ("generations/video/modify", "Modifying a video"), ("generations/video/reframe", "Reframing a video"),
+            ("generations/image/reframe", "Reframing an image"),
+        ] {
+            router.post(RouterPath(path)) { _, context in try self.needsUpstream(what, context: context) }
+        }
+    }
+
+    @Sendable func createVideo(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let token = try context.requireToken()
+        let accepted = try await body.decode(DreamMachineVideoBody.self, from: request).validated()
+        let start = try await accepted.startGenerationID.asyncMap {
+            try await service.keyframeGeneration(id: $0, tokenID: token.id, field: "keyframes.frame0.id")
+        }
+        let end = try await accepted.endGenerationID.asyncMap {
+            try await service.keyframeGeneration(id: $0, tokenID: token.id, field: "keyframes.frame1.id", other: start)
+        }
+        let task = try await service.submit(tokenID: token.id, request: accepted.request, images: accepted.images, start: start, end: end)
+        return .json(view.render(task), status: .created)
+    }
+
+    @Sendable func createImage(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let token = try context.requireToken()
+        let accepted = try await body.decode(DreamMachineImageBody.self, from: request).validated()
+        let task = try await service.submit(tokenID: token.id, request: accepted)
+        return .json(view.render(task), status: .created)
+    }
+
+    @Sendable func get(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let token = try context.requireToken()
+        let task = try await service.task(id: try context.parameters.require("id"), tokenID: token.id)
+        return .json(view.render(task))
+    }
+
+    @Sendable func delete(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let token = try context.requireToken()
+        try await service.delete(id: try context.parameters.require("id"), tokenID: token.id)
+        return Response(status: .noContent)
+    }
+
+    @Sendable func list(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let token = try context.requireToken()
+        let offset = try QueryParameters.integer(request, "offset", default: 0, range: 0...Int(Int32.max))
+        let limit = try QueryParameters.integer(request, "limit", default: Self.defaultPageSize, range: 1...Self.maxPageSize)
+        // One extra row says whether there are more.
+        let tasks = try await service.list(tokenID: token.id, offset: offset, limit: limit + 1)
+        let page = tasks.prefix(limit)
+        return .json(.object([
+            ("has_more", .bool(tasks.count > limit)),
+            ("count", .int(page.count)),
+            ("limit", .int(limit)),
+            ("offset", .int(offset)),
+            ("generations", .array(page.map(view.render))),
+        ]))
+    }
+
+    private func needsUpstream(_ what: String, context: GatewayRequestContext) throws -> Response {
+        _ = try context.requireToken()
+        guard hasDreamMachineChannel else {
+            throw GatewayError(
+                status: .notImplemented, code: "not_implemented",
+                detail: "\(what) needs Luma's Dream Machine API, and this gateway has no dream-machine channel configured.")
+        }
+        throw GatewayError(
+            status: .notImplemented, code: "not_implemented",
+            detail: "\(what) is not relayed by this gateway yet; use the upstream account directly.")
+    }
+}
+
+extension Optional {
+    /// `map` for an async transform.
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}

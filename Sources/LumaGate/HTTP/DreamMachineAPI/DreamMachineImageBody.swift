@@ -1,0 +1,47 @@
+import Foundation
+
+/// The official create-image body (`POST /dream-machine/v1/generations/image`).
+struct DreamMachineImageBody: Decodable {
+    /// Any JSON at all: the reference fields are only checked for presence.
+    struct AnyJSON: Decodable {
+        init(from decoder: any Decoder) throws {}
+    }
+
+    var generation_type: String?
+    var model: String?
+    var prompt: String?
+    var aspect_ratio: String?
+    var format: String?
+    var callback_url: String?
+    var sync: Bool?
+    var image_ref: AnyJSON?
+    var style_ref: AnyJSON?
+    var character_ref: AnyJSON?
+    var modify_image_ref: AnyJSON?
+
+    static let models = ["photon-1", "photon-flash-1"]
+    static let formats = ["jpg", "png"]
+
+    func validated() throws -> GenerationRequest {
+        try FieldRules.check("generation_type", generation_type, in: ["image"])
+        guard let model else {
+            throw GatewayError.invalidRequest("Field `model` is required: one of \(FieldRules.list(Self.models)).")
+        }
+        try FieldRules.check("model", model, in: Self.models)
+        let prompt = (prompt ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !prompt.isEmpty else { throw GatewayError.invalidRequest("Field `prompt` is required.") }
+        try FieldRules.promptLength("prompt", prompt)
+        let aspectRatio = try FieldRules.aspectRatio("aspect_ratio", aspect_ratio)
+        try FieldRules.check("format", format, in: Self.formats)
+        try FieldRules.webhookURL("callback_url", callback_url)
+        for (field, value) in [("image_ref", image_ref), ("style_ref", style_ref), ("character_ref", character_ref),
+                               ("modify_image_ref", modify_image_ref)] where value != nil {
+            throw GatewayError.invalidRequest("Field `\(field)` is not supported by this gateway; leave it out.")
+        }
+        if sync == true {
+            throw GatewayError.invalidRequest("Field `sync` is not supported by this gateway; leave it out and poll GET /generations/{id}.")
+        }
+        return GenerationRequest(
+            prompt: prompt, aspectRatio: aspectRatio, model: model, kind: .image, callbackURL: callback_url, imageFormat: format)
+    }
+}

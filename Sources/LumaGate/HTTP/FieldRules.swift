@@ -1,0 +1,39 @@
+import Foundation
+
+/// Checks both API faces apply to the fields they share, each failing with a 400 that names the
+/// field and says what it may be.
+enum FieldRules {
+    static let maxPromptLength = 5000
+    static let resolutions = ["540p", "720p", "1080p", "4k"]
+    static let durations = ["5s", "9s"]
+
+    static func check(_ field: String, _ value: String?, in allowed: [String]) throws {
+        if let value, !allowed.contains(value) {
+            throw GatewayError.invalidRequest("Field `\(field)` must be one of \(list(allowed)).")
+        }
+    }
+
+    static func aspectRatio(_ field: String, _ value: String?) throws -> String {
+        let value = value ?? AspectRatio.wide.rawValue
+        try check(field, value, in: AspectRatio.allCases.map(\.rawValue))
+        return value
+    }
+
+    static func promptLength(_ field: String, _ prompt: String) throws {
+        guard prompt.count <= maxPromptLength else {
+            throw GatewayError.invalidRequest("Field `\(field)` is \(prompt.count) characters; at most \(maxPromptLength) are allowed.")
+        }
+    }
+
+    /// A URL the gateway will POST a client's webhooks to.
+    static func webhookURL(_ field: String, _ value: String?) throws {
+        guard let value else { return }
+        guard let url = URL(string: value), ["http", "https"].contains(url.scheme?.lowercased()), url.host?.isEmpty == false else {
+            throw GatewayError.invalidRequest("Field `\(field)` must be an http(s) URL.")
+        }
+    }
+
+    static func list(_ values: [String]) -> String {
+        values.map { "\"\($0)\"" }.joined(separator: ", ")
+    }
+}

@@ -1,0 +1,14 @@
+/// One POST owed to a client's webhook: a task's state change, as the task looked then.
+public struct WebhookDelivery: Sendable, Equatable {
+    public var id: Int64
+    public var taskID: String
+    public var url: String
+    /// The JSON body, with media paths as `StoredView` placeholders.
+    public var payload: String
+    public var createdAtMillis: Int64
+    public var attempts: Int
+    /// nil once delivered or given up.
+    public var nextAttemptAtMillis: Int64?
+    public var deliveredAtMillis: Int64?
+    public var lastError: String?
+}

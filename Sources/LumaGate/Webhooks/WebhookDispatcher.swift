@@ -1,0 +1,103 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// Works the webhook outbox: POSTs each due delivery and records the outcome. A receiver that
+/// fails or is unreachable is tried again with exponential backoff until the delivery is a day
+/// old; its later deliveries for the same task wait, so order is kept.
+public final class WebhookDispatcher: Service, Sendable {
+    public struct Settings: Sendable {
+        public var batchSize = 32
+        public var leaseSeconds: Double = 60
+        public var timeout: TimeAmount = .seconds(10)
+        public var idleInterval: Duration = .milliseconds(200)
+        /// The wait after the first failure; it doubles with each attempt, up to `maxRetrySeconds`.
+        public var firstRetrySeconds: Double = 1
+        public var maxRetrySeconds: Double = 3600
+        public var giveUpAfterSeconds: Double = 24 * 3600
+        public init() {}
+    }
+
+    let deliveries: WebhookRepository
+    let httpClient: HTTPClient
+    let publicURL: PublicURL
+    let settings: Settings
+    let workerID: String
+    let now: @Sendable () -> Date
+    let logger: Logger
+
+    public init(deliveries: WebhookRepository, httpClient: HTTPClient, publicURL: PublicURL, settings: Settings = .init(),
+                workerID: String = UUID().uuidString, now: @escaping @Sendable () -> Date, logger: Logger) {
+        self.deliveries = deliveries
+        self.httpClient = httpClient
+        self.publicURL = publicURL
+        self.settings = settings
+        self.workerID = workerID
+        self.now = now
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            if await dispatchOnce(now: now()) == 0 {
+                try? await Task.sleep(for: settings.idleInterval)
+            }
+        }
+    }
+
+    /// Sends every due delivery once, side by side; returns how many there were.
+    @discardableResult
+    public func dispatchOnce(now: Date) async -> Int {
+        let due: [WebhookDelivery]
+        do {
+            due = try await deliveries.claimDue(
+                now: now.millis, limit: settings.batchSize, owner: workerID,
+                leaseUntil: now.addingTimeInterval(settings.leaseSeconds).millis)
+        } catch {
+            logger.error("webhooks: could not claim deliveries: \(error)")
+            return 0
+        }
+        await withTaskGroup(of: Void.self) { group in
+            for delivery in due {
+                group.addTask { await self.deliver(delivery) }
+            }
+        }
+        return due.count
+    }
+
+    private func deliver(_ delivery: WebhookDelivery) async {
+        let outcome = await post(delivery)
+        let at = now()
+        do {
+            if let error = outcome {
+                let delay = min(settings.firstRetrySeconds * pow(2, Double(delivery.attempts)), settings.maxRetrySeconds)
+                let retryAt = at.addingTimeInterval(delay)
+                let givingUp = retryAt.timeIntervalSince(Date(millis: delivery.createdAtMillis)) > settings.giveUpAfterSeconds
+                logger.warning("webhook \(delivery.id) for task \(delivery.taskID): \(error); \(givingUp ? "giving up" : "retrying in \(delay)s")")
+                try await deliveries.markFailed(id: delivery.id, owner: workerID, error: error, retryAt: givingUp ? nil : retryAt.millis)
+            } else {
+                try await deliveries.markDelivered(id: delivery.id, owner: workerID, at: at.millis)
+            }
+        } catch {
+            logger.error("webhook \(delivery.id): could not record the outcome: \(error)")
+        }
+    }
+
+    /// nil when the receiver took the delivery (any 2xx), else what went wrong.
+    private func post(_ delivery: WebhookDelivery) async -> String? {
+        var request = HTTPClientRequest(url: delivery.url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "User-Agent", value: "lumagate-webhooks")
+        request.body = .bytes(StoredView.resolve([delivery.payload], asArray: false, publicURL: publicURL))
+        do {
+            let response = try await httpClient.execute(request, timeout: settings.timeout)
+            _ = try? await response.body.collect(upTo: 64 * 1024)
+            return (200..<300).contains(response.status.code) ? nil : "HTTP \(response.status.code)"
+        } catch {
+            return String(describing: error)
+        }
+    }
+}
