@@ -106,7 +106,9 @@ public final class Gateway: Sendable {
             configuration: configuration, database: database, tasks: tasks, dreamMachines: dreamMachines,
             tokens: TokenService(repository: TokenRepository(database: database), now: now),
             taskService: taskService, poller: poller,
-            webhooks: WebhookDispatcher(deliveries: webhookDeliveries, httpClient: httpClient, publicURL: publicURL, now: now, logger: logger),
+            webhooks: WebhookDispatcher(
+                deliveries: webhookDeliveries, httpClient: httpClient, publicURL: publicURL, settings: configuration.webhooks,
+                now: now, logger: logger),
             publicURL: publicURL, engineDescription: engineDescription,
             httpClient: httpClient, logger: logger)
     }
@@ -129,7 +131,7 @@ public final class Gateway: Sendable {
         let dreamMachine = router.group("dream-machine/v1").add(middleware: AuthMiddleware(tokens: tokens))
         DreamMachineController(
             service: taskService, view: DreamMachineGenerationView(mediaURL: mediaURL), body: body,
-            hasDreamMachineChannel: !dreamMachines.isEmpty
+            dreamMachineChannels: Set(dreamMachines.map(\.name))
         ).register(on: dreamMachine)
 
         let configuration = self.configuration

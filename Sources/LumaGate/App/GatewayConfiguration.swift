@@ -18,7 +18,9 @@ public struct GatewayConfiguration: Sendable {
     /// Whether Luma is asked to post state changes back; `auto` means when it can reach `publicURL`.
     public var upstreamCallbacks = UpstreamCallbackMode.auto
     public var poller = Poller.Settings()
-    /// Runs the poller in the background; tests that step time by hand turn it off.
+    public var webhooks = WebhookDispatcher.Settings()
+    /// Runs the poller and the webhook dispatcher in the background; tests that step time by hand
+    /// turn them off.
     public var runsPoller = true
     public var maxBodyBytes = 32 * 1024 * 1024
     public var maxImageBytes = 10 * 1024 * 1024

@@ -33,7 +33,8 @@ struct JSONRequestBody {
     }
 
     private var tooLarge: GatewayError {
-        .payloadTooLarge("The request body is larger than \(maxBytes / (1024 * 1024)) MiB, the most this gateway accepts.")
+        let limit = maxBytes >= 1024 * 1024 ? "\(maxBytes / (1024 * 1024)) MiB" : "\(maxBytes / 1024) KiB"
+        return .payloadTooLarge("The request body is larger than \(limit), the most this gateway accepts.")
     }
 
     private static func describe(_ error: DecodingError) -> String {
@@ -61,9 +62,10 @@ struct JSONRequestBody {
         case is String.Type, is String?.Type: "a string"
         case is Bool.Type, is Bool?.Type: "a boolean (true or false)"
         case is Int.Type, is Int?.Type: "an integer"
+        case is Double.Type, is Double?.Type: "a number"
         case _ where String(describing: type).hasPrefix("Array"): "an array"
         case _ where String(describing: type).hasPrefix("Dictionary"): "a JSON object"
-        default: "of another JSON type"
+        default: "a JSON object"
         }
     }
 }

@@ -12,6 +12,8 @@ public indirect enum JSONValue: Sendable, Equatable {
     /// A path under the media root, written as a string that opens with the raw byte 0x01 (which
     /// the writer never emits otherwise); `StoredView` swaps it for the public media URL.
     case storedMediaPath(String)
+    /// JSON text written as it is: a client's body kept verbatim (the caller checked it is JSON).
+    case raw(String)
 
     public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         lhs.serialized() == rhs.serialized()
@@ -40,6 +42,7 @@ public indirect enum JSONValue: Sendable, Equatable {
         case .int(let value): output.append(contentsOf: String(value).utf8)
         case .double(let value): output.append(contentsOf: (value.isFinite ? String(value) : "null").utf8)
         case .string(let value): Self.writeString(value, to: &output)
+        case .raw(let text): output.append(contentsOf: text.utf8)
         case .storedMediaPath(let path):
             output.append(UInt8(ascii: "\""))
             output.append(StoredView.marker)

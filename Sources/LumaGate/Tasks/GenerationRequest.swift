@@ -1,9 +1,21 @@
 /// One validated request for a generation, whichever face it came through. Images are the
 /// gateway's own stored copies, never the client's base64.
 public struct GenerationRequest: Sendable, Codable, Equatable {
+    /// What is generated. The relay format knows videos only; the official format adds images,
+    /// and operations on existing media that only Luma can do, relayed to it as the client sent them.
     public enum Kind: String, Sendable, Codable {
         case video
         case image
+        case upscaleVideo = "upscale_video"
+        case addAudio = "add_audio"
+        case modifyVideo = "modify_video"
+        case reframeVideo = "reframe_video"
+        case reframeImage = "reframe_image"
+
+        public var producesImage: Bool { self == .image || self == .reframeImage }
+
+        /// Operations the gateway cannot render itself: only an upstream does them.
+        public var isRelayedOperation: Bool { self != .video && self != .image }
     }
 
     public var prompt: String
@@ -29,13 +41,16 @@ public struct GenerationRequest: Sendable, Codable, Equatable {
     public var endGenerationID: String?
     /// Image generations: "jpg" or "png".
     public var imageFormat: String?
+    /// A relayed operation's body (JSON) as accepted from the client. Upscale and audio act on
+    /// the task's parent.
+    public var relayedBody: String?
 
     public init(
         prompt: String, aspectRatio: String = AspectRatio.wide.rawValue, expandPrompt: Bool? = nil,
         loop: Bool? = nil, image: ImageReference? = nil, imageEnd: ImageReference? = nil,
         notifyHook: String? = nil, model: String? = nil, resolution: String? = nil, duration: String? = nil,
         kind: Kind? = nil, callbackURL: String? = nil, concepts: [String]? = nil, endGenerationID: String? = nil,
-        imageFormat: String? = nil
+        imageFormat: String? = nil, relayedBody: String? = nil
     ) {
         self.prompt = prompt
         self.aspectRatio = aspectRatio
@@ -52,10 +67,14 @@ public struct GenerationRequest: Sendable, Codable, Equatable {
         self.concepts = concepts
         self.endGenerationID = endGenerationID
         self.imageFormat = imageFormat
+        self.relayedBody = relayedBody
     }
 
     /// Seconds of video asked for; Luma's default is 5.
     public var durationSeconds: Int { duration == "9s" ? 9 : 5 }
 
     public var isImage: Bool { kind == .image }
+
+    /// What the generation produces is a picture, not a video.
+    public var producesImage: Bool { kind?.producesImage ?? false }
 }

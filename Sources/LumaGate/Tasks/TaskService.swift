@@ -63,7 +63,7 @@ public struct TaskService: Sendable {
         guard let task = try await tasks.find(id: id, ownedBy: tokenID) else {
             throw GatewayError.invalidRequest("Field `\(field)` names generation \(id), which does not exist for this token.")
         }
-        guard !task.request.isImage else {
+        guard !task.request.producesImage else {
             throw GatewayError.invalidRequest("Field `\(field)` names generation \(id), which is an image; a keyframe of type generation must be a video.")
         }
         guard task.state == .completed else {

@@ -20,6 +20,8 @@ final class FakeDreamMachine: Sendable {
 
     struct Generation: Sendable {
         var id: String
+        /// The path it was created through, e.g. /dream-machine/v1/generations/image.
+        var path: String
         var prompt: String
         var created: Date
         /// The submit body as received.
@@ -27,6 +29,7 @@ final class FakeDreamMachine: Sendable {
         var polls = 0
 
         var request: [String: Any] { (try? JSONSerialization.jsonObject(with: requestBody)) as? [String: Any] ?? [:] }
+        var makesImage: Bool { path.hasSuffix("/generations/image") || path.hasSuffix("/image/reframe") }
     }
 
     struct Call: Sendable {
@@ -62,11 +65,16 @@ final class FakeDreamMachine: Sendable {
 
         let router = Router()
         router.add(middleware: FileMiddleware(files, urlBasePath: "/files"))
-        router.post("dream-machine/v1/generations") { request, context -> Response in
+        let create: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, context in
             state.calls.withLock { $0.append(Call(method: "POST", path: request.uri.path, authorization: request.headers[.authorization])) }
             guard request.headers[.authorization] == "Bearer \(apiKey)" else { return json(401, ["detail": "Invalid API key"]) }
+            if let source = context.parameters.get("id"), state.generations.withLock({ $0[source] }) == nil {
+                return json(404, ["detail": "Generation not found"])
+            }
             let data = Data(buffer: try await request.body.collect(upTo: 1 << 20))
-            guard let body = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let prompt = body["prompt"] as? String else {
+            let isVideo = request.uri.path.hasSuffix("/generations")
+            guard let body = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                  let prompt = body["prompt"] as? String ?? (isVideo ? nil : "") else {
                 return json(400, ["detail": "Invalid request body"])
             }
             if prompt.contains("reject") { return json(400, ["detail": "Prompt is not allowed"]) }
@@ -74,7 +82,7 @@ final class FakeDreamMachine: Sendable {
                 return json(429, ["detail": "Too many requests"], headers: [.retryAfter: "1"])
             }
             let id = UUID().uuidString.lowercased()
-            let generation = Generation(id: id, prompt: prompt, created: Date(), requestBody: data)
+            let generation = Generation(id: id, path: request.uri.path, prompt: prompt, created: Date(), requestBody: data)
             state.generations.withLock { $0[id] = generation }
             if let callbackURL = body["callback_url"] as? String {
                 let base = state.baseURL.withLock { $0 }
@@ -82,6 +90,10 @@ final class FakeDreamMachine: Sendable {
             }
             return json(201, ["id": id, "state": "queued", "failure_reason": NSNull(), "created_at": "2026-01-01T00:00:00Z",
                               "assets": NSNull(), "model": body["model"] ?? NSNull(), "request": body])
+        }
+        for path in ["generations", "generations/image", "generations/:id/upscale", "generations/:id/audio",
+                     "generations/video/modify", "generations/video/reframe", "generations/image/reframe"] {
+            router.post(RouterPath("dream-machine/v1/" + path), use: create)
         }
         router.get("dream-machine/v1/generations/:id") { request, context -> Response in
             state.calls.withLock { $0.append(Call(method: "GET", path: request.uri.path, authorization: request.headers[.authorization])) }
@@ -135,7 +147,7 @@ final class FakeDreamMachine: Sendable {
 
     /// The Generation object as it stands `age` seconds after the submit.
     private static func generationObject(_ generation: Generation, age: Double, queuedSeconds: Double, dreamingSeconds: Double, base: String) -> [String: Any] {
-        var object: [String: Any] = ["id": generation.id, "generation_type": "video", "created_at": "2026-01-01T00:00:00Z",
+        var object: [String: Any] = ["id": generation.id, "generation_type": generation.makesImage ? "image" : "video", "created_at": "2026-01-01T00:00:00Z",
                                      "failure_reason": NSNull(), "assets": NSNull(), "model": "ray-2"]
         if age < queuedSeconds {
             object["state"] = "queued"
@@ -146,7 +158,8 @@ final class FakeDreamMachine: Sendable {
             object["failure_reason"] = "Prompt flagged by content moderation"
         } else {
             object["state"] = "completed"
-            object["assets"] = ["video": "\(base)/files/video.mp4", "image": "\(base)/files/thumb.jpg"]
+            object["assets"] = generation.makesImage ? ["image": "\(base)/files/thumb.jpg"]
+                : ["video": "\(base)/files/video.mp4", "image": "\(base)/files/thumb.jpg"]
         }
         return object
     }

@@ -172,3 +172,23 @@ enum Fixtures {
         "data:image/png;base64," + (try data("first-frame.png")).base64EncodedString()
     }
 }
+
+extension TestGateway {
+    /// Creates a generation through the official format and returns its Generation object.
+    func createGeneration(token: String, _ json: String, path: String = "/dream-machine/v1/generations/video") async throws -> [String: Any] {
+        let reply = try await request(.POST, path, token: token, json: json)
+        guard reply.status == 201 || reply.status == 200 else { throw TestFailure("create answered \(reply.status): \(reply.text)") }
+        return reply.object
+    }
+
+    /// Polls the official get route until the generation is finished and returns it.
+    func waitForGeneration(_ id: String, token: String, timeout: Duration = .seconds(90)) async throws -> [String: Any] {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let generation = try await request(.GET, "/dream-machine/v1/generations/\(id)", token: token).object
+            if let state = generation["state"] as? String, state == "completed" || state == "failed" { return generation }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw TestFailure("generation \(id) did not finish within \(timeout)")
+    }
+}

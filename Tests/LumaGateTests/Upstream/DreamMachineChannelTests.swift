@@ -207,3 +207,79 @@ import Testing
         }
     }
 }
+
+/// The official format's requests that only Luma can carry out, relayed to it.
+@Suite struct DreamMachineOfficialFaceTests {
+    private func withGateway(_ baseURL: String, _ body: (TestGateway) async throws -> Void) async throws {
+        try await TestGateway.with(configure: { configuration in
+            configuration.upstreamCallbacks = .off
+            configuration.dreamMachine = DreamMachineChannel.Settings(apiKey: FakeDreamMachine.apiKey, baseURL: baseURL)
+            configuration.upstreamPolling.firstPollSeconds = 0.2
+            configuration.upstreamPolling.minPollSeconds = 0.1
+            configuration.upstreamPolling.maxPollSeconds = 0.2
+        }, body)
+    }
+
+    @Test func keyframeGenerationsImagesAndOperationsReachLuma() async throws {
+        let fake = try await FakeDreamMachine.start()
+        try await withGateway(fake.apiURL) { gateway in
+            let token = try await gateway.createToken()
+            let first = try await gateway.createGeneration(token: token, #"{"model": "ray-2", "prompt": "first"}"#)["id"] as! String
+            let second = try await gateway.createGeneration(token: token, #"{"model": "ray-2", "prompt": "second"}"#)["id"] as! String
+            for id in [first, second] { _ = try await gateway.waitForGeneration(id, token: token) }
+            let upstream = { (prompt: String) in fake.allGenerations.first { $0.prompt == prompt }! }
+
+            let between = try await gateway.createGeneration(token: token, """
+                {"model": "ray-flash-2", "prompt": "between", "concepts": [{"key": "dolly_zoom"}],
+                 "keyframes": {"frame0": {"type": "generation", "id": "\(first)"}, "frame1": {"type": "generation", "id": "\(second)"}}}
+                """)["id"] as! String
+            #expect(try await gateway.waitForGeneration(between, token: token)["state"] as? String == "completed")
+            let keyframes = upstream("between").request["keyframes"] as? [String: [String: String]]
+            #expect(keyframes?["frame0"] == ["type": "generation", "id": upstream("first").id])
+            #expect(keyframes?["frame1"] == ["type": "generation", "id": upstream("second").id])
+            #expect(upstream("between").request["concepts"] as? [[String: String]] == [["key": "dolly_zoom"]])
+
+            let image = try await gateway.createGeneration(token: token, #"{"model": "photon-1", "prompt": "a still", "format": "png"}"#,
+                                                           path: "/dream-machine/v1/generations/image")["id"] as! String
+            let picture = try await gateway.waitForGeneration(image, token: token)
+            #expect((picture["assets"] as? [String: String]) == ["image": fake.baseURL + "/files/thumb.jpg"])
+            #expect(upstream("a still").path == "/dream-machine/v1/generations/image")
+            #expect(upstream("a still").request["model"] as? String == "photon-1")
+
+            let upscale = try await gateway.request(.POST, "/dream-machine/v1/generations/\(first)/upscale", token: token,
+                                                    json: #"{"resolution": "1080p", "callback_url": "http://127.0.0.1:1/client"}"#)
+            #expect(upscale.status == 200, "\(upscale.text)")
+            #expect((upscale.object["request"] as? [String: String]) == [
+                "generation_type": "upscale_video", "resolution": "1080p", "callback_url": "http://127.0.0.1:1/client"])
+            let upscaled = try await gateway.waitForGeneration(upscale.object["id"] as! String, token: token)
+            #expect((upscaled["assets"] as? [String: String])?["video"] == fake.baseURL + "/files/video.mp4")
+            let relayed = try #require(fake.allGenerations.first { $0.path.hasSuffix("/upscale") })
+            #expect(relayed.path == "/dream-machine/v1/generations/\(upstream("first").id)/upscale")
+            #expect(relayed.request["callback_url"] == nil, "the client's callback is the gateway's to call, not Luma's")
+
+            let reframe = try await gateway.request(.POST, "/dream-machine/v1/generations/image/reframe", token: token,
+                                                    json: #"{"media": {"url": "https://example.com/a.jpg"}, "model": "photon-flash-1", "aspect_ratio": "9:16"}"#)
+            #expect(reframe.status == 201, "\(reframe.text)")
+            let reframed = try await gateway.waitForGeneration(reframe.object["id"] as! String, token: token)
+            #expect(reframed["generation_type"] as? String == "image")
+            #expect((reframed["assets"] as? [String: String])?["image"] == fake.baseURL + "/files/thumb.jpg")
+
+            let refusals: [(String, String, Int, String)] = [
+                ("/generations/video/modify", #"{"media": {"url": "https://example.com/v.mp4"}, "model": "ray-2"}"#, 400,
+                 "Field `mode` is required: one of \"adhere_1\", \"adhere_2\", \"adhere_3\", \"flex_1\", \"flex_2\", \"flex_3\", \"reimagine_1\", \"reimagine_2\", \"reimagine_3\"."),
+                ("/generations/video/reframe", #"{"model": "ray-2", "aspect_ratio": "1:1"}"#, 400, "Field `media.url` is required."),
+                ("/generations/video/reframe", #"{"media": {"url": "https://x/v.mp4"}, "model": "ray-2", "aspect_ratio": "1:1", "x_start": "0"}"#, 400,
+                 "Field `x_start` must be an integer."),
+                ("/generations/\(first)/audio", "{", 400, "The body is not valid JSON."),
+                ("/generations/\(UUID().uuidString.lowercased())/upscale", "{}", 404, ""),
+                ("/generations/\(image)/upscale", "{}", 409, ""),
+            ]
+            for (path, body, status, detail) in refusals {
+                let reply = try await gateway.request(.POST, "/dream-machine/v1" + path, token: token, json: body)
+                #expect(reply.status == status, "\(path) \(body): \(reply.text)")
+                if !detail.isEmpty { #expect(reply.object["detail"] as? String == detail) }
+            }
+        }
+        await fake.stop()
+    }
+}

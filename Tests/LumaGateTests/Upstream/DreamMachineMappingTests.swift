@@ -53,6 +53,36 @@ import Testing
         #expect(extension_.serialized() == #"{"generation_type":"video","prompt":"more","aspect_ratio":"16:9","model":"ray-2","keyframes":{"frame0":{"type":"generation","id":"parent-upstream-id"}}}"#)
     }
 
+    @Test func officialFaceRequestsMapGenerationKeyframesImagesAndOperations() throws {
+        func task(_ request: GenerationRequest) -> VideoTask {
+            VideoTask(id: "t", tokenID: "k", state: .pending, channel: "dream-machine", request: request,
+                      createdAtMillis: 0, updatedAtMillis: 0, nextPollAtMillis: 0)
+        }
+        let reverse = DreamMachineMapping.requestBody(
+            for: task(GenerationRequest(prompt: "before", model: "ray-2", concepts: ["pan_left"])), parentUpstreamID: nil,
+            endUpstreamID: "end-id", defaultModel: "ray-2", imageURL: { $0.storedPath }, callbackURL: "https://gw/cb")
+        #expect(reverse.serialized() == #"{"generation_type":"video","prompt":"before","aspect_ratio":"16:9","model":"ray-2","keyframes":{"frame1":{"type":"generation","id":"end-id"}},"concepts":[{"key":"pan_left"}],"callback_url":"https://gw/cb"}"#)
+
+        let image = DreamMachineMapping.imageRequestBody(
+            for: task(GenerationRequest(prompt: "a still", aspectRatio: "1:1", kind: .image, imageFormat: "png")), callbackURL: nil)
+        #expect(image.serialized() == #"{"generation_type":"image","model":"photon-1","prompt":"a still","aspect_ratio":"1:1","format":"png"}"#)
+
+        let upscale = task(GenerationRequest(
+            prompt: "", kind: .upscaleVideo, callbackURL: "https://client/cb",
+            relayedBody: #"{"callback_url":"https://client/cb","generation_type":"upscale_video","resolution":"4k"}"#))
+        #expect(DreamMachineMapping.operationPath(.upscaleVideo, sourceUpstreamID: "src") == "/generations/src/upscale")
+        #expect(DreamMachineMapping.operationPath(.addAudio, sourceUpstreamID: nil) == nil)
+        #expect(DreamMachineMapping.operationPath(.reframeImage, sourceUpstreamID: nil) == "/generations/image/reframe")
+        #expect(String(decoding: try DreamMachineMapping.relayedBody(for: upscale, callbackURL: nil), as: UTF8.self)
+            == #"{"generation_type":"upscale_video","resolution":"4k"}"#)
+        #expect(String(decoding: try DreamMachineMapping.relayedBody(for: upscale, callbackURL: "https://gw/cb/s"), as: UTF8.self)
+            == #"{"callback_url":"https://gw/cb/s","generation_type":"upscale_video","resolution":"4k"}"#)
+
+        let picture = try generation(#"{"id":"g","state":"completed","assets":{"image":"https://cdn/i.jpg"}}"#)
+        #expect(try DreamMachineMapping.progress(of: picture, expectsImage: true) == .completed(video: nil, image: "https://cdn/i.jpg"))
+        #expect(try DreamMachineMapping.progress(of: picture) == .dreaming, "a video generation is not done with only an image")
+    }
+
     @Test func onlyTransientUpstreamErrorsAreRetried() {
         #expect(UpstreamError.transport("refused").isRetryable)
         #expect(UpstreamError.rateLimited(retryAfter: 2).isRetryable)

@@ -6,8 +6,8 @@ struct DreamMachineController {
     let service: TaskService
     let view: DreamMachineGenerationView
     let body: JSONRequestBody
-    /// Whether a dream-machine channel is configured (upscale, audio, modify and reframe need one).
-    let hasDreamMachineChannel: Bool
+    /// The dream-machine channels configured: upscale, audio, modify and reframe need one.
+    let dreamMachineChannels: Set<String>
 
     static let defaultPageSize = 100
     static let maxPageSize = 1000
@@ -37,12 +37,13 @@ struct DreamMachineController {
         router.get("generations", use: list)
         router.get("generations/:id", use: get)
         router.delete("generations/:id", use: delete)
-        for (path, what) in [
-            ("generations/:id/upscale", "Upscaling"), ("generations/:id/audio", "Adding audio"),
-            ("generations/video/modify", "Modifying a video"), ("generations/video/reframe", "Reframing a video"),
-            ("generations/image/reframe", "Reframing an image"),
-        ] {
-            router.post(RouterPath(path)) { _, context in try self.needsUpstream(what, context: context) }
+        let operations: [(String, GenerationRequest.Kind, HTTPResponse.Status)] = [
+            ("generations/:id/upscale", .upscaleVideo, .ok), ("generations/:id/audio", .addAudio, .ok),
+            ("generations/video/modify", .modifyVideo, .created), ("generations/video/reframe", .reframeVideo, .created),
+            ("generations/image/reframe", .reframeImage, .created),
+        ]
+        for (path, kind, status) in operations {
+            router.post(RouterPath(path)) { request, context in try await self.relay(kind, request, context: context, status: status) }
         }
     }
 
@@ -94,16 +95,31 @@ struct DreamMachineController {
         ]))
     }
 
-    private func needsUpstream(_ what: String, context: GatewayRequestContext) throws -> Response {
-        _ = try context.requireToken()
-        guard hasDreamMachineChannel else {
+    /// An operation only Luma can do, relayed to a dream-machine channel as the client asked for
+    /// it. Upscale and audio act on one of the caller's finished videos, made through Luma.
+    private func relay(
+        _ kind: GenerationRequest.Kind, _ request: Request, context: GatewayRequestContext, status: HTTPResponse.Status
+    ) async throws -> Response {
+        let token = try context.requireToken()
+        guard !dreamMachineChannels.isEmpty else {
             throw GatewayError(
                 status: .notImplemented, code: "not_implemented",
-                detail: "\(what) needs Luma's Dream Machine API, and this gateway has no dream-machine channel configured.")
+                detail: "\(kind.rawValue) needs Luma's Dream Machine API, and this gateway has no dream-machine channel configured.")
         }
-        throw GatewayError(
-            status: .notImplemented, code: "not_implemented",
-            detail: "\(what) is not relayed by this gateway yet; use the upstream account directly.")
+        let accepted = try await body.decode(DreamMachineOperationBody.self, from: request).validated(as: kind)
+        var source: VideoTask?
+        if let id = context.parameters.get("id") {
+            let task = try await service.task(id: id, tokenID: token.id)
+            guard task.state == .completed, task.media?.video != nil else {
+                throw GatewayError.conflict("Generation \(id) is \(DreamMachineGenerationView.state(task.state)); only a completed video can be used for \(kind.rawValue).")
+            }
+            guard dreamMachineChannels.contains(task.channel) else {
+                throw GatewayError.invalidRequest("Generation \(id) was made by the gateway's sandbox, not by Luma; only Luma's own generations can be used for \(kind.rawValue).")
+            }
+            source = task
+        }
+        let task = try await service.submit(tokenID: token.id, request: accepted, start: source)
+        return .json(view.render(task), status: status)
     }
 }
 

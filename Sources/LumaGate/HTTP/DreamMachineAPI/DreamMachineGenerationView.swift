@@ -13,7 +13,7 @@ struct DreamMachineGenerationView {
     func render(_ task: VideoTask) -> JSONValue {
         var members: [(String, JSONValue)] = [
             ("id", .string(task.id)),
-            ("generation_type", .string(task.request.isImage ? "image" : "video")),
+            ("generation_type", .string(task.request.producesImage ? "image" : "video")),
             ("state", .string(Self.state(task.state))),
         ]
         if task.state == .failed {
@@ -22,9 +22,9 @@ struct DreamMachineGenerationView {
         members += [
             ("created_at", .string(RFC3339.timestamp(task.createdAtMillis))),
             ("assets", assets(task)),
-            ("model", .string(Self.model(of: task.request))),
-            ("request", task.request.isImage ? imageRequest(task.request) : videoRequest(task)),
         ]
+        if let model = Self.model(of: task.request) { members.append(("model", .string(model))) }
+        members.append(("request", request(task)))
         return .object(members)
     }
 
@@ -38,10 +38,23 @@ struct DreamMachineGenerationView {
         }
     }
 
-    /// The official model name, with the default filled in (relay-format names are translated).
-    static func model(of request: GenerationRequest) -> String {
-        guard let model = request.model else { return request.isImage ? defaultImageModel : defaultVideoModel }
-        return DreamMachineMapping.models[model] ?? model
+    /// The official model name, with the default filled in (relay-format names are translated);
+    /// nil for an operation that names none (upscale, audio).
+    static func model(of request: GenerationRequest) -> String? {
+        if let model = request.model { return DreamMachineMapping.models[model] ?? model }
+        switch request.kind ?? .video {
+        case .video: return defaultVideoModel
+        case .image: return defaultImageModel
+        default: return nil
+        }
+    }
+
+    private func request(_ task: VideoTask) -> JSONValue {
+        switch task.request.kind ?? .video {
+        case .video: videoRequest(task)
+        case .image: imageRequest(task.request)
+        default: task.request.relayedBody.map(JSONValue.raw) ?? .object([])
+        }
     }
 
     private func assets(_ task: VideoTask) -> JSONValue {
@@ -73,7 +86,7 @@ struct DreamMachineGenerationView {
         }
         if !keyframes.isEmpty { members.append(("keyframes", .object(keyframes))) }
         if let url = request.callbackURL { members.append(("callback_url", .string(url))) }
-        members.append(("model", .string(Self.model(of: request))))
+        members.append(("model", .string(Self.model(of: request) ?? Self.defaultVideoModel)))
         if let resolution = request.resolution { members.append(("resolution", .string(resolution))) }
         members.append(("duration", .string(request.duration ?? Self.defaultDuration)))
         if let concepts = request.concepts, !concepts.isEmpty {
@@ -85,7 +98,7 @@ struct DreamMachineGenerationView {
     private func imageRequest(_ request: GenerationRequest) -> JSONValue {
         var members: [(String, JSONValue)] = [
             ("generation_type", .string("image")),
-            ("model", .string(Self.model(of: request))),
+            ("model", .string(Self.model(of: request) ?? Self.defaultImageModel)),
             ("prompt", .string(request.prompt)),
             ("aspect_ratio", .string(request.aspectRatio)),
             ("format", .string(request.imageFormat ?? Self.defaultImageFormat)),

@@ -74,13 +74,19 @@ public struct DreamMachineChannel: UpstreamChannel {
     public func submit(_ task: VideoTask, parent: VideoTask?, end: VideoTask?) async throws -> String {
         let callbackURL = settings.callbacks ? task.callbackSecret.map { "\(publicURL.base)/callbacks/dream-machine/\($0)" } : nil
         let data: Data
-        if task.request.isImage {
-            data = try await send(.POST, "/generations/image", body: DreamMachineMapping.imageRequestBody(for: task, callbackURL: callbackURL))
-        } else {
+        switch task.request.kind ?? .video {
+        case .video:
             let body = DreamMachineMapping.requestBody(
                 for: task, parentUpstreamID: parent?.upstreamID, endUpstreamID: end?.upstreamID, defaultModel: settings.defaultModel,
                 imageURL: { $0.sourceURL ?? publicURL.media($0.storedPath) }, callbackURL: callbackURL)
-            data = try await send(.POST, "/generations", body: body)
+            data = try await send(.POST, "/generations", body: body.bytes())
+        case .image:
+            data = try await send(.POST, "/generations/image", body: DreamMachineMapping.imageRequestBody(for: task, callbackURL: callbackURL).bytes())
+        case let kind:
+            guard let path = DreamMachineMapping.operationPath(kind, sourceUpstreamID: parent?.upstreamID) else {
+                throw UpstreamError.rejected("the generation this operation acts on has no id at Luma")
+            }
+            data = try await send(.POST, path, body: try DreamMachineMapping.relayedBody(for: task, callbackURL: callbackURL))
         }
         return try DreamMachineMapping.generation(from: data).id
     }
@@ -99,16 +105,16 @@ public struct DreamMachineChannel: UpstreamChannel {
     }
 
     private func snapshot(of generation: DreamMachineGeneration, for task: VideoTask) async throws -> UpstreamSnapshot {
-        switch try DreamMachineMapping.progress(of: generation) {
+        switch try DreamMachineMapping.progress(of: generation, expectsImage: task.request.producesImage) {
         case .queued: return .queued
         case .dreaming: return .dreaming
         case .failed(let reason): return .failed(reason: reason)
-        case .completed(let video?, let image):
+        case .completed(let video, let image):
+            if task.request.producesImage, let image {
+                return .completed(TaskMedia(video: nil, image: await inspector.image(image), createdAtMillis: now().millis))
+            }
+            guard let video else { return .dreaming }
             return .completed(await inspector.inspect(taskID: task.id, videoURL: video, imageURL: image, atMillis: now().millis))
-        case .completed(nil, let image?):
-            return .completed(TaskMedia(video: nil, image: await inspector.image(image), createdAtMillis: now().millis))
-        case .completed(nil, nil):
-            return .dreaming
         }
     }
 
@@ -122,14 +128,14 @@ public struct DreamMachineChannel: UpstreamChannel {
         return now.addingTimeInterval(min(max(age / 16, polling.minPollSeconds), polling.maxPollSeconds))
     }
 
-    private func send(_ method: HTTPMethod, _ path: String, body: JSONValue?) async throws -> Data {
+    private func send(_ method: HTTPMethod, _ path: String, body: [UInt8]?) async throws -> Data {
         var request = HTTPClientRequest(url: settings.baseURL + path)
         request.method = method
         request.headers.add(name: "Authorization", value: "Bearer \(settings.apiKey)")
         request.headers.add(name: "Accept", value: "application/json")
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(bytes: body.bytes()))
+            request.body = .bytes(ByteBuffer(bytes: body))
         }
         let response: HTTPClientResponse
         let data: Data

@@ -6,7 +6,6 @@ struct DreamMachineGeneration: Decodable, Equatable {
     }
 
     var id: String
-    var generation_type: String?
     var state: String
     var failure_reason: String?
     var assets: Assets?

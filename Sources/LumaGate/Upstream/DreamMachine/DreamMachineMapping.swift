@@ -55,6 +55,30 @@ public enum DreamMachineMapping {
         return .object(body)
     }
 
+    /// Where an operation relayed as the client sent it is posted; nil when it acts on a
+    /// generation the upstream has no id for.
+    static func operationPath(_ kind: GenerationRequest.Kind, sourceUpstreamID: String?) -> String? {
+        switch kind {
+        case .upscaleVideo: sourceUpstreamID.map { "/generations/\($0)/upscale" }
+        case .addAudio: sourceUpstreamID.map { "/generations/\($0)/audio" }
+        case .modifyVideo: "/generations/video/modify"
+        case .reframeVideo: "/generations/video/reframe"
+        case .reframeImage: "/generations/image/reframe"
+        case .video, .image: nil
+        }
+    }
+
+    /// A relayed operation's body: the client's, with the gateway's callback URL in place of the
+    /// client's own (the gateway calls the client itself).
+    static func relayedBody(for task: VideoTask, callbackURL: String?) throws -> [UInt8] {
+        guard let text = task.request.relayedBody,
+              var object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
+            throw UpstreamError.rejected("the stored request of this operation is unreadable")
+        }
+        object["callback_url"] = callbackURL
+        return Array(try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
+    }
+
     static func generation(from data: Data) throws -> DreamMachineGeneration {
         do {
             return try JSONDecoder().decode(DreamMachineGeneration.self, from: data)
@@ -73,14 +97,15 @@ public enum DreamMachineMapping {
         case failed(reason: String)
     }
 
-    static func progress(of generation: DreamMachineGeneration) throws -> Progress {
+    /// `expectsImage`: the generation makes a picture, and is finished once it has one.
+    static func progress(of generation: DreamMachineGeneration, expectsImage: Bool = false) throws -> Progress {
         switch generation.state {
         case "queued": return .queued
         case "dreaming": return .dreaming
         case "completed":
             let video = generation.assets?.video.flatMap { $0.isEmpty ? nil : $0 }
             let image = generation.assets?.image.flatMap { $0.isEmpty ? nil : $0 }
-            let finished = generation.generation_type == "image" ? image != nil : video != nil
+            let finished = expectsImage ? image != nil : video != nil
             // Seen briefly while assets are attached: not finished for a client yet.
             guard finished else { return .dreaming }
             return .completed(video: video, image: image)

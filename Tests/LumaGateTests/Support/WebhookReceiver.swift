@@ -1,0 +1,77 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+import Synchronization
+
+/// A client's webhook endpoint on 127.0.0.1: records every POST in arrival order and answers
+/// 500 to the first `failFirst` of them.
+final class WebhookReceiver: Sendable {
+    struct Post: Sendable {
+        var path: String
+        var body: Data
+        var object: [String: Any] { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:] }
+    }
+
+    private final class Log: Sendable {
+        let posts = Mutex<[Post]>([])
+        let failuresLeft: Mutex<Int>
+        init(failFirst: Int) { failuresLeft = Mutex(failFirst) }
+    }
+
+    let url: String
+    private let log: Log
+    private let services: ServiceGroup
+    private let running: Task<Void, any Error>
+
+    var received: [Post] { log.posts.withLock { $0 } }
+
+    func received(at path: String) -> [Post] { received.filter { $0.path == path } }
+
+    static func start(failFirst: Int = 0) async throws -> WebhookReceiver {
+        let log = Log(failFirst: failFirst)
+        let (ports, portContinuation) = AsyncStream<Int>.makeStream()
+        let router = Router()
+        router.post("**") { request, _ -> Response in
+            let body = Data(buffer: try await request.body.collect(upTo: 1 << 20))
+            log.posts.withLock { $0.append(Post(path: request.uri.path, body: body)) }
+            let fail = log.failuresLeft.withLock { remaining in
+                defer { remaining = max(remaining - 1, 0) }
+                return remaining > 0
+            }
+            return Response(status: fail ? .internalServerError : .noContent)
+        }
+        var logger = Logger(label: "webhook-receiver")
+        logger.logLevel = .warning
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                              onServerRunning: { portContinuation.yield($0.localAddress?.port ?? 0) }, logger: logger)
+        let services = ServiceGroup(configuration: .init(services: [app], logger: logger))
+        let running = Task { try await services.run() }
+        guard let port = await ports.first(where: { _ in true }) else { throw TestFailure("the webhook receiver did not start") }
+        return WebhookReceiver(url: "http://127.0.0.1:\(port)", log: log, services: services, running: running)
+    }
+
+    private init(url: String, log: Log, services: ServiceGroup, running: Task<Void, any Error>) {
+        self.url = url
+        self.log = log
+        self.services = services
+        self.running = running
+    }
+
+    /// Waits until `count` posts arrived at `path`, and returns them.
+    func wait(for count: Int, at path: String, timeout: Duration = .seconds(30)) async throws -> [Post] {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let posts = received(at: path)
+            if posts.count >= count { return posts }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw TestFailure("\(received(at: path).count) of \(count) webhooks arrived at \(path)")
+    }
+
+    func stop() async {
+        await services.triggerGracefulShutdown()
+        _ = await running.result
+    }
+}
