@@ -106,9 +106,11 @@ public final class Poller: Service, Sendable {
                 return
             }
             if task.upstreamID == nil {
-                let parent = try await task.parentID.asyncMap { try await tasks.find(id: $0) }
-                let end = try await task.request.endGenerationID.asyncMap { try await tasks.find(id: $0) }
-                let upstreamID = try await channel.submit(task, parent: parent ?? nil, end: end ?? nil)
+                var parent: VideoTask?
+                var end: VideoTask?
+                if let id = task.parentID { parent = try await tasks.find(id: id) }
+                if let id = task.request.endGenerationID { end = try await tasks.find(id: id) }
+                let upstreamID = try await channel.submit(task, parent: parent, end: end)
                 var submitted = task
                 submitted.upstreamID = upstreamID
                 try await tasks.recordSubmission(

@@ -135,11 +135,14 @@ final class TestGateway: Sendable {
         return reply.object
     }
 
-    /// Polls the query route until the task is terminal (or the time is up) and returns it.
-    func waitForTerminal(_ id: String, token: String, timeout: Duration = .seconds(90)) async throws -> [String: Any] {
+    /// Polls the query route (of the face `path` names) until the task is terminal, or the time is
+    /// up, and returns it. Both faces call their final states completed and failed.
+    func waitForTerminal(
+        _ id: String, token: String, path: String = "/luma/generations/", timeout: Duration = .seconds(90)
+    ) async throws -> [String: Any] {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            let task = try await request(.GET, "/luma/generations/\(id)", token: token).object
+            let task = try await request(.GET, path + id, token: token).object
             if let state = task["state"] as? String, state == "completed" || state == "failed" { return task }
             try await Task.sleep(for: .milliseconds(100))
         }
@@ -182,13 +185,7 @@ extension TestGateway {
     }
 
     /// Polls the official get route until the generation is finished and returns it.
-    func waitForGeneration(_ id: String, token: String, timeout: Duration = .seconds(90)) async throws -> [String: Any] {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            let generation = try await request(.GET, "/dream-machine/v1/generations/\(id)", token: token).object
-            if let state = generation["state"] as? String, state == "completed" || state == "failed" { return generation }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        throw TestFailure("generation \(id) did not finish within \(timeout)")
+    func waitForGeneration(_ id: String, token: String) async throws -> [String: Any] {
+        try await waitForTerminal(id, token: token, path: "/dream-machine/v1/generations/")
     }
 }

@@ -208,18 +208,8 @@ import Testing
     }
 }
 
-/// The official format's requests that only Luma can carry out, relayed to it.
-@Suite struct DreamMachineOfficialFaceTests {
-    private func withGateway(_ baseURL: String, _ body: (TestGateway) async throws -> Void) async throws {
-        try await TestGateway.with(configure: { configuration in
-            configuration.upstreamCallbacks = .off
-            configuration.dreamMachine = DreamMachineChannel.Settings(apiKey: FakeDreamMachine.apiKey, baseURL: baseURL)
-            configuration.upstreamPolling.firstPollSeconds = 0.2
-            configuration.upstreamPolling.minPollSeconds = 0.1
-            configuration.upstreamPolling.maxPollSeconds = 0.2
-        }, body)
-    }
-
+extension DreamMachineChannelTests {
+    /// The official format: generation keyframes, images, and operations only Luma can do.
     @Test func keyframeGenerationsImagesAndOperationsReachLuma() async throws {
         let fake = try await FakeDreamMachine.start()
         try await withGateway(fake.apiURL) { gateway in

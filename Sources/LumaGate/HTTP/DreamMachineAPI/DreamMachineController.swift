@@ -50,11 +50,13 @@ struct DreamMachineController {
     @Sendable func createVideo(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let token = try context.requireToken()
         let accepted = try await body.decode(DreamMachineVideoBody.self, from: request).validated()
-        let start = try await accepted.startGenerationID.asyncMap {
-            try await service.keyframeGeneration(id: $0, tokenID: token.id, field: "keyframes.frame0.id")
+        var start: VideoTask?
+        var end: VideoTask?
+        if let id = accepted.startGenerationID {
+            start = try await service.keyframeGeneration(id: id, tokenID: token.id, field: "keyframes.frame0.id")
         }
-        let end = try await accepted.endGenerationID.asyncMap {
-            try await service.keyframeGeneration(id: $0, tokenID: token.id, field: "keyframes.frame1.id", other: start)
+        if let id = accepted.endGenerationID {
+            end = try await service.keyframeGeneration(id: id, tokenID: token.id, field: "keyframes.frame1.id", other: start)
         }
         let task = try await service.submit(tokenID: token.id, request: accepted.request, images: accepted.images, start: start, end: end)
         return .json(view.render(task), status: .created)
@@ -120,13 +122,5 @@ struct DreamMachineController {
         }
         let task = try await service.submit(tokenID: token.id, request: accepted, start: source)
         return .json(view.render(task), status: status)
-    }
-}
-
-extension Optional {
-    /// `map` for an async transform.
-    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let value = self else { return nil }
-        return try await transform(value)
     }
 }
