@@ -40,6 +40,21 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("upstream-safety-poll"), help: "Wait between polls when Luma posts callbacks. Default: 60")
     var upstreamSafetyPoll: Double?
 
+    @Option(name: .customLong("prices"), help: "A JSON file of prices laid over the defaults (see the README). Env: LUMAGATE_PRICES")
+    var prices: String?
+
+    @Option(name: .customLong("default-requests-per-minute"), help: "Requests a minute for tokens without their own limit. Env: LUMAGATE_DEFAULT_REQUESTS_PER_MINUTE. Default: no limit")
+    var defaultRequestsPerMinute: Int?
+
+    @Option(name: .customLong("default-max-in-flight"), help: "Unfinished tasks at once for tokens without their own limit. Env: LUMAGATE_DEFAULT_MAX_IN_FLIGHT. Default: no limit")
+    var defaultMaxInFlight: Int?
+
+    @Option(name: .customLong("max-image-fetches"), help: "Client images fetched at once, for all clients together. Env: LUMAGATE_MAX_IMAGE_FETCHES. Default: 8")
+    var maxImageFetches: Int?
+
+    @Option(name: .customLong("webhook-allow-hosts"), help: "Comma-separated hosts webhooks may reach even on loopback, private or link-local addresses. Env: LUMAGATE_WEBHOOK_ALLOW_HOSTS")
+    var webhookAllowHosts: String?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error. Env: LUMAGATE_LOG_LEVEL. Default: info")
     var logLevel: String?
 
@@ -68,6 +83,27 @@ struct ServeCommand: AsyncParsableCommand {
         if let mode = upstreamCallbacks ?? environment["LUMAGATE_UPSTREAM_CALLBACKS"] {
             guard let value = UpstreamCallbackMode(rawValue: mode) else { throw ValidationError("--upstream-callbacks must be auto, on or off.") }
             configuration.upstreamCallbacks = value
+        }
+        if let path = prices ?? environment["LUMAGATE_PRICES"] {
+            do {
+                configuration.pricing = try Pricing.load(overridesAt: path)
+            } catch {
+                throw ValidationError("Could not read prices from \(path): \(error)")
+            }
+        }
+        if let value = try defaultRequestsPerMinute ?? Self.number(environment, "LUMAGATE_DEFAULT_REQUESTS_PER_MINUTE", as: Int.self) {
+            configuration.defaultRequestsPerMinute = value
+        }
+        if let value = try defaultMaxInFlight ?? Self.number(environment, "LUMAGATE_DEFAULT_MAX_IN_FLIGHT", as: Int.self) {
+            configuration.defaultMaxInFlight = value
+        }
+        if let value = try maxImageFetches ?? Self.number(environment, "LUMAGATE_MAX_IMAGE_FETCHES", as: Int.self) {
+            guard value > 0 else { throw ValidationError("--max-image-fetches must be at least 1.") }
+            configuration.maxConcurrentImageFetches = value
+        }
+        if let hosts = webhookAllowHosts ?? environment["LUMAGATE_WEBHOOK_ALLOW_HOSTS"] {
+            configuration.webhookAllowHosts = hosts.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+                .filter { !$0.isEmpty }
         }
         if let key = environment["LUMA_API_KEY"], !key.isEmpty {
             configuration.dreamMachine = environment["LUMA_BASE_URL"].map { .init(apiKey: key, baseURL: $0) } ?? .init(apiKey: key)

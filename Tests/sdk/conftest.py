@@ -40,7 +40,8 @@ class Gateway:
         self.log = open(os.path.join(directory, "serve.log"), "w")
         self.process = subprocess.Popen(
             [str(BINARY), "serve", "--data-dir", directory, "--port", str(self.port),
-             "--sandbox-queued-seconds", "0.3", "--sandbox-dreaming-seconds", "0.3"],
+             "--sandbox-queued-seconds", "0.3", "--sandbox-dreaming-seconds", "0.3",
+             "--webhook-allow-hosts", "127.0.0.1"],
             stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 30
         while time.time() < deadline:

@@ -55,6 +55,7 @@ public final class Gateway: Sendable {
         // run that stopped mid-work, and that work is picked up again now.
         try await tasks.releaseAllLeases()
         let webhookDeliveries = WebhookRepository(database: database)
+        let webhookPolicy = WebhookDestinationPolicy(allowedHosts: configuration.webhookAllowHosts)
         try await webhookDeliveries.releaseAllLeases()
 
         let store = MediaStore(root: configuration.mediaDirectory)
@@ -100,14 +101,16 @@ public final class Gateway: Sendable {
         let poller = Poller(tasks: tasks, channels: channels, settings: configuration.poller, now: now, logger: logger)
         let taskService = TaskService(
             tasks: tasks, uploads: UploadRepository(database: database),
-            images: ImageIntake(httpClient: httpClient, maxBytes: configuration.maxImageBytes), store: store,
-            channel: channels[0], now: now, newID: newID, onSubmit: { [poller] in poller.wakeUp() })
+            images: ImageIntake(httpClient: httpClient, maxBytes: configuration.maxImageBytes,
+                                maxConcurrentFetches: configuration.maxConcurrentImageFetches),
+            store: store, channel: channels[0], webhookPolicy: webhookPolicy, pricing: configuration.pricing, defaultMaxInFlight: configuration.defaultMaxInFlight,
+            now: now, newID: newID, onSubmit: { [poller] in poller.wakeUp() })
         return Gateway(
             configuration: configuration, database: database, tasks: tasks, dreamMachines: dreamMachines,
             tokens: TokenService(repository: TokenRepository(database: database), now: now),
             taskService: taskService, poller: poller,
             webhooks: WebhookDispatcher(
-                deliveries: webhookDeliveries, httpClient: httpClient, publicURL: publicURL, settings: configuration.webhooks,
+                deliveries: webhookDeliveries, policy: webhookPolicy, httpClient: httpClient, publicURL: publicURL, settings: configuration.webhooks,
                 now: now, logger: logger),
             publicURL: publicURL, engineDescription: engineDescription,
             httpClient: httpClient, logger: logger)
@@ -126,9 +129,11 @@ public final class Gateway: Sendable {
         let publicURL = self.publicURL
         let mediaURL: @Sendable (String) -> JSONValue = { .string(publicURL.media($0)) }
         let body = JSONRequestBody(maxBytes: configuration.maxBodyBytes)
-        let luma = router.group("luma").add(middleware: AuthMiddleware(tokens: tokens))
+        let auth = AuthMiddleware(
+            tokens: tokens, rateLimiter: RequestRateLimiter(), defaultRequestsPerMinute: configuration.defaultRequestsPerMinute, now: tokens.now)
+        let luma = router.group("luma").add(middleware: auth)
         LumaController(service: taskService, view: LumaTaskView(mediaURL: mediaURL), body: body, publicURL: publicURL).register(on: luma)
-        let dreamMachine = router.group("dream-machine/v1").add(middleware: AuthMiddleware(tokens: tokens))
+        let dreamMachine = router.group("dream-machine/v1").add(middleware: auth)
         DreamMachineController(
             service: taskService, view: DreamMachineGenerationView(mediaURL: mediaURL), body: body,
             dreamMachineChannels: Set(dreamMachines.map(\.name))

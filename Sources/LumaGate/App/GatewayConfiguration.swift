@@ -24,6 +24,13 @@ public struct GatewayConfiguration: Sendable {
     public var runsPoller = true
     public var maxBodyBytes = 32 * 1024 * 1024
     public var maxImageBytes = 10 * 1024 * 1024
+    public var maxConcurrentImageFetches = 8
+    /// Limits for tokens that set none of their own; nil is no limit.
+    public var defaultRequestsPerMinute: Int?
+    public var defaultMaxInFlight: Int?
+    public var pricing = Pricing.defaults
+    /// Webhook destinations allowed even on loopback, private, link-local or metadata addresses.
+    public var webhookAllowHosts: [String] = []
     public var logLevel: Logger.Level = .info
 
     public init() {}

@@ -39,6 +39,14 @@ public struct GatewayError: Error, Sendable, Equatable {
         GatewayError(status: .conflict, code: "conflict", detail: detail)
     }
 
+    public static func insufficientQuota(_ detail: String) -> GatewayError {
+        GatewayError(status: .init(code: 402, reasonPhrase: "Payment Required"), code: "insufficient_quota", detail: detail)
+    }
+
+    public static func rateLimited(_ detail: String, retryAfterSeconds: Int) -> GatewayError {
+        GatewayError(status: .tooManyRequests, code: "rate_limited", detail: detail, retryAfterSeconds: retryAfterSeconds)
+    }
+
     public static func payloadTooLarge(_ detail: String) -> GatewayError {
         GatewayError(status: .contentTooLarge, code: "payload_too_large", detail: detail)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HTTPTypes
 
 /// Reads a JSON request body within a size limit and decodes it, turning every way it can be
 /// wrong into a 4xx that names the problem (and the field, when there is one).
@@ -7,6 +8,11 @@ struct JSONRequestBody {
     let maxBytes: Int
 
     func decode<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
+        try await decodeSubmission(type, from: request).value
+    }
+
+    /// Decodes a body that creates a task, with the request's `Idempotency-Key` if it has one.
+    func decodeSubmission<T: Decodable>(_ type: T.Type, from request: Request) async throws -> (value: T, idempotency: IdempotencyKey?) {
         if let contentType = request.headers[.contentType] {
             let mediaType = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
             guard mediaType == "application/json" || mediaType.hasSuffix("+json") else {
@@ -25,8 +31,12 @@ struct JSONRequestBody {
         guard buffer.readableBytes > 0 else {
             throw GatewayError.invalidRequest("The request body is empty; send a JSON object.")
         }
+        let data = Data(buffer.readableBytesView)
+        let idempotency = try request.headers[HTTPField.Name(IdempotencyKey.header)!].map {
+            try IdempotencyKey(key: $0, method: request.method.rawValue, path: request.uri.path, body: data)
+        }
         do {
-            return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
+            return (try JSONDecoder().decode(T.self, from: data), idempotency)
         } catch let error as DecodingError {
             throw GatewayError.invalidRequest(Self.describe(error))
         }

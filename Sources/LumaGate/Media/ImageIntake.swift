@@ -4,16 +4,19 @@ import NIOCore
 import NIOFoundationCompat
 
 /// Turns an image field (an http(s) URL or a `data:image/...;base64,` URI) into checked image
-/// bytes, or a 4xx naming the field. Fetches are bounded in time and size.
+/// bytes, or a 4xx naming the field. Fetches are bounded in time and size, and in number: past
+/// `maxConcurrentFetches`, a fetch waits for one to finish.
 public struct ImageIntake: Sendable {
     let httpClient: HTTPClient
     let maxBytes: Int
     let timeout: TimeAmount
+    private let fetches: AsyncSemaphore
 
-    public init(httpClient: HTTPClient, maxBytes: Int, timeout: TimeAmount = .seconds(15)) {
+    public init(httpClient: HTTPClient, maxBytes: Int, maxConcurrentFetches: Int = 8, timeout: TimeAmount = .seconds(15)) {
         self.httpClient = httpClient
         self.maxBytes = maxBytes
         self.timeout = timeout
+        self.fetches = AsyncSemaphore(permits: maxConcurrentFetches)
     }
 
     public func load(_ value: String, field: String) async throws -> (data: Data, format: ImageProbe.Format) {
@@ -21,7 +24,7 @@ public struct ImageIntake: Sendable {
         if value.hasPrefix("data:") {
             data = try decodeDataURI(value, field: field)
         } else if let url = URL(string: value), ["http", "https"].contains(url.scheme?.lowercased()), url.host != nil {
-            data = try await fetch(value, field: field)
+            data = try await fetches.holding { try await fetch(value, field: field) }
         } else {
             throw GatewayError.invalidRequest("Field `\(field)` must be an http(s) URL or a data:image/(png|jpeg|webp);base64 URI.")
         }

@@ -16,7 +16,7 @@ public final class Database: Sendable {
     private let readers: [any SQLDatabase]
     private let writer: any SQLDatabase
     private let connections: [SQLiteConnection]
-    private let writeLock = AsyncLock()
+    private let writeLock = AsyncSemaphore(permits: 1)
     private let nextReader = Atomic<Int>(0)
 
     private init(description: String, readers: [any SQLDatabase], writer: any SQLDatabase, connections: [SQLiteConnection]) {
@@ -71,7 +71,7 @@ public final class Database: Sendable {
 
     /// Runs `body` in one write transaction: all of it commits, or none of it does.
     public func write<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
-        await writeLock.lock()
+        await writeLock.wait()
         do {
             try await writer.raw("BEGIN IMMEDIATE").run()
             let result: T
@@ -82,10 +82,10 @@ public final class Database: Sendable {
                 try? await writer.raw("ROLLBACK").run()
                 throw error
             }
-            await writeLock.unlock()
+            await writeLock.signal()
             return result
         } catch {
-            await writeLock.unlock()
+            await writeLock.signal()
             throw error
         }
     }

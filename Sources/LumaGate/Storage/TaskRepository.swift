@@ -22,7 +22,7 @@ public struct TaskRepository: Sendable {
 
     private static let columns = """
         id, token_id, state, channel, upstream_id, parent_id, request_json, media_json,
-        failure_reason, created_at, updated_at, next_poll_at, callback_secret
+        failure_reason, created_at, updated_at, next_poll_at, callback_secret, price
         """
 
     /// The changes a transition writes along with the new state.
@@ -41,11 +41,37 @@ public struct TaskRepository: Sendable {
         }
     }
 
-    func insert(_ task: VideoTask, reason: String) async throws {
+    /// Stores a new task and charges its price, in one transaction: the task exists if and only if
+    /// it was paid for. Refuses with a 429 when its token already has `maxInFlight` unfinished
+    /// tasks, and with a 402 when the token's quota cannot pay. With an idempotency key that an
+    /// earlier request used, stores nothing and returns that request's task id.
+    @discardableResult
+    func insert(_ task: VideoTask, reason: String, maxInFlight: Int? = nil, idempotency: IdempotencyKey? = nil) async throws -> String? {
         try await database.write { sql in
+            if let idempotency, let existing = try await IdempotencyRepository.existingTask(
+                for: idempotency, tokenID: task.tokenID, since: task.createdAtMillis - IdempotencyKey.lifetimeMillis, on: sql) {
+                return existing
+            }
+            if let maxInFlight {
+                let inFlight = try await sql.raw("""
+                    SELECT COUNT(*) AS n FROM tasks WHERE token_id = \(bind: task.tokenID) AND state IN ('pending', 'processing')
+                    """).first()?.decode(column: "n", as: Int.self) ?? 0
+                if inFlight >= maxInFlight {
+                    throw GatewayError.rateLimited(
+                        "This token already has \(inFlight) unfinished tasks, its limit; submit again when one finishes.", retryAfterSeconds: 5)
+                }
+            }
             try await insertRow(task, on: sql)
+            guard try await LedgerRepository.charge(task, at: task.createdAtMillis, on: sql) else {
+                throw GatewayError.insufficientQuota(
+                    "This task costs \(task.price) credits, more than this token has left; ask the gateway operator to raise its quota.")
+            }
             try await Self.recordEvent(
                 TaskEvent(taskID: task.id, fromState: nil, toState: task.state, reason: reason, atMillis: task.createdAtMillis), on: sql)
+            if let idempotency {
+                try await IdempotencyRepository.record(idempotency, tokenID: task.tokenID, taskID: task.id, at: task.createdAtMillis, on: sql)
+            }
+            return nil
         }
     }
 
@@ -184,6 +210,9 @@ public struct TaskRepository: Sendable {
             guard let updated else { return nil }
             let lumaView = renderLumaView(updated)
             try await sql.raw("UPDATE tasks SET luma_view = \(bind: lumaView) WHERE id = \(bind: id)").run()
+            if to == .failed {
+                try await LedgerRepository.refund(updated, reason: reason, at: millis, on: sql)
+            }
             if let url = updated.request.notifyHook {
                 try await WebhookRepository.enqueue(taskID: id, url: url, payload: lumaView, at: millis, on: sql)
             }
@@ -255,7 +284,7 @@ public struct TaskRepository: Sendable {
             VALUES (\(bind: task.id), \(bind: task.tokenID), \(bind: task.state.rawValue), \(bind: task.channel),
                     \(bind: task.upstreamID), \(bind: task.parentID), \(bind: try Self.encode(task.request)), \(bind: try task.media.map(Self.encode)),
                     \(bind: task.failureReason), \(bind: task.createdAtMillis), \(bind: task.updatedAtMillis), \(bind: task.nextPollAtMillis),
-                    \(bind: task.callbackSecret), \(bind: renderLumaView(task)), \(bind: (task.request.kind ?? .video).rawValue))
+                    \(bind: task.callbackSecret), \(bind: task.price), \(bind: renderLumaView(task)), \(bind: (task.request.kind ?? .video).rawValue))
             """).run()
     }
 
@@ -289,7 +318,8 @@ public struct TaskRepository: Sendable {
             createdAtMillis: try row.decode(column: "created_at", as: Int64.self),
             updatedAtMillis: try row.decode(column: "updated_at", as: Int64.self),
             nextPollAtMillis: try row.decode(column: "next_poll_at", as: Int64?.self),
-            callbackSecret: try row.decode(column: "callback_secret", as: String?.self)
+            callbackSecret: try row.decode(column: "callback_secret", as: String?.self),
+            price: try row.decode(column: "price", as: Int64.self)
         )
     }
 }

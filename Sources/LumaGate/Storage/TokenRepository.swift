@@ -1,6 +1,7 @@
 import SQLKit
 
-/// Tokens in SQL. Only the SHA-256 of a secret is stored.
+/// Tokens in SQL. Only the SHA-256 of a secret is stored; the webhook signing secret is kept as
+/// it is, since signing needs it.
 public struct TokenRepository: Sendable {
     let database: Database
 
@@ -8,14 +9,17 @@ public struct TokenRepository: Sendable {
         self.database = database
     }
 
+    private static let columns = "id, name, created_at, revoked_at, quota, used, requests_per_minute, max_in_flight"
+
     /// Inserts a token; false when its name is taken.
-    func insert(_ token: APIToken, secretHash: String) async throws -> Bool {
+    func insert(_ token: APIToken, secretHash: String, signingSecret: String) async throws -> Bool {
         try await database.write { sql in
             let existing = try await sql.raw("SELECT id FROM tokens WHERE name = \(bind: token.name)").first()
             guard existing == nil else { return false }
             try await sql.raw("""
-                INSERT INTO tokens (id, name, secret_hash, created_at, revoked_at)
-                VALUES (\(bind: token.id), \(bind: token.name), \(bind: secretHash), \(bind: token.createdAtMillis), NULL)
+                INSERT INTO tokens (id, name, secret_hash, created_at, revoked_at, quota, used, requests_per_minute, max_in_flight, signing_secret)
+                VALUES (\(bind: token.id), \(bind: token.name), \(bind: secretHash), \(bind: token.createdAtMillis), NULL,
+                        \(bind: token.quota), 0, \(bind: token.requestsPerMinute), \(bind: token.maxInFlight), \(bind: signingSecret))
                 """).run()
             return true
         }
@@ -23,24 +27,71 @@ public struct TokenRepository: Sendable {
 
     func find(secretHash: String) async throws -> APIToken? {
         try await database.read { sql in
-            try await sql.raw("SELECT id, name, created_at, revoked_at FROM tokens WHERE secret_hash = \(bind: secretHash)")
+            try await sql.raw("SELECT \(unsafeRaw: Self.columns) FROM tokens WHERE secret_hash = \(bind: secretHash)")
+                .first().map(Self.token(from:))
+        }
+    }
+
+    func find(idOrName: String) async throws -> APIToken? {
+        try await database.read { sql in
+            try await sql.raw("SELECT \(unsafeRaw: Self.columns) FROM tokens WHERE id = \(bind: idOrName) OR name = \(bind: idOrName)")
                 .first().map(Self.token(from:))
         }
     }
 
     func all() async throws -> [APIToken] {
         try await database.read { sql in
-            try await sql.raw("SELECT id, name, created_at, revoked_at FROM tokens ORDER BY created_at, name")
+            try await sql.raw("SELECT \(unsafeRaw: Self.columns) FROM tokens ORDER BY created_at, name")
                 .all().map(Self.token(from:))
         }
     }
 
     func revoke(idOrName: String, at millis: Int64) async throws -> APIToken? {
+        try await update(idOrName, "revoked_at = COALESCE(revoked_at, \(millis))")
+    }
+
+    func setQuota(idOrName: String, quota: Int64?) async throws -> APIToken? {
+        try await update(idOrName, quota.map { "quota = \($0)" } ?? "quota = NULL")
+    }
+
+    func setLimits(idOrName: String, requestsPerMinute: Int?, maxInFlight: Int?) async throws -> APIToken? {
+        try await update(idOrName, "requests_per_minute = \(requestsPerMinute.map(String.init) ?? "NULL"), "
+                         + "max_in_flight = \(maxInFlight.map(String.init) ?? "NULL")")
+    }
+
+    func setSigningSecret(idOrName: String, secret: String) async throws -> APIToken? {
         try await database.write { sql in
             try await sql.raw("""
-                UPDATE tokens SET revoked_at = COALESCE(revoked_at, \(bind: millis))
-                WHERE id = \(bind: idOrName) OR name = \(bind: idOrName)
-                RETURNING id, name, created_at, revoked_at
+                UPDATE tokens SET signing_secret = \(bind: secret) WHERE id = \(bind: idOrName) OR name = \(bind: idOrName)
+                RETURNING \(unsafeRaw: Self.columns)
+                """).first().map(Self.token(from:))
+        }
+    }
+
+    func usage(of token: APIToken) async throws -> TokenUsage {
+        try await database.read { sql in
+            var charged: Int64 = 0
+            var refunded: Int64 = 0
+            for row in try await sql.raw("SELECT kind, SUM(amount) AS total FROM ledger WHERE token_id = \(bind: token.id) GROUP BY kind").all() {
+                let total = try row.decode(column: "total", as: Int64.self)
+                if try row.decode(column: "kind", as: String.self) == LedgerEntry.Kind.charge.rawValue { charged = total } else { refunded = total }
+            }
+            var tasks: [TaskState: Int] = [:]
+            for row in try await sql.raw("SELECT state, COUNT(*) AS n FROM tasks WHERE token_id = \(bind: token.id) GROUP BY state").all() {
+                if let state = TaskState(rawValue: try row.decode(column: "state", as: String.self)) {
+                    tasks[state] = try row.decode(column: "n", as: Int.self)
+                }
+            }
+            return TokenUsage(token: token, charged: charged, refunded: refunded, tasks: tasks)
+        }
+    }
+
+    /// `assignments` comes only from this type's own code with numbers formatted by Swift.
+    private func update(_ idOrName: String, _ assignments: String) async throws -> APIToken? {
+        try await database.write { sql in
+            try await sql.raw("""
+                UPDATE tokens SET \(unsafeRaw: assignments) WHERE id = \(bind: idOrName) OR name = \(bind: idOrName)
+                RETURNING \(unsafeRaw: Self.columns)
                 """).first().map(Self.token(from:))
         }
     }
@@ -50,7 +101,11 @@ public struct TokenRepository: Sendable {
             id: try row.decode(column: "id", as: String.self),
             name: try row.decode(column: "name", as: String.self),
             createdAtMillis: try row.decode(column: "created_at", as: Int64.self),
-            revokedAtMillis: try row.decode(column: "revoked_at", as: Int64?.self)
+            revokedAtMillis: try row.decode(column: "revoked_at", as: Int64?.self),
+            quota: try row.decode(column: "quota", as: Int64?.self),
+            used: try row.decode(column: "used", as: Int64.self),
+            requestsPerMinute: try row.decode(column: "requests_per_minute", as: Int?.self),
+            maxInFlight: try row.decode(column: "max_in_flight", as: Int?.self)
         )
     }
 }

@@ -10,8 +10,11 @@ public struct WebhookRepository: Sendable {
     }
 
     private static let columns = """
-        id, task_id, url, payload, created_at, attempts, next_attempt_at, delivered_at, last_error
+        d.id, d.task_id, d.url, d.payload, d.created_at, d.attempts, d.next_attempt_at, d.delivered_at, d.last_error,
+        k.signing_secret
         """
+    /// Each delivery with its task's token, whose secret signs it.
+    private static let joined = "webhook_deliveries d JOIN tasks t ON t.id = d.task_id JOIN tokens k ON k.id = t.token_id"
 
     static func enqueue(taskID: String, url: String, payload: String, at millis: Int64, on sql: any SQLDatabase) async throws {
         try await sql.raw("""
@@ -43,11 +46,13 @@ public struct WebhookRepository: Sendable {
                 ORDER BY d.next_attempt_at, d.id LIMIT \(bind: limit)
                 """).all().map { try $0.decode(column: "id", as: Int64.self) }
             guard !ids.isEmpty else { return [] }
-            return try await sql.update("webhook_deliveries")
+            try await sql.update("webhook_deliveries")
                 .set("leased_until", to: leaseUntil).set("leased_by", to: owner)
                 .where("id", .in, ids)
-                .returning(SQLRaw(Self.columns))
-                .all().map(Self.delivery(from:)).sorted { $0.id < $1.id }
+                .run()
+            return try await sql.select().column(SQLRaw(Self.columns)).from(SQLRaw(Self.joined))
+                .where(SQLColumn("id", table: "d"), .in, SQLBind.group(ids)).orderBy(SQLColumn("id", table: "d"))
+                .all().map(Self.delivery(from:))
         }
     }
 
@@ -75,7 +80,7 @@ public struct WebhookRepository: Sendable {
     /// A task's deliveries, oldest first.
     public func deliveries(taskID: String) async throws -> [WebhookDelivery] {
         try await database.read { sql in
-            try await sql.raw("SELECT \(unsafeRaw: Self.columns) FROM webhook_deliveries WHERE task_id = \(bind: taskID) ORDER BY id")
+            try await sql.raw("SELECT \(unsafeRaw: Self.columns) FROM \(unsafeRaw: Self.joined) WHERE d.task_id = \(bind: taskID) ORDER BY d.id")
                 .all().map(Self.delivery(from:))
         }
     }
@@ -97,6 +102,7 @@ public struct WebhookRepository: Sendable {
             attempts: try row.decode(column: "attempts", as: Int.self),
             nextAttemptAtMillis: try row.decode(column: "next_attempt_at", as: Int64?.self),
             deliveredAtMillis: try row.decode(column: "delivered_at", as: Int64?.self),
-            lastError: try row.decode(column: "last_error", as: String?.self))
+            lastError: try row.decode(column: "last_error", as: String?.self),
+            signingSecret: try row.decode(column: "signing_secret", as: String?.self))
     }
 }

@@ -10,19 +10,26 @@ public struct TaskService: Sendable {
     let store: MediaStore
     /// The channel new tasks go to; an extension goes to its parent's.
     let channel: any UpstreamChannel
+    let webhookPolicy: WebhookDestinationPolicy
+    let pricing: Pricing
+    /// Unfinished tasks a token may have when it sets no limit of its own; nil is no limit.
+    let defaultMaxInFlight: Int?
     let now: @Sendable () -> Date
     let newID: @Sendable () -> UUID
     let onSubmit: @Sendable () -> Void
 
     public init(
         tasks: TaskRepository, uploads: UploadRepository, images: ImageIntake, store: MediaStore, channel: any UpstreamChannel,
-        now: @escaping @Sendable () -> Date, newID: @escaping @Sendable () -> UUID, onSubmit: @escaping @Sendable () -> Void
+        webhookPolicy: WebhookDestinationPolicy = .init(allowedHosts: []), pricing: Pricing = .defaults, defaultMaxInFlight: Int? = nil, now: @escaping @Sendable () -> Date, newID: @escaping @Sendable () -> UUID, onSubmit: @escaping @Sendable () -> Void
     ) {
         self.tasks = tasks
         self.uploads = uploads
         self.images = images
         self.store = store
         self.channel = channel
+        self.webhookPolicy = webhookPolicy
+        self.pricing = pricing
+        self.defaultMaxInFlight = defaultMaxInFlight
         self.now = now
         self.newID = newID
         self.onSubmit = onSubmit
@@ -43,17 +50,18 @@ public struct TaskService: Sendable {
         }
     }
 
-    /// Stores a new task (its images first). If anything fails, nothing stays behind. `start` and
-    /// `end` are the owner's generations the video opens on (an extension: its parent) or leads
-    /// into; a task that refers to any goes to their channel.
+    /// Stores a new task (its images first) and charges `token` its price. If anything fails,
+    /// nothing stays behind and nothing is charged. `start` and `end` are the owner's generations
+    /// the video opens on (an extension: its parent) or leads into; a task that refers to any goes
+    /// to their channel. A request repeating an earlier one's `idempotency` key gets that task.
     public func submit(
-        tokenID: String, request: GenerationRequest, images sources: ImageSources = .init(),
-        start: VideoTask? = nil, end: VideoTask? = nil
+        token: APIToken, request: GenerationRequest, images sources: ImageSources = .init(),
+        start: VideoTask? = nil, end: VideoTask? = nil, idempotency: IdempotencyKey? = nil
     ) async throws -> VideoTask {
         var request = request
         if let start { request.aspectRatio = start.request.aspectRatio }
         request.endGenerationID = end?.id
-        return try await create(tokenID: tokenID, request: request, parent: start, end: end, images: sources)
+        return try await create(token: token, request: request, parent: start, end: end, images: sources, idempotency: idempotency)
     }
 
     /// One of the owner's generations that a new video refers to by id (`field` names where),
@@ -75,13 +83,13 @@ public struct TaskService: Sendable {
         return task
     }
 
-    /// Stores a task that continues `parent`'s video (a task its owner looked up), on the
+    /// Stores a task that continues `parent`'s video (a task `token`, its owner, looked up), on the
     /// parent's channel and in its aspect ratio.
-    public func extend(_ parent: VideoTask, request: GenerationRequest) async throws -> VideoTask {
+    public func extend(_ parent: VideoTask, request: GenerationRequest, token: APIToken, idempotency: IdempotencyKey? = nil) async throws -> VideoTask {
         guard parent.state == .completed else {
             throw GatewayError.conflict("Task \(parent.id) is \(parent.state.rawValue); only a completed task can be extended.")
         }
-        return try await submit(tokenID: parent.tokenID, request: request, start: parent)
+        return try await submit(token: token, request: request, start: parent, idempotency: idempotency)
     }
 
     public func task(id: String, tokenID: String) async throws -> VideoTask {
@@ -111,6 +119,13 @@ public struct TaskService: Sendable {
     /// Deletes one of the caller's tasks: it leaves both API faces, work on it stops, and the
     /// files the gateway keeps for it (its media and its copies of the client's images) are removed.
     public func delete(id: String, tokenID: String) async throws {
+        // An unfinished task is failed first, which refunds it; a poller may be moving it at the
+        // same moment, so try until it is final either way.
+        while let task = try await tasks.find(id: id, ownedBy: tokenID), !task.state.isTerminal {
+            let reason = "Deleted by its owner before it finished."
+            _ = try await tasks.transition(id: id, from: task.state, to: .failed, changes: .init(failureReason: reason),
+                                           reason: reason, at: now().millis)
+        }
         guard let task = try await tasks.delete(id: id, ownedBy: tokenID, at: now().millis) else { throw GatewayError.taskNotFound(id) }
         store.remove(store.taskDirectory(task.id))
         [task.request.image, task.request.imageEnd].compactMap { $0?.storedPath }.forEach(store.remove)
@@ -140,8 +155,17 @@ public struct TaskService: Sendable {
     }
 
     private func create(
-        tokenID: String, request: GenerationRequest, parent: VideoTask?, end: VideoTask?, images sources: ImageSources
+        token: APIToken, request: GenerationRequest, parent: VideoTask?, end: VideoTask?, images sources: ImageSources,
+        idempotency: IdempotencyKey?
     ) async throws -> VideoTask {
+        // A retry is answered before any image is fetched; the insert below checks again, inside
+        // its transaction, for a retry that raced this one.
+        if let idempotency, let existing = try await IdempotencyRepository(database: tasks.database).existingTask(
+            for: idempotency, tokenID: token.id, since: now().millis - IdempotencyKey.lifetimeMillis) {
+            return try await earlierTask(existing)
+        }
+        if let url = request.notifyHook { try webhookPolicy.check(url, field: "notify_hook") }
+        if let url = request.callbackURL { try webhookPolicy.check(url, field: "callback_url") }
         var request = request
         var stored: [String] = []
         do {
@@ -157,17 +181,28 @@ public struct TaskService: Sendable {
             if linked == nil { try channel.validate(request) }
             let at = now().millis
             let task = VideoTask(
-                id: newID().uuidString.lowercased(), tokenID: tokenID, state: .pending,
+                id: newID().uuidString.lowercased(), tokenID: token.id, state: .pending,
                 channel: linked?.channel ?? channel.name, parentID: parent?.id, request: request,
                 createdAtMillis: at, updatedAtMillis: at, nextPollAtMillis: at,
-                callbackSecret: newID().uuidString.lowercased() + newID().uuidString.lowercased())
-            try await tasks.insert(task, reason: parent == nil ? "submitted" : "submitted as an extension of \(parent!.id)")
+                callbackSecret: newID().uuidString.lowercased() + newID().uuidString.lowercased(),
+                price: pricing.price(of: request))
+            if let existing = try await tasks.insert(
+                task, reason: parent == nil ? "submitted" : "submitted as an extension of \(parent!.id)",
+                maxInFlight: token.maxInFlight ?? defaultMaxInFlight, idempotency: idempotency) {
+                stored.forEach(store.remove)
+                return try await earlierTask(existing)
+            }
             onSubmit()
             return task
         } catch {
             stored.forEach(store.remove)
             throw error
         }
+    }
+
+    private func earlierTask(_ id: String) async throws -> VideoTask {
+        guard let task = try await tasks.find(id: id) else { throw GatewayError.taskNotFound(id) }
+        return task
     }
 
     private func importImage(_ source: String, field: String) async throws -> ImageReference {

@@ -17,12 +17,14 @@ public struct VideoTask: Sendable, Equatable {
     public var nextPollAtMillis: Int64?
     /// Authenticates the upstream's callbacks for this task: private, never shown to clients.
     public var callbackSecret: String?
+    /// Credits charged for the task when it was stored (refunded if it fails).
+    public var price: Int64
 
     public init(
         id: String, tokenID: String, state: TaskState, channel: String, upstreamID: String? = nil,
         parentID: String? = nil, request: GenerationRequest, media: TaskMedia? = nil,
         failureReason: String? = nil, createdAtMillis: Int64, updatedAtMillis: Int64, nextPollAtMillis: Int64?,
-        callbackSecret: String? = nil
+        callbackSecret: String? = nil, price: Int64 = 0
     ) {
         self.id = id
         self.tokenID = tokenID
@@ -37,5 +39,6 @@ public struct VideoTask: Sendable, Equatable {
         self.updatedAtMillis = updatedAtMillis
         self.nextPollAtMillis = nextPollAtMillis
         self.callbackSecret = callbackSecret
+        self.price = price
     }
 }

@@ -11,4 +11,6 @@ public struct WebhookDelivery: Sendable, Equatable {
     public var nextAttemptAtMillis: Int64?
     public var deliveredAtMillis: Int64?
     public var lastError: String?
+    /// The owning token's secret the POST is signed with.
+    public var signingSecret: String?
 }

@@ -1,12 +1,14 @@
 import AsyncHTTPClient
+import Crypto
 import Foundation
 import Logging
 import NIOCore
 import ServiceLifecycle
 
-/// Works the webhook outbox: POSTs each due delivery and records the outcome. A receiver that
-/// fails or is unreachable is tried again with exponential backoff until the delivery is a day
-/// old; its later deliveries for the same task wait, so order is kept.
+/// Works the webhook outbox: POSTs each due delivery, signed with its token's secret, and records
+/// the outcome. A receiver that fails or is unreachable is tried again with exponential backoff
+/// until the delivery is a day old; its later deliveries for the same task wait, so order is
+/// kept. A destination that resolves to a forbidden address is given up at once.
 public final class WebhookDispatcher: Service, Sendable {
     public struct Settings: Sendable {
         public var batchSize = 32
@@ -21,6 +23,7 @@ public final class WebhookDispatcher: Service, Sendable {
     }
 
     let deliveries: WebhookRepository
+    let policy: WebhookDestinationPolicy
     let httpClient: HTTPClient
     let publicURL: PublicURL
     let settings: Settings
@@ -28,9 +31,10 @@ public final class WebhookDispatcher: Service, Sendable {
     let now: @Sendable () -> Date
     let logger: Logger
 
-    public init(deliveries: WebhookRepository, httpClient: HTTPClient, publicURL: PublicURL, settings: Settings = .init(),
+    public init(deliveries: WebhookRepository, policy: WebhookDestinationPolicy, httpClient: HTTPClient, publicURL: PublicURL, settings: Settings = .init(),
                 workerID: String = UUID().uuidString, now: @escaping @Sendable () -> Date, logger: Logger) {
         self.deliveries = deliveries
+        self.policy = policy
         self.httpClient = httpClient
         self.publicURL = publicURL
         self.settings = settings
@@ -68,6 +72,11 @@ public final class WebhookDispatcher: Service, Sendable {
     }
 
     private func deliver(_ delivery: WebhookDelivery) async {
+        if let refusal = await policy.refusal(for: delivery.url) {
+            logger.warning("webhook \(delivery.id) for task \(delivery.taskID) not sent: \(refusal)")
+            try? await deliveries.markFailed(id: delivery.id, owner: workerID, error: "not sent: \(refusal)", retryAt: nil)
+            return
+        }
         let outcome = await post(delivery)
         let at = now()
         do {
@@ -87,11 +96,17 @@ public final class WebhookDispatcher: Service, Sendable {
 
     /// nil when the receiver took the delivery (any 2xx), else what went wrong.
     private func post(_ delivery: WebhookDelivery) async -> String? {
+        let body = StoredView.resolve([delivery.payload], asArray: false, publicURL: publicURL)
         var request = HTTPClientRequest(url: delivery.url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: "User-Agent", value: "lumagate-webhooks")
-        request.body = .bytes(StoredView.resolve([delivery.payload], asArray: false, publicURL: publicURL))
+        request.headers.add(name: "X-Lumagate-Delivery", value: String(delivery.id))
+        if let secret = delivery.signingSecret {
+            request.headers.add(name: "X-Lumagate-Signature",
+                                value: Self.signature(body: Data(body.readableBytesView), secret: secret, at: now()))
+        }
+        request.body = .bytes(body)
         do {
             let response = try await httpClient.execute(request, timeout: settings.timeout)
             _ = try? await response.body.collect(upTo: 64 * 1024)
@@ -99,5 +114,15 @@ public final class WebhookDispatcher: Service, Sendable {
         } catch {
             return String(describing: error)
         }
+    }
+
+    /// `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>" keyed with the secret>`; the time
+    /// inside the signed text lets a receiver refuse replays.
+    static func signature(body: Data, secret: String, at date: Date) -> String {
+        let timestamp = String(Int64(date.timeIntervalSince1970))
+        var signed = Data((timestamp + ".").utf8)
+        signed.append(body)
+        let mac = HMAC<SHA256>.authenticationCode(for: signed, using: SymmetricKey(data: Data(secret.utf8)))
+        return "t=\(timestamp),v1=\(Data(mac).hexString)"
     }
 }

@@ -132,9 +132,13 @@ import Testing
             #expect(await gateway.gateway.poller.pollOnce(now: clock.now) == 1, "only the kept task is worked")
             clock.advance(0.3)
             _ = await gateway.gateway.poller.pollOnce(now: clock.now)
+            // An unfinished task is failed (and so refunded) before it is hidden.
             let task = try #require(try await gateway.gateway.tasks.find(id: deleted))
-            #expect(task.state == .pending && task.nextPollAtMillis == nil && task.upstreamID == nil)
-            #expect(try await gateway.gateway.tasks.events(taskID: deleted).count == 1)
+            #expect(task.state == .failed && task.failureReason == "Deleted by its owner before it finished.")
+            #expect(task.nextPollAtMillis == nil && task.upstreamID == nil)
+            #expect(try await gateway.gateway.tasks.events(taskID: deleted).map(\.toState) == [.pending, .failed])
+            let ledger = try await LedgerRepository(database: gateway.gateway.database).entries().filter { $0.taskID == deleted }
+            #expect(ledger.map(\.kind) == [.charge, .refund] && ledger[0].amount == ledger[1].amount)
             #expect(try await gateway.gateway.tasks.find(id: kept)?.state == .processing)
 
             #expect(try await gateway.request(.GET, "/luma/generations/\(deleted)", token: token).status == 404)

@@ -20,8 +20,8 @@ struct DreamMachineController {
             return Response.json(.object([("message", .string("pong"))]))
         }
         router.get("credits") { _, context in
-            _ = try context.requireToken()
-            return Response.json(.object([("credit_balance", .int(Self.unlimitedCreditBalance))]))
+            let remaining = try context.requireToken().remaining
+            return Response.json(.object([("credit_balance", .int(remaining.map(Int.init) ?? Self.unlimitedCreditBalance))]))
         }
         router.get("generations/concepts/list") { _, context in
             _ = try context.requireToken()
@@ -49,7 +49,8 @@ struct DreamMachineController {
 
     @Sendable func createVideo(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let token = try context.requireToken()
-        let accepted = try await body.decode(DreamMachineVideoBody.self, from: request).validated()
+        let (submitted, idempotency) = try await body.decodeSubmission(DreamMachineVideoBody.self, from: request)
+        let accepted = try submitted.validated()
         var start: VideoTask?
         var end: VideoTask?
         if let id = accepted.startGenerationID {
@@ -58,14 +59,15 @@ struct DreamMachineController {
         if let id = accepted.endGenerationID {
             end = try await service.keyframeGeneration(id: id, tokenID: token.id, field: "keyframes.frame1.id", other: start)
         }
-        let task = try await service.submit(tokenID: token.id, request: accepted.request, images: accepted.images, start: start, end: end)
+        let task = try await service.submit(
+            token: token, request: accepted.request, images: accepted.images, start: start, end: end, idempotency: idempotency)
         return .json(view.render(task), status: .created)
     }
 
     @Sendable func createImage(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let token = try context.requireToken()
-        let accepted = try await body.decode(DreamMachineImageBody.self, from: request).validated()
-        let task = try await service.submit(tokenID: token.id, request: accepted)
+        let (submitted, idempotency) = try await body.decodeSubmission(DreamMachineImageBody.self, from: request)
+        let task = try await service.submit(token: token, request: try submitted.validated(), idempotency: idempotency)
         return .json(view.render(task), status: .created)
     }
 
@@ -108,7 +110,8 @@ struct DreamMachineController {
                 status: .notImplemented, code: "not_implemented",
                 detail: "\(kind.rawValue) needs Luma's Dream Machine API, and this gateway has no dream-machine channel configured.")
         }
-        let accepted = try await body.decode(DreamMachineOperationBody.self, from: request).validated(as: kind)
+        let (submitted, idempotency) = try await body.decodeSubmission(DreamMachineOperationBody.self, from: request)
+        let accepted = try submitted.validated(as: kind)
         var source: VideoTask?
         if let id = context.parameters.get("id") {
             let task = try await service.task(id: id, tokenID: token.id)
@@ -120,7 +123,7 @@ struct DreamMachineController {
             }
             source = task
         }
-        let task = try await service.submit(tokenID: token.id, request: accepted, start: source)
+        let task = try await service.submit(token: token, request: accepted, start: source, idempotency: idempotency)
         return .json(view.render(task), status: status)
     }
 }

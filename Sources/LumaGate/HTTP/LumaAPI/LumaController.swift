@@ -22,8 +22,9 @@ struct LumaController {
 
     @Sendable func submit(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let token = try context.requireToken()
-        let (generation, images) = try await body.decode(LumaSubmitBody.self, from: request).validated()
-        let task = try await service.submit(tokenID: token.id, request: generation, images: images)
+        let (submitted, idempotency) = try await body.decodeSubmission(LumaSubmitBody.self, from: request)
+        let (generation, images) = try submitted.validated()
+        let task = try await service.submit(token: token, request: generation, images: images, idempotency: idempotency)
         return .json(view.render(task))
     }
 
@@ -35,14 +36,14 @@ struct LumaController {
 
     @Sendable func extend(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let token = try context.requireToken()
-        let submitted = try await body.decode(LumaSubmitBody.self, from: request)
+        let (submitted, idempotency) = try await body.decodeSubmission(LumaSubmitBody.self, from: request)
         // The body is validated against the parent: its prompt is the default one.
         let parent = try await service.task(id: try context.parameters.require("id"), tokenID: token.id)
         let (generation, images) = try submitted.validated(defaultPrompt: parent.request.prompt)
         if images.first != nil || images.last != nil {
             throw GatewayError.invalidRequest("An extension continues its parent's last frame; leave out `image_url` and `image_end_url`.")
         }
-        let task = try await service.extend(parent, request: generation)
+        let task = try await service.extend(parent, request: generation, token: token, idempotency: idempotency)
         return .json(view.render(task))
     }
 

@@ -1,9 +1,15 @@
+import Foundation
 import Hummingbird
 
-/// Requires `Authorization: Bearer <token>` and puts the accepted token in the context.
+/// Requires `Authorization: Bearer <token>`, holds the token to its requests-per-minute limit,
+/// and puts the accepted token in the context.
 struct AuthMiddleware: RouterMiddleware {
     typealias Context = GatewayRequestContext
     let tokens: TokenService
+    let rateLimiter: RequestRateLimiter
+    /// For tokens without a limit of their own; nil is no limit.
+    let defaultRequestsPerMinute: Int?
+    let now: @Sendable () -> Date
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let header = request.headers[.authorization] else {
@@ -16,6 +22,11 @@ struct AuthMiddleware: RouterMiddleware {
         let secret = parts[1].trimmingCharacters(in: .whitespaces)
         switch try await tokens.check(secret: secret) {
         case .valid(let token):
+            if let limit = token.requestsPerMinute ?? defaultRequestsPerMinute,
+               let retryAfter = rateLimiter.delay(for: token.id, perMinute: limit, now: now()) {
+                throw GatewayError.rateLimited(
+                    "This token is limited to \(limit) requests a minute; try again in \(retryAfter) s.", retryAfterSeconds: retryAfter)
+            }
             var context = context
             context.token = token
             return try await next(request, context)

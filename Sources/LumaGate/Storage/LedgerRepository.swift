@@ -1,0 +1,58 @@
+import SQLKit
+
+/// The ledger in SQL. Charges and refunds are written only inside the transactions that store a
+/// task and fail it, each with the matching change to the token's `used` credits.
+public struct LedgerRepository: Sendable {
+    let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    /// Charges `task.price` to its token if the quota allows it, in one conditional update; false
+    /// when it does not (and nothing was charged).
+    static func charge(_ task: VideoTask, at millis: Int64, on sql: any SQLDatabase) async throws -> Bool {
+        guard task.price > 0 else { return true }
+        let charged = try await sql.raw("""
+            UPDATE tokens SET used = used + \(bind: task.price)
+            WHERE id = \(bind: task.tokenID) AND (quota IS NULL OR used + \(bind: task.price) <= quota)
+            RETURNING id
+            """).first()
+        guard charged != nil else { return false }
+        try await record(LedgerEntry(tokenID: task.tokenID, taskID: task.id, kind: .charge, amount: task.price, atMillis: millis,
+                                     reason: "task submitted"), on: sql)
+        return true
+    }
+
+    /// Gives a failed task's price back. Called once per task, by the one transition to failed
+    /// that wins its compare-and-set; the ledger's unique index refuses a second refund regardless.
+    static func refund(_ task: VideoTask, reason: String, at millis: Int64, on sql: any SQLDatabase) async throws {
+        guard task.price > 0 else { return }
+        try await record(LedgerEntry(tokenID: task.tokenID, taskID: task.id, kind: .refund, amount: task.price, atMillis: millis,
+                                     reason: reason), on: sql)
+        try await sql.raw("UPDATE tokens SET used = used - \(bind: task.price) WHERE id = \(bind: task.tokenID)").run()
+    }
+
+    private static func record(_ entry: LedgerEntry, on sql: any SQLDatabase) async throws {
+        try await sql.raw("""
+            INSERT INTO ledger (token_id, task_id, kind, amount, at, reason)
+            VALUES (\(bind: entry.tokenID), \(bind: entry.taskID), \(bind: entry.kind.rawValue), \(bind: entry.amount),
+                    \(bind: entry.atMillis), \(bind: entry.reason))
+            """).run()
+    }
+
+    /// Every entry, oldest first (for audits and tests).
+    public func entries() async throws -> [LedgerEntry] {
+        try await database.read { sql in
+            try await sql.raw("SELECT token_id, task_id, kind, amount, at, reason FROM ledger ORDER BY id").all().map { row in
+                LedgerEntry(
+                    tokenID: try row.decode(column: "token_id", as: String.self),
+                    taskID: try row.decode(column: "task_id", as: String.self),
+                    kind: LedgerEntry.Kind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .charge,
+                    amount: try row.decode(column: "amount", as: Int64.self),
+                    atMillis: try row.decode(column: "at", as: Int64.self),
+                    reason: try row.decode(column: "reason", as: String.self))
+            }
+        }
+    }
+}
