@@ -37,6 +37,23 @@ import Testing
         #expect(try ServeProcess.command(["token", "revoke", "nobody", "--data-dir", directory]).status != 0)
     }
 
+    @Test func quotaCommandsSetAndShowWhatATokenMaySpend() throws {
+        let directory = TestGateway.temporaryDirectory()
+        let created = try ServeProcess.command(["token", "create", "--name", "metered", "--quota", "500", "--max-in-flight", "3", "--data-dir", directory])
+        #expect(created.status == 0, "\(created.output)")
+        #expect(created.output.contains("quota 500 credits"))
+        #expect(created.output.contains("webhook signing secret (shown only now): whsec_"))
+        let shown = try ServeProcess.command(["token", "show", "metered", "--data-dir", directory])
+        #expect(shown.output.contains("remaining:    500 credits") && shown.output.contains("charged:      0 credits"), "\(shown.output)")
+        #expect(shown.output.contains("3 in flight"))
+        #expect(try ServeProcess.command(["token", "set-quota", "metered", "unlimited", "--data-dir", directory]).output.contains("quota unlimited"))
+        #expect(try ServeProcess.command(["token", "set-quota", "metered", "lots", "--data-dir", directory]).status != 0)
+        let limits = try ServeProcess.command(["token", "set-limits", "metered", "--requests-per-minute", "60", "--data-dir", directory])
+        #expect(limits.output.contains("60 requests/min, default in flight"), "\(limits.output)")
+        #expect(try ServeProcess.command(["token", "rotate-signing-secret", "metered", "--data-dir", directory]).output.hasPrefix("whsec_"))
+        #expect(try ServeProcess.command(["token", "show", "nobody", "--data-dir", directory]).status != 0)
+    }
+
     @Test func channelCommandsManageStoredChannelsAndNeverPrintAWholeKey() throws {
         let directory = TestGateway.temporaryDirectory()
         let key = "luma-0123456789abcdef"

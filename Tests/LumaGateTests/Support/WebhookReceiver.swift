@@ -10,7 +10,10 @@ import Synchronization
 final class WebhookReceiver: Sendable {
     struct Post: Sendable {
         var path: String
+        var headers: [(String, String)]
         var body: Data
+
+        func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
         var object: [String: Any] { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:] }
     }
 
@@ -35,7 +38,8 @@ final class WebhookReceiver: Sendable {
         let router = Router()
         router.post("**") { request, _ -> Response in
             let body = Data(buffer: try await request.body.collect(upTo: 1 << 20))
-            log.posts.withLock { $0.append(Post(path: request.uri.path, body: body)) }
+            let headers = request.headers.map { ($0.name.rawName, $0.value) }
+            log.posts.withLock { $0.append(Post(path: request.uri.path, headers: headers, body: body)) }
             let fail = log.failuresLeft.withLock { remaining in
                 defer { remaining = max(remaining - 1, 0) }
                 return remaining > 0

@@ -1,0 +1,147 @@
+import Foundation
+@testable import LumaGate
+import Testing
+
+/// Money and limits: charges in the transaction that stores a task, refunds exactly once,
+/// quotas, per-token limits and idempotent submits.
+@Suite struct QuotaAndLimitTests {
+    private func ledger(_ gateway: TestGateway) async throws -> [LedgerEntry] {
+        try await LedgerRepository(database: gateway.gateway.database).entries()
+    }
+
+    @Test func aQuotaPaysForTasksAndAFailedTaskIsRefundedOnce() async throws {
+        try await TestGateway.with { gateway in
+            // ray-2 at 720p for 5 s costs 71 credits: two fit in 150, a third does not.
+            let secret = try await gateway.gateway.tokens.create(name: "paying", quota: 150).secret
+            let first = try await gateway.submit(token: secret, #"{"user_prompt": "paid"}"#)["id"] as! String
+            let failing = try await gateway.submit(token: secret, #"{"user_prompt": "paid but sandbox:fail"}"#)["id"] as! String
+            let refused = try await gateway.request(.POST, "/luma/generations", token: secret, json: #"{"user_prompt": "too much"}"#)
+            #expect(refused.status == 402)
+            #expect(refused.object["code"] as? String == "insufficient_quota")
+            #expect(refused.object["detail"] as? String == "This task costs 71 credits, more than this token has left; ask the gateway operator to raise its quota.")
+            #expect(try await gateway.request(.GET, "/luma/generations", token: secret).array.count == 2, "nothing stored for the refused task")
+            let credits = try await gateway.request(.GET, "/dream-machine/v1/credits", token: secret).object
+            #expect(credits["credit_balance"] as? Int == 8)
+
+            _ = try await gateway.waitForTerminal(first, token: secret)
+            #expect(try await gateway.waitForTerminal(failing, token: secret)["state"] as? String == "failed")
+            let entries = try await ledger(gateway)
+            #expect(entries.map(\.kind) == [.charge, .charge, .refund])
+            #expect(entries.map(\.amount) == [71, 71, 71])
+            #expect(entries[2].taskID == failing)
+            let usage = try await gateway.gateway.tokens.usage("paying")
+            #expect(usage.charged == 142 && usage.refunded == 71 && usage.token.remaining == 79)
+            #expect(usage.tasks[.completed] == 1 && usage.tasks[.failed] == 1)
+            // The refund made room for another task.
+            #expect(try await gateway.request(.POST, "/luma/generations", token: secret, json: #"{"user_prompt": "again"}"#).status == 200)
+        }
+    }
+
+    @Test func racingFailuresAndRepeatedRefundsPayBackOnce() async throws {
+        try await TestGateway.with(configure: { $0.runsPoller = false }) { gateway in
+            let secret = try await gateway.gateway.tokens.create(name: "raced", quota: 1000).secret
+            let id = try await gateway.submit(token: secret, #"{"user_prompt": "raced", "resolution": "1080p", "duration": "9s"}"#)["id"] as! String
+            let tasks = gateway.gateway.tasks
+            // Twenty workers try to fail the same task at once: one wins, one refund is paid.
+            let winners = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for worker in 0..<20 {
+                    group.addTask {
+                        try await tasks.transition(id: id, from: .pending, to: .failed, changes: .init(failureReason: "worker \(worker)"),
+                                                   reason: "worker \(worker)", at: Date().millis) != nil
+                    }
+                }
+                return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            }
+            #expect(winners == 1)
+            let entries = try await ledger(gateway)
+            // ray-2 at 1080p is 160 for 5 s; 9 s costs 9/5 of it.
+            #expect(entries.map(\.kind) == [.charge, .refund] && entries.allSatisfy { $0.amount == 288 })
+            #expect(try await gateway.gateway.tokens.usage("raced").token.remaining == 1000)
+            // Even a direct second refund is refused by the ledger's unique index.
+            let task = try #require(try await tasks.find(id: id))
+            await #expect(throws: (any Error).self) {
+                try await gateway.gateway.database.write { sql in
+                    try await LedgerRepository.refund(task, reason: "again", at: 0, on: sql)
+                }
+            }
+            #expect(try await gateway.gateway.tokens.usage("raced").refunded == 288)
+        }
+    }
+
+    @Test func pricesFollowModelResolutionDurationAndOverrides() throws {
+        let pricing = Pricing.defaults
+        #expect(pricing.price(of: GenerationRequest(prompt: "x")) == 71)
+        #expect(pricing.price(of: GenerationRequest(prompt: "x", model: "ray-flash-v2", resolution: "1080p")) == 54)
+        #expect(pricing.price(of: GenerationRequest(prompt: "x", model: "ray-2", duration: "9s")) == 128)
+        #expect(pricing.price(of: GenerationRequest(prompt: "x", model: "photon-flash-1", kind: .image)) == 1)
+        #expect(pricing.price(of: GenerationRequest(prompt: "", kind: .upscaleVideo)) == 30)
+        let file = TestGateway.temporaryDirectory() + "/prices.json"
+        try #"{"video": {"ray-2": {"720p": 100}}, "image": {"photon-1": 5}, "defaultResolution": "540p"}"#
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let custom = try Pricing.load(overridesAt: file)
+        #expect(custom.price(of: GenerationRequest(prompt: "x", resolution: "720p")) == 100)
+        #expect(custom.price(of: GenerationRequest(prompt: "x")) == 40, "priced at the new default resolution")
+        #expect(custom.price(of: GenerationRequest(prompt: "x", model: "ray-flash-2", resolution: "720p")) == 24, "untouched entries stay")
+        #expect(custom.price(of: GenerationRequest(prompt: "x", kind: .image)) == 5)
+    }
+
+    @Test func requestsPerMinuteAndTasksInFlightAreLimitedPerToken() async throws {
+        try await TestGateway.with(configure: { $0.runsPoller = false }) { gateway in
+            let limited = try await gateway.gateway.tokens.create(name: "limited", requestsPerMinute: 3).secret
+            let other = try await gateway.createToken()
+            for _ in 0..<3 {
+                #expect(try await gateway.request(.GET, "/luma/generations", token: limited).status == 200)
+            }
+            let refused = try await gateway.request(.GET, "/dream-machine/v1/ping", token: limited)
+            #expect(refused.status == 429)
+            #expect(refused.object["code"] as? String == "rate_limited")
+            #expect(Int(refused.header("retry-after") ?? "") ?? 0 >= 1)
+            #expect(try await gateway.request(.GET, "/luma/generations", token: other).status == 200, "other tokens are not held back")
+
+            let busy = try await gateway.gateway.tokens.create(name: "busy", maxInFlight: 2).secret
+            for index in 0..<2 {
+                _ = try await gateway.submit(token: busy, #"{"user_prompt": "in flight \#(index)"}"#)
+            }
+            let third = try await gateway.request(.POST, "/dream-machine/v1/generations", token: busy, json: #"{"model": "ray-2", "prompt": "one too many"}"#)
+            #expect(third.status == 429 && third.header("retry-after") == "5")
+            #expect((third.object["detail"] as? String)?.contains("2 unfinished tasks") == true)
+            #expect(try await gateway.gateway.tokens.usage("busy").charged == 142, "the refused task was not charged")
+        }
+    }
+
+    @Test func anIdempotencyKeyReturnsTheSameTaskChargedOnce() async throws {
+        try await TestGateway.with(configure: { $0.runsPoller = false }) { gateway in
+            let secret = try await gateway.gateway.tokens.create(name: "retrying").secret
+            let other = try await gateway.createToken()
+            let body = #"{"model": "ray-2", "prompt": "exactly once", "keyframes": {"frame0": {"type": "image", "url": "\#(try Fixtures.pngDataURI())"}}}"#
+            let headers = [("Idempotency-Key", "order-42")]
+            // Ten retries at once, as a client with a short timeout might send them.
+            let ids = try await withThrowingTaskGroup(of: String.self) { group in
+                for _ in 0..<10 {
+                    group.addTask {
+                        let reply = try await gateway.request(.POST, "/dream-machine/v1/generations", token: secret, json: body, headers: headers)
+                        return reply.object["id"] as? String ?? "status \(reply.status)"
+                    }
+                }
+                return try await group.reduce(into: Set<String>()) { $0.insert($1) }
+            }
+            #expect(ids.count == 1, "\(ids)")
+            #expect(try await gateway.gateway.tokens.usage("retrying").charged == 71)
+            let uploads = try FileManager.default.contentsOfDirectory(atPath: gateway.directory + "/media/uploads")
+            #expect(uploads.count == 1, "the retries' image copies were removed: \(uploads)")
+
+            let changed = try await gateway.request(.POST, "/dream-machine/v1/generations", token: secret,
+                                                    json: #"{"model": "ray-2", "prompt": "something else"}"#, headers: headers)
+            #expect(changed.status == 409)
+            #expect(changed.object["detail"] as? String == "The Idempotency-Key \"order-42\" was used with a different request in the last 24 hours; use a new key for a new request.")
+            let relay = try await gateway.request(.POST, "/luma/generations", token: secret, json: #"{"user_prompt": "x"}"#, headers: [("Idempotency-Key", "relay-1")])
+            let again = try await gateway.request(.POST, "/luma/generations", token: secret, json: #"{"user_prompt": "x"}"#, headers: [("Idempotency-Key", "relay-1")])
+            #expect(relay.object["id"] as? String == again.object["id"] as? String)
+            let stranger = try await gateway.request(.POST, "/dream-machine/v1/generations", token: other, json: body, headers: headers)
+            #expect(stranger.status == 201 && !ids.contains(stranger.object["id"] as? String ?? ""), "keys belong to one token")
+            let tooLong = try await gateway.request(.POST, "/luma/generations", token: secret, json: #"{"user_prompt": "x"}"#,
+                                                    headers: [("Idempotency-Key", String(repeating: "k", count: 256))])
+            #expect(tooLong.status == 400)
+        }
+    }
+}
