@@ -71,40 +71,60 @@ public final class Gateway: Sendable {
         var channels: [any UpstreamChannel] = [sandbox]
         var engineDescription = ffmpeg.map { "sandbox (renders with \($0.executable))" }
             ?? "sandbox WITHOUT ffmpeg: install it (apt-get install ffmpeg) or every task will fail"
-        // Upstream channels: the stored ones that are enabled, oldest first, and the one from the
-        // environment unless a stored channel has its name. The first takes new tasks.
-        var upstreams = try await ChannelRepository(database: database).all().filter(\.enabled).map { record in
-            (name: record.name, settings: DreamMachineChannel.Settings(apiKey: record.apiKey, baseURL: record.baseURL))
-        }
-        if let settings = configuration.dreamMachine, !upstreams.contains(where: { $0.name == "dream-machine" }) {
-            upstreams.insert((name: "dream-machine", settings: settings), at: 0)
+        // Upstream channels: the stored ones, and the one from the environment unless a stored
+        // channel has its name. Every one is built, so tasks on a disabled channel still finish;
+        // only the enabled ones take new tasks. With none enabled, the sandbox takes them.
+        let channelRepository = ChannelRepository(database: database)
+        var records = try await channelRepository.all()
+        if let settings = configuration.dreamMachine, !records.contains(where: { $0.name == "dream-machine" }) {
+            records.append(ChannelRecord(name: "dream-machine", kind: .dreamMachine, apiKey: settings.apiKey, baseURL: settings.baseURL,
+                                         createdAtMillis: 0))
         }
         var dreamMachines: [DreamMachineChannel] = []
+        var routes: [ChannelRouter.Entry] = []
         let inspector = RemoteMediaInspector(httpClient: httpClient, ffmpeg: ffmpeg, store: store)
-        for (name, var settings) in upstreams {
-            settings.polling = configuration.upstreamPolling
-            switch configuration.upstreamCallbacks {
-            case .on: settings.callbacks = true
-            case .off: settings.callbacks = false
-            case .auto: settings.callbacks = DreamMachineChannel.canReach(publicURL: publicURL.base, from: settings.baseURL)
+        for record in records {
+            let channel: any UpstreamChannel
+            switch record.kind {
+            case .dreamMachine:
+                var settings = record.createdAtMillis == 0 ? configuration.dreamMachine!
+                    : DreamMachineChannel.Settings(apiKey: record.apiKey, baseURL: record.baseURL)
+                settings.polling = configuration.upstreamPolling
+                switch configuration.upstreamCallbacks {
+                case .on: settings.callbacks = true
+                case .off: settings.callbacks = false
+                case .auto: settings.callbacks = DreamMachineChannel.canReach(publicURL: publicURL.base, from: settings.baseURL)
+                }
+                let dreamMachine = DreamMachineChannel(
+                    name: record.name, settings: settings, httpClient: httpClient, publicURL: publicURL, inspector: inspector, now: now)
+                dreamMachines.append(dreamMachine)
+                channel = dreamMachine
+            case .lumaRelay:
+                var settings = LumaRelayChannel.Settings(token: record.apiKey, baseURL: record.baseURL)
+                settings.polling = configuration.upstreamPolling
+                channel = LumaRelayChannel(name: record.name, settings: settings, httpClient: httpClient, publicURL: publicURL, now: now)
             }
-            dreamMachines.append(DreamMachineChannel(name: name, settings: settings, httpClient: httpClient, publicURL: publicURL,
-                                                     inspector: inspector, now: now))
+            channels.append(channel)
+            if record.enabled { routes.append(.init(channel: channel, route: record.route)) }
         }
-        if !dreamMachines.isEmpty {
-            channels.insert(contentsOf: dreamMachines as [any UpstreamChannel], at: 0)
-            engineDescription = "Luma Dream Machine API via "
-                + dreamMachines.map { "\($0.name) (\($0.settings.baseURL), callbacks \($0.settings.callbacks ? "on" : "off"))" }.joined(separator: ", ")
-                + (ffmpeg == nil ? "; no ffmpeg: last frames and palettes will be null" : "")
+        if routes.isEmpty {
+            routes = [.init(channel: sandbox)]
+        } else {
+            engineDescription = "upstream channels "
+                + routes.map { "\($0.channel.name) (priority \($0.route.priority), weight \($0.route.weight))" }.joined(separator: ", ")
+                + (ffmpeg == nil ? "; no ffmpeg: last frames and palettes of Luma's videos will be null" : "")
+        }
+        let router = ChannelRouter(entries: routes, logger: logger) { name, reason in
+            _ = try? await channelRepository.setEnabled(false, name: name, reason: reason)
         }
 
-        let poller = Poller(tasks: tasks, channels: channels, settings: configuration.poller, now: now, logger: logger)
+        let poller = Poller(tasks: tasks, channels: channels, router: router, settings: configuration.poller, now: now, logger: logger)
         let taskService = TaskService(
             tasks: tasks, uploads: UploadRepository(database: database),
             images: ImageIntake(httpClient: httpClient, maxBytes: configuration.maxImageBytes,
                                 maxConcurrentFetches: configuration.maxConcurrentImageFetches),
-            store: store, channel: channels[0], webhookPolicy: webhookPolicy, pricing: configuration.pricing, defaultMaxInFlight: configuration.defaultMaxInFlight,
-            now: now, newID: newID, onSubmit: { [poller] in poller.wakeUp() })
+            store: store, router: router, webhookPolicy: webhookPolicy, pricing: configuration.pricing,
+            defaultMaxInFlight: configuration.defaultMaxInFlight, now: now, newID: newID, onSubmit: { [poller] in poller.wakeUp() })
         return Gateway(
             configuration: configuration, database: database, tasks: tasks, dreamMachines: dreamMachines,
             tokens: TokenService(repository: TokenRepository(database: database), now: now),

@@ -3,8 +3,8 @@ import Logging
 import ServiceLifecycle
 
 /// Drives in-flight tasks forward. Each pass claims the tasks that are due (with a lease, so no
-/// two workers ever hold one task), submits those not yet upstream, asks the channel about the
-/// rest, and applies what it hears through compare-and-set transitions.
+/// two workers ever hold one task), submits those not yet upstream through the router, asks the
+/// channels about the rest, and applies what it hears through compare-and-set transitions.
 public final class Poller: Service, Sendable {
     public struct Settings: Sendable {
         /// Tasks claimed per pass; each channel works its share with its own concurrency.
@@ -15,11 +15,14 @@ public final class Poller: Service, Sendable {
         public var retrySeconds: Double = 5
         /// A task still unfinished this long after its submit is failed: nothing stays in flight for ever.
         public var maxTaskAgeSeconds: Double = 2 * 60 * 60
+        /// A task no channel has taken this long after its submit is failed (and refunded).
+        public var submitDeadlineSeconds: Double = 10 * 60
         public init() {}
     }
 
     let tasks: TaskRepository
     let channels: [String: any UpstreamChannel]
+    let router: ChannelRouter
     let settings: Settings
     let workerID: String
     let now: @Sendable () -> Date
@@ -27,10 +30,12 @@ public final class Poller: Service, Sendable {
     private let wakeUps: AsyncStream<Void>
     private let wakeUpContinuation: AsyncStream<Void>.Continuation
 
-    public init(tasks: TaskRepository, channels: [any UpstreamChannel], settings: Settings = .init(),
+    /// `channels` are all the channels tasks may be on; `router` picks among those new tasks go to.
+    public init(tasks: TaskRepository, channels: [any UpstreamChannel], router: ChannelRouter, settings: Settings = .init(),
                 workerID: String = UUID().uuidString, now: @escaping @Sendable () -> Date, logger: Logger) {
         self.tasks = tasks
         self.channels = Dictionary(channels.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        self.router = router
         self.settings = settings
         self.workerID = workerID
         self.now = now
@@ -67,70 +72,129 @@ public final class Poller: Service, Sendable {
             claimed = try await tasks.claimDue(
                 now: now.millis, limit: settings.batchSize, owner: workerID,
                 leaseUntil: now.addingTimeInterval(settings.leaseSeconds).millis)
+            if claimed.contains(where: { $0.upstreamID == nil }) {
+                router.refresh(inFlight: try await tasks.countAtUpstreamByChannel())
+            }
         } catch {
             logger.error("poller could not claim tasks: \(error)")
             return 0
         }
         await withTaskGroup(of: Void.self) { group in
-            for (channel, share) in Dictionary(grouping: claimed, by: \.channel) {
-                group.addTask { await self.work(share, concurrency: self.channels[channel]?.concurrency ?? 1) }
+            for (name, share) in Dictionary(grouping: claimed, by: \.channel) {
+                group.addTask { await self.work(share, on: self.channels[name]) }
             }
         }
         return claimed.count
     }
 
-    /// Works `tasks` with at most `concurrency` of them at a time.
-    private func work(_ tasks: [VideoTask], concurrency: Int) async {
+    /// Works one channel's share: new tasks are submitted (possibly elsewhere), the others are
+    /// asked about, many at once when the channel can, with at most its concurrency at a time.
+    private func work(_ share: [VideoTask], on channel: (any UpstreamChannel)?) async {
+        var results: [String: Result<UpstreamSnapshot, any Error>] = [:]
+        if let channel, channel.fetchesInBatches {
+            let live = share.filter { $0.upstreamID != nil && !isTooOld($0) }
+            if !live.isEmpty { results = await channel.fetch(live) }
+        }
         await withTaskGroup(of: Void.self) { group in
             var running = 0
-            for task in tasks {
-                if running == concurrency {
+            for task in share {
+                if running == channel?.concurrency ?? 1 {
                     await group.next()
                     running -= 1
                 }
-                group.addTask { await self.work(task) }
+                let fetched = results[task.id]
+                group.addTask { await self.work(task, on: channel, fetched: fetched) }
                 running += 1
             }
         }
     }
 
-    private func work(_ task: VideoTask) async {
+    private func isTooOld(_ task: VideoTask) -> Bool {
+        now().timeIntervalSince(Date(millis: task.createdAtMillis)) > settings.maxTaskAgeSeconds
+    }
+
+    private func work(_ task: VideoTask, on channel: (any UpstreamChannel)?, fetched: Result<UpstreamSnapshot, any Error>?) async {
         do {
-            let age = now().timeIntervalSince(Date(millis: task.createdAtMillis))
-            if age > settings.maxTaskAgeSeconds {
+            if isTooOld(task) {
                 try await fail(task, reason: "The task did not finish within \(Self.duration(settings.maxTaskAgeSeconds)) and was stopped; submit it again.")
                 return
             }
-            guard let channel = channels[task.channel] else {
+            if task.upstreamID == nil {
+                try await submit(task)
+                return
+            }
+            guard let channel else {
                 try await fail(task, reason: "The channel \"\(task.channel)\" that ran this task is no longer configured.")
                 return
             }
-            if task.upstreamID == nil {
-                var parent: VideoTask?
-                var end: VideoTask?
-                if let id = task.parentID { parent = try await tasks.find(id: id) }
-                if let id = task.request.endGenerationID { end = try await tasks.find(id: id) }
-                let upstreamID = try await channel.submit(task, parent: parent, end: end)
-                var submitted = task
-                submitted.upstreamID = upstreamID
-                try await tasks.recordSubmission(
-                    id: task.id, owner: workerID, upstreamID: upstreamID,
-                    nextPollAt: channel.nextPoll(for: submitted, after: .queued, now: now()).millis)
-                return
-            }
-            let snapshot = try await channel.fetch(task)
+            let snapshot: UpstreamSnapshot
+            if let fetched { snapshot = try fetched.get() } else { snapshot = try await channel.fetch(task) }
+            router.recordSuccess(channel.name)
             let nextPoll = channel.nextPoll(for: task, after: snapshot, now: now())
             if try await !apply(snapshot, to: task, nextPoll: nextPoll) {
                 try await tasks.reschedule(id: task.id, owner: workerID, nextPollAt: nextPoll.millis)
             }
-        } catch let error as UpstreamError where !error.isRetryable {
-            try? await fail(task, reason: Self.failureReason(error))
         } catch {
-            var delay = settings.retrySeconds
-            if case UpstreamError.rateLimited(let retryAfter?) = error { delay = max(retryAfter, 0.1) }
-            logger.warning("task \(task.id) on \(task.channel): \(error); retrying in \(delay)s")
-            try? await tasks.reschedule(id: task.id, owner: workerID, nextPollAt: now().addingTimeInterval(delay).millis)
+            await handle(error, for: task, on: task.channel)
         }
+    }
+
+    /// Takes a new task upstream. A task tied to other generations (an extension, an operation on
+    /// a video) must go to their channel; any other goes to the router's best choice, and on a
+    /// rate limit, a server error or no answer, to the next. A refusal of the request itself
+    /// (400) fails the task at once; when no channel takes it within `submitDeadlineSeconds`, it
+    /// fails too (and, failing, is refunded).
+    private func submit(_ task: VideoTask) async throws {
+        var parent: VideoTask?
+        var end: VideoTask?
+        if let id = task.parentID { parent = try await tasks.find(id: id) }
+        if let id = task.request.endGenerationID { end = try await tasks.find(id: id) }
+        let pinned = parent != nil || end != nil
+        let choices = pinned ? [channels[task.channel]].compactMap { $0 } : router.candidates(for: task.request)
+        var lastError: (any Error)?
+        for channel in choices {
+            guard router.reserve(channel.name) else { continue }
+            do {
+                let upstreamID = try await channel.submit(task, parent: parent, end: end)
+                router.recordSuccess(channel.name)
+                var submitted = task
+                submitted.upstreamID = upstreamID
+                try await tasks.recordSubmission(
+                    id: task.id, owner: workerID, upstreamID: upstreamID, channel: channel.name,
+                    nextPollAt: channel.nextPoll(for: submitted, after: .queued, now: now()).millis)
+                return
+            } catch let error as UpstreamError {
+                router.release(channel.name)
+                if case .unauthorized(let status) = error { await router.recordAuthFailure(channel.name, status: status) }
+                guard error.isRetryable else { throw error }
+                logger.warning("task \(task.id): \(channel.name) did not take it (\(error)); trying the next channel")
+                lastError = error
+            }
+        }
+        let waited = now().timeIntervalSince(Date(millis: task.createdAtMillis))
+        if waited > settings.submitDeadlineSeconds {
+            let why = choices.isEmpty ? "no enabled channel can carry it" : "every channel refused or failed (last: \(lastError.map { "\($0)" } ?? "all were full"))"
+            try await fail(task, reason: "The task could not be submitted to any upstream within \(Self.duration(settings.submitDeadlineSeconds)): \(why).")
+            return
+        }
+        throw lastError ?? UpstreamError.rateLimited(retryAfter: choices.isEmpty ? settings.retrySeconds * 2 : settings.retrySeconds)
+    }
+
+    /// What to do after `error`: a refusal fails the task, anything else retries it later.
+    private func handle(_ error: any Error, for task: VideoTask, on channelName: String) async {
+        if let error = error as? UpstreamError {
+            if case .unauthorized(let status) = error, task.upstreamID != nil {
+                await router.recordAuthFailure(channelName, status: status)
+            }
+            if !error.isRetryable {
+                try? await fail(task, reason: Self.failureReason(error))
+                return
+            }
+        }
+        var delay = settings.retrySeconds
+        if case UpstreamError.rateLimited(let retryAfter?) = error { delay = max(retryAfter, 0.1) }
+        logger.warning("task \(task.id) on \(task.channel): \(error); retrying in \(delay)s")
+        try? await tasks.reschedule(id: task.id, owner: workerID, nextPollAt: now().addingTimeInterval(delay).millis)
     }
 
     /// Applies what an upstream said about `task` outside a poll (a callback). Transitions are

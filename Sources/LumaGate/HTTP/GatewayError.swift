@@ -47,6 +47,10 @@ public struct GatewayError: Error, Sendable, Equatable {
         GatewayError(status: .tooManyRequests, code: "rate_limited", detail: detail, retryAfterSeconds: retryAfterSeconds)
     }
 
+    public static func noChannelAvailable(_ detail: String) -> GatewayError {
+        GatewayError(status: .serviceUnavailable, code: "no_channel_available", detail: detail, retryAfterSeconds: 30)
+    }
+
     public static func payloadTooLarge(_ detail: String) -> GatewayError {
         GatewayError(status: .contentTooLarge, code: "payload_too_large", detail: detail)
     }

@@ -253,11 +253,11 @@ public struct TaskRepository: Sendable {
         }
     }
 
-    /// Records that the upstream accepted a claimed task, and frees it until `nextPollAt`.
-    public func recordSubmission(id: String, owner: String, upstreamID: String, nextPollAt: Int64) async throws {
+    /// Records that `channel`'s upstream accepted a claimed task, and frees it until `nextPollAt`.
+    public func recordSubmission(id: String, owner: String, upstreamID: String, channel: String, nextPollAt: Int64) async throws {
         try await database.write { sql in
             try await sql.raw("""
-                UPDATE tasks SET upstream_id = \(bind: upstreamID), next_poll_at = \(bind: nextPollAt),
+                UPDATE tasks SET upstream_id = \(bind: upstreamID), channel = \(bind: channel), next_poll_at = \(bind: nextPollAt),
                     leased_until = NULL, leased_by = NULL
                 WHERE id = \(bind: id) AND leased_by = \(bind: owner) AND upstream_id IS NULL AND deleted_at IS NULL
                 """).run()
@@ -269,6 +269,20 @@ public struct TaskRepository: Sendable {
     public func releaseAllLeases() async throws {
         try await database.write { sql in
             try await sql.raw("UPDATE tasks SET leased_until = NULL, leased_by = NULL WHERE leased_until IS NOT NULL").run()
+        }
+    }
+
+    /// Unfinished tasks each channel's upstream holds (submitted and not final).
+    public func countAtUpstreamByChannel() async throws -> [String: Int] {
+        try await database.read { sql in
+            var counts: [String: Int] = [:]
+            for row in try await sql.raw("""
+                SELECT channel, COUNT(*) AS n FROM tasks
+                WHERE next_poll_at IS NOT NULL AND upstream_id IS NOT NULL GROUP BY channel
+                """).all() {
+                counts[try row.decode(column: "channel", as: String.self)] = try row.decode(column: "n", as: Int.self)
+            }
+            return counts
         }
     }
 

@@ -8,8 +8,8 @@ public struct TaskService: Sendable {
     let uploads: UploadRepository
     let images: ImageIntake
     let store: MediaStore
-    /// The channel new tasks go to; an extension goes to its parent's.
-    let channel: any UpstreamChannel
+    /// Picks the channel new tasks go to; a task tied to other generations goes to theirs.
+    let router: ChannelRouter
     let webhookPolicy: WebhookDestinationPolicy
     let pricing: Pricing
     /// Unfinished tasks a token may have when it sets no limit of its own; nil is no limit.
@@ -19,14 +19,14 @@ public struct TaskService: Sendable {
     let onSubmit: @Sendable () -> Void
 
     public init(
-        tasks: TaskRepository, uploads: UploadRepository, images: ImageIntake, store: MediaStore, channel: any UpstreamChannel,
+        tasks: TaskRepository, uploads: UploadRepository, images: ImageIntake, store: MediaStore, router: ChannelRouter,
         webhookPolicy: WebhookDestinationPolicy = .init(allowedHosts: []), pricing: Pricing = .defaults, defaultMaxInFlight: Int? = nil, now: @escaping @Sendable () -> Date, newID: @escaping @Sendable () -> UUID, onSubmit: @escaping @Sendable () -> Void
     ) {
         self.tasks = tasks
         self.uploads = uploads
         self.images = images
         self.store = store
-        self.channel = channel
+        self.router = router
         self.webhookPolicy = webhookPolicy
         self.pricing = pricing
         self.defaultMaxInFlight = defaultMaxInFlight
@@ -178,11 +178,19 @@ public struct TaskService: Sendable {
                 stored.append(request.imageEnd!.storedPath)
             }
             let linked = parent ?? end
-            if linked == nil { try channel.validate(request) }
+            var channel = linked?.channel
+            if channel == nil {
+                guard let first = router.candidates(for: request).first else {
+                    throw GatewayError.noChannelAvailable(
+                        "No upstream channel of this gateway can take this request now (model \(DreamMachineGenerationView.model(of: request) ?? "none")); try again later or ask the operator.")
+                }
+                try first.validate(request)
+                channel = first.name
+            }
             let at = now().millis
             let task = VideoTask(
                 id: newID().uuidString.lowercased(), tokenID: token.id, state: .pending,
-                channel: linked?.channel ?? channel.name, parentID: parent?.id, request: request,
+                channel: channel!, parentID: parent?.id, request: request,
                 createdAtMillis: at, updatedAtMillis: at, nextPollAtMillis: at,
                 callbackSecret: newID().uuidString.lowercased() + newID().uuidString.lowercased(),
                 price: pricing.price(of: request))

@@ -1,7 +1,10 @@
-/// An upstream account as the operator configured it.
+/// An upstream account as the operator configured it, with how tasks are routed to it.
 public struct ChannelRecord: Sendable, Equatable {
     public enum Kind: String, Sendable, CaseIterable {
+        /// Luma's official API with an API key.
         case dreamMachine = "dream-machine"
+        /// Another relay that speaks the relay format, with a token.
+        case lumaRelay = "luma-relay"
     }
 
     public var name: String
@@ -11,14 +14,36 @@ public struct ChannelRecord: Sendable, Equatable {
     public var baseURL: String
     public var enabled: Bool
     public var createdAtMillis: Int64
+    /// New tasks go to the highest priority with room, spread by weight among equals.
+    public var priority: Int
+    public var weight: Int
+    /// Official model names it serves; empty serves all.
+    public var models: [String]
+    /// Its tasks at the upstream at once; nil is no cap.
+    public var maxInFlight: Int?
+    /// Why the gateway disabled it (repeated 401/403), shown by `channel list`.
+    public var disabledReason: String?
 
-    public init(name: String, kind: Kind, apiKey: String, baseURL: String, enabled: Bool = true, createdAtMillis: Int64) {
+    public init(
+        name: String, kind: Kind, apiKey: String, baseURL: String, enabled: Bool = true, createdAtMillis: Int64,
+        priority: Int = 0, weight: Int = 1, models: [String] = [], maxInFlight: Int? = nil, disabledReason: String? = nil
+    ) {
         self.name = name
         self.kind = kind
         self.apiKey = apiKey
         self.baseURL = baseURL
         self.enabled = enabled
         self.createdAtMillis = createdAtMillis
+        self.priority = priority
+        self.weight = weight
+        self.models = models
+        self.maxInFlight = maxInFlight
+        self.disabledReason = disabledReason
+    }
+
+    /// How the router treats it.
+    public var route: ChannelRoute {
+        ChannelRoute(priority: priority, weight: weight, models: models, maxInFlight: maxInFlight)
     }
 
     /// The key as `channel list` shows it: enough to tell keys apart, not to use one.

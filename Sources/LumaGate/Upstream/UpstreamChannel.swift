@@ -9,6 +9,9 @@ public protocol UpstreamChannel: Sendable {
     /// How many of its tasks the poller works at once.
     var concurrency: Int { get }
 
+    /// Whether this kind of upstream can carry out `request` at all (routing skips it if not).
+    func supports(_ request: GenerationRequest) -> Bool
+
     /// Refuses, with a client-facing 400, a request this channel could never carry out.
     func validate(_ request: GenerationRequest) throws
 
@@ -19,10 +22,36 @@ public protocol UpstreamChannel: Sendable {
     /// Where the generation stands now.
     func fetch(_ task: VideoTask) async throws -> UpstreamSnapshot
 
+    /// Whether `fetch(_ tasks:)` asks about many tasks in one request.
+    var fetchesInBatches: Bool { get }
+
+    /// Where many generations stand, by task id.
+    func fetch(_ tasks: [VideoTask]) async -> [String: Result<UpstreamSnapshot, any Error>]
+
     /// When the poller should next look at `task`, given what it just saw.
     func nextPoll(for task: VideoTask, after snapshot: UpstreamSnapshot, now: Date) -> Date
+
+    /// Checks the channel's credentials with a cheap call; says what it found.
+    func check() async throws -> String
 }
 
 extension UpstreamChannel {
+    public func supports(_ request: GenerationRequest) -> Bool { true }
+
     public func validate(_ request: GenerationRequest) throws {}
+
+    public var fetchesInBatches: Bool { false }
+
+    public func fetch(_ tasks: [VideoTask]) async -> [String: Result<UpstreamSnapshot, any Error>] {
+        await withTaskGroup(of: (String, Result<UpstreamSnapshot, any Error>).self) { group in
+            for task in tasks {
+                group.addTask {
+                    do { return (task.id, .success(try await fetch(task))) } catch { return (task.id, .failure(error)) }
+                }
+            }
+            return await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
+        }
+    }
+
+    public func check() async throws -> String { "nothing to check" }
 }

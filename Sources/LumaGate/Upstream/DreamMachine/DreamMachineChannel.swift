@@ -18,6 +18,15 @@ public struct DreamMachineChannel: UpstreamChannel {
         /// With callbacks, polling is only a safety net.
         public var safetyPollSeconds: Double = 60
         public init() {}
+
+        /// The first look `firstPollSeconds` after the submit, then every sixteenth of the age.
+        func nextPoll(for task: VideoTask, now: Date) -> Date {
+            let age = now.timeIntervalSince(Date(millis: task.createdAtMillis))
+            if task.upstreamID == nil || age < firstPollSeconds {
+                return Date(millis: task.createdAtMillis).addingTimeInterval(firstPollSeconds)
+            }
+            return now.addingTimeInterval(min(max(age / 16, minPollSeconds), maxPollSeconds))
+        }
     }
 
     public struct Settings: Sendable {
@@ -120,45 +129,19 @@ public struct DreamMachineChannel: UpstreamChannel {
 
     public func nextPoll(for task: VideoTask, after snapshot: UpstreamSnapshot, now: Date) -> Date {
         if settings.callbacks { return now.addingTimeInterval(settings.polling.safetyPollSeconds) }
-        let age = now.timeIntervalSince(Date(millis: task.createdAtMillis))
-        let polling = settings.polling
-        if task.upstreamID == nil || age < polling.firstPollSeconds {
-            return Date(millis: task.createdAtMillis).addingTimeInterval(polling.firstPollSeconds)
-        }
-        return now.addingTimeInterval(min(max(age / 16, polling.minPollSeconds), polling.maxPollSeconds))
+        return settings.polling.nextPoll(for: task, now: now)
+    }
+
+    public func check() async throws -> String {
+        let data = try await send(.GET, "/credits", body: nil)
+        struct Credits: Decodable { var credit_balance: Double? }
+        let balance = (try? JSONDecoder().decode(Credits.self, from: data))?.credit_balance
+        return "Luma accepted the key" + (balance.map { "; credit balance \($0)" } ?? "")
     }
 
     private func send(_ method: HTTPMethod, _ path: String, body: [UInt8]?) async throws -> Data {
-        var request = HTTPClientRequest(url: settings.baseURL + path)
-        request.method = method
-        request.headers.add(name: "Authorization", value: "Bearer \(settings.apiKey)")
-        request.headers.add(name: "Accept", value: "application/json")
-        if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(bytes: body))
-        }
-        let response: HTTPClientResponse
-        let data: Data
-        do {
-            response = try await httpClient.execute(request, timeout: settings.timeout)
-            data = Data(buffer: try await response.body.collect(upTo: 1024 * 1024))
-        } catch {
-            throw UpstreamError.transport(String(describing: error))
-        }
-        switch response.status.code {
-        case 200..<300:
-            return data
-        case 429:
-            throw UpstreamError.rateLimited(retryAfter: response.headers.first(name: "retry-after").flatMap(Double.init))
-        case 404:
-            throw UpstreamError.notFound
-        case 401, 403:
-            throw UpstreamError.rejected("the gateway's Luma account was refused (HTTP \(response.status.code)); the operator must check its API key")
-        case 400..<500 where response.status.code != 408:
-            throw UpstreamError.rejected(DreamMachineMapping.errorDetail(from: data) ?? "HTTP \(response.status.code)")
-        default:
-            throw UpstreamError.httpStatus(Int(response.status.code))
-        }
+        try await UpstreamHTTP(httpClient: httpClient, baseURL: settings.baseURL, apiKey: settings.apiKey, timeout: settings.timeout)
+            .send(method, path, body: body)
     }
 
     static func isLoopback(_ url: String) -> Bool {

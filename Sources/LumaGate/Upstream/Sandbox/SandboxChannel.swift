@@ -25,6 +25,11 @@ public struct SandboxChannel: UpstreamChannel {
         self.now = now
     }
 
+    /// Videos and images; the operations only Luma can do are not for the sandbox.
+    public func supports(_ request: GenerationRequest) -> Bool {
+        !(request.kind?.isRelayedOperation ?? false)
+    }
+
     public func submit(_ task: VideoTask, parent: VideoTask?, end: VideoTask?) async throws -> String {
         "sandbox-\(task.id)"
     }

@@ -1,0 +1,115 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import Synchronization
+
+/// Another relay that speaks the relay format (`/luma/...`) with a bearer token: tasks submit
+/// and extend as they are, and are polled many at a time through its batch query when it has one.
+public struct LumaRelayChannel: UpstreamChannel {
+    public struct Settings: Sendable {
+        public var token: String
+        /// The relay's root, e.g. https://relay.example.com (the `/luma/...` paths are appended).
+        public var baseURL: String
+        public var timeout: TimeAmount = .seconds(30)
+        public var polling = DreamMachineChannel.Polling()
+
+        public init(token: String, baseURL: String) {
+            self.token = token
+            self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        }
+    }
+
+    /// Ids asked per batch query: the relay format's limit.
+    static let batchLimit = 100
+
+    public let name: String
+    public let concurrency = 16
+    public let fetchesInBatches = true
+    let settings: Settings
+    let http: UpstreamHTTP
+    let publicURL: PublicURL
+    let now: @Sendable () -> Date
+    /// Set once the relay answers the batch query with 404 or 405: it has none.
+    private let batchUnsupported: BatchSupport
+
+    private final class BatchSupport: Sendable {
+        let missing = Mutex(false)
+    }
+
+    public init(name: String, settings: Settings, httpClient: HTTPClient, publicURL: PublicURL, now: @escaping @Sendable () -> Date) {
+        self.name = name
+        self.settings = settings
+        self.http = UpstreamHTTP(httpClient: httpClient, baseURL: settings.baseURL, apiKey: settings.token, timeout: settings.timeout)
+        self.publicURL = publicURL
+        self.now = now
+        self.batchUnsupported = BatchSupport()
+    }
+
+    /// The relay format carries videos from a prompt and images, and extensions; nothing else.
+    public func supports(_ request: GenerationRequest) -> Bool {
+        (request.kind ?? .video) == .video && request.endGenerationID == nil && (request.concepts ?? []).isEmpty
+    }
+
+    public func validate(_ request: GenerationRequest) throws {
+        let needsPublicURL = [request.image, request.imageEnd].contains { $0 != nil && $0?.sourceURL == nil }
+        guard needsPublicURL, !DreamMachineChannel.canReach(publicURL: publicURL.base, from: settings.baseURL) else { return }
+        throw GatewayError.invalidRequest(
+            "This gateway's public URL (\(publicURL.base)) is a loopback address its upstream cannot fetch images from. "
+            + "Send image_url as a public http(s) URL, or have the operator set --public-url to an address the upstream can reach.")
+    }
+
+    public func submit(_ task: VideoTask, parent: VideoTask?, end: VideoTask?) async throws -> String {
+        let body = LumaRelayMapping.requestBody(for: task, imageURL: { $0.sourceURL ?? publicURL.media($0.storedPath) })
+        let path = parent?.upstreamID.map { "/luma/generations/\($0)/extend" } ?? "/luma/generations"
+        return try LumaRelayMapping.task(from: try await http.send(.POST, path, body: body.bytes())).id
+    }
+
+    public func fetch(_ task: VideoTask) async throws -> UpstreamSnapshot {
+        guard let upstreamID = task.upstreamID else { throw UpstreamError.notFound }
+        let data = try await http.send(.GET, "/luma/generations/\(upstreamID)")
+        return try LumaRelayMapping.snapshot(of: LumaRelayMapping.task(from: data), at: now().millis)
+    }
+
+    /// Many tasks in one request per hundred; tasks the answer leaves out, or all of them when the
+    /// relay has no batch query, are asked one by one.
+    public func fetch(_ tasks: [VideoTask]) async -> [String: Result<UpstreamSnapshot, any Error>] {
+        var results: [String: Result<UpstreamSnapshot, any Error>] = [:]
+        if !batchUnsupported.missing.withLock({ $0 }) {
+            for chunk in stride(from: 0, to: tasks.count, by: Self.batchLimit).map({ Array(tasks[$0..<min($0 + Self.batchLimit, tasks.count)]) }) {
+                let ids = chunk.compactMap(\.upstreamID)
+                do {
+                    let body = JSONValue.object([("ids", .array(ids.map(JSONValue.string)))])
+                    let answered = try LumaRelayMapping.tasks(from: try await http.send(.POST, "/luma/tasks", body: body.bytes()))
+                    let byID = Dictionary(answered.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+                    for task in chunk {
+                        guard let found = task.upstreamID.flatMap({ byID[$0] }) else { continue }
+                        results[task.id] = Result { try LumaRelayMapping.snapshot(of: found, at: now().millis) }
+                    }
+                } catch let error as UpstreamError where !error.isRetryable {
+                    // 404, 405 or a refusal: this relay has no batch query.
+                    batchUnsupported.missing.withLock { $0 = true }
+                    break
+                } catch {
+                    for task in chunk { results[task.id] = .failure(error) }
+                }
+            }
+        }
+        for task in tasks where results[task.id] == nil {
+            do {
+                results[task.id] = .success(try await fetch(task))
+            } catch {
+                results[task.id] = .failure(error)
+            }
+        }
+        return results
+    }
+
+    public func nextPoll(for task: VideoTask, after snapshot: UpstreamSnapshot, now: Date) -> Date {
+        settings.polling.nextPoll(for: task, now: now)
+    }
+
+    public func check() async throws -> String {
+        _ = try await http.send(.GET, "/luma/generations?limit=1")
+        return "the relay at \(settings.baseURL) accepted the token"
+    }
+}

@@ -1,0 +1,47 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+
+/// One JSON call to an upstream with a bearer key, its answer sorted into `UpstreamError`s the
+/// poller knows what to do with. Both upstream kinds speak HTTP the same way.
+struct UpstreamHTTP: Sendable {
+    let httpClient: HTTPClient
+    let baseURL: String
+    let apiKey: String
+    let timeout: TimeAmount
+
+    func send(_ method: HTTPMethod, _ path: String, body: [UInt8]? = nil) async throws -> Data {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = method
+        request.headers.add(name: "Authorization", value: "Bearer \(apiKey)")
+        request.headers.add(name: "Accept", value: "application/json")
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        let response: HTTPClientResponse
+        let data: Data
+        do {
+            response = try await httpClient.execute(request, timeout: timeout)
+            data = Data(buffer: try await response.body.collect(upTo: 4 * 1024 * 1024))
+        } catch {
+            throw UpstreamError.transport(String(describing: error))
+        }
+        switch response.status.code {
+        case 200..<300:
+            return data
+        case 429:
+            throw UpstreamError.rateLimited(retryAfter: response.headers.first(name: "retry-after").flatMap(Double.init))
+        case 404:
+            throw UpstreamError.notFound
+        case 401, 403:
+            throw UpstreamError.unauthorized(Int(response.status.code))
+        case 400..<500 where response.status.code != 408:
+            throw UpstreamError.rejected(DreamMachineMapping.errorDetail(from: data) ?? "HTTP \(response.status.code)")
+        default:
+            throw UpstreamError.httpStatus(Int(response.status.code))
+        }
+    }
+}
