@@ -1,31 +1,60 @@
 import ArgumentParser
+import AsyncHTTPClient
 import Foundation
 import LumaGate
 
 struct ChannelCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "channel",
-        abstract: "Manage upstream channels (Luma accounts). `serve` reads them when it starts.",
-        subcommands: [Add.self, List.self, Enable.self, Disable.self, Remove.self])
+        abstract: "Manage upstream channels (Luma accounts, other relays). `serve` reads them when it starts.",
+        subcommands: [Add.self, List.self, SetRoute.self, Test.self, Enable.self, Disable.self, Remove.self])
+
+    /// How new tasks are routed to a channel.
+    struct RouteOptions: ParsableArguments {
+        @Option(help: "Higher goes first (default 0).") var priority: Int?
+        @Option(help: "Share of tasks among channels of equal priority (default 1).") var weight: Int?
+        @Option(help: "Comma-separated official model names it serves, e.g. ray-2,ray-flash-2 (default: all; \"all\" resets).") var models: String?
+        @Option(help: "Its tasks at the upstream at once (default: no cap; 0 removes the cap).") var maxInFlight: Int?
+
+        func applied(to route: ChannelRoute) throws -> ChannelRoute {
+            var route = route
+            if let priority { route.priority = priority }
+            if let weight {
+                guard weight >= 1 else { throw ValidationError("--weight must be at least 1.") }
+                route.weight = weight
+            }
+            if let models { route.models = models == "all" ? [] : models.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+            if let maxInFlight { route.maxInFlight = maxInFlight > 0 ? maxInFlight : nil }
+            return route
+        }
+    }
 
     struct Add: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add a channel, e.g. `channel add dream-machine --name main --key luma-...`.")
-        @Argument(help: "The kind of upstream: dream-machine.") var kind: String
+        static let configuration = CommandConfiguration(
+            abstract: "Add a channel: `channel add dream-machine --name main --key luma-...` or `channel add luma-relay --name backup --key TOKEN --base-url https://relay.example.com`.")
+        @Argument(help: "The kind of upstream: dream-machine or luma-relay.") var kind: String
         @Option(help: "A unique name for the channel.") var name: String
-        @Option(help: "The upstream's API key.") var key: String
-        @Option(name: .customLong("base-url"), help: "The API's base URL. Default: https://api.lumalabs.ai/dream-machine/v1")
-        var baseURL: String = "https://api.lumalabs.ai/dream-machine/v1"
+        @Option(help: "The upstream's API key (a relay's token).") var key: String
+        @Option(name: .customLong("base-url"), help: "The API's base URL. Default for dream-machine: https://api.lumalabs.ai/dream-machine/v1; required for luma-relay (its root, without /luma).")
+        var baseURL: String?
+        @OptionGroup var route: RouteOptions
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
             guard let kind = ChannelRecord.Kind(rawValue: kind) else {
                 throw ValidationError("Unknown channel kind \(kind); known: \(ChannelRecord.Kind.allCases.map(\.rawValue).joined(separator: ", ")).")
             }
+            guard let baseURL = baseURL ?? (kind == .dreamMachine ? "https://api.lumalabs.ai/dream-machine/v1" : nil) else {
+                throw ValidationError("A luma-relay channel needs --base-url.")
+            }
             guard let url = URL(string: baseURL), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
                 throw ValidationError("--base-url must be an http(s) URL.")
             }
             guard !key.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--key must not be empty.") }
-            let record = ChannelRecord(name: name, kind: kind, apiKey: key, baseURL: baseURL, createdAtMillis: Date().millis)
+            let routing = try route.applied(to: ChannelRoute())
+            let record = ChannelRecord(
+                name: name, kind: kind, apiKey: key, baseURL: baseURL, createdAtMillis: Date().millis, priority: routing.priority,
+                weight: routing.weight, models: routing.models, maxInFlight: routing.maxInFlight)
             try await withChannels(store) { channels in
                 guard try await channels.add(record) else { throw ValidationError("A channel named \"\(name)\" already exists.") }
                 print("added channel \(name) (\(kind.rawValue), key \(record.maskedKey)); restart serve to use it")
@@ -34,14 +63,56 @@ struct ChannelCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List channels; keys are shown masked.")
+        static let configuration = CommandConfiguration(abstract: "List channels with their routing; keys are shown masked.")
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
             try await withChannels(store) { channels in
-                print("NAME\tKIND\tBASE URL\tKEY\tSTATE")
+                print("NAME\tKIND\tBASE URL\tKEY\tPRIORITY\tWEIGHT\tMODELS\tMAX IN FLIGHT\tSTATE")
                 for channel in try await channels.all() {
-                    print("\(channel.name)\t\(channel.kind.rawValue)\t\(channel.baseURL)\t\(channel.maskedKey)\t\(channel.enabled ? "enabled" : "disabled")")
+                    let state = channel.enabled ? "enabled" : "disabled" + (channel.disabledReason.map { ": \($0)" } ?? "")
+                    print("\(channel.name)\t\(channel.kind.rawValue)\t\(channel.baseURL)\t\(channel.maskedKey)\t\(channel.priority)\t"
+                          + "\(channel.weight)\t\(channel.models.isEmpty ? "all" : channel.models.joined(separator: ","))\t"
+                          + "\(channel.maxInFlight.map(String.init) ?? "-")\t\(state)")
+                }
+            }
+        }
+    }
+
+    struct SetRoute: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "set", abstract: "Change how new tasks are routed to a channel.")
+        @Argument(help: "The channel's name.") var name: String
+        @OptionGroup var route: RouteOptions
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            try await withChannels(store) { channels in
+                guard let channel = try await channels.all().first(where: { $0.name == name }) else {
+                    throw ValidationError("No channel is named \"\(name)\".")
+                }
+                let routing = try route.applied(to: channel.route)
+                _ = try await channels.setRoute(routing, name: name)
+                print("channel \(name): priority \(routing.priority), weight \(routing.weight), models "
+                      + "\(routing.models.isEmpty ? "all" : routing.models.joined(separator: ",")), max in flight "
+                      + "\(routing.maxInFlight.map(String.init) ?? "no cap"); restart serve to apply")
+            }
+        }
+    }
+
+    struct Test: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Check a channel's key with a cheap call to its upstream.")
+        @Argument(help: "The channel's name.") var name: String
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            try await withChannels(store) { channels in
+                guard let channel = try await channels.all().first(where: { $0.name == name }) else {
+                    throw ValidationError("No channel is named \"\(name)\".")
+                }
+                do {
+                    print("channel \(name): OK, \(try await channel.check(using: HTTPClient.shared))")
+                } catch {
+                    throw ValidationError("channel \(name): FAILED, \(error)")
                 }
             }
         }

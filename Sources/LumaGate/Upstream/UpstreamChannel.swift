@@ -30,9 +30,6 @@ public protocol UpstreamChannel: Sendable {
 
     /// When the poller should next look at `task`, given what it just saw.
     func nextPoll(for task: VideoTask, after snapshot: UpstreamSnapshot, now: Date) -> Date
-
-    /// Checks the channel's credentials with a cheap call; says what it found.
-    func check() async throws -> String
 }
 
 extension UpstreamChannel {
@@ -52,6 +49,4 @@ extension UpstreamChannel {
             return await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
         }
     }
-
-    public func check() async throws -> String { "nothing to check" }
 }

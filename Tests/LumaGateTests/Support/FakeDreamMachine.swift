@@ -15,6 +15,7 @@ import Synchronization
 /// - `slow`: the first poll answers only after 1.5 s.
 /// Generations are queued for `queuedSeconds`, dreaming for `dreamingSeconds`, then completed
 /// with a real MP4 (not faststart: `moov` after `mdat`) and a JPEG served with Range support.
+/// With `submitStatus`, every submit is answered with that status instead (an account in trouble).
 final class FakeDreamMachine: Sendable {
     static let apiKey = "test-luma-key"
 
@@ -57,7 +58,7 @@ final class FakeDreamMachine: Sendable {
     func forget(_ id: String) { _ = state.generations.withLock { $0.removeValue(forKey: id) } }
     var allGenerations: [Generation] { state.generations.withLock { Array($0.values) } }
 
-    static func start(queuedSeconds: Double = 0.3, dreamingSeconds: Double = 0.3) async throws -> FakeDreamMachine {
+    static func start(queuedSeconds: Double = 0.3, dreamingSeconds: Double = 0.3, submitStatus: Int? = nil) async throws -> FakeDreamMachine {
         let files = TestGateway.temporaryDirectory()
         try Self.makeMedia(in: files)
         let state = State()
@@ -68,6 +69,7 @@ final class FakeDreamMachine: Sendable {
         let create: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, context in
             state.calls.withLock { $0.append(Call(method: "POST", path: request.uri.path, authorization: request.headers[.authorization])) }
             guard request.headers[.authorization] == "Bearer \(apiKey)" else { return json(401, ["detail": "Invalid API key"]) }
+            if let submitStatus { return json(submitStatus, ["detail": "Scripted failure"]) }
             if let source = context.parameters.get("id"), state.generations.withLock({ $0[source] }) == nil {
                 return json(404, ["detail": "Generation not found"])
             }

@@ -45,13 +45,23 @@ final class TestGateway: Sendable {
         return TestGateway(gateway: gateway, directory: directory, baseURL: "http://127.0.0.1:\(port)", services: services, running: running)
     }
 
+    /// A fresh data directory whose store already holds `channels` (as `lumagate channel add` would).
+    static func directory(with channels: [ChannelRecord]) async throws -> String {
+        let directory = temporaryDirectory()
+        let database = try await Database.openSQLite(path: directory + "/lumagate.sqlite", logger: Logger(label: "seed"))
+        for channel in channels { _ = try await ChannelRepository(database: database).add(channel) }
+        await database.close()
+        return directory
+    }
+
     /// Runs `body` against a fresh gateway and stops it afterwards, whatever happens.
     static func with<T>(
+        directory: String? = nil,
         now: @escaping @Sendable () -> Date = { Date() },
         configure: (inout GatewayConfiguration) -> Void = { _ in },
         _ body: (TestGateway) async throws -> T
     ) async throws -> T {
-        let gateway = try await start(now: now, configure: configure)
+        let gateway = try await start(directory: directory, now: now, configure: configure)
         do {
             let result = try await body(gateway)
             await gateway.stop()

@@ -132,13 +132,6 @@ public struct DreamMachineChannel: UpstreamChannel {
         return settings.polling.nextPoll(for: task, now: now)
     }
 
-    public func check() async throws -> String {
-        let data = try await send(.GET, "/credits", body: nil)
-        struct Credits: Decodable { var credit_balance: Double? }
-        let balance = (try? JSONDecoder().decode(Credits.self, from: data))?.credit_balance
-        return "Luma accepted the key" + (balance.map { "; credit balance \($0)" } ?? "")
-    }
-
     private func send(_ method: HTTPMethod, _ path: String, body: [UInt8]?) async throws -> Data {
         try await UpstreamHTTP(httpClient: httpClient, baseURL: settings.baseURL, apiKey: settings.apiKey, timeout: settings.timeout)
             .send(method, path, body: body)

@@ -107,9 +107,4 @@ public struct LumaRelayChannel: UpstreamChannel {
     public func nextPoll(for task: VideoTask, after snapshot: UpstreamSnapshot, now: Date) -> Date {
         settings.polling.nextPoll(for: task, now: now)
     }
-
-    public func check() async throws -> String {
-        _ = try await http.send(.GET, "/luma/generations?limit=1")
-        return "the relay at \(settings.baseURL) accepted the token"
-    }
 }

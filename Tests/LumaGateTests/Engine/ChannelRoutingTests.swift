@@ -1,0 +1,141 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+@testable import LumaGate
+import Testing
+
+/// Several upstream accounts: priorities, weights, models and caps choose the channel; trouble at
+/// one sends tasks to the next; a refused key disables it; another relay is an upstream too.
+@Suite struct ChannelRoutingTests {
+    private static func channel(_ name: String, _ fake: FakeDreamMachine, priority: Int = 0, models: [String] = [],
+                                maxInFlight: Int? = nil) -> ChannelRecord {
+        ChannelRecord(name: name, kind: .dreamMachine, apiKey: FakeDreamMachine.apiKey, baseURL: fake.apiURL, createdAtMillis: 1,
+                      priority: priority, models: models, maxInFlight: maxInFlight)
+    }
+
+    private static func fastPolling(_ configuration: inout GatewayConfiguration) {
+        configuration.upstreamCallbacks = .off
+        configuration.upstreamPolling.firstPollSeconds = 0.2
+        configuration.upstreamPolling.minPollSeconds = 0.1
+        configuration.upstreamPolling.maxPollSeconds = 0.2
+        configuration.poller.retrySeconds = 0.2
+    }
+
+    @Test func troubleAtTheFirstChannelSendsTasksToTheNextAndBadKeysDisableIt() async throws {
+        let broken = try await FakeDreamMachine.start(submitStatus: 500)
+        let refusing = try await FakeDreamMachine.start(submitStatus: 401)
+        let healthy = try await FakeDreamMachine.start()
+        let directory = try await TestGateway.directory(with: [
+            Self.channel("broken", broken, priority: 20), Self.channel("refusing", refusing, priority: 10),
+            Self.channel("healthy", healthy),
+        ])
+        try await TestGateway.with(directory: directory, configure: Self.fastPolling) { gateway in
+            let token = try await gateway.createToken()
+            var ids: [String] = []
+            for index in 0..<4 {
+                ids.append(try await gateway.submit(token: token, #"{"user_prompt": "routed \#(index)"}"#)["id"] as! String)
+            }
+            for id in ids {
+                #expect(try await gateway.waitForTerminal(id, token: token)["state"] as? String == "completed")
+                #expect(try await gateway.gateway.tasks.find(id: id)?.channel == "healthy")
+            }
+            #expect(healthy.allGenerations.count == 4)
+            #expect(broken.recordedCalls.count >= 4, "each task tried the first channel first")
+            // The refusing account was tried until its third refusal, then disabled for good.
+            #expect(refusing.recordedCalls.count == ChannelRouter.authFailureLimit)
+            let stored = try await ChannelRepository(database: gateway.gateway.database).all()
+            let disabled = try #require(stored.first { $0.name == "refusing" })
+            #expect(!disabled.enabled && disabled.disabledReason?.contains("refused (HTTP 401) 3 times") == true)
+            #expect(stored.first { $0.name == "broken" }?.enabled == true, "server errors do not disable a channel")
+
+            // A refusal of the request itself is not the account's fault: no failover.
+            let rejected = try await gateway.submit(token: token, #"{"user_prompt": "reject me"}"#)["id"] as! String
+            #expect(try await gateway.waitForTerminal(rejected, token: token)["state"] as? String == "failed")
+            #expect(!healthy.allGenerations.contains { $0.prompt == "reject me" })
+        }
+        for fake in [broken, refusing, healthy] { await fake.stop() }
+    }
+
+    @Test func modelsAndCapsChooseTheChannelAndNoneServingIsA503() async throws {
+        let flash = try await FakeDreamMachine.start(queuedSeconds: 1, dreamingSeconds: 1)
+        let general = try await FakeDreamMachine.start()
+        let directory = try await TestGateway.directory(with: [
+            Self.channel("flash-only", flash, priority: 10, models: ["ray-flash-2"], maxInFlight: 1),
+            Self.channel("ray-2-only", general, models: ["ray-2"]),
+        ])
+        try await TestGateway.with(directory: directory, configure: Self.fastPolling) { gateway in
+            let token = try await gateway.createToken()
+            let first = try await gateway.submit(token: token, #"{"user_prompt": "fast one", "model_name": "ray-flash-v2"}"#)["id"] as! String
+            let second = try await gateway.submit(token: token, #"{"user_prompt": "fast two", "model_name": "ray-flash-v2"}"#)["id"] as! String
+            let regular = try await gateway.submit(token: token, #"{"user_prompt": "regular", "model_name": "ray-v2"}"#)["id"] as! String
+            for id in [first, second, regular] {
+                #expect(try await gateway.waitForTerminal(id, token: token)["state"] as? String == "completed")
+            }
+            #expect(try await gateway.gateway.tasks.find(id: regular)?.channel == "ray-2-only")
+            #expect(flash.allGenerations.map(\.prompt).sorted() == ["fast one", "fast two"], "the capped channel took both, one at a time")
+            let starts = flash.allGenerations.map(\.created).sorted()
+            #expect(starts[1].timeIntervalSince(starts[0]) >= 1.5, "the second waited for the first to finish")
+
+            let unserved = try await gateway.request(.POST, "/luma/generations", token: token, json: #"{"user_prompt": "old model", "model_name": "ray-v1"}"#)
+            #expect(unserved.status == 503 && unserved.object["code"] as? String == "no_channel_available")
+            #expect(unserved.header("retry-after") == "30")
+        }
+        await flash.stop()
+        await general.stop()
+    }
+
+    @Test func equalPrioritiesShareTasksByWeight() {
+        let client = HTTPClient.shared
+        func route(_ name: String, weight: Int) -> ChannelRouter.Entry {
+            let channel = LumaRelayChannel(name: name, settings: .init(token: "t", baseURL: "http://127.0.0.1:1"), httpClient: client,
+                                           publicURL: PublicURL("http://127.0.0.1"), now: { Date() })
+            return .init(channel: channel, route: ChannelRoute(weight: weight))
+        }
+        let router = ChannelRouter(entries: [route("three", weight: 3), route("one", weight: 1)], logger: Logger(label: "test"))
+        let firsts = (0..<4000).map { _ in router.candidates(for: GenerationRequest(prompt: "x")).first!.name }
+        let share = Double(firsts.filter { $0 == "three" }.count) / 4000
+        #expect(abs(share - 0.75) < 0.04, "\(share)")
+        #expect(router.candidates(for: GenerationRequest(prompt: "x", kind: .image)).isEmpty, "a relay cannot make images")
+    }
+
+    @Test func anotherRelayIsAnUpstreamForSubmitsExtensionsAndPolls() async throws {
+        // The upstream relay is a lumagate itself, on its sandbox: the relay format for real.
+        try await TestGateway.with { upstream in
+            let upstreamToken = try await upstream.createToken()
+            let directory = try await TestGateway.directory(with: [
+                ChannelRecord(name: "other-relay", kind: .lumaRelay, apiKey: upstreamToken, baseURL: upstream.baseURL, createdAtMillis: 1),
+            ])
+            try await TestGateway.with(directory: directory, configure: Self.fastPolling) { gateway in
+                let token = try await gateway.createToken()
+                let ids = try await (0..<3).asyncMap { index in
+                    try await gateway.submit(token: token, #"{"user_prompt": "relayed \#(index)", "aspect_ratio": "1:1", "image_url": "\#(try Fixtures.pngDataURI())"}"#)["id"] as! String
+                }
+                for id in ids {
+                    let task = try await gateway.waitForTerminal(id, token: token)
+                    #expect(task["state"] as? String == "completed", "\(task)")
+                    let video = try #require(task["video"] as? [String: Any])
+                    #expect((video["url"] as? String)?.hasPrefix(upstream.baseURL + "/media/tasks/") == true)
+                    #expect(video["width"] as? Int == 1024 && video["height"] as? Int == 1024)
+                    #expect(((task["thumbnail"] as? [String: Any])?["palette"] as? [String: Any])?["grid"] is String)
+                }
+                let upstreamTasks = try await upstream.request(.GET, "/luma/generations", token: upstreamToken).array
+                #expect(upstreamTasks.count == 3)
+                #expect(upstreamTasks.allSatisfy { ($0["request"] as? [String: Any])?["image_url"] as? String != nil })
+
+                let child = try await gateway.request(.POST, "/luma/generations/\(ids[0])/extend", token: token, json: #"{"user_prompt": "and on"}"#)
+                let childTask = try await gateway.waitForTerminal(child.object["id"] as! String, token: token)
+                #expect(childTask["state"] as? String == "completed")
+                #expect(try await upstream.request(.GET, "/luma/generations", token: upstreamToken).array.count == 4)
+            }
+        }
+    }
+}
+
+extension Sequence {
+    /// `map` for an async transform, in order.
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var results: [T] = []
+        for element in self { results.append(try await transform(element)) }
+        return results
+    }
+}
