@@ -40,6 +40,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("upstream-safety-poll"), help: "Wait between polls when Luma posts callbacks. Default: 60")
     var upstreamSafetyPoll: Double?
 
+    @Option(name: .customLong("upstream-timeout"), help: "Seconds to wait for an upstream's answer. Default: 30")
+    var upstreamTimeout: Double?
+
+    @Option(name: .customLong("upstream-retry"), help: "Seconds before a task is tried again after an upstream error. Default: 5")
+    var upstreamRetry: Double?
+
     @Option(name: .customLong("prices"), help: "A JSON file of prices laid over the defaults (see the README). Env: LUMAGATE_PRICES")
     var prices: String?
 
@@ -80,6 +86,8 @@ struct ServeCommand: AsyncParsableCommand {
         if let value = upstreamMinPoll { configuration.upstreamPolling.minPollSeconds = value }
         if let value = upstreamMaxPoll { configuration.upstreamPolling.maxPollSeconds = value }
         if let value = upstreamSafetyPoll { configuration.upstreamPolling.safetyPollSeconds = value }
+        if let value = upstreamTimeout { configuration.upstreamTimeoutSeconds = value }
+        if let value = upstreamRetry { configuration.poller.retrySeconds = value }
         if let mode = upstreamCallbacks ?? environment["LUMAGATE_UPSTREAM_CALLBACKS"] {
             guard let value = UpstreamCallbackMode(rawValue: mode) else { throw ValidationError("--upstream-callbacks must be auto, on or off.") }
             configuration.upstreamCallbacks = value

@@ -90,6 +90,7 @@ public final class Gateway: Sendable {
                 var settings = record.createdAtMillis == 0 ? configuration.dreamMachine!
                     : DreamMachineChannel.Settings(apiKey: record.apiKey, baseURL: record.baseURL)
                 settings.polling = configuration.upstreamPolling
+                settings.timeout = .milliseconds(Int64(configuration.upstreamTimeoutSeconds * 1000))
                 switch configuration.upstreamCallbacks {
                 case .on: settings.callbacks = true
                 case .off: settings.callbacks = false
@@ -102,6 +103,7 @@ public final class Gateway: Sendable {
             case .lumaRelay:
                 var settings = LumaRelayChannel.Settings(token: record.apiKey, baseURL: record.baseURL)
                 settings.polling = configuration.upstreamPolling
+                settings.timeout = .milliseconds(Int64(configuration.upstreamTimeoutSeconds * 1000))
                 channel = LumaRelayChannel(name: record.name, settings: settings, httpClient: httpClient, publicURL: publicURL, now: now)
             }
             channels.append(channel)

@@ -15,6 +15,8 @@ public struct GatewayConfiguration: Sendable {
     /// `lumagate channel`; with any, new tasks go upstream instead of to the sandbox.
     public var dreamMachine: DreamMachineChannel.Settings?
     public var upstreamPolling = DreamMachineChannel.Polling()
+    /// How long the gateway waits for any upstream's answer.
+    public var upstreamTimeoutSeconds: Double = 30
     /// Whether Luma is asked to post state changes back; `auto` means when it can reach `publicURL`.
     public var upstreamCallbacks = UpstreamCallbackMode.auto
     public var poller = Poller.Settings()

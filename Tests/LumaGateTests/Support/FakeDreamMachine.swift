@@ -16,6 +16,8 @@ import Synchronization
 /// Generations are queued for `queuedSeconds`, dreaming for `dreamingSeconds`, then completed
 /// with a real MP4 (not faststart: `moov` after `mdat`) and a JPEG served with Range support.
 /// With `submitStatus`, every submit is answered with that status instead (an account in trouble).
+/// With `chaos` (a probability), any call may answer 429 or 500 or hang for 2 s, and a generation
+/// may fail.
 final class FakeDreamMachine: Sendable {
     static let apiKey = "test-luma-key"
 
@@ -58,7 +60,9 @@ final class FakeDreamMachine: Sendable {
     func forget(_ id: String) { _ = state.generations.withLock { $0.removeValue(forKey: id) } }
     var allGenerations: [Generation] { state.generations.withLock { Array($0.values) } }
 
-    static func start(queuedSeconds: Double = 0.3, dreamingSeconds: Double = 0.3, submitStatus: Int? = nil) async throws -> FakeDreamMachine {
+    static func start(
+        queuedSeconds: Double = 0.3, dreamingSeconds: Double = 0.3, submitStatus: Int? = nil, chaos: Double? = nil
+    ) async throws -> FakeDreamMachine {
         let files = TestGateway.temporaryDirectory()
         try Self.makeMedia(in: files)
         let state = State()
@@ -70,6 +74,7 @@ final class FakeDreamMachine: Sendable {
             state.calls.withLock { $0.append(Call(method: "POST", path: request.uri.path, authorization: request.headers[.authorization])) }
             guard request.headers[.authorization] == "Bearer \(apiKey)" else { return json(401, ["detail": "Invalid API key"]) }
             if let submitStatus { return json(submitStatus, ["detail": "Scripted failure"]) }
+            if let chaos, let trouble = try await trouble(chaos) { return trouble }
             if let source = context.parameters.get("id"), state.generations.withLock({ $0[source] }) == nil {
                 return json(404, ["detail": "Generation not found"])
             }
@@ -84,7 +89,8 @@ final class FakeDreamMachine: Sendable {
                 return json(429, ["detail": "Too many requests"], headers: [.retryAfter: "1"])
             }
             let id = UUID().uuidString.lowercased()
-            let generation = Generation(id: id, path: request.uri.path, prompt: prompt, created: Date(), requestBody: data)
+            var generation = Generation(id: id, path: request.uri.path, prompt: prompt, created: Date(), requestBody: data)
+            if let chaos, Double.random(in: 0..<1) < chaos { generation.prompt += " moderate" }
             state.generations.withLock { $0[id] = generation }
             if let callbackURL = body["callback_url"] as? String {
                 let base = state.baseURL.withLock { $0 }
@@ -102,6 +108,7 @@ final class FakeDreamMachine: Sendable {
             guard request.headers[.authorization] == "Bearer \(apiKey)" else { return json(401, ["detail": "Invalid API key"]) }
             let id = try context.parameters.require("id")
             guard var generation = state.generations.withLock({ $0[id] }) else { return json(404, ["detail": "Generation not found"]) }
+            if let chaos, let trouble = try await trouble(chaos) { return trouble }
             generation.polls += 1
             state.generations.withLock { $0[id] = generation }
             if generation.prompt.contains("slow"), generation.polls == 1 {
@@ -176,6 +183,18 @@ final class FakeDreamMachine: Sendable {
             try? await Task.sleep(for: .seconds(delay))
             guard let data = try? JSONSerialization.data(withJSONObject: object) else { continue }
             _ = try? await TestGateway.request(.POST, url, body: data, headers: [("Content-Type", "application/json")])
+        }
+    }
+
+    /// With probability `chaos`, one of the ways real upstreams misbehave.
+    private static func trouble(_ chaos: Double) async throws -> Response? {
+        guard Double.random(in: 0..<1) < chaos else { return nil }
+        switch Int.random(in: 0..<3) {
+        case 0: return json(429, ["detail": "Too many requests"], headers: [.retryAfter: "1"])
+        case 1: return json(500, ["detail": "Internal error"])
+        default:
+            try await Task.sleep(for: .seconds(2))
+            return json(503, ["detail": "Timed out"])
         }
     }
 

@@ -9,9 +9,8 @@ import Testing
     private func withGateway(_ baseURL: String, callbacks: Bool = false, _ body: (TestGateway) async throws -> Void) async throws {
         try await TestGateway.with(configure: { configuration in
             configuration.upstreamCallbacks = callbacks ? .on : .off
-            var settings = DreamMachineChannel.Settings(apiKey: FakeDreamMachine.apiKey, baseURL: baseURL)
-            settings.timeout = .milliseconds(500)
-            configuration.dreamMachine = settings
+            configuration.dreamMachine = DreamMachineChannel.Settings(apiKey: FakeDreamMachine.apiKey, baseURL: baseURL)
+            configuration.upstreamTimeoutSeconds = 0.5
             configuration.upstreamPolling.firstPollSeconds = 0.2
             configuration.upstreamPolling.minPollSeconds = 0.1
             configuration.upstreamPolling.maxPollSeconds = 0.2
