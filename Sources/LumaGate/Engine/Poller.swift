@@ -135,7 +135,7 @@ public final class Poller: Service, Sendable {
                 try await tasks.reschedule(id: task.id, owner: workerID, nextPollAt: nextPoll.millis)
             }
         } catch {
-            await handle(error, for: task, on: task.channel)
+            await handle(error, for: task)
         }
     }
 
@@ -181,10 +181,10 @@ public final class Poller: Service, Sendable {
     }
 
     /// What to do after `error`: a refusal fails the task, anything else retries it later.
-    private func handle(_ error: any Error, for task: VideoTask, on channelName: String) async {
+    private func handle(_ error: any Error, for task: VideoTask) async {
         if let error = error as? UpstreamError {
             if case .unauthorized(let status) = error, task.upstreamID != nil {
-                await router.recordAuthFailure(channelName, status: status)
+                await router.recordAuthFailure(task.channel, status: status)
             }
             if !error.isRetryable {
                 try? await fail(task, reason: Self.failureReason(error))

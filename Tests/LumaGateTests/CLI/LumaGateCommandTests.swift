@@ -65,7 +65,15 @@ import Testing
         #expect(try ServeProcess.command(["channel", "add", "dream-machine", "--name", "y", "--key", key, "--base-url", "ftp://x", "--data-dir", directory]).status != 0)
 
         var listed = try ServeProcess.command(["channel", "list", "--data-dir", directory])
-        #expect(listed.output.contains("main\tdream-machine\thttps://api.lumalabs.ai/dream-machine/v1\tluma…cdef\tenabled"), "\(listed.output)")
+        #expect(listed.output.contains("main\tdream-machine\thttps://api.lumalabs.ai/dream-machine/v1\tluma…cdef\t0\t1\tall\t-\tenabled"), "\(listed.output)")
+        let routed = try ServeProcess.command(["channel", "set", "main", "--priority", "5", "--weight", "2", "--models", "ray-2", "--max-in-flight", "9", "--data-dir", directory])
+        #expect(routed.output.contains("priority 5, weight 2, models ray-2, max in flight 9"), "\(routed.output)")
+        #expect(try ServeProcess.command(["channel", "list", "--data-dir", directory]).output.contains("luma…cdef\t5\t2\tray-2\t9\tenabled"))
+        #expect(try ServeProcess.command(["channel", "set", "main", "--weight", "0", "--data-dir", directory]).status != 0)
+        #expect(try ServeProcess.command(["channel", "add", "luma-relay", "--name", "r", "--key", key, "--data-dir", directory]).status != 0,
+                "a relay needs its base URL")
+        let test = try ServeProcess.command(["channel", "test", "main", "--data-dir", directory])
+        #expect(test.status != 0 && test.output.contains("channel main: FAILED"), "no network here, or a refused key: either way it says so")
         #expect(!listed.output.contains(key))
         #expect(try ServeProcess.command(["channel", "disable", "main", "--data-dir", directory]).status == 0)
         listed = try ServeProcess.command(["channel", "list", "--data-dir", directory])

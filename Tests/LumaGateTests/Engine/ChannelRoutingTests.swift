@@ -41,8 +41,13 @@ import Testing
             }
             #expect(healthy.allGenerations.count == 4)
             #expect(broken.recordedCalls.count >= 4, "each task tried the first channel first")
-            // The refusing account was tried until its third refusal, then disabled for good.
-            #expect(refusing.recordedCalls.count == ChannelRouter.authFailureLimit)
+            // The refusing account was tried until its third refusal (tasks in flight at that moment
+            // may add one each), then disabled for good.
+            let refusals = refusing.recordedCalls.count
+            #expect(refusals >= ChannelRouter.authFailureLimit && refusals <= 4)
+            let later = try await gateway.submit(token: token, #"{"user_prompt": "after the disabling"}"#)["id"] as! String
+            #expect(try await gateway.waitForTerminal(later, token: token)["state"] as? String == "completed")
+            #expect(refusing.recordedCalls.count == refusals, "a disabled channel gets no more tasks")
             let stored = try await ChannelRepository(database: gateway.gateway.database).all()
             let disabled = try #require(stored.first { $0.name == "refusing" })
             #expect(!disabled.enabled && disabled.disabledReason?.contains("refused (HTTP 401) 3 times") == true)
@@ -82,6 +87,19 @@ import Testing
         }
         await flash.stop()
         await general.stop()
+    }
+
+    @Test func channelTestChecksTheKeyWithACheapCall() async throws {
+        let fake = try await FakeDreamMachine.start()
+        let directory = try await TestGateway.directory(with: [
+            Self.channel("good", fake),
+            ChannelRecord(name: "bad", kind: .dreamMachine, apiKey: "wrong", baseURL: fake.apiURL, createdAtMillis: 1),
+        ])
+        let good = try ServeProcess.command(["channel", "test", "good", "--data-dir", directory])
+        #expect(good.status == 0 && good.output.contains("channel good: OK, Luma accepted the key; credit balance 1234.5"), "\(good.output)")
+        let bad = try ServeProcess.command(["channel", "test", "bad", "--data-dir", directory])
+        #expect(bad.status != 0 && bad.output.contains("refused the gateway's key (HTTP 401)"), "\(bad.output)")
+        await fake.stop()
     }
 
     @Test func equalPrioritiesShareTasksByWeight() {

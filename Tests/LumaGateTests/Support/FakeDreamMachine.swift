@@ -103,6 +103,10 @@ final class FakeDreamMachine: Sendable {
                      "generations/video/modify", "generations/video/reframe", "generations/image/reframe"] {
             router.post(RouterPath("dream-machine/v1/" + path), use: create)
         }
+        router.get("dream-machine/v1/credits") { request, _ -> Response in
+            guard request.headers[.authorization] == "Bearer \(apiKey)" else { return json(401, ["detail": "Invalid API key"]) }
+            return json(200, ["credit_balance": 1234.5])
+        }
         router.get("dream-machine/v1/generations/:id") { request, context -> Response in
             state.calls.withLock { $0.append(Call(method: "GET", path: request.uri.path, authorization: request.headers[.authorization])) }
             guard request.headers[.authorization] == "Bearer \(apiKey)" else { return json(401, ["detail": "Invalid API key"]) }

@@ -73,11 +73,7 @@ public struct DreamMachineChannel: UpstreamChannel {
     /// Luma fetches images itself, so an image the gateway stores must be reachable at the
     /// public URL.
     public func validate(_ request: GenerationRequest) throws {
-        let needsPublicURL = [request.image, request.imageEnd].contains { $0 != nil && $0?.sourceURL == nil }
-        guard needsPublicURL, !Self.canReach(publicURL: publicURL.base, from: settings.baseURL) else { return }
-        throw GatewayError.invalidRequest(
-            "This gateway's public URL (\(publicURL.base)) is a loopback address that Luma cannot fetch images from. "
-            + "Send image_url as a public http(s) URL, or have the operator set --public-url to an address Luma can reach.")
+        try publicURL.requireImagesReachable(for: request, by: "Luma", at: settings.baseURL)
     }
 
     public func submit(_ task: VideoTask, parent: VideoTask?, end: VideoTask?) async throws -> String {

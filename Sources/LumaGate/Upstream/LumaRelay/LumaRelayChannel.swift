@@ -51,11 +51,7 @@ public struct LumaRelayChannel: UpstreamChannel {
     }
 
     public func validate(_ request: GenerationRequest) throws {
-        let needsPublicURL = [request.image, request.imageEnd].contains { $0 != nil && $0?.sourceURL == nil }
-        guard needsPublicURL, !DreamMachineChannel.canReach(publicURL: publicURL.base, from: settings.baseURL) else { return }
-        throw GatewayError.invalidRequest(
-            "This gateway's public URL (\(publicURL.base)) is a loopback address its upstream cannot fetch images from. "
-            + "Send image_url as a public http(s) URL, or have the operator set --public-url to an address the upstream can reach.")
+        try publicURL.requireImagesReachable(for: request, by: "the upstream relay", at: settings.baseURL)
     }
 
     public func submit(_ task: VideoTask, parent: VideoTask?, end: VideoTask?) async throws -> String {
