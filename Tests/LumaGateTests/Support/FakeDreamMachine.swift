@@ -12,7 +12,7 @@ import Synchronization
 /// - `busy`: the first submit answers 429 with `Retry-After: 1`.
 /// - `flaky`: the first two polls answer 500, then a body that is not JSON.
 /// - `moderate`: the generation fails with a moderation reason.
-/// - `slow`: the first poll answers only after 1.5 s.
+/// - `slow`: the first poll answers only after 4 s.
 /// Generations are queued for `queuedSeconds`, dreaming for `dreamingSeconds`, then completed
 /// with a real MP4 (not faststart: `moov` after `mdat`) and a JPEG served with Range support.
 /// With `submitStatus`, every submit is answered with that status instead (an account in trouble).
@@ -116,7 +116,7 @@ final class FakeDreamMachine: Sendable {
             generation.polls += 1
             state.generations.withLock { $0[id] = generation }
             if generation.prompt.contains("slow"), generation.polls == 1 {
-                try await Task.sleep(for: .milliseconds(1500))
+                try await Task.sleep(for: .seconds(4))
             }
             if generation.prompt.contains("flaky") {
                 if generation.polls <= 2 { return json(500, ["detail": "Internal error"]) }

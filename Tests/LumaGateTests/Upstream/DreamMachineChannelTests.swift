@@ -5,12 +5,12 @@ import Testing
 /// Relay-format clients served through Luma's official API (a fake of it on 127.0.0.1).
 @Suite struct DreamMachineChannelTests {
     /// A gateway whose new tasks go to `baseURL` (a fake's), polling fast (and, unless
-    /// `callbacks`, only polling); an upstream answer slower than half a second is a timeout.
+    /// `callbacks`, only polling); an upstream answer slower than 2 s is a timeout.
     private func withGateway(_ baseURL: String, callbacks: Bool = false, _ body: (TestGateway) async throws -> Void) async throws {
         try await TestGateway.with(configure: { configuration in
             configuration.upstreamCallbacks = callbacks ? .on : .off
             configuration.dreamMachine = DreamMachineChannel.Settings(apiKey: FakeDreamMachine.apiKey, baseURL: baseURL)
-            configuration.upstreamTimeoutSeconds = 0.5
+            configuration.upstreamTimeoutSeconds = 2
             configuration.upstreamPolling.firstPollSeconds = 0.2
             configuration.upstreamPolling.minPollSeconds = 0.1
             configuration.upstreamPolling.maxPollSeconds = 0.2
