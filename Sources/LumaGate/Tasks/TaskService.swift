@@ -166,6 +166,10 @@ public struct TaskService: Sendable {
         }
         if let url = request.notifyHook { try webhookPolicy.check(url, field: "notify_hook") }
         if let url = request.callbackURL { try webhookPolicy.check(url, field: "callback_url") }
+        // A task tied to other generations goes to their channel; any other to the router's first
+        // choice (which the poller may still change), known before any image is fetched.
+        let linked = parent ?? end
+        let routed = linked == nil ? try firstChoice(for: request) : nil
         var request = request
         var stored: [String] = []
         do {
@@ -177,20 +181,11 @@ public struct TaskService: Sendable {
                 request.imageEnd = try await importImage(last, field: sources.lastField)
                 stored.append(request.imageEnd!.storedPath)
             }
-            let linked = parent ?? end
-            var channel = linked?.channel
-            if channel == nil {
-                guard let first = router.candidates(for: request).first else {
-                    throw GatewayError.noChannelAvailable(
-                        "No upstream channel of this gateway can take this request now (model \(DreamMachineGenerationView.model(of: request) ?? "none")); try again later or ask the operator.")
-                }
-                try first.validate(request)
-                channel = first.name
-            }
+            try routed?.validate(request)
             let at = now().millis
             let task = VideoTask(
                 id: newID().uuidString.lowercased(), tokenID: token.id, state: .pending,
-                channel: channel!, parentID: parent?.id, request: request,
+                channel: linked?.channel ?? routed?.name ?? "", parentID: parent?.id, request: request,
                 createdAtMillis: at, updatedAtMillis: at, nextPollAtMillis: at,
                 callbackSecret: newID().uuidString.lowercased() + newID().uuidString.lowercased(),
                 price: pricing.price(of: request))
@@ -206,6 +201,14 @@ public struct TaskService: Sendable {
             stored.forEach(store.remove)
             throw error
         }
+    }
+
+    private func firstChoice(for request: GenerationRequest) throws -> any UpstreamChannel {
+        guard let channel = router.candidates(for: request).first else {
+            throw GatewayError.noChannelAvailable(
+                "No upstream channel of this gateway can take this request now (model \(DreamMachineGenerationView.model(of: request) ?? "none")); try again later or ask the operator.")
+        }
+        return channel
     }
 
     private func earlierTask(_ id: String) async throws -> VideoTask {

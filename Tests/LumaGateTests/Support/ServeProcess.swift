@@ -54,6 +54,16 @@ final class ServeProcess: @unchecked Sendable {
         process.waitUntilExit()
     }
 
+    /// `command` on a thread of its own, for a command that talks to a server in this test process:
+    /// waiting for it on one of the few cooperative threads could starve that server.
+    static func commandOffPool(_ arguments: [String]) async throws -> (output: String, status: Int32) {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try command(arguments) })
+            }
+        }
+    }
+
     /// Runs a one-off `lumagate` command and returns its stdout and exit status.
     static func command(_ arguments: [String]) throws -> (output: String, status: Int32) {
         let process = Process()
