@@ -61,6 +61,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("webhook-allow-hosts"), help: "Comma-separated hosts webhooks may reach even on loopback, private or link-local addresses. Env: LUMAGATE_WEBHOOK_ALLOW_HOSTS")
     var webhookAllowHosts: String?
 
+    @Option(name: .customLong("log-format"), help: "text, or json (one JSON object per line, for log collectors). Env: LUMAGATE_LOG_FORMAT. Default: text")
+    var logFormat: String?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error. Env: LUMAGATE_LOG_LEVEL. Default: info")
     var logLevel: String?
 
@@ -119,6 +122,11 @@ struct ServeCommand: AsyncParsableCommand {
         if let name = logLevel ?? environment["LUMAGATE_LOG_LEVEL"] {
             guard let level = Logger.Level(rawValue: name) else { throw ValidationError("Unknown log level \(name).") }
             configuration.logLevel = level
+        }
+        switch logFormat ?? environment["LUMAGATE_LOG_FORMAT"] ?? "text" {
+        case "text": break
+        case "json": LoggingSystem.bootstrap { JSONLogHandler(label: $0) }
+        case let other: throw ValidationError("--log-format must be text or json, not \(other).")
         }
         var logger = Logger(label: "lumagate")
         logger.logLevel = configuration.logLevel

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The real `lumagate` binary, run as a child process, for what only a process can show:
 /// commands beside a running server, and a SIGKILL mid-work.
@@ -17,6 +18,10 @@ final class ServeProcess: @unchecked Sendable {
 
     let process = Process()
     let baseURL: String
+    private let collected = Mutex("")
+
+    /// Everything the server has printed so far.
+    var output: String { collected.withLock { $0 } }
 
     /// Starts `lumagate serve` on a free port and waits until it listens.
     init(dataDirectory: String, extraArguments: [String] = []) throws {
@@ -40,8 +45,12 @@ final class ServeProcess: @unchecked Sendable {
             throw TestFailure("lumagate serve did not start: \(seen)")
         }
         baseURL = "http://127.0.0.1:\(port)"
+        collected.withLock { $0 = seen }
         // Keep draining the log so the server never blocks on a full pipe.
-        output.fileHandleForReading.readabilityHandler = { _ = $0.availableData }
+        output.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let text = String(decoding: handle.availableData, as: UTF8.self)
+            self?.collected.withLock { $0 += text }
+        }
     }
 
     func kill() {
