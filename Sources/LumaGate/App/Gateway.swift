@@ -17,6 +17,7 @@ public final class Gateway: Sendable {
     public let taskService: TaskService
     public let poller: Poller
     public let webhooks: WebhookDispatcher
+    public let metrics: GatewayMetrics
     public let publicURL: PublicURL
     public let engineDescription: String
     let dreamMachines: [DreamMachineChannel]
@@ -25,7 +26,7 @@ public final class Gateway: Sendable {
 
     private init(
         configuration: GatewayConfiguration, database: Database, tasks: TaskRepository, dreamMachines: [DreamMachineChannel], tokens: TokenService,
-        taskService: TaskService, poller: Poller, webhooks: WebhookDispatcher, publicURL: PublicURL, engineDescription: String,
+        taskService: TaskService, poller: Poller, webhooks: WebhookDispatcher, metrics: GatewayMetrics, publicURL: PublicURL, engineDescription: String,
         httpClient: HTTPClient, logger: Logger
     ) {
         self.configuration = configuration
@@ -36,6 +37,7 @@ public final class Gateway: Sendable {
         self.taskService = taskService
         self.poller = poller
         self.webhooks = webhooks
+        self.metrics = metrics
         self.publicURL = publicURL
         self.engineDescription = engineDescription
         self.httpClient = httpClient
@@ -120,7 +122,9 @@ public final class Gateway: Sendable {
             _ = try? await channelRepository.setEnabled(false, name: name, reason: reason)
         }
 
-        let poller = Poller(tasks: tasks, channels: channels, router: router, settings: configuration.poller, now: now, logger: logger)
+        let metrics = GatewayMetrics()
+        let poller = Poller(tasks: tasks, channels: channels, router: router, metrics: metrics, settings: configuration.poller,
+                            now: now, logger: logger)
         let taskService = TaskService(
             tasks: tasks, uploads: UploadRepository(database: database),
             images: ImageIntake(httpClient: httpClient, maxBytes: configuration.maxImageBytes,
@@ -132,9 +136,10 @@ public final class Gateway: Sendable {
             tokens: TokenService(repository: TokenRepository(database: database), now: now),
             taskService: taskService, poller: poller,
             webhooks: WebhookDispatcher(
-                deliveries: webhookDeliveries, policy: webhookPolicy, httpClient: httpClient, publicURL: publicURL, settings: configuration.webhooks,
+                deliveries: webhookDeliveries, policy: webhookPolicy, httpClient: httpClient, publicURL: publicURL, metrics: metrics,
+                settings: configuration.webhooks,
                 now: now, logger: logger),
-            publicURL: publicURL, engineDescription: engineDescription,
+            metrics: metrics, publicURL: publicURL, engineDescription: engineDescription,
             httpClient: httpClient, logger: logger)
     }
 
@@ -142,10 +147,17 @@ public final class Gateway: Sendable {
     public func application(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> App {
         let router = Router(context: GatewayRequestContext.self)
         router.add(middleware: RequestLogMiddleware())
+        router.add(middleware: MetricsMiddleware(metrics: metrics))
         router.add(middleware: ErrorMiddleware())
         router.add(middleware: FileMiddleware(
             configuration.mediaDirectory, urlBasePath: "/media", logger: logger))
         router.get("healthz") { _, _ in Response.json(.object([("status", .string("ok"))])) }
+        let (tasks, metrics, ledger) = (self.tasks, self.metrics, LedgerRepository(database: database))
+        router.get("metrics") { _, _ in
+            let text = metrics.exposition(tasksByState: try await tasks.countByState(), credits: try await ledger.totals())
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: text)))
+        }
 
         DreamMachineCallbackController(tasks: tasks, channels: dreamMachines, poller: poller, logger: logger).register(on: router)
         let publicURL = self.publicURL

@@ -23,6 +23,7 @@ public final class Poller: Service, Sendable {
     let tasks: TaskRepository
     let channels: [String: any UpstreamChannel]
     let router: ChannelRouter
+    let metrics: GatewayMetrics
     let settings: Settings
     let workerID: String
     let now: @Sendable () -> Date
@@ -31,11 +32,13 @@ public final class Poller: Service, Sendable {
     private let wakeUpContinuation: AsyncStream<Void>.Continuation
 
     /// `channels` are all the channels tasks may be on; `router` picks among those new tasks go to.
-    public init(tasks: TaskRepository, channels: [any UpstreamChannel], router: ChannelRouter, settings: Settings = .init(),
+    public init(tasks: TaskRepository, channels: [any UpstreamChannel], router: ChannelRouter, metrics: GatewayMetrics = .init(),
+                settings: Settings = .init(),
                 workerID: String = UUID().uuidString, now: @escaping @Sendable () -> Date, logger: Logger) {
         self.tasks = tasks
         self.channels = Dictionary(channels.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.router = router
+        self.metrics = metrics
         self.settings = settings
         self.workerID = workerID
         self.now = now
@@ -128,7 +131,13 @@ public final class Poller: Service, Sendable {
                 return
             }
             let snapshot: UpstreamSnapshot
-            if let fetched { snapshot = try fetched.get() } else { snapshot = try await channel.fetch(task) }
+            do {
+                if let fetched { snapshot = try fetched.get() } else { snapshot = try await channel.fetch(task) }
+            } catch {
+                metrics.recordUpstream("poll", channel: channel.name, outcome: (error as? UpstreamError)?.kind ?? "error")
+                throw error
+            }
+            metrics.recordUpstream("poll", channel: channel.name, outcome: "ok")
             router.recordSuccess(channel.name)
             let nextPoll = channel.nextPoll(for: task, after: snapshot, now: now())
             if try await !apply(snapshot, to: task, nextPoll: nextPoll) {
@@ -156,6 +165,7 @@ public final class Poller: Service, Sendable {
             guard router.reserve(channel.name) else { continue }
             do {
                 let upstreamID = try await channel.submit(task, parent: parent, end: end)
+                metrics.recordUpstream("submit", channel: channel.name, outcome: "ok")
                 router.recordSuccess(channel.name)
                 var submitted = task
                 submitted.upstreamID = upstreamID
@@ -164,6 +174,7 @@ public final class Poller: Service, Sendable {
                     nextPollAt: channel.nextPoll(for: submitted, after: .queued, now: now()).millis)
                 return
             } catch let error as UpstreamError {
+                metrics.recordUpstream("submit", channel: channel.name, outcome: error.kind)
                 router.release(channel.name)
                 if case .unauthorized(let status) = error { await router.recordAuthFailure(channel.name, status: status) }
                 guard error.isRetryable else { throw error }
@@ -201,6 +212,7 @@ public final class Poller: Service, Sendable {
     /// compare-and-set, so duplicated, late or out-of-order reports change nothing.
     public func receive(_ snapshot: UpstreamSnapshot, for task: VideoTask) async {
         guard let channel = channels[task.channel] else { return }
+        metrics.recordUpstream("callback", channel: channel.name, outcome: "ok")
         do {
             _ = try await apply(snapshot, to: task, nextPoll: channel.nextPoll(for: task, after: snapshot, now: now()))
         } catch {

@@ -41,6 +41,19 @@ public struct LedgerRepository: Sendable {
             """).run()
     }
 
+    /// Credits moved, by kind, all tokens together.
+    public func totals() async throws -> [LedgerEntry.Kind: Int64] {
+        try await database.read { sql in
+            var totals: [LedgerEntry.Kind: Int64] = [:]
+            for row in try await sql.raw("SELECT kind, SUM(amount) AS total FROM ledger GROUP BY kind").all() {
+                if let kind = LedgerEntry.Kind(rawValue: try row.decode(column: "kind", as: String.self)) {
+                    totals[kind] = try row.decode(column: "total", as: Int64.self)
+                }
+            }
+            return totals
+        }
+    }
+
     /// Every entry, oldest first (for audits and tests).
     public func entries() async throws -> [LedgerEntry] {
         try await database.read { sql in

@@ -286,6 +286,19 @@ public struct TaskRepository: Sendable {
         }
     }
 
+    /// Every task by state, deleted ones included.
+    public func countByState() async throws -> [TaskState: Int] {
+        try await database.read { sql in
+            var counts: [TaskState: Int] = [:]
+            for row in try await sql.raw("SELECT state, COUNT(*) AS n FROM tasks GROUP BY state").all() {
+                if let state = TaskState(rawValue: try row.decode(column: "state", as: String.self)) {
+                    counts[state] = try row.decode(column: "n", as: Int.self)
+                }
+            }
+            return counts
+        }
+    }
+
     public func countInFlight() async throws -> Int {
         try await database.read { sql in
             try await sql.raw("SELECT COUNT(*) AS n FROM tasks WHERE next_poll_at IS NOT NULL").first()?.decode(column: "n", as: Int.self) ?? 0

@@ -16,6 +16,19 @@ public enum UpstreamError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The answer could not be read as the upstream's format.
     case undecodable(String)
 
+    /// A short name of the case, for metrics.
+    public var kind: String {
+        switch self {
+        case .transport: "transport"
+        case .rateLimited: "rate_limited"
+        case .httpStatus: "http_status"
+        case .rejected: "rejected"
+        case .unauthorized: "unauthorized"
+        case .notFound: "not_found"
+        case .undecodable: "undecodable"
+        }
+    }
+
     public var isRetryable: Bool {
         switch self {
         case .transport, .rateLimited, .undecodable, .unauthorized: true

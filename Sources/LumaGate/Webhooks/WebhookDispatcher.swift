@@ -26,17 +26,20 @@ public final class WebhookDispatcher: Service, Sendable {
     let policy: WebhookDestinationPolicy
     let httpClient: HTTPClient
     let publicURL: PublicURL
+    let metrics: GatewayMetrics
     let settings: Settings
     let workerID: String
     let now: @Sendable () -> Date
     let logger: Logger
 
-    public init(deliveries: WebhookRepository, policy: WebhookDestinationPolicy, httpClient: HTTPClient, publicURL: PublicURL, settings: Settings = .init(),
+    public init(deliveries: WebhookRepository, policy: WebhookDestinationPolicy, httpClient: HTTPClient, publicURL: PublicURL,
+                metrics: GatewayMetrics = .init(), settings: Settings = .init(),
                 workerID: String = UUID().uuidString, now: @escaping @Sendable () -> Date, logger: Logger) {
         self.deliveries = deliveries
         self.policy = policy
         self.httpClient = httpClient
         self.publicURL = publicURL
+        self.metrics = metrics
         self.settings = settings
         self.workerID = workerID
         self.now = now
@@ -75,6 +78,7 @@ public final class WebhookDispatcher: Service, Sendable {
         if let refusal = await policy.refusal(for: delivery.url) {
             logger.warning("webhook \(delivery.id) for task \(delivery.taskID) not sent: \(refusal)")
             try? await deliveries.markFailed(id: delivery.id, owner: workerID, error: "not sent: \(refusal)", retryAt: nil)
+            metrics.recordWebhook("refused")
             return
         }
         let outcome = await post(delivery)
@@ -86,8 +90,10 @@ public final class WebhookDispatcher: Service, Sendable {
                 let givingUp = retryAt.timeIntervalSince(Date(millis: delivery.createdAtMillis)) > settings.giveUpAfterSeconds
                 logger.warning("webhook \(delivery.id) for task \(delivery.taskID): \(error); \(givingUp ? "giving up" : "retrying in \(delay)s")")
                 try await deliveries.markFailed(id: delivery.id, owner: workerID, error: error, retryAt: givingUp ? nil : retryAt.millis)
+                metrics.recordWebhook(givingUp ? "given_up" : "failed")
             } else {
                 try await deliveries.markDelivered(id: delivery.id, owner: workerID, at: at.millis)
+                metrics.recordWebhook("delivered")
             }
         } catch {
             logger.error("webhook \(delivery.id): could not record the outcome: \(error)")
