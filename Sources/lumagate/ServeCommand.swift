@@ -61,6 +61,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("webhook-allow-hosts"), help: "Comma-separated hosts webhooks may reach even on loopback, private or link-local addresses. Env: LUMAGATE_WEBHOOK_ALLOW_HOSTS")
     var webhookAllowHosts: String?
 
+    @Option(name: .customLong("metrics-token"), help: "A bearer token /metrics requires. Env: LUMAGATE_METRICS_TOKEN. Default: /metrics is open")
+    var metricsToken: String?
+
     @Option(name: .customLong("log-format"), help: "text, or json (one JSON object per line, for log collectors). Env: LUMAGATE_LOG_FORMAT. Default: text")
     var logFormat: String?
 
@@ -115,6 +118,9 @@ struct ServeCommand: AsyncParsableCommand {
         if let hosts = webhookAllowHosts ?? environment["LUMAGATE_WEBHOOK_ALLOW_HOSTS"] {
             configuration.webhookAllowHosts = hosts.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
                 .filter { !$0.isEmpty }
+        }
+        if let token = metricsToken ?? environment["LUMAGATE_METRICS_TOKEN"], !token.isEmpty {
+            configuration.metricsToken = token
         }
         if let key = environment["LUMA_API_KEY"], !key.isEmpty {
             configuration.dreamMachine = environment["LUMA_BASE_URL"].map { .init(apiKey: key, baseURL: $0) } ?? .init(apiKey: key)

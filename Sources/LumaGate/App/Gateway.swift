@@ -78,7 +78,8 @@ public final class Gateway: Sendable {
         // only the enabled ones take new tasks. With none enabled, the sandbox takes them.
         let channelRepository = ChannelRepository(database: database)
         var records = try await channelRepository.all()
-        if let settings = configuration.dreamMachine, !records.contains(where: { $0.name == "dream-machine" }) {
+        let environmentChannel = records.contains { $0.name == "dream-machine" } ? nil : configuration.dreamMachine
+        if let settings = environmentChannel {
             records.append(ChannelRecord(name: "dream-machine", kind: .dreamMachine, apiKey: settings.apiKey, baseURL: settings.baseURL,
                                          createdAtMillis: 0))
         }
@@ -89,8 +90,8 @@ public final class Gateway: Sendable {
             let channel: any UpstreamChannel
             switch record.kind {
             case .dreamMachine:
-                var settings = record.createdAtMillis == 0 ? configuration.dreamMachine!
-                    : DreamMachineChannel.Settings(apiKey: record.apiKey, baseURL: record.baseURL)
+                var settings = (record.name == "dream-machine" ? environmentChannel : nil)
+                    ?? DreamMachineChannel.Settings(apiKey: record.apiKey, baseURL: record.baseURL)
                 settings.polling = configuration.upstreamPolling
                 settings.timeout = .milliseconds(Int64(configuration.upstreamTimeoutSeconds * 1000))
                 switch configuration.upstreamCallbacks {
@@ -153,7 +154,11 @@ public final class Gateway: Sendable {
             configuration.mediaDirectory, urlBasePath: "/media", logger: logger))
         router.get("healthz") { _, _ in Response.json(.object([("status", .string("ok"))])) }
         let (tasks, metrics, ledger) = (self.tasks, self.metrics, LedgerRepository(database: database))
-        router.get("metrics") { _, _ in
+        let metricsToken = configuration.metricsToken
+        router.get("metrics") { request, _ in
+            if let metricsToken, request.headers[.authorization] != "Bearer \(metricsToken)" {
+                throw GatewayError.unauthorized("This gateway's metrics need Authorization: Bearer <its --metrics-token>.")
+            }
             let text = metrics.exposition(tasksByState: try await tasks.countByState(), credits: try await ledger.totals())
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(bytes: text)))

@@ -33,6 +33,8 @@ public struct GatewayConfiguration: Sendable {
     public var pricing = Pricing.defaults
     /// Webhook destinations allowed even on loopback, private, link-local or metadata addresses.
     public var webhookAllowHosts: [String] = []
+    /// When set, `/metrics` needs `Authorization: Bearer <it>`; otherwise it is open.
+    public var metricsToken: String?
     public var logLevel: Logger.Level = .info
 
     public init() {}

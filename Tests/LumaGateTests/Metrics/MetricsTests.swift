@@ -13,6 +13,15 @@ import Testing
         return samples
     }
 
+    @Test func aMetricsTokenGuardsTheScrapeWhenSet() async throws {
+        try await TestGateway.with(configure: { $0.runsPoller = false; $0.metricsToken = "scrape-secret" }) { gateway in
+            #expect(try await gateway.request(.GET, "/metrics").status == 401)
+            #expect(try await gateway.request(.GET, "/metrics", token: "wrong").status == 401)
+            let scrape = try await gateway.request(.GET, "/metrics", token: "scrape-secret")
+            #expect(scrape.status == 200 && scrape.text.contains("lumagate_tasks{state=\"pending\"} 0"))
+        }
+    }
+
     @Test func aScrapeCountsRequestsUpstreamCallsWebhooksTasksAndCredits() async throws {
         let receiver = try await WebhookReceiver.start()
         try await TestGateway.with { gateway in
