@@ -5,7 +5,7 @@ import Foundation
 /// 9/5 of it, rounded up); images per model; the operations relayed to Luma per operation. The
 /// defaults follow Luma's API prices; an operator overrides any of them with a JSON file of the
 /// same shape (`--prices`).
-public struct Pricing: Sendable, Codable, Equatable {
+public struct Pricing: Sendable, Equatable {
     /// model → resolution → credits for 5 seconds.
     public var video: [String: [String: Int64]]
     /// model → credits per image.
@@ -44,14 +44,14 @@ public struct Pricing: Sendable, Codable, Equatable {
 
     /// The price of `request`; a model or resolution without a price costs nothing.
     public func price(of request: GenerationRequest) -> Int64 {
+        let model = request.officialModel ?? ""
         switch request.kind ?? .video {
         case .video:
-            let model = request.model.map { DreamMachineMapping.models[$0] ?? $0 } ?? DreamMachineGenerationView.defaultVideoModel
             guard let fiveSeconds = video[model]?[request.resolution ?? defaultResolution] else { return 0 }
             let seconds = Int64(request.durationSeconds)
             return (fiveSeconds * seconds + 4) / 5
         case .image:
-            return image[request.model ?? DreamMachineGenerationView.defaultImageModel] ?? 0
+            return image[model] ?? 0
         case let operation:
             return operations[operation.rawValue] ?? 0
         }

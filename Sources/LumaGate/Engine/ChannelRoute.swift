@@ -17,7 +17,7 @@ public struct ChannelRoute: Sendable, Equatable {
     }
 
     func serves(_ request: GenerationRequest) -> Bool {
-        guard !models.isEmpty, let model = DreamMachineGenerationView.model(of: request) else { return true }
+        guard !models.isEmpty, let model = request.officialModel else { return true }
         return models.contains(model)
     }
 }

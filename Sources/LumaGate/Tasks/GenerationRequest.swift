@@ -73,8 +73,20 @@ public struct GenerationRequest: Sendable, Codable, Equatable {
     /// Seconds of video asked for; Luma's default is 5.
     public var durationSeconds: Int { duration == "9s" ? 9 : 5 }
 
-    public var isImage: Bool { kind == .image }
-
     /// What the generation produces is a picture, not a video.
     public var producesImage: Bool { kind?.producesImage ?? false }
+
+    public static let defaultVideoModel = "ray-2"
+    public static let defaultImageModel = "photon-1"
+
+    /// The official name of the model (relay-format names translated), with the default filled
+    /// in; nil for an operation that names none (upscale, audio).
+    public var officialModel: String? {
+        if let model { return DreamMachineMapping.models[model] ?? model }
+        switch kind ?? .video {
+        case .video: return Self.defaultVideoModel
+        case .image: return Self.defaultImageModel
+        default: return nil
+        }
+    }
 }

@@ -206,7 +206,7 @@ public struct TaskService: Sendable {
     private func firstChoice(for request: GenerationRequest) throws -> any UpstreamChannel {
         guard let channel = router.candidates(for: request).first else {
             throw GatewayError.noChannelAvailable(
-                "No upstream channel of this gateway can take this request now (model \(DreamMachineGenerationView.model(of: request) ?? "none")); try again later or ask the operator.")
+                "No upstream channel of this gateway can take this request now (model \(request.officialModel ?? "none")); try again later or ask the operator.")
         }
         return channel
     }

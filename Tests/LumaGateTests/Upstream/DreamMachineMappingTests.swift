@@ -42,14 +42,14 @@ import Testing
         let task = VideoTask(id: "t", tokenID: "k", state: .pending, channel: "dream-machine", request: request,
                              createdAtMillis: 0, updatedAtMillis: 0, nextPollAtMillis: 0)
         let body = DreamMachineMapping.requestBody(
-            for: task, parentUpstreamID: nil, defaultModel: "ray-2",
+            for: task, parentUpstreamID: nil,
             imageURL: { $0.sourceURL ?? "https://gw.example/media/" + $0.storedPath }, callbackURL: nil)
         #expect(body.serialized() == #"{"generation_type":"video","prompt":"a cat","aspect_ratio":"4:3","model":"ray-1-6","loop":true,"resolution":"720p","duration":"9s","keyframes":{"frame0":{"type":"image","url":"https://gw.example/media/uploads/a.png"},"frame1":{"type":"image","url":"https://example.com/end.jpg"}}}"#)
 
         var plain = task
         plain.request = GenerationRequest(prompt: "more")
         let extension_ = DreamMachineMapping.requestBody(
-            for: plain, parentUpstreamID: "parent-upstream-id", defaultModel: "ray-2", imageURL: { $0.storedPath }, callbackURL: nil)
+            for: plain, parentUpstreamID: "parent-upstream-id", imageURL: { $0.storedPath }, callbackURL: nil)
         #expect(extension_.serialized() == #"{"generation_type":"video","prompt":"more","aspect_ratio":"16:9","model":"ray-2","keyframes":{"frame0":{"type":"generation","id":"parent-upstream-id"}}}"#)
     }
 
@@ -60,7 +60,7 @@ import Testing
         }
         let reverse = DreamMachineMapping.requestBody(
             for: task(GenerationRequest(prompt: "before", model: "ray-2", concepts: ["pan_left"])), parentUpstreamID: nil,
-            endUpstreamID: "end-id", defaultModel: "ray-2", imageURL: { $0.storedPath }, callbackURL: "https://gw/cb")
+            endUpstreamID: "end-id", imageURL: { $0.storedPath }, callbackURL: "https://gw/cb")
         #expect(reverse.serialized() == #"{"generation_type":"video","prompt":"before","aspect_ratio":"16:9","model":"ray-2","keyframes":{"frame1":{"type":"generation","id":"end-id"}},"concepts":[{"key":"pan_left"}],"callback_url":"https://gw/cb"}"#)
 
         let image = DreamMachineMapping.imageRequestBody(

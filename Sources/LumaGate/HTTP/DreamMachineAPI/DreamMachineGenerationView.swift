@@ -2,8 +2,6 @@
 /// left out rather than written as null: the official schema types them as strings and objects,
 /// and clients validating against it (and Luma's SDKs) accept a missing key.
 struct DreamMachineGenerationView {
-    static let defaultVideoModel = "ray-2"
-    static let defaultImageModel = "photon-1"
     static let defaultDuration = "5s"
     static let defaultImageFormat = "jpg"
 
@@ -23,7 +21,7 @@ struct DreamMachineGenerationView {
             ("created_at", .string(RFC3339.timestamp(task.createdAtMillis))),
             ("assets", assets(task)),
         ]
-        if let model = Self.model(of: task.request) { members.append(("model", .string(model))) }
+        if let model = task.request.officialModel { members.append(("model", .string(model))) }
         members.append(("request", request(task)))
         return .object(members)
     }
@@ -35,17 +33,6 @@ struct DreamMachineGenerationView {
         case .processing: "dreaming"
         case .completed: "completed"
         case .failed: "failed"
-        }
-    }
-
-    /// The official model name, with the default filled in (relay-format names are translated);
-    /// nil for an operation that names none (upscale, audio).
-    static func model(of request: GenerationRequest) -> String? {
-        if let model = request.model { return DreamMachineMapping.models[model] ?? model }
-        switch request.kind ?? .video {
-        case .video: return defaultVideoModel
-        case .image: return defaultImageModel
-        default: return nil
         }
     }
 
@@ -86,7 +73,7 @@ struct DreamMachineGenerationView {
         }
         if !keyframes.isEmpty { members.append(("keyframes", .object(keyframes))) }
         if let url = request.callbackURL { members.append(("callback_url", .string(url))) }
-        members.append(("model", .string(Self.model(of: request) ?? Self.defaultVideoModel)))
+        members.append(("model", .string(request.officialModel ?? GenerationRequest.defaultVideoModel)))
         if let resolution = request.resolution { members.append(("resolution", .string(resolution))) }
         members.append(("duration", .string(request.duration ?? Self.defaultDuration)))
         if let concepts = request.concepts, !concepts.isEmpty {
@@ -98,7 +85,7 @@ struct DreamMachineGenerationView {
     private func imageRequest(_ request: GenerationRequest) -> JSONValue {
         var members: [(String, JSONValue)] = [
             ("generation_type", .string("image")),
-            ("model", .string(Self.model(of: request) ?? Self.defaultImageModel)),
+            ("model", .string(request.officialModel ?? GenerationRequest.defaultImageModel)),
             ("prompt", .string(request.prompt)),
             ("aspect_ratio", .string(request.aspectRatio)),
             ("format", .string(request.imageFormat ?? Self.defaultImageFormat)),

@@ -32,8 +32,6 @@ public struct DreamMachineChannel: UpstreamChannel {
     public struct Settings: Sendable {
         public var apiKey: String
         public var baseURL: String
-        /// Used when a request names no model.
-        public var defaultModel = "ray-2"
         public var timeout: TimeAmount = .seconds(30)
         /// Luma posts each state change to the gateway.
         public var callbacks = false
@@ -82,7 +80,7 @@ public struct DreamMachineChannel: UpstreamChannel {
         switch task.request.kind ?? .video {
         case .video:
             let body = DreamMachineMapping.requestBody(
-                for: task, parentUpstreamID: parent?.upstreamID, endUpstreamID: end?.upstreamID, defaultModel: settings.defaultModel,
+                for: task, parentUpstreamID: parent?.upstreamID, endUpstreamID: end?.upstreamID,
                 imageURL: { $0.sourceURL ?? publicURL.media($0.storedPath) }, callbackURL: callbackURL)
             data = try await send(.POST, "/generations", body: body.bytes())
         case .image:

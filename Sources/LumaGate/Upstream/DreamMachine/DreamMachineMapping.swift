@@ -10,7 +10,7 @@ public enum DreamMachineMapping {
     /// generations it opens on or leads into by their upstream ids. `expand_prompt` has no
     /// official counterpart.
     static func requestBody(
-        for task: VideoTask, parentUpstreamID: String?, endUpstreamID: String? = nil, defaultModel: String,
+        for task: VideoTask, parentUpstreamID: String?, endUpstreamID: String? = nil,
         imageURL: (ImageReference) -> String, callbackURL: String?
     ) -> JSONValue {
         let request = task.request
@@ -18,7 +18,7 @@ public enum DreamMachineMapping {
             ("generation_type", .string("video")),
             ("prompt", .string(request.prompt)),
             ("aspect_ratio", .string(request.aspectRatio)),
-            ("model", .string(request.model.map { models[$0] ?? $0 } ?? defaultModel)),
+            ("model", .string(request.officialModel ?? GenerationRequest.defaultVideoModel)),
         ]
         if let loop = request.loop { body.append(("loop", .bool(loop))) }
         if let resolution = request.resolution { body.append(("resolution", .string(resolution))) }
@@ -46,7 +46,7 @@ public enum DreamMachineMapping {
     static func imageRequestBody(for task: VideoTask, callbackURL: String?) -> JSONValue {
         var body: [(String, JSONValue)] = [
             ("generation_type", .string("image")),
-            ("model", .string(task.request.model ?? DreamMachineGenerationView.defaultImageModel)),
+            ("model", .string(task.request.officialModel ?? GenerationRequest.defaultImageModel)),
             ("prompt", .string(task.request.prompt)),
             ("aspect_ratio", .string(task.request.aspectRatio)),
         ]

@@ -52,13 +52,13 @@ public struct SandboxChannel: UpstreamChannel {
             firstFramePath: firstFrame(of: task).map(store.absolutePath)
         )
         do {
-            if task.request.isImage {
+            if task.request.producesImage {
                 let format = task.request.imageFormat ?? DreamMachineGenerationView.defaultImageFormat
                 return .completed(try await renderer.renderImage(input, format: format, createdAtMillis: now().millis))
             }
             return .completed(try await renderer.render(input, createdAtMillis: now().millis))
         } catch {
-            return .failed(reason: "The sandbox could not render this \(task.request.isImage ? "image" : "video") (\(error)).")
+            return .failed(reason: "The sandbox could not render this \(task.request.producesImage ? "image" : "video") (\(error)).")
         }
     }
 
