@@ -94,10 +94,8 @@ public final class Poller: Service, Sendable {
     /// asked about, many at once when the channel can, with at most its concurrency at a time.
     private func work(_ share: [VideoTask], on channel: (any UpstreamChannel)?) async {
         var results: [String: Result<UpstreamSnapshot, any Error>] = [:]
-        if let channel, channel.fetchesInBatches {
-            let live = share.filter { $0.upstreamID != nil && !isTooOld($0) }
-            if !live.isEmpty { results = await channel.fetch(live) }
-        }
+        let live = share.filter { $0.upstreamID != nil && !isTooOld($0) }
+        if let channel, !live.isEmpty { results = await channel.fetchMany(live) }
         await withTaskGroup(of: Void.self) { group in
             var running = 0
             for task in share {

@@ -22,11 +22,9 @@ public protocol UpstreamChannel: Sendable {
     /// Where the generation stands now.
     func fetch(_ task: VideoTask) async throws -> UpstreamSnapshot
 
-    /// Whether `fetch(_ tasks:)` asks about many tasks in one request.
-    var fetchesInBatches: Bool { get }
-
-    /// Where many generations stand, by task id.
-    func fetch(_ tasks: [VideoTask]) async -> [String: Result<UpstreamSnapshot, any Error>]
+    /// Where many generations stand, by task id, asked in as few requests as the upstream allows.
+    /// Tasks left out are asked one by one with `fetch(_:)`.
+    func fetchMany(_ tasks: [VideoTask]) async -> [String: Result<UpstreamSnapshot, any Error>]
 
     /// When the poller should next look at `task`, given what it just saw.
     func nextPoll(for task: VideoTask, after snapshot: UpstreamSnapshot, now: Date) -> Date
@@ -37,16 +35,6 @@ extension UpstreamChannel {
 
     public func validate(_ request: GenerationRequest) throws {}
 
-    public var fetchesInBatches: Bool { false }
-
-    public func fetch(_ tasks: [VideoTask]) async -> [String: Result<UpstreamSnapshot, any Error>] {
-        await withTaskGroup(of: (String, Result<UpstreamSnapshot, any Error>).self) { group in
-            for task in tasks {
-                group.addTask {
-                    do { return (task.id, .success(try await fetch(task))) } catch { return (task.id, .failure(error)) }
-                }
-            }
-            return await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
-        }
-    }
+    /// No batch query: every task is asked one by one.
+    public func fetchMany(_ tasks: [VideoTask]) async -> [String: Result<UpstreamSnapshot, any Error>] { [:] }
 }

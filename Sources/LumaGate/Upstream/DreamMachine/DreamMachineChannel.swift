@@ -2,7 +2,6 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOFoundationCompat
-import NIOHTTP1
 
 /// Luma's official Dream Machine API, with the operator's API key.
 public struct DreamMachineChannel: UpstreamChannel {
@@ -47,7 +46,7 @@ public struct DreamMachineChannel: UpstreamChannel {
     /// Polls are network-bound; finished videos take a moment of ffmpeg each.
     public let concurrency = 16
     let settings: Settings
-    let httpClient: HTTPClient
+    let http: UpstreamHTTP
     let publicURL: PublicURL
     let inspector: RemoteMediaInspector
     let now: @Sendable () -> Date
@@ -56,7 +55,7 @@ public struct DreamMachineChannel: UpstreamChannel {
                 inspector: RemoteMediaInspector, now: @escaping @Sendable () -> Date) {
         self.name = name
         self.settings = settings
-        self.httpClient = httpClient
+        self.http = UpstreamHTTP(httpClient: httpClient, baseURL: settings.baseURL, apiKey: settings.apiKey, timeout: settings.timeout)
         self.publicURL = publicURL
         self.inspector = inspector
         self.now = now
@@ -82,32 +81,26 @@ public struct DreamMachineChannel: UpstreamChannel {
             let body = DreamMachineMapping.requestBody(
                 for: task, parentUpstreamID: parent?.upstreamID, endUpstreamID: end?.upstreamID,
                 imageURL: { $0.sourceURL ?? publicURL.media($0.storedPath) }, callbackURL: callbackURL)
-            data = try await send(.POST, "/generations", body: body.bytes())
+            data = try await http.send(.POST, "/generations", body: body.bytes())
         case .image:
-            data = try await send(.POST, "/generations/image", body: DreamMachineMapping.imageRequestBody(for: task, callbackURL: callbackURL).bytes())
+            data = try await http.send(.POST, "/generations/image", body: DreamMachineMapping.imageRequestBody(for: task, callbackURL: callbackURL).bytes())
         case let kind:
             guard let path = DreamMachineMapping.operationPath(kind, sourceUpstreamID: parent?.upstreamID) else {
                 throw UpstreamError.rejected("the generation this operation acts on has no id at Luma")
             }
-            data = try await send(.POST, path, body: try DreamMachineMapping.relayedBody(for: task, callbackURL: callbackURL))
+            data = try await http.send(.POST, path, body: try DreamMachineMapping.relayedBody(for: task, callbackURL: callbackURL))
         }
         return try DreamMachineMapping.generation(from: data).id
     }
 
     public func fetch(_ task: VideoTask) async throws -> UpstreamSnapshot {
         guard let upstreamID = task.upstreamID else { throw UpstreamError.notFound }
-        let data = try await send(.GET, "/generations/\(upstreamID)", body: nil)
+        let data = try await http.send(.GET, "/generations/\(upstreamID)")
         return try await snapshot(of: DreamMachineMapping.generation(from: data), for: task)
     }
 
-    /// What a callback body says about `task`; a body about another generation is refused.
-    public func snapshot(fromCallback body: Data, for task: VideoTask) async throws -> UpstreamSnapshot {
-        let generation = try DreamMachineMapping.generation(from: body)
-        guard generation.id == task.upstreamID else { throw UpstreamError.rejected("the callback names another generation") }
-        return try await snapshot(of: generation, for: task)
-    }
-
-    private func snapshot(of generation: DreamMachineGeneration, for task: VideoTask) async throws -> UpstreamSnapshot {
+    /// Where `generation` (polled, or posted to a callback) says `task` stands.
+    func snapshot(of generation: DreamMachineGeneration, for task: VideoTask) async throws -> UpstreamSnapshot {
         switch try DreamMachineMapping.progress(of: generation, expectsImage: task.request.producesImage) {
         case .queued: return .queued
         case .dreaming: return .dreaming
@@ -124,11 +117,6 @@ public struct DreamMachineChannel: UpstreamChannel {
     public func nextPoll(for task: VideoTask, after snapshot: UpstreamSnapshot, now: Date) -> Date {
         if settings.callbacks { return now.addingTimeInterval(settings.polling.safetyPollSeconds) }
         return settings.polling.nextPoll(for: task, now: now)
-    }
-
-    private func send(_ method: HTTPMethod, _ path: String, body: [UInt8]?) async throws -> Data {
-        try await UpstreamHTTP(httpClient: httpClient, baseURL: settings.baseURL, apiKey: settings.apiKey, timeout: settings.timeout)
-            .send(method, path, body: body)
     }
 
     static func isLoopback(_ url: String) -> Bool {

@@ -24,7 +24,6 @@ public struct LumaRelayChannel: UpstreamChannel {
 
     public let name: String
     public let concurrency = 16
-    public let fetchesInBatches = true
     let settings: Settings
     let http: UpstreamHTTP
     let publicURL: PublicURL
@@ -66,35 +65,27 @@ public struct LumaRelayChannel: UpstreamChannel {
         return try LumaRelayMapping.snapshot(of: LumaRelayMapping.task(from: data), at: now().millis)
     }
 
-    /// Many tasks in one request per hundred; tasks the answer leaves out, or all of them when the
-    /// relay has no batch query, are asked one by one.
-    public func fetch(_ tasks: [VideoTask]) async -> [String: Result<UpstreamSnapshot, any Error>] {
+    /// A hundred tasks per batch query. The answer leaves out tasks the relay does not know, and a
+    /// relay without the query (404, 405, a refusal) is never asked again: either way those tasks
+    /// are asked one by one.
+    public func fetchMany(_ tasks: [VideoTask]) async -> [String: Result<UpstreamSnapshot, any Error>] {
         var results: [String: Result<UpstreamSnapshot, any Error>] = [:]
-        if !batchUnsupported.missing.withLock({ $0 }) {
-            for chunk in stride(from: 0, to: tasks.count, by: Self.batchLimit).map({ Array(tasks[$0..<min($0 + Self.batchLimit, tasks.count)]) }) {
-                let ids = chunk.compactMap(\.upstreamID)
-                do {
-                    let body = JSONValue.object([("ids", .array(ids.map(JSONValue.string)))])
-                    let answered = try LumaRelayMapping.tasks(from: try await http.send(.POST, "/luma/tasks", body: body.bytes()))
-                    let byID = Dictionary(answered.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-                    for task in chunk {
-                        guard let found = task.upstreamID.flatMap({ byID[$0] }) else { continue }
-                        results[task.id] = Result { try LumaRelayMapping.snapshot(of: found, at: now().millis) }
-                    }
-                } catch let error as UpstreamError where !error.isRetryable {
-                    // 404, 405 or a refusal: this relay has no batch query.
-                    batchUnsupported.missing.withLock { $0 = true }
-                    break
-                } catch {
-                    for task in chunk { results[task.id] = .failure(error) }
-                }
-            }
-        }
-        for task in tasks where results[task.id] == nil {
+        guard !batchUnsupported.missing.withLock({ $0 }) else { return results }
+        for start in stride(from: 0, to: tasks.count, by: Self.batchLimit) {
+            let chunk = tasks[start..<min(start + Self.batchLimit, tasks.count)]
             do {
-                results[task.id] = .success(try await fetch(task))
+                let body = JSONValue.object([("ids", .array(chunk.compactMap(\.upstreamID).map(JSONValue.string)))])
+                let answered = try LumaRelayMapping.tasks(from: try await http.send(.POST, "/luma/tasks", body: body.bytes()))
+                let byID = Dictionary(answered.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+                for task in chunk {
+                    guard let found = task.upstreamID.flatMap({ byID[$0] }) else { continue }
+                    results[task.id] = Result { try LumaRelayMapping.snapshot(of: found, at: now().millis) }
+                }
+            } catch let error as UpstreamError where !error.isRetryable {
+                batchUnsupported.missing.withLock { $0 = true }
+                break
             } catch {
-                results[task.id] = .failure(error)
+                for task in chunk { results[task.id] = .failure(error) }
             }
         }
         return results
