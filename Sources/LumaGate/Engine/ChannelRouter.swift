@@ -71,14 +71,6 @@ public final class ChannelRouter: Sendable {
         state.withLock { $0.inFlight = inFlight }
     }
 
-    public func inFlight(_ name: String) -> Int {
-        state.withLock { $0.inFlight[name, default: 0] }
-    }
-
-    public func disabledReason(_ name: String) -> String? {
-        state.withLock { $0.disabled[name] }
-    }
-
     public func recordSuccess(_ name: String) {
         state.withLock { $0.authFailures[name] = 0 }
     }

@@ -13,6 +13,12 @@ enum FieldRules {
         }
     }
 
+    /// Like `check`, and the field must be there.
+    static func require(_ field: String, _ value: String?, in allowed: [String]) throws {
+        guard value != nil else { throw GatewayError.invalidRequest("Field `\(field)` is required: one of \(list(allowed)).") }
+        try check(field, value, in: allowed)
+    }
+
     static func aspectRatio(_ field: String, _ value: String?) throws -> String {
         let value = value ?? AspectRatio.wide.rawValue
         try check(field, value, in: AspectRatio.allCases.map(\.rawValue))
@@ -28,9 +34,12 @@ enum FieldRules {
     /// A URL the gateway will POST a client's webhooks to.
     static func webhookURL(_ field: String, _ value: String?) throws {
         guard let value else { return }
-        guard let url = URL(string: value), ["http", "https"].contains(url.scheme?.lowercased()), url.host?.isEmpty == false else {
-            throw GatewayError.invalidRequest("Field `\(field)` must be an http(s) URL.")
-        }
+        guard isHTTPURL(value) else { throw GatewayError.invalidRequest("Field `\(field)` must be an http(s) URL.") }
+    }
+
+    static func isHTTPURL(_ value: String) -> Bool {
+        guard let url = URL(string: value), ["http", "https"].contains(url.scheme?.lowercased()) else { return false }
+        return url.host?.isEmpty == false
     }
 
     static func list(_ values: [String]) -> String {

@@ -41,11 +41,14 @@ public struct LedgerRepository: Sendable {
             """).run()
     }
 
-    /// Credits moved, by kind, all tokens together.
-    public func totals() async throws -> [LedgerEntry.Kind: Int64] {
+    /// Credits moved, by kind: one token's, or all tokens' together.
+    public func totals(tokenID: String? = nil) async throws -> [LedgerEntry.Kind: Int64] {
         try await database.read { sql in
             var totals: [LedgerEntry.Kind: Int64] = [:]
-            for row in try await sql.raw("SELECT kind, SUM(amount) AS total FROM ledger GROUP BY kind").all() {
+            let query = sql.select().column("kind").column(SQLFunction("SUM", args: SQLColumn("amount")), as: "total")
+                .from("ledger").groupBy("kind")
+            if let tokenID { query.where("token_id", .equal, tokenID) }
+            for row in try await query.all() {
                 if let kind = LedgerEntry.Kind(rawValue: try row.decode(column: "kind", as: String.self)) {
                     totals[kind] = try row.decode(column: "total", as: Int64.self)
                 }

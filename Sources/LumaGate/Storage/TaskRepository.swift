@@ -286,11 +286,14 @@ public struct TaskRepository: Sendable {
         }
     }
 
-    /// Every task by state, deleted ones included.
-    public func countByState() async throws -> [TaskState: Int] {
+    /// Tasks by state, deleted ones included: one token's, or all of them.
+    public func countByState(tokenID: String? = nil) async throws -> [TaskState: Int] {
         try await database.read { sql in
             var counts: [TaskState: Int] = [:]
-            for row in try await sql.raw("SELECT state, COUNT(*) AS n FROM tasks GROUP BY state").all() {
+            let query = sql.select().column("state").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+                .from("tasks").groupBy("state")
+            if let tokenID { query.where("token_id", .equal, tokenID) }
+            for row in try await query.all() {
                 if let state = TaskState(rawValue: try row.decode(column: "state", as: String.self)) {
                     counts[state] = try row.decode(column: "n", as: Int.self)
                 }

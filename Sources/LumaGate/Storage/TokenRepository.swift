@@ -69,21 +69,10 @@ public struct TokenRepository: Sendable {
     }
 
     func usage(of token: APIToken) async throws -> TokenUsage {
-        try await database.read { sql in
-            var charged: Int64 = 0
-            var refunded: Int64 = 0
-            for row in try await sql.raw("SELECT kind, SUM(amount) AS total FROM ledger WHERE token_id = \(bind: token.id) GROUP BY kind").all() {
-                let total = try row.decode(column: "total", as: Int64.self)
-                if try row.decode(column: "kind", as: String.self) == LedgerEntry.Kind.charge.rawValue { charged = total } else { refunded = total }
-            }
-            var tasks: [TaskState: Int] = [:]
-            for row in try await sql.raw("SELECT state, COUNT(*) AS n FROM tasks WHERE token_id = \(bind: token.id) GROUP BY state").all() {
-                if let state = TaskState(rawValue: try row.decode(column: "state", as: String.self)) {
-                    tasks[state] = try row.decode(column: "n", as: Int.self)
-                }
-            }
-            return TokenUsage(token: token, charged: charged, refunded: refunded, tasks: tasks)
-        }
+        let credits = try await LedgerRepository(database: database).totals(tokenID: token.id)
+        return TokenUsage(
+            token: token, charged: credits[.charge] ?? 0, refunded: credits[.refund] ?? 0,
+            tasks: try await TaskRepository(database: database).countByState(tokenID: token.id))
     }
 
     /// `assignments` comes only from this type's own code with numbers formatted by Swift.

@@ -49,7 +49,8 @@ public struct WebhookDestinationPolicy: Sendable {
     }
 
     private static func isForbiddenName(_ host: String) -> Bool {
-        host == "localhost" || host.hasSuffix(".localhost") || host == "metadata.google.internal" || host.hasSuffix(".internal")
+        // `.internal` covers cloud metadata names such as metadata.google.internal.
+        host == "localhost" || host.hasSuffix(".localhost") || host.hasSuffix(".internal")
     }
 
     /// An IPv4 (4 bytes) or IPv6 (16 bytes) address literal.

@@ -24,10 +24,7 @@ struct DreamMachineImageBody: Decodable {
 
     func validated() throws -> GenerationRequest {
         try FieldRules.check("generation_type", generation_type, in: ["image"])
-        guard let model else {
-            throw GatewayError.invalidRequest("Field `model` is required: one of \(FieldRules.list(Self.models)).")
-        }
-        try FieldRules.check("model", model, in: Self.models)
+        try FieldRules.require("model", model, in: Self.models)
         let prompt = (prompt ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard !prompt.isEmpty else { throw GatewayError.invalidRequest("Field `prompt` is required.") }
         try FieldRules.promptLength("prompt", prompt)

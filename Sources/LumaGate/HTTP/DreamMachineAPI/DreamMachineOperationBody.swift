@@ -46,12 +46,12 @@ struct DreamMachineOperationBody: Codable {
         case .modifyVideo:
             try Self.requireMedia("media", media)
             if let first_frame { try Self.requireMedia("first_frame", first_frame) }
-            try Self.require("model", model, in: ["ray-2"])
-            try Self.require("mode", mode, in: Self.modifyModes)
+            try FieldRules.require("model", model, in: ["ray-2"])
+            try FieldRules.require("mode", mode, in: Self.modifyModes)
         case .reframeVideo, .reframeImage:
             try Self.requireMedia("media", media)
-            try Self.require("model", model, in: kind == .reframeVideo ? ["ray-2", "ray-flash-2"] : DreamMachineImageBody.models)
-            try Self.require("aspect_ratio", aspect_ratio, in: AspectRatio.allCases.map(\.rawValue))
+            try FieldRules.require("model", model, in: kind == .reframeVideo ? ["ray-2", "ray-flash-2"] : DreamMachineImageBody.models)
+            try FieldRules.require("aspect_ratio", aspect_ratio, in: AspectRatio.allCases.map(\.rawValue))
             if kind == .reframeImage { try FieldRules.check("format", format, in: DreamMachineImageBody.formats) }
         default:
             break
@@ -63,14 +63,9 @@ struct DreamMachineOperationBody: Codable {
             callbackURL: callback_url, imageFormat: format, relayedBody: String(decoding: try encoder.encode(body), as: UTF8.self))
     }
 
-    private static func require(_ field: String, _ value: String?, in allowed: [String]) throws {
-        guard value != nil else { throw GatewayError.invalidRequest("Field `\(field)` is required: one of \(FieldRules.list(allowed)).") }
-        try FieldRules.check(field, value, in: allowed)
-    }
-
     private static func requireMedia(_ field: String, _ media: Media?) throws {
         guard let url = media?.url else { throw GatewayError.invalidRequest("Field `\(field).url` is required.") }
-        guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased()), parsed.host?.isEmpty == false else {
+        guard FieldRules.isHTTPURL(url) else {
             throw GatewayError.invalidRequest("Field `\(field).url` must be an http(s) URL that Luma can fetch.")
         }
     }

@@ -42,10 +42,7 @@ struct DreamMachineVideoBody: Decodable {
 
     func validated() throws -> Validated {
         try FieldRules.check("generation_type", generation_type, in: ["video"])
-        guard let model else {
-            throw GatewayError.invalidRequest("Field `model` is required: one of \(FieldRules.list(Self.models)).")
-        }
-        try FieldRules.check("model", model, in: Self.models)
+        try FieldRules.require("model", model, in: Self.models)
         let aspectRatio = try FieldRules.aspectRatio("aspect_ratio", aspect_ratio)
         try FieldRules.check("resolution", resolution, in: FieldRules.resolutions)
         try FieldRules.check("duration", duration, in: FieldRules.durations)
