@@ -46,6 +46,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("upstream-retry"), help: "Seconds before a task is tried again after an upstream error. Default: 5")
     var upstreamRetry: Double?
 
+    @Option(name: .customLong("lease-seconds"), help: """
+        Seconds a process owns a task or webhook it claimed; after that, if it died, another process takes the work \
+        over. Longer than the upstream timeout. Env: LUMAGATE_LEASE_SECONDS. Default: 120
+        """)
+    var leaseSeconds: Double?
+
     @Option(name: .customLong("prices"), help: "A JSON file of prices laid over the defaults (see the README). Env: LUMAGATE_PRICES")
     var prices: String?
 
@@ -94,6 +100,13 @@ struct ServeCommand: AsyncParsableCommand {
         if let value = upstreamSafetyPoll { configuration.upstreamPolling.safetyPollSeconds = value }
         if let value = upstreamTimeout { configuration.upstreamTimeoutSeconds = value }
         if let value = upstreamRetry { configuration.poller.retrySeconds = value }
+        if let value = try leaseSeconds ?? Self.number(environment, "LUMAGATE_LEASE_SECONDS", as: Double.self) {
+            guard value > configuration.upstreamTimeoutSeconds else {
+                throw ValidationError("--lease-seconds must be longer than the upstream timeout (\(configuration.upstreamTimeoutSeconds) s).")
+            }
+            configuration.poller.leaseSeconds = value
+            configuration.webhooks.leaseSeconds = value
+        }
         if let mode = upstreamCallbacks ?? environment["LUMAGATE_UPSTREAM_CALLBACKS"] {
             guard let value = UpstreamCallbackMode(rawValue: mode) else { throw ValidationError("--upstream-callbacks must be auto, on or off.") }
             configuration.upstreamCallbacks = value

@@ -8,12 +8,15 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .customLong("data-dir"), help: "Folder for the SQLite file and media. Env: LUMAGATE_DATA_DIR. Default: ./data")
     var dataDirectory: String?
 
-    @Option(name: .customLong("database"), help: "SQLite file. Env: LUMAGATE_DATABASE. Default: <data-dir>/lumagate.sqlite")
+    @Option(name: .customLong("database"), help: """
+        A SQLite file, or postgres://user:password@host:5432/database for PostgreSQL (shared by several gateway \
+        processes). Env: LUMAGATE_DATABASE. Default: <data-dir>/lumagate.sqlite
+        """)
     var database: String?
 
     func apply(to configuration: inout GatewayConfiguration, environment: [String: String]) {
         if let value = dataDirectory ?? environment["LUMAGATE_DATA_DIR"] { configuration.dataDirectory = value }
-        if let value = database ?? environment["LUMAGATE_DATABASE"] { configuration.databasePath = value }
+        if let value = database ?? environment["LUMAGATE_DATABASE"] { configuration.database = value }
     }
 
     /// Opens just the store, for commands that do not serve.
@@ -22,7 +25,7 @@ struct StoreOptions: ParsableArguments {
         apply(to: &configuration, environment: ProcessInfo.processInfo.environment)
         var logger = Logger(label: "lumagate")
         logger.logLevel = .warning
-        return try await Database.openSQLite(path: configuration.resolvedDatabasePath, logger: logger)
+        return try await Database.open(configuration.databaseLocation, logger: logger)
     }
 
     /// Opens just the store, runs `body`, and closes the store whatever happens.

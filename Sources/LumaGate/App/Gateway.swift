@@ -51,14 +51,17 @@ public final class Gateway: Sendable {
         newID: @escaping @Sendable () -> UUID = { UUID() },
         logger: Logger
     ) async throws -> Gateway {
-        let database = try await Database.openSQLite(path: configuration.resolvedDatabasePath, logger: logger)
+        let database = try await Database.open(configuration.databaseLocation, logger: logger)
         let tasks = TaskRepository(database: database)
-        // The embedded store belongs to this one process: a lease left in it is from a previous
-        // run that stopped mid-work, and that work is picked up again now.
-        try await tasks.releaseAllLeases()
         let webhookDeliveries = WebhookRepository(database: database)
         let webhookPolicy = WebhookDestinationPolicy(allowedHosts: configuration.webhookAllowHosts)
-        try await webhookDeliveries.releaseAllLeases()
+        if !database.isShared {
+            // The embedded store belongs to this one process: a lease left in it is from a previous
+            // run that stopped mid-work, and that work is picked up again now. In a shared store a
+            // lease may be another live process's; a dead one's expires on its own.
+            try await tasks.releaseAllLeases()
+            try await webhookDeliveries.releaseAllLeases()
+        }
 
         let store = MediaStore(root: configuration.mediaDirectory)
         try FileManager.default.createDirectory(atPath: store.root, withIntermediateDirectories: true)

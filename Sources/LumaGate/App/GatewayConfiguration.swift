@@ -4,10 +4,11 @@ import Logging
 public struct GatewayConfiguration: Sendable {
     public var host = "127.0.0.1"
     public var port = 8080
-    /// Holds the SQLite file (by default) and the media the gateway stores and renders.
+    /// Holds the SQLite file (by default) and the media the gateway stores and renders. With
+    /// PostgreSQL, every process must see the same media folder (shared storage).
     public var dataDirectory = "./data"
-    /// Path of the SQLite file; nil means `<dataDirectory>/lumagate.sqlite`.
-    public var databasePath: String?
+    /// A SQLite file's path or a `postgres://` URL; nil means `<dataDirectory>/lumagate.sqlite`.
+    public var database: String?
     /// Base for absolute URLs in responses; nil means `http://<host>:<port>` as bound.
     public var publicURL: String?
     public var sandbox = SandboxSchedule()
@@ -39,8 +40,8 @@ public struct GatewayConfiguration: Sendable {
 
     public init() {}
 
-    public var resolvedDatabasePath: String {
-        databasePath ?? dataDirectory + "/lumagate.sqlite"
+    public var databaseLocation: DatabaseLocation {
+        DatabaseLocation(database ?? dataDirectory + "/lumagate.sqlite")
     }
 
     public var mediaDirectory: String {

@@ -1,96 +1,64 @@
 import Foundation
 import Logging
-import NIOPosix
-import SQLiteKit
 import SQLKit
-import Synchronization
 
-/// The gateway's SQL store: SQLKit over an embedded SQLite file in WAL mode.
-///
-/// Reads go round-robin over a few connections, so queries never wait behind a write; writes go
-/// through one connection, serialized, each in its own transaction. `BEGIN IMMEDIATE` takes
-/// SQLite's write lock up front, and `busy_timeout` lets a second process (the `token` commands
-/// while `serve` runs) wait its turn instead of failing.
+/// The gateway's SQL store, through SQLKit: an embedded SQLite file that one process owns, or a
+/// PostgreSQL server that any number of gateway processes share. Repositories see only this type:
+/// reads on any connection, and writes as whole transactions that commit or leave no trace.
 public final class Database: Sendable {
-    public let description: String
-    private let readers: [any SQLDatabase]
-    private let writer: any SQLDatabase
-    private let connections: [SQLiteConnection]
-    private let writeLock = AsyncSemaphore(permits: 1)
-    private let nextReader = Atomic<Int>(0)
+    public let location: DatabaseLocation
+    private let store: any SQLStore
 
-    private init(description: String, readers: [any SQLDatabase], writer: any SQLDatabase, connections: [SQLiteConnection]) {
-        self.description = description
-        self.readers = readers
-        self.writer = writer
-        self.connections = connections
+    private init(location: DatabaseLocation, store: any SQLStore) {
+        self.location = location
+        self.store = store
     }
 
-    /// Opens (creating if needed) the SQLite file at `path` and brings its schema up to date.
-    public static func openSQLite(path: String, readerCount: Int = 4, logger: Logger) async throws -> Database {
-        let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    /// Opens (creating if needed) the store at `location` and brings its schema up to date.
+    public static func open(_ location: DatabaseLocation, logger: Logger) async throws -> Database {
+        let store: any SQLStore
+        switch location {
+        case .sqlite(let path): store = try await SQLiteStore.open(path: path, logger: logger)
+        case .postgres(let url): store = try PostgresStore(url: url, logger: logger)
         }
-        var connections: [SQLiteConnection] = []
+        let database = Database(location: location, store: store)
         do {
-            for _ in 0...readerCount {
-                let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-                connections.append(connection)
-                let sql = connection.sql()
-                try await sql.raw("PRAGMA busy_timeout = 10000").run()
-                try await sql.raw("PRAGMA foreign_keys = ON").run()
-                if connections.count == 1 {
-                    try await sql.raw("PRAGMA journal_mode = WAL").run()
-                }
-                // FULL: a committed task or charge survives even a power cut, not only a crash.
-                try await sql.raw("PRAGMA synchronous = FULL").run()
-            }
+            try await Migrator(migrations: Migrations.all).migrate(database)
         } catch {
-            for connection in connections { try? await connection.close() }
+            await database.close()
             throw error
         }
-        let databases = connections.map { $0.sql() }
-        let database = Database(
-            description: "SQLite at \(path)",
-            readers: Array(databases.dropFirst()),
-            writer: databases[0],
-            connections: connections
-        )
-        try await Migrator(migrations: Migrations.all).migrate(database)
         return database
     }
 
-    public var readerCount: Int { readers.count }
-
-    /// Runs read-only work on one of the read connections.
-    public func read<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
-        let index = nextReader.add(1, ordering: .relaxed).oldValue
-        return try await body(readers[index % readers.count])
+    public static func openSQLite(path: String, logger: Logger) async throws -> Database {
+        try await open(.sqlite(path: path), logger: logger)
     }
 
-    /// Runs `body` in one write transaction: all of it commits, or none of it does.
+    public var description: String { location.description }
+
+    /// Whether other processes may work on the same store at the same time (so leases left by a
+    /// dead process expire rather than being freed at start).
+    public var isShared: Bool {
+        if case .postgres = location { return true }
+        return false
+    }
+
+    /// How many reads can run at once.
+    public var readerCount: Int { store.readerCount }
+
+    /// Runs read-only work on a connection of its own.
+    public func read<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await store.read(body)
+    }
+
+    /// Runs `body` in one write transaction: all of it commits, or none of it does. `body` may run
+    /// more than once when the server asks for a retry (a deadlock or serialization failure).
     public func write<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
-        await writeLock.wait()
-        do {
-            try await writer.raw("BEGIN IMMEDIATE").run()
-            let result: T
-            do {
-                result = try await body(writer)
-                try await writer.raw("COMMIT").run()
-            } catch {
-                try? await writer.raw("ROLLBACK").run()
-                throw error
-            }
-            await writeLock.signal()
-            return result
-        } catch {
-            await writeLock.signal()
-            throw error
-        }
+        try await store.write(body)
     }
 
     public func close() async {
-        for connection in connections { try? await connection.close() }
+        await store.close()
     }
 }

@@ -45,7 +45,7 @@ public struct LedgerRepository: Sendable {
     public func totals(tokenID: String? = nil) async throws -> [LedgerEntry.Kind: Int64] {
         try await database.read { sql in
             var totals: [LedgerEntry.Kind: Int64] = [:]
-            let query = sql.select().column("kind").column(SQLFunction("SUM", args: SQLColumn("amount")), as: "total")
+            let query = sql.select().column("kind").column(SQLRaw("CAST(SUM(amount) AS BIGINT)"), as: "total")
                 .from("ledger").groupBy("kind")
             if let tokenID { query.where("token_id", .equal, tokenID) }
             for row in try await query.all() {

@@ -7,6 +7,7 @@ struct Migrator {
 
     func migrate(_ database: Database) async throws {
         try await database.write { sql in
+            try await sql.lockForMigration()
             try await sql.create(table: "schema_migrations")
                 .ifNotExists()
                 .column("version", type: .bigint, .primaryKey(autoIncrement: false))
@@ -16,6 +17,7 @@ struct Migrator {
         }
         for migration in migrations.sorted(by: { $0.version < $1.version }) {
             try await database.write { sql in
+                try await sql.lockForMigration()
                 // Checked inside the transaction: another process may have just applied it.
                 let applied = try await sql.raw("SELECT version FROM schema_migrations WHERE version = \(bind: migration.version)").first()
                 guard applied == nil else { return }

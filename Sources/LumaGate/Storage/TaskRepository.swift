@@ -48,6 +48,9 @@ public struct TaskRepository: Sendable {
     @discardableResult
     func insert(_ task: VideoTask, reason: String, maxInFlight: Int? = nil, idempotency: IdempotencyKey? = nil) async throws -> String? {
         try await database.write { sql in
+            // Holds the token's row until the commit, so its in-flight count, quota and idempotency
+            // keys are checked by one submit at a time, whichever process takes it.
+            try await sql.raw("SELECT id FROM tokens WHERE id = \(bind: task.tokenID) \(unsafeRaw: sql.lockingSelectedRows)").run()
             if let idempotency, let existing = try await IdempotencyRepository.existingTask(
                 for: idempotency, tokenID: task.tokenID, since: task.createdAtMillis - IdempotencyKey.lifetimeMillis, on: sql) {
                 return existing
@@ -232,7 +235,7 @@ public struct TaskRepository: Sendable {
                 SELECT id FROM tasks
                 WHERE next_poll_at IS NOT NULL AND next_poll_at <= \(bind: now)
                   AND (leased_until IS NULL OR leased_until < \(bind: now))
-                ORDER BY next_poll_at LIMIT \(bind: limit)
+                ORDER BY next_poll_at LIMIT \(bind: limit) \(unsafeRaw: sql.skippingLockedRows)
                 """).all().map { try $0.decode(column: "id", as: String.self) }
             guard !ids.isEmpty else { return [] }
             return try await sql.update("tasks")

@@ -43,7 +43,7 @@ public struct WebhookRepository: Sendable {
                   AND NOT EXISTS (
                     SELECT 1 FROM webhook_deliveries e
                     WHERE e.task_id = d.task_id AND e.url = d.url AND e.id < d.id AND e.next_attempt_at IS NOT NULL)
-                ORDER BY d.next_attempt_at, d.id LIMIT \(bind: limit)
+                ORDER BY d.next_attempt_at, d.id LIMIT \(bind: limit) \(unsafeRaw: sql.skippingLockedRows)
                 """).all().map { try $0.decode(column: "id", as: Int64.self) }
             guard !ids.isEmpty else { return [] }
             try await sql.update("webhook_deliveries")

@@ -17,6 +17,7 @@ struct UpstreamHTTP: Sendable {
         request.method = method
         request.headers.add(name: "Authorization", value: "Bearer \(apiKey)")
         request.headers.add(name: "Accept", value: "application/json")
+        request.headers.add(name: "User-Agent", value: GatewayInstance.userAgent)
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: body))

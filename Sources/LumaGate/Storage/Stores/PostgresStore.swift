@@ -1,0 +1,92 @@
+import Foundation
+import Logging
+import NIOSSL
+import PostgresKit
+import SQLKit
+
+/// A PostgreSQL server shared by every gateway process: a pool of connections, each transaction on
+/// one of them at READ COMMITTED. What processes could race on is made safe in the SQL itself:
+/// compare-and-set updates, conditional charges, row locks and `SKIP LOCKED` claims (see
+/// `SQLDatabase+Locking`).
+final class PostgresStore: SQLStore {
+    private let client: PostgresClient
+    private let running: Task<Void, Never>
+    let readerCount: Int
+
+    init(url: String, maximumConnections: Int = 16, logger: Logger) throws {
+        var configuration = try Self.configuration(url: url)
+        configuration.options.maximumConnections = maximumConnections
+        // The pool's own chatter (such as a lease asked for in the instant before `run()` starts)
+        // is noise; a connection that cannot be made fails the query that wanted it.
+        var poolLogger = logger
+        poolLogger.logLevel = .error
+        let client = PostgresClient(configuration: configuration, backgroundLogger: poolLogger)
+        self.client = client
+        self.running = Task { await client.run() }
+        self.readerCount = maximumConnections / 2
+    }
+
+    /// Reads `postgres://user:password@host:port/database?sslmode=disable|prefer|require`
+    /// (sslmode as in libpq, default prefer).
+    static func configuration(url: String) throws -> PostgresClient.Configuration {
+        guard let components = URLComponents(string: url), let user = components.user, !user.isEmpty else {
+            throw DatabaseURLError(detail: "a PostgreSQL URL looks like postgres://user:password@host:5432/database")
+        }
+        let tls: PostgresClient.Configuration.TLS
+        switch components.queryItems?.first(where: { $0.name == "sslmode" })?.value ?? "prefer" {
+        case "disable": tls = .disable
+        case "prefer", "allow": tls = .prefer(.makeClientConfiguration())
+        case "require", "verify-ca", "verify-full": tls = .require(.makeClientConfiguration())
+        case let mode: throw DatabaseURLError(detail: "sslmode \(mode) is not one of disable, prefer, require")
+        }
+        let database = components.path.split(separator: "/").first.map(String.init)
+        return PostgresClient.Configuration(
+            host: components.host.flatMap { $0.isEmpty ? nil : $0 } ?? "localhost", port: components.port ?? 5432,
+            username: user.removingPercentEncoding ?? user, password: components.password?.removingPercentEncoding,
+            database: database ?? user, tls: tls)
+    }
+
+    func read<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await client.withConnection { connection in
+            try await body(connection.sql(queryLogLevel: nil))
+        }
+    }
+
+    func write<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        var retries = 0
+        while true {
+            do {
+                return try await client.withConnection { connection in
+                    let sql = connection.sql(queryLogLevel: nil)
+                    try await sql.raw("BEGIN").run()
+                    do {
+                        let result = try await body(sql)
+                        try await sql.raw("COMMIT").run()
+                        return result
+                    } catch {
+                        try? await sql.raw("ROLLBACK").run()
+                        throw error
+                    }
+                }
+            } catch let error as PSQLError where retries < 5 && Self.asksForRetry(error) {
+                retries += 1
+            }
+        }
+    }
+
+    /// Deadlocks and serialization failures leave nothing behind: running the transaction again is
+    /// what the server asks for.
+    private static func asksForRetry(_ error: PSQLError) -> Bool {
+        ["40P01", "40001"].contains(error.serverInfo?[.sqlState] ?? "")
+    }
+
+    func close() async {
+        running.cancel()
+        _ = await running.value
+    }
+}
+
+struct DatabaseURLError: Error, CustomStringConvertible {
+    let detail: String
+    var description: String { detail }
+}
