@@ -75,7 +75,7 @@ import Testing
         server.stop()
 
         // The books, read from the store itself.
-        let database = try await Database.openSQLite(path: directory + "/lumagate.sqlite", logger: .init(label: "chaos"))
+        let database = try await TestStore.open(directory: directory)
         let tasks = try await TaskRepository(database: database).list(ownedBy: #require(try await TokenRepository(database: database)
             .find(idOrName: "reseller")).id, offset: 0, limit: Self.taskCount * 2)
         let ledger = try await LedgerRepository(database: database).entries()

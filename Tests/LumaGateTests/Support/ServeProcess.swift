@@ -27,6 +27,7 @@ final class ServeProcess: @unchecked Sendable {
     init(dataDirectory: String, extraArguments: [String] = []) throws {
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = ["serve", "--port", "0", "--data-dir", dataDirectory, "--log-level", "info"] + extraArguments
+        process.environment = try TestStore.environment(for: process.arguments!)
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output
@@ -78,6 +79,7 @@ final class ServeProcess: @unchecked Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
+        process.environment = try TestStore.environment(for: arguments)
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output

@@ -27,6 +27,7 @@ final class TestGateway: Sendable {
         var configuration = GatewayConfiguration()
         configuration.port = 0
         configuration.dataDirectory = directory
+        configuration.database = try TestStore.location(for: directory)
         configuration.sandbox = SandboxSchedule(queuedSeconds: 0.2, dreamingSeconds: 0.3)
         configuration.poller.idleInterval = .milliseconds(50)
         // Webhook receivers in tests listen on 127.0.0.1.
@@ -48,7 +49,7 @@ final class TestGateway: Sendable {
     /// A fresh data directory whose store already holds `channels` (as `lumagate channel add` would).
     static func directory(with channels: [ChannelRecord]) async throws -> String {
         let directory = temporaryDirectory()
-        let database = try await Database.openSQLite(path: directory + "/lumagate.sqlite", logger: Logger(label: "seed"))
+        let database = try await TestStore.open(directory: directory)
         for channel in channels { _ = try await ChannelRepository(database: database).add(channel) }
         await database.close()
         return directory

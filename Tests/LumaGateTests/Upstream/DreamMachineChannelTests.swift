@@ -140,7 +140,7 @@ import Testing
         try await withGateway(fake.apiURL, callbacks: true) { gateway in
             let token = try await gateway.createToken()
             let id = try await gateway.submit(token: token, #"{"user_prompt": "called back"}"#)["id"] as! String
-            let task = try await gateway.waitForTerminal(id, token: token, timeout: .seconds(30))
+            let task = try await gateway.waitForTerminal(id, token: token, timeout: .seconds(90))
             #expect(task["state"] as? String == "completed", "\(task)")
             #expect((task["video_raw"] as? [String: Any])?["duration"] as? Double == 5.041667)
             #expect(fake.recordedCalls.filter { $0.method == "GET" }.isEmpty, "callbacks, not polls, finished the task")
@@ -167,7 +167,7 @@ import Testing
     @Test func aStoredChannelTakesNewTasksAndADisabledOneDoesNot() async throws {
         let fake = try await FakeDreamMachine.start()
         let directory = TestGateway.temporaryDirectory()
-        let store = try await Database.openSQLite(path: directory + "/lumagate.sqlite", logger: .init(label: "test"))
+        let store = try await TestStore.open(directory: directory)
         let channels = ChannelRepository(database: store)
         #expect(try await channels.add(ChannelRecord(name: "spare", kind: .dreamMachine, apiKey: "wrong-key", baseURL: fake.apiURL, createdAtMillis: 1)))
         #expect(try await channels.add(ChannelRecord(name: "main", kind: .dreamMachine, apiKey: FakeDreamMachine.apiKey, baseURL: fake.apiURL, createdAtMillis: 2)))

@@ -27,7 +27,16 @@ struct DreamMachineCallbackController {
 
     @Sendable func receive(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let secret = try context.parameters.require("secret")
-        guard let task = try await tasks.find(callbackSecret: secret), let channel = channels[task.channel] else {
+        guard var task = try await tasks.find(callbackSecret: secret) else {
+            throw GatewayError.notFound("No task waits for this callback.")
+        }
+        // The upstream may call back before its answer to the submit is recorded here (on a busy
+        // machine, or when another process submitted): wait a little for that record.
+        for _ in 0..<25 where task.upstreamID == nil {
+            try await Task.sleep(for: .milliseconds(200))
+            task = try await tasks.find(id: task.id) ?? task
+        }
+        guard let channel = channels[task.channel] else {
             throw GatewayError.notFound("No task waits for this callback.")
         }
         let body = Data(buffer: try await request.body.collect(upTo: Self.maxBodyBytes))
