@@ -47,8 +47,8 @@ struct ServeCommand: AsyncParsableCommand {
     var upstreamRetry: Double?
 
     @Option(name: .customLong("lease-seconds"), help: """
-        Seconds a process owns a task or webhook it claimed; after that, if it died, another process takes the work \
-        over. Longer than the upstream timeout. Env: LUMAGATE_LEASE_SECONDS. Default: 120
+        Seconds a process owns a task it claimed; after that, if it died, another process takes the task over. \
+        Longer than the upstream timeout. Env: LUMAGATE_LEASE_SECONDS. Default: 120
         """)
     var leaseSeconds: Double?
 
@@ -105,7 +105,6 @@ struct ServeCommand: AsyncParsableCommand {
                 throw ValidationError("--lease-seconds must be longer than the upstream timeout (\(configuration.upstreamTimeoutSeconds) s).")
             }
             configuration.poller.leaseSeconds = value
-            configuration.webhooks.leaseSeconds = value
         }
         if let mode = upstreamCallbacks ?? environment["LUMAGATE_UPSTREAM_CALLBACKS"] {
             guard let value = UpstreamCallbackMode(rawValue: mode) else { throw ValidationError("--upstream-callbacks must be auto, on or off.") }

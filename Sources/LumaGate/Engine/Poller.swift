@@ -71,6 +71,7 @@ public final class Poller: Service, Sendable {
     @discardableResult
     public func pollOnce(now: Date) async -> Int {
         let claimed: [VideoTask]
+        let claimedAt = now
         do {
             claimed = try await tasks.claimDue(
                 now: now.millis, limit: settings.batchSize, owner: workerID,
@@ -84,7 +85,7 @@ public final class Poller: Service, Sendable {
         }
         await withTaskGroup(of: Void.self) { group in
             for (name, share) in Dictionary(grouping: claimed, by: \.channel) {
-                group.addTask { await self.work(share, on: self.channels[name]) }
+                group.addTask { await self.work(share, on: self.channels[name], claimedAt: claimedAt) }
             }
         }
         return claimed.count
@@ -92,7 +93,7 @@ public final class Poller: Service, Sendable {
 
     /// Works one channel's share: new tasks are submitted (possibly elsewhere), the others are
     /// asked about, many at once when the channel can, with at most its concurrency at a time.
-    private func work(_ share: [VideoTask], on channel: (any UpstreamChannel)?) async {
+    private func work(_ share: [VideoTask], on channel: (any UpstreamChannel)?, claimedAt: Date) async {
         var results: [String: Result<UpstreamSnapshot, any Error>] = [:]
         let live = share.filter { $0.upstreamID != nil && !isTooOld($0) }
         if let channel, !live.isEmpty { results = await channel.fetchMany(live) }
@@ -104,10 +105,22 @@ public final class Poller: Service, Sendable {
                     running -= 1
                 }
                 let fetched = results[task.id]
-                group.addTask { await self.work(task, on: channel, fetched: fetched) }
+                group.addTask {
+                    guard await self.stillHolds(task, claimedAt: claimedAt) else { return }
+                    await self.work(task, on: channel, fetched: fetched)
+                }
                 running += 1
             }
         }
+    }
+
+    /// A task that waited in its batch for half its lease has the lease renewed before any work,
+    /// or, if the lease ran out and another process claimed the task, is left to that process.
+    private func stillHolds(_ task: VideoTask, claimedAt: Date) async -> Bool {
+        let now = now()
+        guard now.timeIntervalSince(claimedAt) > settings.leaseSeconds / 2 else { return true }
+        let renewed = try? await tasks.renewLease(id: task.id, owner: workerID, until: now.addingTimeInterval(settings.leaseSeconds).millis)
+        return renewed == true
     }
 
     private func isTooOld(_ task: VideoTask) -> Bool {

@@ -246,6 +246,16 @@ public struct TaskRepository: Sendable {
         }
     }
 
+    /// Extends `owner`'s lease on a task; false when the lease is no longer `owner`'s (it ran out
+    /// and another process claimed the task).
+    public func renewLease(id: String, owner: String, until leaseUntil: Int64) async throws -> Bool {
+        try await database.write { sql in
+            try await sql.raw("""
+                UPDATE tasks SET leased_until = \(bind: leaseUntil) WHERE id = \(bind: id) AND leased_by = \(bind: owner) RETURNING id
+                """).first() != nil
+        }
+    }
+
     /// Gives a claimed task back without changing its state, due again at `nextPollAt`.
     public func reschedule(id: String, owner: String, nextPollAt: Int64) async throws {
         try await database.write { sql in

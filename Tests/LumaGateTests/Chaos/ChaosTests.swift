@@ -32,7 +32,9 @@ import Testing
         let secret = try #require(try ServeProcess.command(["token", "create", "--name", "reseller", "--quota", "1000000", "--data-dir", directory])
             .output.split(separator: "\n").last.map(String.init))
         let arguments = ["--upstream-callbacks", "off", "--upstream-first-poll", "0.3", "--upstream-min-poll", "0.2", "--upstream-max-poll", "0.5",
-                         "--upstream-timeout", "1", "--upstream-retry", "0.5", "--webhook-allow-hosts", "127.0.0.1"]
+                         "--upstream-timeout", "1", "--upstream-retry", "0.5", "--webhook-allow-hosts", "127.0.0.1",
+                         // In PostgreSQL a killed process's claims are waited out rather than freed at restart.
+                         "--lease-seconds", "3"]
         var server = try ServeProcess(dataDirectory: directory, extraArguments: arguments)
         let endpoint = Endpoint(server.baseURL)
         let started = Date()

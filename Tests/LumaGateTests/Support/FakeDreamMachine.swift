@@ -39,6 +39,9 @@ final class FakeDreamMachine: Sendable {
         var method: String
         var path: String
         var authorization: String?
+        /// Names the gateway process that called (`lumagate (<host>-<pid>)`).
+        var userAgent: String?
+        var at = Date()
     }
 
     let baseURL: String
@@ -71,7 +74,7 @@ final class FakeDreamMachine: Sendable {
         let router = Router()
         router.add(middleware: FileMiddleware(files, urlBasePath: "/files"))
         let create: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, context in
-            state.calls.withLock { $0.append(Call(method: "POST", path: request.uri.path, authorization: request.headers[.authorization])) }
+            state.calls.withLock { $0.append(Call(method: "POST", path: request.uri.path, authorization: request.headers[.authorization], userAgent: request.headers[.userAgent])) }
             guard request.headers[.authorization] == "Bearer \(apiKey)" else { return json(401, ["detail": "Invalid API key"]) }
             if let submitStatus { return json(submitStatus, ["detail": "Scripted failure"]) }
             if let chaos, let trouble = try await trouble(chaos) { return trouble }
@@ -108,7 +111,7 @@ final class FakeDreamMachine: Sendable {
             return json(200, ["credit_balance": 1234.5])
         }
         router.get("dream-machine/v1/generations/:id") { request, context -> Response in
-            state.calls.withLock { $0.append(Call(method: "GET", path: request.uri.path, authorization: request.headers[.authorization])) }
+            state.calls.withLock { $0.append(Call(method: "GET", path: request.uri.path, authorization: request.headers[.authorization], userAgent: request.headers[.userAgent])) }
             guard request.headers[.authorization] == "Bearer \(apiKey)" else { return json(401, ["detail": "Invalid API key"]) }
             let id = try context.parameters.require("id")
             guard var generation = state.generations.withLock({ $0[id] }) else { return json(404, ["detail": "Generation not found"]) }

@@ -24,10 +24,10 @@ final class ServeProcess: @unchecked Sendable {
     var output: String { collected.withLock { $0 } }
 
     /// Starts `lumagate serve` on a free port and waits until it listens.
-    init(dataDirectory: String, extraArguments: [String] = []) throws {
+    init(dataDirectory: String, extraArguments: [String] = [], environment: [String: String] = [:]) throws {
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = ["serve", "--port", "0", "--data-dir", dataDirectory, "--log-level", "info"] + extraArguments
-        process.environment = try TestStore.environment(for: process.arguments!)
+        process.environment = try TestStore.environment(for: process.arguments!).merging(environment) { $1 }
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output

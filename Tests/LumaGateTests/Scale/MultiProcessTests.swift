@@ -1,0 +1,162 @@
+import Foundation
+@testable import LumaGate
+import SQLKit
+import Synchronization
+import Testing
+
+/// Three gateway processes on one PostgreSQL, behind no balancer but the client's own round robin,
+/// sharing one (slightly chaotic) fake Luma account: 2,000 paid submits, and one process SIGKILLed
+/// mid-run. At the end every task is finished, no task was polled by two processes inside one
+/// lease, and the ledger balances.
+@Suite(.serialized, .enabled(if: TestStore.isPostgres, "needs LUMAGATE_TEST_POSTGRES_URL"))
+struct MultiProcessTests {
+    static let taskCount = 2000
+    static let processCount = 3
+    /// The shortest wait between two polls of one task the gateways are told to keep (the upstream
+    /// retry); two polls closer than half of it mean two processes held the task at once.
+    static let shortestPollGap = 0.5
+
+    private final class Cluster: Sendable {
+        let urls: Mutex<[String?]>
+        let submitted = Mutex(0)
+        let nextIndex = Mutex(0)
+        let ids = Mutex([String?](repeating: nil, count: MultiProcessTests.taskCount))
+        init(_ urls: [String]) { self.urls = Mutex(urls) }
+    }
+
+    @Test func threeProcessesActAsOneGatewayAndSurviveLosingOne() async throws {
+        let upstream = try await FakeDreamMachine.start(queuedSeconds: 1, dreamingSeconds: 1, chaos: 0.05)
+        let directory = TestGateway.temporaryDirectory()
+        let added = try ServeProcess.command(["channel", "add", "dream-machine", "--name", "luma", "--key", FakeDreamMachine.apiKey,
+                                              "--base-url", upstream.apiURL, "--data-dir", directory])
+        #expect(added.status == 0, "\(added.output)")
+        let secret = try #require(try ServeProcess.command(["token", "create", "--name", "reseller", "--quota", "10000000", "--data-dir", directory])
+            .output.split(separator: "\n").last.map(String.init))
+        let arguments = ["--upstream-callbacks", "off", "--upstream-first-poll", "2", "--upstream-min-poll", "1", "--upstream-max-poll", "2",
+                         "--upstream-timeout", "2", "--upstream-retry", "\(Self.shortestPollGap)", "--lease-seconds", "5"]
+        // Every process shares the data directory (as the shared media storage of a real
+        // deployment) and the store. Without ffmpeg on the PATH, completed videos skip the
+        // last-frame and palette extraction, which would spend this 2-core machine on decoding.
+        let environment = ["PATH": "/nonexistent"]
+        var servers = try (0..<Self.processCount).map { _ in
+            try ServeProcess(dataDirectory: directory, extraArguments: arguments, environment: environment)
+        }
+        let cluster = Cluster(servers.map(\.baseURL))
+        let started = Date()
+
+        async let ids = Self.submitAll(to: cluster, token: secret)
+        while cluster.submitted.withLock({ $0 }) < Self.taskCount * 4 / 10 { try await Task.sleep(for: .milliseconds(10)) }
+        let victim = servers.remove(at: 1)
+        cluster.urls.withLock { $0[1] = nil }
+        victim.kill()
+        let taskIDs = try await ids
+        let submittedIn = Date().timeIntervalSince(started)
+
+        // Wait until the store holds every task finished.
+        let database = try await TestStore.open(directory: directory)
+        let deadline = Date().addingTimeInterval(600)
+        var unfinished = Self.taskCount
+        while unfinished > 0, Date() < deadline {
+            unfinished = try await Self.count("SELECT COUNT(*) AS n FROM tasks WHERE state IN ('pending', 'processing')", in: database)
+            if unfinished > 0 { try await Task.sleep(for: .milliseconds(500)) }
+        }
+        let elapsed = Date().timeIntervalSince(started)
+        for server in servers { server.stop() }
+
+        let tasks = try await TaskRepository(database: database).list(
+            ownedBy: #require(try await TokenRepository(database: database).find(idOrName: "reseller")).id, offset: 0, limit: Self.taskCount * 2)
+        let ledger = try await LedgerRepository(database: database).entries()
+        let usage = try await TokenService(repository: TokenRepository(database: database), now: { Date() }).usage("reseller")
+        await database.close()
+
+        #expect(unfinished == 0, "\(unfinished) tasks never finished")
+        #expect(tasks.count == Self.taskCount, "one task per submit, whichever process took it and whatever died")
+        #expect(Set(tasks.map(\.id)) == Set(taskIDs))
+        #expect(tasks.allSatisfy { $0.state.isTerminal })
+        let completed = tasks.filter { $0.state == .completed }
+        let failed = tasks.filter { $0.state == .failed }
+        let charges = ledger.filter { $0.kind == .charge }
+        let refunds = ledger.filter { $0.kind == .refund }
+        #expect(Set(charges.map(\.taskID)).count == charges.count && charges.count == Self.taskCount, "every task charged once")
+        #expect(Set(refunds.map(\.taskID)).count == refunds.count, "no refund doubled")
+        #expect(Set(refunds.map(\.taskID)) == Set(failed.map(\.id)), "every failed task refunded, no completed one")
+        let net = charges.reduce(0) { $0 + $1.amount } - refunds.reduce(0) { $0 + $1.amount }
+        #expect(net == completed.reduce(0) { $0 + $1.price }, "charges − refunds = prices of completed tasks")
+        #expect(usage.token.used == net)
+
+        // What the upstream saw: polls per generation in time order, and which process made each.
+        let calls = upstream.recordedCalls
+        var polls: [String: [FakeDreamMachine.Call]] = [:]
+        for call in calls where call.method == "GET" {
+            polls[String(call.path.split(separator: "/").last ?? ""), default: []].append(call)
+        }
+        var overlapping: [String] = []
+        var polledByMoreThanOne = 0
+        for (generation, list) in polls {
+            let ordered = list.sorted { $0.at < $1.at }
+            for (earlier, later) in zip(ordered, ordered.dropFirst())
+            where later.at.timeIntervalSince(earlier.at) < Self.shortestPollGap / 2 {
+                overlapping.append("\(generation): \(earlier.userAgent ?? "?") and \(later.userAgent ?? "?") \(later.at.timeIntervalSince(earlier.at)) s apart")
+            }
+            if Set(ordered.map(\.userAgent)).count > 1 { polledByMoreThanOne += 1 }
+        }
+        #expect(overlapping.isEmpty, "two processes polled one task inside one lease: \(overlapping.prefix(3))")
+        let pollers = Set(calls.filter { $0.method == "GET" }.compactMap(\.userAgent))
+        #expect(pollers.count == Self.processCount, "every process polled: \(pollers)")
+        // A submit the killed process sent but never recorded is sent again once its lease ends.
+        let submits = calls.filter { $0.method == "POST" }.count
+        let prompts = upstream.allGenerations.map(\.prompt)
+        let resubmitted = prompts.count - Set(prompts.map { $0.replacingOccurrences(of: " moderate", with: "") }).count
+        #expect(resubmitted <= 16, "at most what the killed process had in flight was sent twice")
+
+        print("""
+            multi-process run: \(Self.processCount) processes on PostgreSQL, \(Self.taskCount) submits, 1 SIGKILL, \
+            submitted in \(String(format: "%.1f", submittedIn)) s, all finished in \(String(format: "%.1f", elapsed)) s
+              tasks: \(completed.count) completed, \(failed.count) failed, \(tasks.count - completed.count - failed.count) unfinished
+              ledger: \(charges.count) charges = \(charges.reduce(0) { $0 + $1.amount }) credits, \(refunds.count) refunds = \
+            \(refunds.reduce(0) { $0 + $1.amount }) credits, net \(net) = completed prices \(completed.reduce(0) { $0 + $1.price })
+              upstream: \(submits) submits (\(resubmitted) sent twice), \(calls.count - submits) polls, \
+            \(String(format: "%.2f", Double(calls.count) / Double(Self.taskCount))) calls per task; \(pollers.count) processes polled, \
+            \(polledByMoreThanOne) tasks polled by more than one, \(overlapping.count) polls inside another's lease
+            """)
+        await upstream.stop()
+    }
+
+    private static func count(_ query: String, in database: Database) async throws -> Int {
+        try await database.read { sql in
+            try await sql.raw(SQLQueryString(query)).first()?.decode(column: "n", as: Int.self) ?? 0
+        }
+    }
+
+    /// Submits `taskCount` tasks from twelve workers spread over the live processes; a submit cut
+    /// off by the kill is sent again, with its Idempotency-Key, to another process.
+    private static func submitAll(to cluster: Cluster, token: String) async throws -> [String] {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<12 {
+                group.addTask {
+                    var attempt = worker
+                    while true {
+                        let index = cluster.nextIndex.withLock { value -> Int in defer { value += 1 }; return value }
+                        guard index < taskCount else { return }
+                        let body = #"{"user_prompt": "multi-process \#(index)"}"#
+                        while true {
+                            attempt += 1
+                            let live = cluster.urls.withLock { $0.compactMap { $0 } }
+                            let url = live[attempt % live.count]
+                            if let reply = try? await TestGateway.request(.POST, url + "/luma/generations", token: token, json: body,
+                                                                         headers: [("Idempotency-Key", "multi-\(index)")]),
+                               reply.status == 200, let id = reply.object["id"] as? String {
+                                cluster.ids.withLock { $0[index] = id }
+                                cluster.submitted.withLock { $0 += 1 }
+                                break
+                            }
+                            try await Task.sleep(for: .milliseconds(50))
+                        }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        return cluster.ids.withLock { $0.compactMap { $0 } }
+    }
+}
