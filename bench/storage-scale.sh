@@ -45,7 +45,8 @@ text = open(sys.argv[1]).read()
 def ms(label):
     value, unit = re.search(r"\s%s\s+([\d.]+)(us|ms|s)" % label, text).groups()
     return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
-print(f"{float(re.search(r'Requests/sec:\s+([\d.]+)', text).group(1)):.0f} {ms('50%'):.3f} {ms('99%'):.3f}")
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+print(f"{rps:.0f} {ms('50%'):.3f} {ms('99%'):.3f}")
 PY
 }
 

@@ -35,29 +35,22 @@ struct ChannelCommand: AsyncParsableCommand {
         @Argument(help: "The kind of upstream: dream-machine or luma-relay.") var kind: String
         @Option(help: "A unique name for the channel.") var name: String
         @Option(help: "The upstream's API key (a relay's token).") var key: String
-        @Option(name: .customLong("base-url"), help: "The API's base URL. Default for dream-machine: https://api.lumalabs.ai/dream-machine/v1; required for luma-relay (its root, without /luma).")
+        @Option(name: .customLong("base-url"), help: "The API's base URL. Default for dream-machine: \(ChannelRecord.defaultDreamMachineURL); required for luma-relay (its root, without /luma).")
         var baseURL: String?
         @OptionGroup var route: RouteOptions
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            guard let kind = ChannelRecord.Kind(rawValue: kind) else {
-                throw ValidationError("Unknown channel kind \(kind); known: \(ChannelRecord.Kind.allCases.map(\.rawValue).joined(separator: ", ")).")
+            let record: ChannelRecord
+            do {
+                record = try ChannelRecord.new(kind: kind, name: name, key: key, baseURL: baseURL, route: try route.applied(to: ChannelRoute()),
+                                               at: Date().millis)
+            } catch let invalid as ChannelRecord.Invalid {
+                throw ValidationError(invalid.description)
             }
-            guard let baseURL = baseURL ?? (kind == .dreamMachine ? "https://api.lumalabs.ai/dream-machine/v1" : nil) else {
-                throw ValidationError("A luma-relay channel needs --base-url.")
-            }
-            guard let url = URL(string: baseURL), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
-                throw ValidationError("--base-url must be an http(s) URL.")
-            }
-            guard !key.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--key must not be empty.") }
-            let routing = try route.applied(to: ChannelRoute())
-            let record = ChannelRecord(
-                name: name, kind: kind, apiKey: key, baseURL: baseURL, createdAtMillis: Date().millis, priority: routing.priority,
-                weight: routing.weight, models: routing.models, maxInFlight: routing.maxInFlight)
             try await withChannels(store) { channels in
                 guard try await channels.add(record) else { throw ValidationError("A channel named \"\(name)\" already exists.") }
-                print("added channel \(name) (\(kind.rawValue), key \(record.maskedKey)); restart serve to use it")
+                print("added channel \(name) (\(record.kind.rawValue), key \(record.maskedKey)); restart serve to use it")
             }
         }
     }

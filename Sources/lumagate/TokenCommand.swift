@@ -13,13 +13,15 @@ struct TokenCommand: AsyncParsableCommand {
         @Option(help: "Credits the token may spend in all (default: unlimited).") var quota: Int64?
         @Option(help: "Requests per minute (default: the gateway's --default-requests-per-minute).") var requestsPerMinute: Int?
         @Option(help: "Unfinished tasks at once (default: the gateway's --default-max-in-flight).") var maxInFlight: Int?
+        @Flag(help: "May also use the admin API under /admin: every token, channel and task.") var admin = false
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
             try await withTokens(store) { tokens in
                 let (token, secret, signingSecret) = try await tokens.create(
-                    name: name, quota: quota, requestsPerMinute: requestsPerMinute, maxInFlight: maxInFlight)
-                print("created token \(token.name) (id \(token.id)), quota \(token.quota.map { "\($0) credits" } ?? "unlimited")")
+                    name: name, quota: quota, requestsPerMinute: requestsPerMinute, maxInFlight: maxInFlight, isAdmin: admin)
+                print("created \(token.isAdmin ? "admin " : "")token \(token.name) (id \(token.id)), "
+                      + "quota \(token.quota.map { "\($0) credits" } ?? "unlimited")")
                 print("webhook signing secret (shown only now): \(signingSecret)")
                 print("token secret (shown only now):")
                 print(secret)
@@ -37,7 +39,7 @@ struct TokenCommand: AsyncParsableCommand {
                 print("NAME\tID\tCREATED\tSTATE\tQUOTA\tREMAINING")
                 for token in all {
                     let created = ISO8601DateFormatter().string(from: Date(millis: token.createdAtMillis))
-                    print("\(token.name)\t\(token.id)\t\(created)\t\(token.isRevoked ? "revoked" : "active")\t"
+                    print("\(token.name)\t\(token.id)\t\(created)\t\(token.isRevoked ? "revoked" : token.isAdmin ? "active admin" : "active")\t"
                           + "\(token.quota.map(String.init) ?? "unlimited")\t\(token.remaining.map(String.init) ?? "unlimited")")
                 }
             }

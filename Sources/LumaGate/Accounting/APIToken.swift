@@ -11,6 +11,8 @@ public struct APIToken: Sendable, Equatable {
     /// Per-token limits; nil falls back to the gateway's defaults.
     public var requestsPerMinute: Int?
     public var maxInFlight: Int?
+    /// May use the admin API (every token, channel and task), not only the client API.
+    public var isAdmin = false
 
     public var isRevoked: Bool { revokedAtMillis != nil }
 

@@ -35,7 +35,7 @@ public struct TokenService: Sendable {
     /// Creates a token and returns it with its secret, which exists nowhere else afterwards, and
     /// the secret its webhooks are signed with.
     public func create(
-        name: String, quota: Int64? = nil, requestsPerMinute: Int? = nil, maxInFlight: Int? = nil
+        name: String, quota: Int64? = nil, requestsPerMinute: Int? = nil, maxInFlight: Int? = nil, isAdmin: Bool = false
     ) async throws -> (token: APIToken, secret: String, signingSecret: String) {
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw Failure.blankName }
@@ -43,7 +43,7 @@ public struct TokenService: Sendable {
         let signingSecret = "whsec_" + Self.randomHex()
         let token = APIToken(
             id: UUID().uuidString.lowercased(), name: trimmed, createdAtMillis: now().millis, quota: quota,
-            requestsPerMinute: requestsPerMinute, maxInFlight: maxInFlight)
+            requestsPerMinute: requestsPerMinute, maxInFlight: maxInFlight, isAdmin: isAdmin)
         guard try await repository.insert(token, secretHash: Self.hash(secret), signingSecret: signingSecret) else {
             throw Failure.nameTaken(trimmed)
         }

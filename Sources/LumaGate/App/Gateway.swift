@@ -180,6 +180,13 @@ public final class Gateway: Sendable {
             service: taskService, view: DreamMachineGenerationView(mediaURL: mediaURL), body: body,
             dreamMachineChannels: Set(dreamMachines.map(\.name))
         ).register(on: dreamMachine)
+        let admin = router.group("admin").add(middleware: auth).add(middleware: AdminMiddleware())
+        AdminController(
+            tokens: tokens, tasks: tasks, channels: ChannelRepository(database: database), ledger: ledger,
+            lumaView: LumaTaskView(mediaURL: mediaURL), dreamMachineView: DreamMachineGenerationView(mediaURL: mediaURL),
+            mediaURL: mediaURL, body: body, routedChannels: Set(taskService.router.entries.map(\.channel.name)),
+            httpClient: httpClient, now: tokens.now
+        ).register(on: admin)
 
         let configuration = self.configuration
         return Application(

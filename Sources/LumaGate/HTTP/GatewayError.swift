@@ -27,6 +27,10 @@ public struct GatewayError: Error, Sendable, Equatable {
         GatewayError(status: .forbidden, code: "token_disabled", detail: detail)
     }
 
+    public static func forbidden(_ detail: String) -> GatewayError {
+        GatewayError(status: .forbidden, code: "forbidden", detail: detail)
+    }
+
     public static func notFound(_ detail: String) -> GatewayError {
         GatewayError(status: .notFound, code: "not_found", detail: detail)
     }

@@ -123,6 +123,27 @@ public struct TaskRepository: Sendable {
         }
     }
 
+    /// Every token's tasks that `filter` lets through, newest first, and how many there are in all.
+    public func search(_ filter: TaskFilter) async throws -> (tasks: [VideoTask], total: Int) {
+        try await database.read { sql in
+            func filtered(_ query: SQLSelectBuilder) -> SQLSelectBuilder {
+                query.from("tasks").where("deleted_at", .is, SQLLiteral.null)
+                if let state = filter.state { query.where("state", .equal, state.rawValue) }
+                if let tokenID = filter.tokenID { query.where("token_id", .equal, tokenID) }
+                if let channel = filter.channel { query.where("channel", .equal, channel) }
+                if let since = filter.createdSince { query.where("created_at", .greaterThanOrEqual, since) }
+                if let until = filter.createdUntil { query.where("created_at", .lessThan, until) }
+                return query
+            }
+            let total = try await filtered(sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n"))
+                .first()?.decode(column: "n", as: Int.self) ?? 0
+            let tasks = try await filtered(sql.select().column(SQLRaw(Self.columns)))
+                .orderBy("created_at", .descending).orderBy("id", .descending).limit(filter.limit).offset(filter.offset)
+                .all().map(Self.task(from:))
+            return (tasks, total)
+        }
+    }
+
     /// Hides a task from its owner for good and stops all work on it (polls and webhooks); its row
     /// and events stay as history. Returns the task as it was, nil when there was none to delete.
     public func delete(id: String, ownedBy tokenID: String, at millis: Int64) async throws -> VideoTask? {

@@ -9,7 +9,7 @@ public struct TokenRepository: Sendable {
         self.database = database
     }
 
-    private static let columns = "id, name, created_at, revoked_at, quota, used, requests_per_minute, max_in_flight"
+    private static let columns = "id, name, created_at, revoked_at, quota, used, requests_per_minute, max_in_flight, is_admin"
 
     /// Inserts a token; false when its name is taken.
     func insert(_ token: APIToken, secretHash: String, signingSecret: String) async throws -> Bool {
@@ -17,9 +17,11 @@ public struct TokenRepository: Sendable {
             let existing = try await sql.raw("SELECT id FROM tokens WHERE name = \(bind: token.name)").first()
             guard existing == nil else { return false }
             try await sql.raw("""
-                INSERT INTO tokens (id, name, secret_hash, created_at, revoked_at, quota, used, requests_per_minute, max_in_flight, signing_secret)
+                INSERT INTO tokens (id, name, secret_hash, created_at, revoked_at, quota, used, requests_per_minute, max_in_flight, signing_secret,
+                                    is_admin)
                 VALUES (\(bind: token.id), \(bind: token.name), \(bind: secretHash), \(bind: token.createdAtMillis), NULL,
-                        \(bind: token.quota), 0, \(bind: token.requestsPerMinute), \(bind: token.maxInFlight), \(bind: signingSecret))
+                        \(bind: token.quota), 0, \(bind: token.requestsPerMinute), \(bind: token.maxInFlight), \(bind: signingSecret),
+                        \(bind: token.isAdmin ? 1 : 0))
                 """).run()
             return true
         }
@@ -94,7 +96,8 @@ public struct TokenRepository: Sendable {
             quota: try row.decode(column: "quota", as: Int64?.self),
             used: try row.decode(column: "used", as: Int64.self),
             requestsPerMinute: try row.decode(column: "requests_per_minute", as: Int?.self),
-            maxInFlight: try row.decode(column: "max_in_flight", as: Int?.self)
+            maxInFlight: try row.decode(column: "max_in_flight", as: Int?.self),
+            isAdmin: try row.decode(column: "is_admin", as: Int.self) != 0
         )
     }
 }
