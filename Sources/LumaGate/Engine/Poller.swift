@@ -71,7 +71,6 @@ public final class Poller: Service, Sendable {
     @discardableResult
     public func pollOnce(now: Date) async -> Int {
         let claimed: [VideoTask]
-        let claimedAt = now
         do {
             claimed = try await tasks.claimDue(
                 now: now.millis, limit: settings.batchSize, owner: workerID,
@@ -85,7 +84,7 @@ public final class Poller: Service, Sendable {
         }
         await withTaskGroup(of: Void.self) { group in
             for (name, share) in Dictionary(grouping: claimed, by: \.channel) {
-                group.addTask { await self.work(share, on: self.channels[name], claimedAt: claimedAt) }
+                group.addTask { await self.work(share, on: self.channels[name], claimedAt: now) }
             }
         }
         return claimed.count

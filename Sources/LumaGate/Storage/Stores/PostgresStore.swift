@@ -30,14 +30,14 @@ final class PostgresStore: SQLStore {
     /// (sslmode as in libpq, default prefer).
     static func configuration(url: String) throws -> PostgresClient.Configuration {
         guard let components = URLComponents(string: url), let user = components.user, !user.isEmpty else {
-            throw DatabaseURLError(detail: "a PostgreSQL URL looks like postgres://user:password@host:5432/database")
+            throw InvalidURL(detail: "a PostgreSQL URL looks like postgres://user:password@host:5432/database")
         }
         let tls: PostgresClient.Configuration.TLS
         switch components.queryItems?.first(where: { $0.name == "sslmode" })?.value ?? "prefer" {
         case "disable": tls = .disable
         case "prefer", "allow": tls = .prefer(.makeClientConfiguration())
         case "require", "verify-ca", "verify-full": tls = .require(.makeClientConfiguration())
-        case let mode: throw DatabaseURLError(detail: "sslmode \(mode) is not one of disable, prefer, require")
+        case let mode: throw InvalidURL(detail: "sslmode \(mode) is not one of disable, prefer, require")
         }
         let database = components.path.split(separator: "/").first.map(String.init)
         return PostgresClient.Configuration(
@@ -80,13 +80,13 @@ final class PostgresStore: SQLStore {
         ["40P01", "40001"].contains(error.serverInfo?[.sqlState] ?? "")
     }
 
+    struct InvalidURL: Error, CustomStringConvertible {
+        let detail: String
+        var description: String { detail }
+    }
+
     func close() async {
         running.cancel()
         _ = await running.value
     }
-}
-
-struct DatabaseURLError: Error, CustomStringConvertible {
-    let detail: String
-    var description: String { detail }
 }
