@@ -318,6 +318,12 @@ def test_official_format_errors_match_the_document(gateway, api):
     api.request("GET", "/dream-machine/v1/credits", 401, token="lg_wrong")
     api.request("POST", create, 201, json={"model": "ray-2", "prompt": "two"}, headers={"Idempotency-Key": "dm-2"})
     api.request("POST", create, 409, json={"model": "ray-2", "prompt": "three"}, headers={"Idempotency-Key": "dm-2"})
+    # A retry whose task was deleted since does not answer the deleted task (it 404s everywhere).
+    gone = api.request("POST", create, 201, json={"model": "ray-2", "prompt": "soon gone"},
+                       headers={"Idempotency-Key": "dm-3"}).json()
+    api.request("DELETE", "/dream-machine/v1/generations/" + gone["id"], 204)
+    retried = api.request("POST", create, 409, json={"model": "ray-2", "prompt": "soon gone"}, headers={"Idempotency-Key": "dm-3"})
+    assert "deleted" in retried.json()["detail"]
     broke = make_token(gateway, "openapi-broke-official", "--quota", "1")
     assert api.request("GET", "/dream-machine/v1/credits", 200, token=broke).json() == {"credit_balance": 1}
     api.request("POST", create, 402, json={"model": "ray-2", "prompt": "too dear"}, token=broke)

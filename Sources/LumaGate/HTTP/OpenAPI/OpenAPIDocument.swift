@@ -110,7 +110,7 @@ enum OpenAPIDocument {
                 "name": "Idempotency-Key",
                 "in": "header",
                 "required": false,
-                "description": "Your id for this request: a retry with the same key and the same request within 24 hours returns the task the first one created, charged once; the same key with another request is a 409.",
+                "description": "Your id for this request: a retry with the same key and the same request within 24 hours returns the task the first one created, charged once; the same key with another request, or after that task was deleted, is a 409.",
                 "schema": {
                   "type": "string",
                   "minLength": 1,
@@ -248,7 +248,7 @@ enum OpenAPIDocument {
                 "name": "Idempotency-Key",
                 "in": "header",
                 "required": false,
-                "description": "Your id for this request: a retry with the same key and the same request within 24 hours returns the task the first one created, charged once; the same key with another request is a 409.",
+                "description": "Your id for this request: a retry with the same key and the same request within 24 hours returns the task the first one created, charged once; the same key with another request, or after that task was deleted, is a 409.",
                 "schema": {
                   "type": "string",
                   "minLength": 1,
@@ -439,7 +439,7 @@ enum OpenAPIDocument {
                 "name": "Idempotency-Key",
                 "in": "header",
                 "required": false,
-                "description": "Your id for this request: a retry with the same key and the same request within 24 hours returns the task the first one created, charged once; the same key with another request is a 409.",
+                "description": "Your id for this request: a retry with the same key and the same request within 24 hours returns the task the first one created, charged once; the same key with another request, or after that task was deleted, is a 409.",
                 "schema": {
                   "type": "string",
                   "minLength": 1,
@@ -807,7 +807,7 @@ enum OpenAPIDocument {
                 "name": "Idempotency-Key",
                 "in": "header",
                 "required": false,
-                "description": "Your id for this request: a retry with the same key and the same request within 24 hours returns the task the first one created, charged once; the same key with another request is a 409.",
+                "description": "Your id for this request: a retry with the same key and the same request within 24 hours returns the task the first one created, charged once; the same key with another request, or after that task was deleted, is a 409.",
                 "schema": {
                   "type": "string",
                   "minLength": 1,
@@ -950,7 +950,7 @@ enum OpenAPIDocument {
                 "name": "Idempotency-Key",
                 "in": "header",
                 "required": false,
-                "description": "Your id for this request: a retry with the same key and the same request within 24 hours returns the task the first one created, charged once; the same key with another request is a 409.",
+                "description": "Your id for this request: a retry with the same key and the same request within 24 hours returns the task the first one created, charged once; the same key with another request, or after that task was deleted, is a 409.",
                 "schema": {
                   "type": "string",
                   "minLength": 1,
@@ -1036,7 +1036,7 @@ enum OpenAPIDocument {
                 "name": "Idempotency-Key",
                 "in": "header",
                 "required": false,
-                "description": "Your id for this request: a retry with the same key and the same request within 24 hours returns the task the first one created, charged once; the same key with another request is a 409.",
+                "description": "Your id for this request: a retry with the same key and the same request within 24 hours returns the task the first one created, charged once; the same key with another request, or after that task was deleted, is a 409.",
                 "schema": {
                   "type": "string",
                   "minLength": 1,
@@ -1211,7 +1211,7 @@ enum OpenAPIDocument {
                 "name": "Idempotency-Key",
                 "in": "header",
                 "required": false,
-                "description": "Your id for this request: a retry with the same key and the same request within 24 hours returns the task the first one created, charged once; the same key with another request is a 409.",
+                "description": "Your id for this request: a retry with the same key and the same request within 24 hours returns the task the first one created, charged once; the same key with another request, or after that task was deleted, is a 409.",
                 "schema": {
                   "type": "string",
                   "minLength": 1,
@@ -1299,7 +1299,7 @@ enum OpenAPIDocument {
                 "name": "Idempotency-Key",
                 "in": "header",
                 "required": false,
-                "description": "Your id for this request: a retry with the same key and the same request within 24 hours returns the task the first one created, charged once; the same key with another request is a 409.",
+                "description": "Your id for this request: a retry with the same key and the same request within 24 hours returns the task the first one created, charged once; the same key with another request, or after that task was deleted, is a 409.",
                 "schema": {
                   "type": "string",
                   "minLength": 1,
@@ -1378,7 +1378,7 @@ enum OpenAPIDocument {
                 "name": "Idempotency-Key",
                 "in": "header",
                 "required": false,
-                "description": "Your id for this request: a retry with the same key and the same request within 24 hours returns the task the first one created, charged once; the same key with another request is a 409.",
+                "description": "Your id for this request: a retry with the same key and the same request within 24 hours returns the task the first one created, charged once; the same key with another request, or after that task was deleted, is a 409.",
                 "schema": {
                   "type": "string",
                   "minLength": 1,
@@ -1454,7 +1454,7 @@ enum OpenAPIDocument {
                 "name": "Idempotency-Key",
                 "in": "header",
                 "required": false,
-                "description": "Your id for this request: a retry with the same key and the same request within 24 hours returns the task the first one created, charged once; the same key with another request is a 409.",
+                "description": "Your id for this request: a retry with the same key and the same request within 24 hours returns the task the first one created, charged once; the same key with another request, or after that task was deleted, is a 409.",
                 "schema": {
                   "type": "string",
                   "minLength": 1,
@@ -1530,7 +1530,7 @@ enum OpenAPIDocument {
                 "name": "Idempotency-Key",
                 "in": "header",
                 "required": false,
-                "description": "Your id for this request: a retry with the same key and the same request within 24 hours returns the task the first one created, charged once; the same key with another request is a 409.",
+                "description": "Your id for this request: a retry with the same key and the same request within 24 hours returns the task the first one created, charged once; the same key with another request, or after that task was deleted, is a 409.",
                 "schema": {
                   "type": "string",
                   "minLength": 1,
@@ -1709,7 +1709,7 @@ enum OpenAPIDocument {
             }
           },
           "Conflict": {
-            "description": "The task is not completed yet (extend, download, keyframe), or an `Idempotency-Key` was reused with another request.",
+            "description": "The task is not completed yet (extend, download, keyframe), or an `Idempotency-Key` was reused with another request or names a task deleted since.",
             "content": {
               "application/json": {
                 "schema": {
