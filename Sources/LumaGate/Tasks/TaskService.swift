@@ -162,7 +162,7 @@ public struct TaskService: Sendable {
         // its transaction, for a retry that raced this one.
         if let idempotency, let existing = try await IdempotencyRepository(database: tasks.database).existingTask(
             for: idempotency, tokenID: token.id, since: now().millis - IdempotencyKey.lifetimeMillis) {
-            return try await earlierTask(existing)
+            return try await earlierTask(existing, idempotency: idempotency, tokenID: token.id)
         }
         if let url = request.notifyHook { try webhookPolicy.check(url, field: "notify_hook") }
         if let url = request.callbackURL { try webhookPolicy.check(url, field: "callback_url") }
@@ -193,7 +193,7 @@ public struct TaskService: Sendable {
                 task, reason: parent == nil ? "submitted" : "submitted as an extension of \(parent!.id)",
                 maxInFlight: token.maxInFlight ?? defaultMaxInFlight, idempotency: idempotency) {
                 stored.forEach(store.remove)
-                return try await earlierTask(existing)
+                return try await earlierTask(existing, idempotency: idempotency, tokenID: token.id)
             }
             onSubmit()
             return task
@@ -211,8 +211,13 @@ public struct TaskService: Sendable {
         return channel
     }
 
-    private func earlierTask(_ id: String) async throws -> VideoTask {
-        guard let task = try await tasks.find(id: id) else { throw GatewayError.taskNotFound(id) }
+    /// The task an earlier request with the same `Idempotency-Key` made. One its owner has deleted
+    /// since is gone from both faces, so the retry may not answer it as if it were still there.
+    private func earlierTask(_ id: String, idempotency: IdempotencyKey?, tokenID: String) async throws -> VideoTask {
+        guard let task = try await tasks.find(id: id, ownedBy: tokenID) else {
+            throw GatewayError.conflict(
+                "The \(IdempotencyKey.header) \"\(idempotency?.key ?? "")\" was used for task \(id), which has since been deleted; use a new key for a new request.")
+        }
         return task
     }
 

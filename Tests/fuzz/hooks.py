@@ -1,0 +1,58 @@
+"""Schemathesis hooks for scripts/fuzz-api: keep every request the fuzz makes on this machine.
+
+The gateway fetches image URLs (`image_url`, `image_end_url`, keyframe and upload `url`) and
+posts webhooks (`notify_hook`, `callback_url`). A generated http(s) URL would send it to any
+host, so before each call such a URL is swapped for a local one: a PNG the gateway itself
+serves for image fields, the gateway's own address for webhook fields. Every other value,
+valid or not, is sent as generated.
+"""
+
+import os
+import re
+
+import schemathesis
+from hypothesis.internal import lambda_sources
+
+# CPython before 3.11.8 and 3.12.1 (Debian's 3.11 included) can fail `ast.parse` deep in a call
+# stack with "SystemError: AST constructor recursion depth mismatch" (CPython gh-106905).
+# Hypothesis parses source only to name a lambda in a strategy's repr, and schemathesis' deep
+# request schemas reach that depth; a lambda it cannot name is described as unknown instead of
+# failing the run.
+_describe_lambda = lambda_sources.lambda_description
+
+
+def _lambda_description(function):
+    try:
+        return _describe_lambda(function)
+    except SystemError:
+        return "lambda: <unknown>"
+
+
+lambda_sources.lambda_description = _lambda_description
+
+IMAGE_URL = os.environ["FUZZ_IMAGE_URL"]
+WEBHOOK_URL = os.environ["FUZZ_WEBHOOK_URL"]
+IMAGE_FIELDS = {"image_url", "image_end_url", "url"}
+WEBHOOK_FIELDS = {"notify_hook", "callback_url"}
+REMOTE = re.compile(r"^\s*https?:", re.IGNORECASE)
+
+
+def localize(value):
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(item, str) and REMOTE.match(item):
+                if key in IMAGE_FIELDS:
+                    value[key] = IMAGE_URL
+                elif key in WEBHOOK_FIELDS:
+                    value[key] = WEBHOOK_URL
+            else:
+                localize(item)
+    elif isinstance(value, list):
+        for item in value:
+            localize(item)
+
+
+@schemathesis.hook
+def before_call(context, case, kwargs):
+    if isinstance(case.body, (dict, list)):
+        localize(case.body)
