@@ -36,15 +36,7 @@ run() { # name, then wrk arguments
   local name=$1; shift
   wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency "$@" >"$WORK/$name.out" 2>"$WORK/$name.err"
   if [ -s "$WORK/$name.err" ]; then echo "$name: $(sort -u "$WORK/$name.err" | head -3)" >&2; exit 1; fi
-  python3 - "$WORK/$name.out" <<'PY'
-import re, sys
-text = open(sys.argv[1]).read()
-def ms(label):
-    value, unit = re.search(r"\s%s\s+([\d.]+)(us|ms|s)" % label, text).groups()
-    return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
-rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-print(f"{rps:.0f} {ms('50%'):.3f} {ms('99%'):.3f}")
-PY
+  python3 bench/wrk_stats.py "$WORK/$name.out"
 }
 
 echo "lumagate query benchmark: $TASKS stored tasks, $ROUNDS rounds of ${SECONDS_PER_RUN}s, $CONNECTIONS connections, $(nproc) cores"

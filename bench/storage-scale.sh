@@ -8,7 +8,7 @@
 #   SIZES="10000 100000" ROUNDS=1 BACKENDS=postgres bench/storage-scale.sh
 #
 # PostgreSQL comes from scripts/test-postgres (Debian's server on 127.0.0.1, started if down); the
-# benchmark uses a database of its own, lumagate_bench, dropped and made again each run.
+# benchmark uses a fresh database of its own, lumagate_test_bench.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -39,15 +39,7 @@ stop_server() { kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=""; }
 run() { # wrk arguments; prints "requests/s p50 p99"
   wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency "$@" >"$WORK/wrk.out" 2>"$WORK/wrk.err"
   if [ -s "$WORK/wrk.err" ]; then echo "wrk: $(sort -u "$WORK/wrk.err" | head -3)" >&2; exit 1; fi
-  python3 - "$WORK/wrk.out" <<'PY'
-import re, sys
-text = open(sys.argv[1]).read()
-def ms(label):
-    value, unit = re.search(r"\s%s\s+([\d.]+)(us|ms|s)" % label, text).groups()
-    return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
-rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-print(f"{rps:.0f} {ms('50%'):.3f} {ms('99%'):.3f}")
-PY
+  python3 bench/wrk_stats.py "$WORK/wrk.out"
 }
 
 median() { python3 -c 'import statistics,sys; rows=[list(map(float,l.split())) for l in open(sys.argv[1])]; print(" ".join(f"{statistics.median(c):.3f}" for c in zip(*rows)))' "$1"; }
@@ -59,11 +51,7 @@ for backend in $BACKENDS; do
   rm -rf "$WORK/data"; mkdir -p "$WORK/data"
   case $backend in
     sqlite) database="$WORK/data/lumagate.sqlite" ;;
-    postgres)
-      server=$(scripts/test-postgres)
-      psql "$server" -qc "DROP DATABASE IF EXISTS lumagate_bench" 2>/dev/null
-      psql "$server" -qc "CREATE DATABASE lumagate_bench"
-      database=${server/\/postgres\?/\/lumagate_bench?} ;;
+    postgres) database=$(scripts/test-postgres bench) ;;
     *) echo "unknown backend $backend" >&2; exit 1 ;;
   esac
   query_token=$($BIN token create --name query --database "$database" | tail -1)

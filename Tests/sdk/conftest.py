@@ -1,16 +1,19 @@
 """A real lumagate process (the built binary, sandbox engine, its own SQLite file) for the SDK
 tests, a local receiver for webhooks, and a check of every response against Luma's OpenAPI."""
 
+import base64
 import http.server
 import json
 import os
 import pathlib
 import re
 import socket
+import struct
 import subprocess
 import tempfile
 import threading
 import time
+import zlib
 
 import httpx
 import jsonschema
@@ -159,3 +162,16 @@ class Validated:
 @pytest.fixture(scope="session")
 def validated():
     return Validated()
+
+
+def png_data_uri(width=64, height=48):
+    """A real PNG (a colour gradient) as a data URI."""
+    rows = b"".join(b"\x00" + bytes(v for x in range(width) for v in (x * 4 % 256, y * 5 % 256, 128))
+                    for y in range(height))
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+           + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+    return "data:image/png;base64," + base64.b64encode(png).decode()

@@ -3,17 +3,15 @@ goes over real HTTP, every response is checked against Luma's OpenAPI document, 
 are read back through the relay format under /luma."""
 
 import asyncio
-import base64
 import struct
 import time
-import zlib
 
 import httpx
 import lumaai
 import pytest
 from lumaai import AsyncLumaAI, LumaAI
 
-from conftest import validate
+from conftest import png_data_uri, validate
 
 
 def client(gateway, validated, token=None):
@@ -39,19 +37,6 @@ def wait_until_finished(luma, generation_id, timeout=90):
 def relay(gateway, generation_id, token=None):
     return httpx.get(f"{gateway.base}/luma/generations/{generation_id}",
                      headers={"Authorization": f"Bearer {token or gateway.token}"})
-
-
-def png_data_uri(width=64, height=48):
-    """A real PNG (a colour gradient) as a data URI."""
-    rows = b"".join(b"\x00" + bytes(v for x in range(width) for v in (x * 4 % 256, y * 5 % 256, 128))
-                    for y in range(height))
-
-    def chunk(kind, data):
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-           + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
-    return "data:image/png;base64," + base64.b64encode(png).decode()
 
 
 @pytest.fixture(scope="module")

@@ -3,21 +3,17 @@ OpenAPI 3.1 document that names every public route, and a true one: live respons
 successes and errors, are checked against it (status documented, content type, required headers,
 body against the schema with JSON Schema 2020-12 and format checks)."""
 
-import base64
-import json
 import re
-import struct
 import subprocess
 import time
 import uuid
-import zlib
 
 import httpx
 import jsonschema
 import pytest
 from openapi_spec_validator import OpenAPIV31SpecValidator, validate as validate_spec
 
-from conftest import BINARY
+from conftest import BINARY, png_data_uri
 
 ROUTES = {
     ("get", "/healthz"), ("get", "/openapi.json"),
@@ -37,18 +33,6 @@ ROUTES = {
 ERROR_CODES = {400: "invalid_request", 401: "unauthorized", 402: "insufficient_quota", 403: "token_disabled",
                404: "not_found", 409: "conflict", 413: "payload_too_large", 415: "unsupported_media_type",
                429: "rate_limited", 501: "not_implemented", 503: "no_channel_available"}
-
-
-def png_data_uri(width=32, height=24):
-    rows = b"".join(b"\x00" + bytes(v for x in range(width) for v in (x * 8 % 256, y * 10 % 256, 200))
-                    for y in range(height))
-
-    def chunk(kind, data):
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-           + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
-    return "data:image/png;base64," + base64.b64encode(png).decode()
 
 
 class Document:

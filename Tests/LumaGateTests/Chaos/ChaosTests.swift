@@ -10,15 +10,6 @@ import Testing
 @Suite(.serialized) struct ChaosTests {
     static let taskCount = 500
 
-    /// Where the gateway listens now (a restart moves it), and how far the submits are.
-    private final class Endpoint: Sendable {
-        let url: Mutex<String>
-        let submitted = Mutex(0)
-        let nextIndex = Mutex(0)
-        let ids = Mutex([String?](repeating: nil, count: ChaosTests.taskCount))
-        init(_ url: String) { self.url = Mutex(url) }
-    }
-
     @Test func crashesAndFlakyUpstreamsLoseNoTaskAndNoCredit() async throws {
         let upstreams = [try await FakeDreamMachine.start(queuedSeconds: 0.3, dreamingSeconds: 0.5, chaos: 0.15),
                          try await FakeDreamMachine.start(queuedSeconds: 0.3, dreamingSeconds: 0.5, chaos: 0.15)]
@@ -36,21 +27,22 @@ import Testing
                          // In PostgreSQL a killed process's claims are waited out rather than freed at restart.
                          "--lease-seconds", "3"]
         var server = try ServeProcess(dataDirectory: directory, extraArguments: arguments)
-        let endpoint = Endpoint(server.baseURL)
+        let submitter = RetryingSubmitter(count: Self.taskCount, urls: [server.baseURL])
         let started = Date()
 
-        // Submits, each with its own Idempotency-Key, retried (to wherever the gateway now is)
-        // until answered: a submit cut off by a crash is neither lost nor charged twice.
-        async let ids = Self.submitAll(to: endpoint, token: secret, hook: receiver.url + "/hook")
-        while endpoint.submitted.withLock({ $0 }) < Self.taskCount * 3 / 10 { try await Task.sleep(for: .milliseconds(10)) }
+        let hook = receiver.url + "/hook"
+        async let ids = submitter.run(workers: 8, token: secret, keyPrefix: "chaos", retryDelay: .milliseconds(100)) { index in
+            #"{"user_prompt": "chaos \#(index)", "notify_hook": "\#(hook)"}"#
+        }
+        while submitter.submitted < Self.taskCount * 3 / 10 { try await Task.sleep(for: .milliseconds(10)) }
         server.kill()
         server = try ServeProcess(dataDirectory: directory, extraArguments: arguments)
-        endpoint.url.withLock { $0 = server.baseURL }
+        submitter.urls.withLock { $0 = [server.baseURL] }
         let taskIDs = try await ids
         try await Task.sleep(for: .seconds(1.5))
         server.kill()
         server = try ServeProcess(dataDirectory: directory, extraArguments: arguments)
-        endpoint.url.withLock { $0 = server.baseURL }
+        submitter.urls.withLock { $0 = [server.baseURL] }
 
         // Wait until every task is finished, then until every webhook is in.
         let deadline = Date().addingTimeInterval(300)
@@ -121,33 +113,5 @@ import Testing
             """)
         for upstream in upstreams { await upstream.stop() }
         await receiver.stop()
-    }
-
-    /// Submits `taskCount` tasks from eight workers and returns their ids in submit order.
-    private static func submitAll(to endpoint: Endpoint, token: String, hook: String) async throws -> [String] {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for _ in 0..<8 {
-                group.addTask {
-                    while true {
-                        let index = endpoint.nextIndex.withLock { value -> Int in defer { value += 1 }; return value }
-                        guard index < taskCount else { return }
-                        let body = #"{"user_prompt": "chaos \#(index)", "notify_hook": "\#(hook)"}"#
-                        while true {
-                            let url = endpoint.url.withLock { $0 }
-                            if let reply = try? await TestGateway.request(.POST, url + "/luma/generations", token: token, json: body,
-                                                                         headers: [("Idempotency-Key", "chaos-\(index)")]),
-                               reply.status == 200, let id = reply.object["id"] as? String {
-                                endpoint.ids.withLock { $0[index] = id }
-                                endpoint.submitted.withLock { $0 += 1 }
-                                break
-                            }
-                            try await Task.sleep(for: .milliseconds(100))
-                        }
-                    }
-                }
-            }
-            try await group.waitForAll()
-        }
-        return endpoint.ids.withLock { $0.compactMap { $0 } }
     }
 }

@@ -16,14 +16,6 @@ struct MultiProcessTests {
     /// retry); two polls closer than half of it mean two processes held the task at once.
     static let shortestPollGap = 0.5
 
-    private final class Cluster: Sendable {
-        let urls: Mutex<[String?]>
-        let submitted = Mutex(0)
-        let nextIndex = Mutex(0)
-        let ids = Mutex([String?](repeating: nil, count: MultiProcessTests.taskCount))
-        init(_ urls: [String]) { self.urls = Mutex(urls) }
-    }
-
     @Test func threeProcessesActAsOneGatewayAndSurviveLosingOne() async throws {
         let upstream = try await FakeDreamMachine.start(queuedSeconds: 1, dreamingSeconds: 1, chaos: 0.05)
         let directory = TestGateway.temporaryDirectory()
@@ -41,13 +33,16 @@ struct MultiProcessTests {
         var servers = try (0..<Self.processCount).map { _ in
             try ServeProcess(dataDirectory: directory, extraArguments: arguments, environment: environment)
         }
-        let cluster = Cluster(servers.map(\.baseURL))
+        let submitter = RetryingSubmitter(count: Self.taskCount, urls: servers.map(\.baseURL))
         let started = Date()
 
-        async let ids = Self.submitAll(to: cluster, token: secret)
-        while cluster.submitted.withLock({ $0 }) < Self.taskCount * 4 / 10 { try await Task.sleep(for: .milliseconds(10)) }
+        // A submit cut off by the kill is sent again, with its Idempotency-Key, to another process.
+        async let ids = submitter.run(workers: 12, token: secret, keyPrefix: "multi", retryDelay: .milliseconds(50)) { index in
+            #"{"user_prompt": "multi-process \#(index)"}"#
+        }
+        while submitter.submitted < Self.taskCount * 4 / 10 { try await Task.sleep(for: .milliseconds(10)) }
         let victim = servers.remove(at: 1)
-        cluster.urls.withLock { $0[1] = nil }
+        submitter.urls.withLock { $0[1] = nil }
         victim.kill()
         let taskIDs = try await ids
         let submittedIn = Date().timeIntervalSince(started)
@@ -126,37 +121,5 @@ struct MultiProcessTests {
         try await database.read { sql in
             try await sql.raw(SQLQueryString(query)).first()?.decode(column: "n", as: Int.self) ?? 0
         }
-    }
-
-    /// Submits `taskCount` tasks from twelve workers spread over the live processes; a submit cut
-    /// off by the kill is sent again, with its Idempotency-Key, to another process.
-    private static func submitAll(to cluster: Cluster, token: String) async throws -> [String] {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for worker in 0..<12 {
-                group.addTask {
-                    var attempt = worker
-                    while true {
-                        let index = cluster.nextIndex.withLock { value -> Int in defer { value += 1 }; return value }
-                        guard index < taskCount else { return }
-                        let body = #"{"user_prompt": "multi-process \#(index)"}"#
-                        while true {
-                            attempt += 1
-                            let live = cluster.urls.withLock { $0.compactMap { $0 } }
-                            let url = live[attempt % live.count]
-                            if let reply = try? await TestGateway.request(.POST, url + "/luma/generations", token: token, json: body,
-                                                                         headers: [("Idempotency-Key", "multi-\(index)")]),
-                               reply.status == 200, let id = reply.object["id"] as? String {
-                                cluster.ids.withLock { $0[index] = id }
-                                cluster.submitted.withLock { $0 += 1 }
-                                break
-                            }
-                            try await Task.sleep(for: .milliseconds(50))
-                        }
-                    }
-                }
-            }
-            try await group.waitForAll()
-        }
-        return cluster.ids.withLock { $0.compactMap { $0 } }
     }
 }
