@@ -156,6 +156,7 @@ public final class Gateway: Sendable {
         router.add(middleware: FileMiddleware(
             configuration.mediaDirectory, urlBasePath: "/media", logger: logger))
         router.get("healthz") { _, _ in Response.json(.object([("status", .string("ok"))])) }
+        DashboardController().register(on: router)
         let (tasks, metrics, ledger) = (self.tasks, self.metrics, LedgerRepository(database: database))
         let metricsToken = configuration.metricsToken
         router.get("metrics") { request, _ in
