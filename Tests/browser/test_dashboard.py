@@ -21,6 +21,7 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -131,7 +132,9 @@ def browser():
 
 
 def wait(driver, condition, timeout=WAIT, message=""):
-    return WebDriverWait(driver, timeout, poll_frequency=0.1).until(lambda d: condition(d), message)
+    # Views re-render as they refresh: an element found a moment ago may be gone; look again.
+    return WebDriverWait(driver, timeout, poll_frequency=0.1,
+                         ignored_exceptions=(NoSuchElementException, StaleElementReferenceException)).until(condition, message)
 
 
 def css(driver, selector):
@@ -262,7 +265,7 @@ def test_admin_makes_a_video_in_the_playground_and_follows_it_everywhere(gateway
     ActionChains(browser).move_to_element(card.find_element(By.CSS_SELECTOR, ".media")).perform()
     wait(browser, lambda d: d.execute_script("return !arguments[0].paused && arguments[0].readyState >= 2", preview),
          message="the preview did not play on hover")
-    ActionChains(browser).move_to_element(css(browser, "h1")).perform()
+    ActionChains(browser).move_to_element(css(browser, "#view h1")).perform()
     wait(browser, lambda d: d.execute_script("return arguments[0].paused", preview), message="the preview did not stop")
     screenshot(browser, "gallery")
 
@@ -271,10 +274,13 @@ def test_admin_makes_a_video_in_the_playground_and_follows_it_everywhere(gateway
     wait(browser, lambda d: "state=failed" in d.current_url and d.find_elements(By.CSS_SELECTOR, "#gallery .empty"))
     Select(css(browser, "#filter-state")).select_by_value("completed")
     wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#gallery article")) == 2)
-    Select(css(browser, "#filter-token")).select_by_visible_text("client")
-    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#gallery .empty"))
-    Select(css(browser, "#filter-token")).select_by_visible_text("ops")
-    Select(css(browser, "#filter-channel")).select_by_visible_text("sandbox")
+    # Each filter reloads the view; the admin-only filters come with the token and channel names.
+    select = lambda selector: Select(wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, selector))[0])
+    select("#filter-token").select_by_visible_text("client")
+    wait(browser, lambda d: "token=client" in d.current_url and d.find_elements(By.CSS_SELECTOR, "#gallery .empty"))
+    select("#filter-token").select_by_visible_text("ops")
+    wait(browser, lambda d: "token=ops" in d.current_url and d.find_elements(By.CSS_SELECTOR, "#gallery article"))
+    select("#filter-channel").select_by_visible_text("sandbox")
     wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#gallery article")) == 2)
     assert "channel=sandbox" in browser.current_url and "token=ops" in browser.current_url
 

@@ -338,7 +338,7 @@ async function galleryView(view, { params, live }) {
       select('filter-channel', 'Channel', filters.channel, [...channelNames]));
   }
 
-  let shown = '';
+  let shown = null;
   const load = async () => {
     let tasks;
     let total;
