@@ -141,22 +141,37 @@ def css(driver, selector):
     return driver.find_element(By.CSS_SELECTOR, selector)
 
 
-def screenshot(driver, name):
+def screenshot(driver, name, whole_page=False):
     path = ARTIFACTS / f"dashboard-{name}.png"
+    size = driver.get_window_size()
+    if whole_page:
+        # A screenshot holds the viewport only: make the window as tall as the page for it.
+        height = driver.execute_script("return document.documentElement.scrollHeight")
+        driver.set_window_size(size["width"], min(height + 160, 4000))
+        time.sleep(0.3)
     driver.save_screenshot(str(path))
+    if whole_page:
+        driver.set_window_size(size["width"], size["height"])
     print(f"screenshot: {path}")
     return path
 
 
+def role(driver):
+    return driver.execute_script("return document.body.dataset.role || null")
+
+
 def sign_in(driver, gateway, token):
-    driver.get(gateway.base + "/dashboard")
-    driver.execute_script("localStorage.clear()")
+    """Signs out whoever the page remembers, through the page, then signs in with `token`."""
     driver.get(gateway.base + "/dashboard#/gallery")
-    driver.refresh()
+    # The page first tries the token it kept; it has settled once it shows a role or the form.
+    wait(driver, lambda d: role(d) or css(d, "#token-input").is_displayed())
+    if role(driver):
+        css(driver, "#sign-out").click()
     field = wait(driver, lambda d: css(d, "#token-input") if css(d, "#token-input").is_displayed() else None)
+    field.clear()
     field.send_keys(token)
     css(driver, "#sign-in").click()
-    return wait(driver, lambda d: d.execute_script("return document.body.dataset.role"), message="sign-in did not finish")
+    return wait(driver, role, message="sign-in did not finish")
 
 
 def png(width, height):
@@ -298,7 +313,7 @@ def test_admin_makes_a_video_in_the_playground_and_follows_it_everywhere(gateway
     assert relay["state"] == "completed" and relay["video"]["url"].endswith(".mp4")
     assert official["state"] == "completed" and official["assets"]["video"] == relay["video"]["url"]
     wait(browser, lambda d: d.execute_script("return document.querySelector('#task-media').readyState >= 1"))
-    screenshot(browser, "task")
+    screenshot(browser, "task", whole_page=True)
 
     # Channels: health, in-flight bar, and the three buttons doing what they say.
     css(browser, '#nav a[data-nav="channels"]').click()

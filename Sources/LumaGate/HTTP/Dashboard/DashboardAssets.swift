@@ -384,7 +384,7 @@ function mediaPreview(task, { large = false } = {}) {
     video.muted = true;
     box.append(video);
     if (!large) {
-      box.append(h('span', { class: 'play-hint', 'aria-hidden': 'true' }, '▶ hover'));
+      box.append(h('span', { class: 'play-hint', 'aria-hidden': 'true' }, '▶ Preview'));
       const card = () => box.closest('.task-card');
       box.addEventListener('mouseenter', () => { video.play().catch(() => {}); });
       box.addEventListener('mouseleave', () => { video.pause(); });
@@ -413,8 +413,8 @@ function taskCard(task) {
         task.state === 'failed' && task.failure_reason ? h('p', { class: 'failure', 'data-failure': '' }, task.failure_reason) : null,
         h('div', { class: 'meta' },
           timeElement(task.created_at),
-          task.token_name ? h('span', { title: 'token' }, `🔑 ${task.token_name}`) : null,
-          task.channel ? h('span', { title: 'channel' }, `⇄ ${task.channel}`) : null,
+          task.token_name ? h('span', { title: 'token' }, 'by ', h('strong', {}, task.token_name)) : null,
+          task.channel ? h('span', { title: 'channel' }, 'via ', h('strong', {}, task.channel)) : null,
           task.kind && task.kind !== 'video' ? h('span', {}, task.kind)  : null))));
 }
 
@@ -795,7 +795,7 @@ code, pre { font-family: var(--mono); font-size: 13px; }
   background: var(--header); color: #e5e7eb;
   box-shadow: 0 1px 0 rgba(255, 255, 255, .06), 0 4px 16px rgba(0, 0, 0, .18);
 }
-.brand { display: flex; align-items: center; gap: 10px; color: #fff; font-weight: 700; font-size: 17px; letter-spacing: .2px; }
+.brand { display: flex; align-items: center; min-height: 56px; gap: 10px; color: #fff; font-weight: 700; font-size: 17px; letter-spacing: .2px; }
 .brand:hover { text-decoration: none; }
 .brand-mark {
   width: 22px; height: 22px; border-radius: 7px;
@@ -906,6 +906,8 @@ input:focus, select:focus, textarea:focus { border-color: var(--accent); outline
 .prompt { margin: 0; font-weight: 500; display: -webkit-box; -webkit-line-clamp: 3; -webkit-box-orient: vertical; overflow: hidden; }
 .failure { margin: 0; font-size: 13px; color: var(--failed); }
 .meta { display: flex; flex-wrap: wrap; gap: 4px 12px; font-size: 12px; color: var(--muted); }
+.meta strong { font-weight: 600; color: #4b5563; }
+td .chip, td .badge { margin-left: 8px; }
 
 /* Task page */
 .task-layout { display: grid; grid-template-columns: minmax(0, 2fr) minmax(260px, 1fr); gap: 18px; align-items: start; }
@@ -1000,7 +1002,7 @@ video#result { width: 100%; border-radius: 10px; background: #000; display: bloc
 /* Phones: one column, the nav folds behind a menu button. */
 @media (max-width: 720px) {
   main { padding: 14px; }
-  .topbar { padding: 0 14px; flex-wrap: wrap; gap: 0; }
+  .topbar { padding: 0 14px; flex-wrap: wrap; align-content: flex-start; gap: 0; }
   .nav-toggle { display: block; }
   #nav { display: none; flex-basis: 100%; flex-direction: column; align-items: stretch; padding: 6px 0 12px; }
   #nav.open { display: flex; }
