@@ -912,8 +912,9 @@ td .chip, td .badge { margin-left: 8px; }
 /* Task page */
 .task-layout { display: grid; grid-template-columns: minmax(0, 2fr) minmax(260px, 1fr); gap: 18px; align-items: start; }
 .stage { overflow: hidden; }
-.stage .media { aspect-ratio: auto; min-height: 240px; max-height: 70vh; }
-.stage .media video, .stage .media img { object-fit: contain; max-height: 70vh; }
+/* Capped in pixels too, so a tall window (or a whole-page screenshot) does not grow the player. */
+.stage .media { aspect-ratio: auto; min-height: 240px; max-height: min(70vh, 600px); }
+.stage .media video, .stage .media img { object-fit: contain; max-height: min(70vh, 600px); }
 .facts { display: grid; grid-template-columns: max-content 1fr; gap: 6px 16px; margin: 0; font-size: 14px; }
 .facts dt { color: var(--muted); }
 .facts dd { margin: 0; }
