@@ -265,6 +265,7 @@ def test_admin_makes_a_video_in_the_playground_and_follows_it_everywhere(gateway
     assert task["request"]["prompt"] == "a red fox running through snow at dawn"
     width, height = browser.execute_script("const v = document.querySelector('video#result'); return [v.videoWidth, v.videoHeight]")
     assert (width, height) == (task["video"]["width"], task["video"]["height"]) and height > width
+    screenshot(browser, "playground")
 
     # Gallery: the new task is first and completed, and its preview plays on hover.
     css(browser, '#nav a[data-nav="gallery"]').click()
