@@ -147,7 +147,7 @@ def screenshot(driver, name, whole_page=False):
     if whole_page:
         # A screenshot holds the viewport only: make the window as tall as the page for it.
         height = driver.execute_script("return document.documentElement.scrollHeight")
-        driver.set_window_size(size["width"], min(height + 160, 4000))
+        driver.set_window_size(size["width"], min(height + 300, 4000))
         time.sleep(0.3)
     driver.save_screenshot(str(path))
     if whole_page:
@@ -216,6 +216,7 @@ def test_a_wrong_token_is_refused_on_the_sign_in_form(gateway, browser):
     css(browser, "#sign-in").click()
     error = wait(browser, lambda d: css(d, "#sign-in-error") if css(d, "#sign-in-error").is_displayed() else None)
     assert "not accepted" in error.text
+    screenshot(browser, "sign-in")
     assert not css(browser, "#nav").is_displayed()
     assert browser.execute_script("return localStorage.getItem('lumagate.token')") is None
 
@@ -231,6 +232,7 @@ def test_admin_makes_a_video_in_the_playground_and_follows_it_everywhere(gateway
 
     assert sign_in(browser, gateway, gateway.admin) == "admin"
     assert css(browser, "#role").text.lower() == "admin"
+    assert browser.title == "Gallery · lumagate"
     for name in ("gallery", "playground", "channels", "tokens"):
         assert css(browser, f'#nav a[data-nav="{name}"]').is_displayed(), name
     wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, f'article[data-task-id="{earlier["id"]}"][data-state="completed"]'))

@@ -275,6 +275,8 @@ function route() {
   const view = $('#view');
   view.replaceChildren();
   view.dataset.view = name;
+  const titles = { gallery: 'Gallery', task: 'Task', channels: 'Channels', tokens: 'Tokens', playground: 'Playground' };
+  document.title = `${titles[name] ?? 'Gallery'} · lumagate`;
   if (adminViews.has(name) && session.role !== 'admin') {
     view.append(h('div', { class: 'card empty' }, 'This page is for admin tokens.'));
     return;
@@ -986,7 +988,7 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .steps span.active { background: linear-gradient(90deg, var(--accent), #c4b5fd, var(--accent)); background-size: 200% 100%; animation: slide 1.2s linear infinite; }
 .steps.failed span.done { background: var(--failed); }
 @keyframes slide { to { background-position: -200% 0; } }
-video#result { width: 100%; border-radius: 10px; background: #000; display: block; }
+video#result { width: 100%; max-height: min(70vh, 600px); object-fit: contain; border-radius: 10px; background: #000; display: block; }
 
 /* Toast */
 .toast {
