@@ -156,7 +156,6 @@ public final class Gateway: Sendable {
         router.add(middleware: FileMiddleware(
             configuration.mediaDirectory, urlBasePath: "/media", logger: logger))
         router.get("healthz") { _, _ in Response.json(.object([("status", .string("ok"))])) }
-        DashboardController().register(on: router)
         let (tasks, metrics, ledger) = (self.tasks, self.metrics, LedgerRepository(database: database))
         let metricsToken = configuration.metricsToken
         router.get("metrics") { request, _ in
@@ -188,6 +187,7 @@ public final class Gateway: Sendable {
             mediaURL: mediaURL, body: body, routedChannels: Set(taskService.router.entries.map(\.channel.name)),
             httpClient: httpClient, now: tokens.now
         ).register(on: admin)
+        DashboardController().register(on: router)
 
         let configuration = self.configuration
         return Application(
