@@ -440,6 +440,15 @@ def test_phone_width_has_one_column_a_folded_nav_and_no_sideways_scroll(gateway,
                 wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#gallery article"))
                 lefts = {card.rect["x"] for card in browser.find_elements(By.CSS_SELECTOR, "#gallery article")}
                 assert len(lefts) == 1, "the gallery is not one column"
+                # Phones have no hover: a tap on a preview plays it instead of opening the task.
+                media = css(browser, "#gallery article .media")
+                x, y = browser.execute_script(
+                    "const r = arguments[0].getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]", media)
+                browser.execute_cdp_cmd("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
+                browser.execute_cdp_cmd("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+                wait(browser, lambda d: d.execute_script("return !arguments[0].paused", media.find_element(By.CSS_SELECTOR, "video")),
+                     message="a tap did not play the preview")
+                assert browser.current_url.endswith("#/gallery")
                 screenshot(browser, "phone")
         # The nav folds behind the menu button and opens from it.
         assert css(browser, "#nav-toggle").is_displayed()

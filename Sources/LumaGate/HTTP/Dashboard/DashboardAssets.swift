@@ -387,12 +387,11 @@ function mediaPreview(task, { large = false } = {}) {
     box.append(video);
     if (!large) {
       box.append(h('span', { class: 'play-hint', 'aria-hidden': 'true' }, '▶ Preview'));
-      const card = () => box.closest('.task-card');
       box.addEventListener('mouseenter', () => { video.play().catch(() => {}); });
       box.addEventListener('mouseleave', () => { video.pause(); });
       // Phones have no hover: the first tap plays (or pauses) instead of opening the task.
       box.addEventListener('touchend', (event) => {
-        if (video.paused) { event.preventDefault(); video.play().catch(() => {}); card()?.classList.add('playing'); }
+        if (video.paused) { event.preventDefault(); video.play().catch(() => {}); }
       });
     }
   } else if (task.state === 'completed' && task.thumbnail_url) {
