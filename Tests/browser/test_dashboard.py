@@ -424,6 +424,9 @@ def test_a_client_token_sees_only_its_own_tasks(gateway, browser):
 
 def test_phone_width_has_one_column_a_folded_nav_and_no_sideways_scroll(gateway, browser):
     sign_in(browser, gateway, gateway.admin)
+    # Every task the earlier tests made, failed ones too, as an admin sees them on a desktop.
+    wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#gallery article")) >= 6)
+    screenshot(browser, "gallery-all")
     # A phone's viewport (the size of an iPhone's): CSS pixels, touch, the page's meta viewport honored.
     browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 375, "height": 812, "deviceScaleFactor": 2, "mobile": True})
     try:
