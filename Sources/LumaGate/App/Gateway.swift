@@ -188,6 +188,7 @@ public final class Gateway: Sendable {
             mediaURL: mediaURL, body: body, routedChannels: Set(taskService.router.entries.map(\.channel.name)),
             httpClient: httpClient, now: tokens.now
         ).register(on: admin)
+        DashboardController().register(on: router)
 
         let configuration = self.configuration
         return Application(
