@@ -108,10 +108,14 @@ public struct LumaClient: Sendable {
                 await onUpdate?(LumaTaskProgress(task: task, elapsed: elapsed, stateChanged: task.state != lastState))
                 lastState = task.state
                 if task.state.isFinished { return task }
-            } catch let error as LumaClientError where error.isTransient {
+            } catch let error as LumaClientError {
+                guard error.isTransient else { throw error }
                 if let seconds = error.retryAfterSeconds { pause = max(pause, .seconds(seconds)) }
-            } catch let error as HTTPClientError where Self.isConnectionProblem(error) {
-                // The gateway restarting is not the task failing: it keeps its tasks.
+            } catch let error as DecodingError {
+                throw error
+            } catch where lastState != nil && !(error is CancellationError) {
+                // A lost connection once the task was seen is the gateway restarting, not the task
+                // failing: it keeps its tasks. Before that, it is more likely a wrong address.
             }
             let elapsed = clock.now - start
             guard elapsed + pause <= timeout else {
@@ -263,10 +267,6 @@ public struct LumaClient: Sendable {
             status: status, code: answer?.code, detail: detail,
             retryAfterSeconds: headers.first(name: "Retry-After").flatMap { Int($0) },
             requestID: headers.first(name: "X-Request-Id"))
-    }
-
-    private static func isConnectionProblem(_ error: HTTPClientError) -> Bool {
-        [.remoteConnectionClosed, .connectTimeout, .readTimeout, .deadlineExceeded].contains(error)
     }
 
     /// The media type a `data:` URI needs, from the file's first bytes (the gateway checks them

@@ -1,5 +1,4 @@
 import ArgumentParser
-import AsyncHTTPClient
 import Foundation
 import LumaGateClient
 
@@ -31,9 +30,6 @@ struct ClientOptions: ParsableArguments {
         } catch let error as LumaClientError {
             Output.error("\(error.detail) (HTTP \(error.status)\(error.code.map { " \($0)" } ?? ""))")
             throw ExitCode.failure
-        } catch let error as HTTPClientError {
-            Output.error("could not talk to the gateway at \(server): \(error)")
-            throw ExitCode.failure
         } catch let error as LumaWaitTimeout {
             Output.error("\(error); it goes on at the gateway: `lumagate tasks show \(error.id)` tells its state later")
             throw ExitCode.failure
@@ -43,8 +39,16 @@ struct ClientOptions: ParsableArguments {
             throw error
         } catch is CancellationError {
             throw ExitCode.failure
-        } catch {
+        } catch let error as CocoaError {
+            // A local file that could not be read or written: its own message names it.
             Output.error(error.localizedDescription)
+            throw ExitCode.failure
+        } catch is DecodingError {
+            Output.error("the answer from \(server) is not what a lumagate gateway sends; is --server right?")
+            throw ExitCode.failure
+        } catch {
+            // What is left is the connection: refused, reset, timed out, TLS.
+            Output.error("could not talk to the gateway at \(server): \(String(describing: error))")
             throw ExitCode.failure
         }
     }
