@@ -220,7 +220,7 @@ public struct LumaClient: Sendable {
     private func call<Answer: Decodable, Body: Encodable>(
         _ method: HTTPMethod, _ path: String, body: Body, idempotencyKey: String? = nil
     ) async throws -> Answer {
-        let data = try await send(method, path, body: try JSONEncoder().encode(body), idempotencyKey: idempotencyKey)
+        let data = try await send(method, path, body: try Self.encoder.encode(body), idempotencyKey: idempotencyKey)
         return try Self.decode(Answer.self, from: data)
     }
 
@@ -248,6 +248,15 @@ public struct LumaClient: Sendable {
             throw Self.error(status: Int(response.status.code), headers: response.headers, body: data)
         }
         return data
+    }
+
+    /// Sorted keys make a request's bytes the same every time, in any process: the gateway
+    /// recognises an `Idempotency-Key` retry by a hash of the body, so a retry after the client
+    /// itself restarted must send exactly what the first attempt sent.
+    static var encoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
     }
 
     private static func decode<Answer: Decodable>(_ type: Answer.Type, from data: Data) throws -> Answer {
