@@ -1,4 +1,5 @@
 import ArgumentParser
+import AsyncHTTPClient
 import Foundation
 import LumaGateClient
 
@@ -25,8 +26,22 @@ struct ClientOptions: ParsableArguments {
         guard let url = URL(string: server), url.scheme == "http" || url.scheme == "https", url.host != nil else {
             throw ValidationError("--server must be an http(s) URL such as \(Self.defaultServer); got \(server).")
         }
+        // A command is one short conversation: a refused connection should say so at once,
+        // not be retried with backoff until the request's deadline as a long-lived service wants.
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout.connect = .seconds(10)
+        let http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        let outcome: Result<Void, any Error>
         do {
-            try await body(LumaClient(baseURL: server, token: token))
+            try await body(LumaClient(baseURL: server, token: token, httpClient: http))
+            outcome = .success(())
+        } catch {
+            outcome = .failure(error)
+        }
+        try? await http.shutdown()
+        do {
+            try outcome.get()
         } catch let error as LumaClientError {
             Output.error("\(error.detail) (HTTP \(error.status)\(error.code.map { " \($0)" } ?? ""))")
             throw ExitCode.failure
