@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "lumagate", targets: ["lumagate"]),
         .library(name: "LumaGate", targets: ["LumaGate"]),
+        .library(name: "LumaGateClient", targets: ["LumaGateClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -40,10 +41,21 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        // Clients link this alone, never the server: AsyncHTTPClient and the two NIO modules
+        // whose types its API takes (ByteBuffer, HTTPMethod), nothing else.
+        .target(
+            name: "LumaGateClient",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "lumagate",
             dependencies: [
                 "LumaGate",
+                "LumaGateClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
@@ -52,6 +64,7 @@ let package = Package(
             name: "LumaGateTests",
             dependencies: [
                 "LumaGate",
+                "LumaGateClient",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
