@@ -135,7 +135,12 @@ final class FakeDreamMachine: Sendable {
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                               onServerRunning: { portContinuation.yield($0.localAddress?.port ?? 0) }, logger: logger)
         let services = ServiceGroup(configuration: .init(services: [app], logger: logger))
-        let running = Task { try await services.run() }
+        // Whatever ends the services also ends the wait for a port: a server that cannot start
+        // fails its test instead of hanging it.
+        let running = Task {
+            defer { portContinuation.finish() }
+            try await services.run()
+        }
         guard let port = await ports.first(where: { _ in true }) else { throw TestFailure("the fake Dream Machine did not start") }
         state.baseURL.withLock { $0 = "http://127.0.0.1:\(port)" }
         return FakeDreamMachine(

@@ -39,7 +39,12 @@ final class TestGateway: Sendable {
         let (ports, portContinuation) = AsyncStream<Int>.makeStream()
         let app = gateway.application(onServerRunning: { port in portContinuation.yield(port) })
         let services = ServiceGroup(configuration: .init(services: [app], logger: logger))
-        let running = Task { try await services.run() }
+        // Whatever ends the services also ends the wait for a port: a server that cannot start
+        // fails its test instead of hanging it.
+        let running = Task {
+            defer { portContinuation.finish() }
+            try await services.run()
+        }
         guard let port = await ports.first(where: { _ in true }) else {
             throw TestFailure("the gateway did not start")
         }

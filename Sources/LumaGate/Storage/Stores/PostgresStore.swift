@@ -85,8 +85,14 @@ final class PostgresStore: SQLStore {
         var description: String { detail }
     }
 
+    /// Stops the pool, waiting at most a few seconds for it to close its connections: a close
+    /// must never hang a shutdown (the server drops what is left when the process ends).
     func close() async {
         running.cancel()
-        _ = await running.value
+        let running = running
+        let (ended, ending) = AsyncStream<Void>.makeStream()
+        Task { await running.value; ending.yield() }
+        Task { try? await Task.sleep(for: .seconds(5)); ending.yield() }
+        for await _ in ended { break }
     }
 }
