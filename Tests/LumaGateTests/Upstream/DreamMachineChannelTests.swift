@@ -113,7 +113,9 @@ import Testing
     }
 
     @Test func upstreamFailuresBecomeReadableFailedTasks() async throws {
-        let fake = try await FakeDreamMachine.start()
+        // Generations stay queued for 3 s, so on a loaded machine the one that vanishes is still
+        // unfinished when the test makes Luma forget it.
+        let fake = try await FakeDreamMachine.start(queuedSeconds: 3)
         try await withGateway(fake.apiURL) { gateway in
             let token = try await gateway.createToken()
             let moderated = try await gateway.submit(token: token, #"{"user_prompt": "moderate this"}"#)["id"] as! String
