@@ -77,6 +77,11 @@ public struct TokenService: Sendable {
         return try await repository.usage(of: token)
     }
 
+    /// A token by id or name.
+    public func find(_ idOrName: String) async throws -> APIToken? {
+        try await repository.find(idOrName: idOrName)
+    }
+
     public func list() async throws -> [APIToken] {
         try await repository.all()
     }

@@ -39,11 +39,7 @@ struct AdminController {
     // MARK: Tokens
 
     @Sendable func listTokens(_ request: Request, context: GatewayRequestContext) async throws -> Response {
-        var rendered: [JSONValue] = []
-        for token in try await tokens.list() {
-            rendered.append(Self.render(try await tokens.usage(token.id)))
-        }
-        return .json(.object([("tokens", .array(rendered))]))
+        .json(.object([("tokens", try await renderedTokens())]))
     }
 
     @Sendable func createToken(_ request: Request, context: GatewayRequestContext) async throws -> Response {
@@ -65,7 +61,7 @@ struct AdminController {
         let key = try context.parameters.require("token")
         let update = try await body.decode(AdminTokenUpdateBody.self, from: request).validated()
         do {
-            var current = try await tokens.usage(key).token
+            guard var current = try await tokens.find(key) else { throw TokenService.Failure.notFound(key) }
             if let quota = update.quota { current = try await tokens.setQuota(current.id, quota: quota) }
             if update.requestsPerMinute != nil || update.maxInFlight != nil {
                 current = try await tokens.setLimits(
@@ -180,7 +176,7 @@ struct AdminController {
             filter.state = value
         }
         if let key = query.get("token") {
-            guard let token = try? await tokens.usage(key).token else { throw GatewayError.notFound("No token has the id or name \"\(key)\".") }
+            guard let token = try await tokens.find(key) else { throw GatewayError.notFound("No token has the id or name \"\(key)\".") }
             filter.tokenID = token.id
         }
         filter.channel = query.get("channel")
@@ -243,10 +239,6 @@ struct AdminController {
     // MARK: Usage
 
     @Sendable func usage(_ request: Request, context: GatewayRequestContext) async throws -> Response {
-        var rendered: [JSONValue] = []
-        for token in try await tokens.list() {
-            rendered.append(Self.render(try await tokens.usage(token.id)))
-        }
         let credits = try await ledger.totals()
         let charged = credits[.charge] ?? 0
         let refunded = credits[.refund] ?? 0
@@ -255,11 +247,20 @@ struct AdminController {
             ("refunded", .int(Int(refunded))),
             ("net", .int(Int(charged - refunded))),
             ("tasks", Self.counts(try await tasks.countByState())),
-            ("tokens", .array(rendered)),
+            ("tokens", try await renderedTokens()),
         ]))
     }
 
     // MARK: Rendering
+
+    /// Every token with its usage, as `GET /admin/tokens` and `/admin/usage` list them.
+    private func renderedTokens() async throws -> JSONValue {
+        var rendered: [JSONValue] = []
+        for token in try await tokens.list() {
+            rendered.append(Self.render(try await tokens.usage(token.id)))
+        }
+        return .array(rendered)
+    }
 
     static func render(_ usage: TokenUsage) -> JSONValue {
         let token = usage.token
