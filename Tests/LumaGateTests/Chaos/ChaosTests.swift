@@ -70,10 +70,8 @@ import Testing
 
         // The books, read from the store itself.
         let database = try await TestStore.open(directory: directory)
-        let tasks = try await TaskRepository(database: database).list(ownedBy: #require(try await TokenRepository(database: database)
-            .find(idOrName: "reseller")).id, offset: 0, limit: Self.taskCount * 2)
-        let ledger = try await LedgerRepository(database: database).entries()
-        let usage = try await TokenService(repository: TokenRepository(database: database), now: { Date() }).usage("reseller")
+        let books = try await LedgerAudit.read(database, token: "reseller", limit: Self.taskCount * 2)
+        let tasks = books.tasks
         var expectedStates: [String: [String]] = [:]
         for task in tasks {
             expectedStates[task.id] = try await TaskRepository(database: database).events(taskID: task.id).dropFirst().map(\.toState.rawValue)
@@ -83,16 +81,7 @@ import Testing
         #expect(tasks.count == Self.taskCount, "one task per submit, whatever the crashes")
         #expect(Set(tasks.map(\.id)) == Set(taskIDs))
         #expect(tasks.allSatisfy { $0.state.isTerminal })
-        let completed = tasks.filter { $0.state == .completed }
-        let failed = tasks.filter { $0.state == .failed }
-        let charges = ledger.filter { $0.kind == .charge }
-        let refunds = ledger.filter { $0.kind == .refund }
-        #expect(Set(charges.map(\.taskID)).count == charges.count && charges.count == Self.taskCount, "every task charged once")
-        #expect(Set(refunds.map(\.taskID)).count == refunds.count, "no refund doubled")
-        #expect(Set(refunds.map(\.taskID)) == Set(failed.map(\.id)), "every failed task refunded, no completed one")
-        let net = charges.reduce(0) { $0 + $1.amount } - refunds.reduce(0) { $0 + $1.amount }
-        #expect(net == completed.reduce(0) { $0 + $1.price }, "charges − refunds = prices of completed tasks")
-        #expect(usage.token.used == net)
+        books.expectBalanced(taskCount: Self.taskCount)
 
         // Each receiver heard each task's changes in order (a crash may repeat one, never reorder).
         var heard: [String: [String]] = [:]
@@ -106,8 +95,7 @@ import Testing
         let calls = upstreams.map(\.recordedCalls.count)
         print("""
             chaos run: \(Self.taskCount) submits, 2 SIGKILLs, \(String(format: "%.1f", elapsed)) s
-              tasks: \(completed.count) completed, \(failed.count) failed, \(tasks.count - completed.count - failed.count) unfinished
-              ledger: \(charges.count) charges = \(charges.reduce(0) { $0 + $1.amount }) credits, \(refunds.count) refunds = \(refunds.reduce(0) { $0 + $1.amount }) credits, net \(net) = completed prices \(completed.reduce(0) { $0 + $1.price })
+            \(books.summary)
               upstream calls: \(calls.map(String.init).joined(separator: " + ")) (\(String(format: "%.2f", Double(calls.reduce(0, +)) / Double(Self.taskCount))) per task)
               webhooks: \(receiver.received.count) posts, \(heard.count) tasks heard, \(outOfOrder.count) out of order
             """)

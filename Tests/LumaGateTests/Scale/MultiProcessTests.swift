@@ -58,26 +58,15 @@ struct MultiProcessTests {
         let elapsed = Date().timeIntervalSince(started)
         for server in servers { server.stop() }
 
-        let tasks = try await TaskRepository(database: database).list(
-            ownedBy: #require(try await TokenRepository(database: database).find(idOrName: "reseller")).id, offset: 0, limit: Self.taskCount * 2)
-        let ledger = try await LedgerRepository(database: database).entries()
-        let usage = try await TokenService(repository: TokenRepository(database: database), now: { Date() }).usage("reseller")
+        let books = try await LedgerAudit.read(database, token: "reseller", limit: Self.taskCount * 2)
+        let tasks = books.tasks
         await database.close()
 
         #expect(unfinished == 0, "\(unfinished) tasks never finished")
         #expect(tasks.count == Self.taskCount, "one task per submit, whichever process took it and whatever died")
         #expect(Set(tasks.map(\.id)) == Set(taskIDs))
         #expect(tasks.allSatisfy { $0.state.isTerminal })
-        let completed = tasks.filter { $0.state == .completed }
-        let failed = tasks.filter { $0.state == .failed }
-        let charges = ledger.filter { $0.kind == .charge }
-        let refunds = ledger.filter { $0.kind == .refund }
-        #expect(Set(charges.map(\.taskID)).count == charges.count && charges.count == Self.taskCount, "every task charged once")
-        #expect(Set(refunds.map(\.taskID)).count == refunds.count, "no refund doubled")
-        #expect(Set(refunds.map(\.taskID)) == Set(failed.map(\.id)), "every failed task refunded, no completed one")
-        let net = charges.reduce(0) { $0 + $1.amount } - refunds.reduce(0) { $0 + $1.amount }
-        #expect(net == completed.reduce(0) { $0 + $1.price }, "charges − refunds = prices of completed tasks")
-        #expect(usage.token.used == net)
+        books.expectBalanced(taskCount: Self.taskCount)
 
         // What the upstream saw: polls per generation in time order, and which process made each.
         let calls = upstream.recordedCalls
@@ -107,9 +96,7 @@ struct MultiProcessTests {
         print("""
             multi-process run: \(Self.processCount) processes on PostgreSQL, \(Self.taskCount) submits, 1 SIGKILL, \
             submitted in \(String(format: "%.1f", submittedIn)) s, all finished in \(String(format: "%.1f", elapsed)) s
-              tasks: \(completed.count) completed, \(failed.count) failed, \(tasks.count - completed.count - failed.count) unfinished
-              ledger: \(charges.count) charges = \(charges.reduce(0) { $0 + $1.amount }) credits, \(refunds.count) refunds = \
-            \(refunds.reduce(0) { $0 + $1.amount }) credits, net \(net) = completed prices \(completed.reduce(0) { $0 + $1.price })
+            \(books.summary)
               upstream: \(submits) submits (\(resubmitted) sent twice), \(calls.count - submits) polls, \
             \(String(format: "%.2f", Double(calls.count) / Double(Self.taskCount))) calls per task; \(pollers.count) processes polled, \
             \(polledByMoreThanOne) tasks polled by more than one, \(overlapping.count) polls inside another's lease
