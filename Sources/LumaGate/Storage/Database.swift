@@ -31,10 +31,6 @@ public final class Database: Sendable {
         return database
     }
 
-    public static func openSQLite(path: String, logger: Logger) async throws -> Database {
-        try await open(.sqlite(path: path), logger: logger)
-    }
-
     public var description: String { location.description }
 
     /// Whether other processes may work on the same store at the same time (so leases left by a
