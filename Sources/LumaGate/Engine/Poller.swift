@@ -240,9 +240,10 @@ public final class Poller: Service, Sendable {
         case (.completed(let media), .pending), (.completed(let media), .processing):
             // Clients see every state: a task finished between two polls still passes processing.
             // (If that step loses a race, the task is processing already or finished; either way the
-            // next step is right or harmless.)
+            // next step is right or harmless.) It stays due for a poll, so a crash or an error
+            // between the two steps leaves a task the next poll finishes, not one stuck in processing.
             if task.state == .pending {
-                _ = try await tasks.transition(id: task.id, from: .pending, to: .processing, changes: .init(),
+                _ = try await tasks.transition(id: task.id, from: .pending, to: .processing, changes: .init(nextPollAtMillis: nextPoll.millis),
                                                reason: "upstream is generating", at: at)
             }
             _ = try await tasks.transition(id: task.id, from: .processing, to: .completed,
