@@ -15,6 +15,7 @@ public struct RemoteMediaInspector: Sendable {
     static let chunkBytes = 64 * 1024
     static let maxMoovBytes = 8 * 1024 * 1024
     static let maxRequests = 8
+    static let attempts = 3
 
     public init(httpClient: HTTPClient, ffmpeg: FFmpeg?, store: MediaStore, timeout: TimeAmount = .seconds(20)) {
         self.httpClient = httpClient
@@ -25,7 +26,7 @@ public struct RemoteMediaInspector: Sendable {
 
     public func inspect(taskID: String, videoURL: String, imageURL: String?, atMillis: Int64) async -> TaskMedia {
         // The reads are independent: run them side by side.
-        async let info = try? mp4Info(videoURL)
+        async let info = mp4InfoRetrying(videoURL)
         async let lastFrame = try? lastFrame(taskID: taskID, videoURL: videoURL)
         async let thumbnail = thumbnail(imageURL)
         let video = await info
@@ -46,6 +47,19 @@ public struct RemoteMediaInspector: Sendable {
         async let palette = try? ffmpeg?.paletteGrid(of: imageURL, in: store.root)
         let size = (try? await range(imageURL, offset: 0, length: Self.chunkBytes)).flatMap(ImageProbe.size(of:))
         return TaskMedia.Image(url: imageURL, width: size?.width, height: size?.height, paletteGrid: await palette)
+    }
+
+    /// The video's size and duration, asked again after a failed request (a timeout or a refused
+    /// connection on a busy upstream): a task is completed once, so what is missed now stays missing.
+    private func mp4InfoRetrying(_ url: String) async -> MP4Probe.Info? {
+        for attempt in 1...Self.attempts {
+            do {
+                return try await mp4Info(url)
+            } catch {
+                if attempt < Self.attempts { try? await Task.sleep(for: .milliseconds(500 * attempt)) }
+            }
+        }
+        return nil
     }
 
     /// Walks the top-level boxes by their headers until `moov`, then reads just that box.

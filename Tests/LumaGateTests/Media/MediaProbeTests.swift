@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import LumaGate
 import Testing
@@ -42,5 +43,19 @@ import Testing
         let webp = Data("RIFF\u{0}\u{0}\u{0}\u{0}WEBPVP8 ".utf8)
         #expect(ImageProbe.format(of: webp) == .webp)
         #expect(ImageProbe.format(of: Data("GIF89a".utf8)) == nil)
+    }
+
+    /// A file host that fails a request now and then still yields the video's size and duration:
+    /// a task is completed once, so what the inspector misses then stays missing.
+    @Test func inspectorAsksAgainWhenTheFileHostFails() async throws {
+        let upstream = try await FakeDreamMachine.start(fileFailures: 2)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let inspector = RemoteMediaInspector(httpClient: client, ffmpeg: nil, store: MediaStore(root: TestGateway.temporaryDirectory()))
+        let media = await inspector.inspect(taskID: "t", videoURL: upstream.baseURL + "/files/video.mp4", imageURL: nil, atMillis: 0)
+        try await client.shutdown()
+        await upstream.stop()
+        let video = try #require(media.video)
+        #expect(video.width == 1360 && video.height == 752)
+        #expect(abs((video.duration ?? 0) - 121.0 / 24) < 0.001)
     }
 }

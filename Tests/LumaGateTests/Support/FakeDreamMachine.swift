@@ -17,7 +17,7 @@ import Synchronization
 /// with a real MP4 (not faststart: `moov` after `mdat`) and a JPEG served with Range support.
 /// With `submitStatus`, every submit is answered with that status instead (an account in trouble).
 /// With `chaos` (a probability), any call may answer 429 or 500 or hang for 2 s, and a generation
-/// may fail.
+/// may fail. With `fileFailures`, the first that many requests for media files answer 503.
 final class FakeDreamMachine: Sendable {
     static let apiKey = "test-luma-key"
 
@@ -64,7 +64,7 @@ final class FakeDreamMachine: Sendable {
     var allGenerations: [Generation] { state.generations.withLock { Array($0.values) } }
 
     static func start(
-        queuedSeconds: Double = 0.3, dreamingSeconds: Double = 0.3, submitStatus: Int? = nil, chaos: Double? = nil
+        queuedSeconds: Double = 0.3, dreamingSeconds: Double = 0.3, submitStatus: Int? = nil, chaos: Double? = nil, fileFailures: Int = 0
     ) async throws -> FakeDreamMachine {
         let files = TestGateway.temporaryDirectory()
         try Self.makeMedia(in: files)
@@ -72,6 +72,7 @@ final class FakeDreamMachine: Sendable {
         let (ports, portContinuation) = AsyncStream<Int>.makeStream()
 
         let router = Router()
+        router.add(middleware: FailingFilesMiddleware(failures: fileFailures))
         router.add(middleware: FileMiddleware(files, urlBasePath: "/files"))
         let create: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, context in
             state.calls.withLock { $0.append(Call(method: "POST", path: request.uri.path, authorization: request.headers[.authorization], userAgent: request.headers[.userAgent])) }
@@ -230,5 +231,27 @@ final class FakeDreamMachine: Sendable {
             try process.run()
             process.waitUntilExit()
         }
+    }
+}
+
+/// Answers the first requests for media files with 503, as an overloaded file host does.
+private struct FailingFilesMiddleware: RouterMiddleware {
+    private final class Budget: Sendable {
+        let left: Mutex<Int>
+        init(_ count: Int) { left = Mutex(count) }
+    }
+
+    private let budget: Budget
+
+    init(failures: Int) {
+        budget = Budget(failures)
+    }
+
+    func handle(_ request: Request, context: BasicRequestContext, next: (Request, BasicRequestContext) async throws -> Response) async throws -> Response {
+        let fails = request.uri.path.hasPrefix("/files/") && budget.left.withLock { left in
+            defer { left = max(0, left - 1) }
+            return left > 0
+        }
+        return fails ? Response(status: .serviceUnavailable) : try await next(request, context)
     }
 }
