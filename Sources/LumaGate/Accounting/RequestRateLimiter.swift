@@ -1,28 +1,38 @@
 import Foundation
 import Synchronization
 
-/// Requests per minute per token, as a token bucket: a client may burst up to its per-minute limit,
-/// then gets one request per 60/limit seconds. Kept in memory: a restart forgets at most a minute
-/// of history.
+/// Requests per minute per token. A token keeps a schedule: each request books the next slot at
+/// the steady rate (60/limit seconds apart), and a request is refused when the schedule already
+/// reaches a whole minute ahead. So a client may burst up to its per-minute limit, then gets one
+/// request per 60/limit seconds (a token bucket, kept as one number).
+///
+/// A store that one process owns keeps schedules in memory (a restart forgets at most a minute of
+/// history); a shared store keeps them in the database, so processes behind a load balancer hold
+/// a token to one limit between them.
 final class RequestRateLimiter: Sendable {
-    private struct Bucket {
-        var tokens: Double
-        var updated: Date
+    private let shared: RequestScheduleRepository?
+    private let bookedUntil = Mutex<[String: Int64]>([:])
+
+    init(database: Database) {
+        shared = database.isShared ? RequestScheduleRepository(database: database) : nil
     }
 
-    private let buckets = Mutex<[String: Bucket]>([:])
-
-    /// nil when the request may go ahead, else the seconds until it could.
-    func delay(for tokenID: String, perMinute limit: Int, now: Date) -> Int? {
-        let rate = Double(limit) / 60
-        return buckets.withLock { buckets in
-            var bucket = buckets[tokenID] ?? Bucket(tokens: Double(limit), updated: now)
-            bucket.tokens = min(Double(limit), bucket.tokens + now.timeIntervalSince(bucket.updated) * rate)
-            bucket.updated = now
-            defer { buckets[tokenID] = bucket }
-            guard bucket.tokens >= 1 else { return Int(((1 - bucket.tokens) / rate).rounded(.up)) }
-            bucket.tokens -= 1
-            return nil
+    /// nil when the request may go ahead, else the whole seconds until it could.
+    func delay(for tokenID: String, perMinute limit: Int, now: Date) async throws -> Int? {
+        let interval = 60_000_000 / Int64(max(limit, 1))
+        let window = Int64(max(limit, 1)) * interval
+        let micros = Int64(now.timeIntervalSince1970 * 1_000_000)
+        let wait: Int64?
+        if let shared {
+            wait = try await shared.book(tokenID: tokenID, now: micros, interval: interval, window: window)
+        } else {
+            wait = bookedUntil.withLock { schedules in
+                let next = max(schedules[tokenID] ?? micros, micros) + interval
+                guard next - micros <= window else { return next - micros - window }
+                schedules[tokenID] = next
+                return nil
+            }
         }
+        return wait.map { Int(($0 + 999_999) / 1_000_000) }
     }
 }

@@ -173,7 +173,7 @@ public final class Gateway: Sendable {
         let mediaURL: @Sendable (String) -> JSONValue = { .string(publicURL.media($0)) }
         let body = JSONRequestBody(maxBytes: configuration.maxBodyBytes)
         let auth = AuthMiddleware(
-            tokens: tokens, rateLimiter: RequestRateLimiter(), defaultRequestsPerMinute: configuration.defaultRequestsPerMinute, now: tokens.now)
+            tokens: tokens, rateLimiter: RequestRateLimiter(database: database), defaultRequestsPerMinute: configuration.defaultRequestsPerMinute, now: tokens.now)
         let luma = router.group("luma").add(middleware: auth)
         LumaController(service: taskService, view: LumaTaskView(mediaURL: mediaURL), body: body, publicURL: publicURL).register(on: luma)
         let dreamMachine = router.group("dream-machine/v1").add(middleware: auth)

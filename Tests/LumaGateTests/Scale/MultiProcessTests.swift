@@ -104,6 +104,25 @@ struct MultiProcessTests {
         await upstream.stop()
     }
 
+    /// A token limited to 6 requests a minute gets 6 in all from two processes, not 6 from each.
+    @Test func aTokensRequestLimitHoldsAcrossProcesses() async throws {
+        let directory = TestGateway.temporaryDirectory()
+        let secret = try #require(try ServeProcess.command(["token", "create", "--name", "metered", "--requests-per-minute", "6", "--data-dir", directory])
+            .output.split(separator: "\n").last.map(String.init))
+        let servers = try (0..<2).map { _ in try ServeProcess(dataDirectory: directory) }
+        defer { for server in servers { server.stop() } }
+        for index in 0..<6 {
+            let answer = try await TestGateway.request(.GET, servers[index % 2].baseURL + "/luma/generations", token: secret)
+            #expect(answer.status == 200, "request \(index + 1) of 6")
+        }
+        for server in servers {
+            let refused = try await TestGateway.request(.GET, server.baseURL + "/dream-machine/v1/ping", token: secret)
+            #expect(refused.status == 429)
+            #expect(refused.object["code"] as? String == "rate_limited")
+            #expect((1...10).contains(Int(refused.header("retry-after") ?? "") ?? 0), "one slot every 10 s: \(refused.header("retry-after") ?? "none")")
+        }
+    }
+
     private static func count(_ query: String, in database: Database) async throws -> Int {
         try await database.read { sql in
             try await sql.raw(SQLQueryString(query)).first()?.decode(column: "n", as: Int.self) ?? 0

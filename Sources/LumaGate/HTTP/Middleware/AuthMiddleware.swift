@@ -23,7 +23,7 @@ struct AuthMiddleware: RouterMiddleware {
         switch try await tokens.check(secret: secret) {
         case .valid(let token):
             if let limit = token.requestsPerMinute ?? defaultRequestsPerMinute,
-               let retryAfter = rateLimiter.delay(for: token.id, perMinute: limit, now: now()) {
+               let retryAfter = try await rateLimiter.delay(for: token.id, perMinute: limit, now: now()) {
                 throw GatewayError.rateLimited(
                     "This token is limited to \(limit) requests a minute; try again in \(retryAfter) s.", retryAfterSeconds: retryAfter)
             }
