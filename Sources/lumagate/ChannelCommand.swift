@@ -87,7 +87,7 @@ struct ChannelCommand: AsyncParsableCommand {
                 _ = try await channels.setRoute(routing, name: name)
                 print("channel \(name): priority \(routing.priority), weight \(routing.weight), models "
                       + "\(routing.models.isEmpty ? "all" : routing.models.joined(separator: ",")), max in flight "
-                      + "\(routing.maxInFlight.map(String.init) ?? "no cap"); restart serve to apply")
+                      + "\(routing.maxInFlight.map(String.init) ?? "no cap"); running gateways follow within 5 s")
             }
         }
     }
@@ -151,6 +151,6 @@ private func withChannels(_ store: StoreOptions, _ body: (ChannelRepository) asy
 private func change(_ name: String, in store: StoreOptions, done: String, _ apply: (ChannelRepository) async throws -> Bool) async throws {
     try await withChannels(store) { channels in
         guard try await apply(channels) else { throw ValidationError("No channel is named \"\(name)\".") }
-        print("\(done) channel \(name); restart serve to apply")
+        print("\(done) channel \(name); running gateways follow within 5 s")
     }
 }

@@ -17,6 +17,7 @@ public final class Gateway: Sendable {
     public let taskService: TaskService
     public let poller: Poller
     public let webhooks: WebhookDispatcher
+    let channelSync: ChannelSync
     public let metrics: GatewayMetrics
     public let publicURL: PublicURL
     public let engineDescription: String
@@ -26,7 +27,8 @@ public final class Gateway: Sendable {
 
     private init(
         configuration: GatewayConfiguration, database: Database, tasks: TaskRepository, dreamMachines: [DreamMachineChannel], tokens: TokenService,
-        taskService: TaskService, poller: Poller, webhooks: WebhookDispatcher, metrics: GatewayMetrics, publicURL: PublicURL, engineDescription: String,
+        taskService: TaskService, poller: Poller, webhooks: WebhookDispatcher, channelSync: ChannelSync, metrics: GatewayMetrics,
+        publicURL: PublicURL, engineDescription: String,
         httpClient: HTTPClient, logger: Logger
     ) {
         self.configuration = configuration
@@ -37,6 +39,7 @@ public final class Gateway: Sendable {
         self.taskService = taskService
         self.poller = poller
         self.webhooks = webhooks
+        self.channelSync = channelSync
         self.metrics = metrics
         self.publicURL = publicURL
         self.engineDescription = engineDescription
@@ -81,6 +84,7 @@ public final class Gateway: Sendable {
         // only the enabled ones take new tasks. With none enabled, the sandbox takes them.
         let channelRepository = ChannelRepository(database: database)
         var records = try await channelRepository.all()
+        let storedChannels = Set(records.map(\.name))
         let environmentChannel = records.contains { $0.name == "dream-machine" } ? nil : configuration.dreamMachine
         if let settings = environmentChannel {
             records.append(ChannelRecord(name: "dream-machine", kind: .dreamMachine, apiKey: settings.apiKey, baseURL: settings.baseURL,
@@ -113,16 +117,19 @@ public final class Gateway: Sendable {
                 channel = LumaRelayChannel(name: record.name, settings: settings, httpClient: httpClient, publicURL: publicURL, now: now)
             }
             channels.append(channel)
-            if record.enabled { routes.append(.init(channel: channel, route: record.route)) }
+            routes.append(.init(channel: channel, route: record.route))
         }
-        if routes.isEmpty {
-            routes = [.init(channel: sandbox)]
+        // Disabled channels stay routable, so enabling one later takes effect without a restart.
+        var disabled = Dictionary(records.filter { !$0.enabled }.map { ($0.name, $0.disabledReason ?? "disabled by an operator") },
+                                  uniquingKeysWith: { first, _ in first })
+        if !records.contains(where: \.enabled) {
+            (routes, disabled) = ([.init(channel: sandbox)], [:])
         } else {
             engineDescription = "upstream channels "
-                + routes.map { "\($0.channel.name) (priority \($0.route.priority), weight \($0.route.weight))" }.joined(separator: ", ")
+                + records.filter(\.enabled).map { "\($0.name) (priority \($0.priority), weight \($0.weight))" }.joined(separator: ", ")
                 + (ffmpeg == nil ? "; no ffmpeg: last frames and palettes of Luma's videos will be null" : "")
         }
-        let router = ChannelRouter(entries: routes, logger: logger) { name, reason in
+        let router = ChannelRouter(entries: routes, disabled: disabled, logger: logger) { name, reason in
             _ = try? await channelRepository.setEnabled(false, name: name, reason: reason)
         }
 
@@ -143,6 +150,8 @@ public final class Gateway: Sendable {
                 deliveries: webhookDeliveries, policy: webhookPolicy, httpClient: httpClient, publicURL: publicURL, metrics: metrics,
                 settings: configuration.webhooks,
                 now: now, logger: logger),
+            channelSync: ChannelSync(channels: channelRepository, router: router, storedAtStart: storedChannels,
+                                     interval: configuration.channelSyncInterval, logger: logger),
             metrics: metrics, publicURL: publicURL, engineDescription: engineDescription,
             httpClient: httpClient, logger: logger)
     }
@@ -185,7 +194,7 @@ public final class Gateway: Sendable {
         AdminController(
             tokens: tokens, tasks: tasks, channels: ChannelRepository(database: database), ledger: ledger,
             lumaView: LumaTaskView(mediaURL: mediaURL), dreamMachineView: DreamMachineGenerationView(mediaURL: mediaURL),
-            mediaURL: mediaURL, body: body, routedChannels: Set(taskService.router.entries.map(\.channel.name)),
+            mediaURL: mediaURL, body: body, routedChannels: Set(taskService.router.channels.map(\.name)),
             httpClient: httpClient, now: tokens.now
         ).register(on: admin)
         DashboardController().register(on: router)
@@ -194,7 +203,7 @@ public final class Gateway: Sendable {
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "lumagate"),
-            services: configuration.runsPoller ? [poller, webhooks] : [],
+            services: configuration.runsPoller ? [poller, webhooks, channelSync] : [],
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
                 if configuration.publicURL == nil {

@@ -21,6 +21,8 @@ public struct GatewayConfiguration: Sendable {
     /// Whether Luma is asked to post state changes back; `auto` means when it can reach `publicURL`.
     public var upstreamCallbacks = UpstreamCallbackMode.auto
     public var poller = Poller.Settings()
+    /// How soon every process follows a channel enabled, disabled or re-routed in the store.
+    public var channelSyncInterval: Duration = .seconds(5)
     public var webhooks = WebhookDispatcher.Settings()
     /// Runs the poller and the webhook dispatcher in the background; tests that step time by hand
     /// turn them off.

@@ -18,6 +18,7 @@ public final class ChannelRouter: Sendable {
     }
 
     private struct State {
+        var routes: [String: ChannelRoute]
         var inFlight: [String: Int] = [:]
         var authFailures: [String: Int] = [:]
         var disabled: [String: String] = [:]
@@ -26,22 +27,27 @@ public final class ChannelRouter: Sendable {
     /// Consecutive 401/403 answers that disable a channel.
     public static let authFailureLimit = 3
 
-    let entries: [Entry]
-    private let state = Mutex(State())
+    /// The channels it may route to, whatever their state; their routes and states can change.
+    public let channels: [any UpstreamChannel]
+    private let state: Mutex<State>
     /// Records that the gateway disabled a channel, with the reason.
     private let onDisable: @Sendable (String, String) async -> Void
     let logger: Logger
 
-    public init(entries: [Entry], logger: Logger, onDisable: @escaping @Sendable (String, String) async -> Void = { _, _ in }) {
-        self.entries = entries.sorted { $0.route.priority > $1.route.priority }
+    /// `disabled` names channels that take no new tasks for now, with why.
+    public init(entries: [Entry], disabled: [String: String] = [:], logger: Logger,
+                onDisable: @escaping @Sendable (String, String) async -> Void = { _, _ in }) {
+        channels = entries.map(\.channel)
+        state = Mutex(State(routes: Dictionary(entries.map { ($0.channel.name, $0.route) }, uniquingKeysWith: { first, _ in first }),
+                            disabled: disabled))
         self.logger = logger
         self.onDisable = onDisable
     }
 
     /// The channels that could take `request`, best first (room is checked by `reserve`).
     public func candidates(for request: GenerationRequest) -> [any UpstreamChannel] {
-        let disabled = state.withLock { $0.disabled }
-        let eligible = entries.filter {
+        let (routes, disabled) = state.withLock { ($0.routes, $0.disabled) }
+        let eligible = channels.compactMap { channel in routes[channel.name].map { (channel: channel, route: $0) } }.filter {
             disabled[$0.channel.name] == nil && $0.channel.supports(request) && $0.route.serves(request)
         }
         // Within one priority, a weighted random order (Efraimidis–Spirakis keys).
@@ -51,10 +57,34 @@ public final class ChannelRouter: Sendable {
         }
     }
 
+    /// Takes up the operator's current settings (read from the store, where any process or command
+    /// may have changed them): routing, and enabled or disabled. Channels this router was not
+    /// built with are ignored; it returns their names (they need a restart).
+    @discardableResult
+    public func apply(_ records: [ChannelRecord]) -> [String] {
+        let known = Set(channels.map(\.name))
+        state.withLock { state in
+            for record in records where known.contains(record.name) {
+                state.routes[record.name] = record.route
+                if record.enabled {
+                    if state.disabled.removeValue(forKey: record.name) != nil { state.authFailures[record.name] = 0 }
+                } else {
+                    state.disabled[record.name] = record.disabledReason ?? "disabled by an operator"
+                }
+            }
+        }
+        return records.map(\.name).filter { !known.contains($0) }
+    }
+
+    /// Stops routing new tasks to `name` (its tasks in flight still finish there).
+    public func disable(_ name: String, reason: String) {
+        state.withLock { $0.disabled[name] = reason }
+    }
+
     /// Takes a place for one more task at `name`'s upstream; false when it is full.
     public func reserve(_ name: String) -> Bool {
-        let cap = entries.first { $0.channel.name == name }?.route.maxInFlight
-        return state.withLock { state in
+        state.withLock { state in
+            let cap = state.routes[name]?.maxInFlight
             let current = state.inFlight[name, default: 0]
             if let cap, current >= cap { return false }
             state.inFlight[name] = current + 1

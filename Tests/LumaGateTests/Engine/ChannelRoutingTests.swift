@@ -89,6 +89,55 @@ import Testing
         await general.stop()
     }
 
+    /// Enabling, disabling, re-routing and removing a channel in the store (as `/admin`, a `lumagate channel`
+    /// command or another process does) reaches a running gateway without a restart.
+    @Test func channelChangesInTheStoreReachARunningGateway() async throws {
+        let first = try await FakeDreamMachine.start()
+        let second = try await FakeDreamMachine.start()
+        var standby = Self.channel("standby", second)
+        standby.enabled = false
+        let directory = try await TestGateway.directory(with: [Self.channel("main", first), standby])
+        let configure: @Sendable (inout GatewayConfiguration) -> Void = {
+            Self.fastPolling(&$0)
+            $0.channelSyncInterval = .milliseconds(100)
+        }
+        try await TestGateway.with(directory: directory, configure: configure) { gateway in
+            let token = try await gateway.createToken()
+            let admin = try await gateway.gateway.tokens.create(name: "operator", isAdmin: true).secret
+            let channels = ChannelRepository(database: gateway.gateway.database)
+            func channelOfANewTask(_ prompt: String) async throws -> String? {
+                let id = try await gateway.submit(token: token, #"{"user_prompt": "\#(prompt)"}"#)["id"] as! String
+                #expect(try await gateway.waitForTerminal(id, token: token)["state"] as? String == "completed")
+                return try await gateway.gateway.tasks.find(id: id)?.channel
+            }
+            func health(_ name: String) async throws -> String? {
+                let listed = try await gateway.request(.GET, "/admin/channels", token: admin).object["channels"] as? [[String: Any]]
+                return listed?.first { $0["name"] as? String == name }?["health"] as? String
+            }
+            #expect(try await channelOfANewTask("before") == "main")
+            #expect(try await health("standby") == "disabled")
+
+            _ = try await channels.setEnabled(true, name: "standby")
+            _ = try await channels.setEnabled(false, name: "main", reason: "disabled by an operator")
+            try await Task.sleep(for: .seconds(1.5))  // many sync intervals, on a busy machine too
+            #expect(try await channelOfANewTask("after the switch") == "standby")
+            #expect(try await health("standby") == "ok")
+
+            _ = try await channels.setEnabled(true, name: "main")
+            _ = try await channels.setRoute(ChannelRoute(priority: 10), name: "main")
+            try await Task.sleep(for: .seconds(1.5))  // many sync intervals, on a busy machine too
+            #expect(try await channelOfANewTask("re-routed") == "main")
+
+            _ = try await channels.remove(name: "main")
+            try await Task.sleep(for: .seconds(1.5))  // many sync intervals, on a busy machine too
+            #expect(try await channelOfANewTask("after the removal") == "standby")
+        }
+        #expect(first.allGenerations.map(\.prompt).sorted() == ["before", "re-routed"])
+        #expect(second.allGenerations.map(\.prompt).sorted() == ["after the removal", "after the switch"])
+        await first.stop()
+        await second.stop()
+    }
+
     @Test func channelTestChecksTheKeyWithACheapCall() async throws {
         let fake = try await FakeDreamMachine.start()
         let directory = try await TestGateway.directory(with: [
