@@ -17,7 +17,7 @@ from conftest import BINARY, png_data_uri
 
 ROUTES = {
     ("get", "/healthz"), ("get", "/openapi.json"),
-    ("post", "/luma/generations"), ("post", "/luma/generations/"), ("get", "/luma/generations"),
+    ("post", "/luma/generations"), ("post", "/luma/generations/"), ("get", "/luma/generations"), ("get", "/luma/generations/"),
     ("post", "/luma/generations/file_upload"), ("get", "/luma/generations/{task_id}"),
     ("post", "/luma/generations/{task_id}/extend"), ("get", "/luma/generations/{task_id}/download_video_url"),
     ("post", "/luma/tasks"),

@@ -161,7 +161,8 @@ public final class Gateway: Sendable {
         let router = Router(context: GatewayRequestContext.self)
         router.add(middleware: RequestLogMiddleware())
         router.add(middleware: MetricsMiddleware(metrics: metrics))
-        router.add(middleware: ErrorMiddleware())
+        let routes = RouteTable()
+        router.add(middleware: ErrorMiddleware(routes: routes))
         router.add(middleware: FileMiddleware(
             configuration.mediaDirectory, urlBasePath: "/media", logger: logger))
         router.get("healthz") { _, _ in Response.json(.object([("status", .string("ok"))])) }
@@ -198,6 +199,7 @@ public final class Gateway: Sendable {
             httpClient: httpClient, now: tokens.now
         ).register(on: admin)
         DashboardController().register(on: router)
+        routes.load(from: router)
 
         let configuration = self.configuration
         return Application(

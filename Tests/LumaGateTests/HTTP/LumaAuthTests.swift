@@ -1,4 +1,5 @@
 import Foundation
+import NIOHTTP1
 import Testing
 
 /// Bearer auth on every `/luma` route, and tokens that only ever see their own tasks.
@@ -73,6 +74,22 @@ import Testing
             let health = try await gateway.request(.GET, "/healthz")
             #expect(health.status == 200)
             #expect(health.object["status"] as? String == "ok")
+
+            // A known path with a method it does not answer: 405, naming the methods it does.
+            let token = try await gateway.createToken()
+            for (method, path, allow) in [(HTTPMethod.PUT, "/luma/generations", "GET, POST"),
+                                          (.DELETE, "/luma/generations/3f0c-any-id", "GET"),
+                                          (.PATCH, "/dream-machine/v1/generations/any-id", "DELETE, GET"),
+                                          (.GET, "/dream-machine/v1/generations/video", "POST"),
+                                          (.OPTIONS, "/luma/generations/file_upload", "POST"),
+                                          (.POST, "/healthz", "GET")] {
+                let refused = try await gateway.request(method, path, token: token)
+                #expect(refused.status == 405, "\(method) \(path)")
+                #expect(refused.object["code"] as? String == "method_not_allowed")
+                #expect(refused.header("allow") == allow, "\(method) \(path)")
+            }
+            let deeper = try await gateway.request(.GET, "/luma/generations/id/unknown-part", token: token)
+            #expect(deeper.status == 404, "a longer path than any route is unknown, not a wrong method")
         }
     }
 }

@@ -3,13 +3,26 @@ import Logging
 
 /// Turns every error into the spec's JSON error. Anything that is not a `GatewayError` or a
 /// framework HTTP error is logged in full and answered with a bare 500: no stack traces, no
-/// upstream details reach a client.
+/// upstream details reach a client. A path no route has is a 404; a path asked with a method its
+/// route does not answer is a 405 that names the methods it does.
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    let routes: RouteTable
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch let error as GatewayError {
             return Self.response(for: error)
+        } catch let error as HTTPError where error.status == .notFound {
+            let allowed = routes.methods(at: request.uri.path)
+            guard !allowed.isEmpty, !allowed.contains(request.method.rawValue) else {
+                return Self.response(for: Self.translate(error, request: request))
+            }
+            var response = Self.response(for: GatewayError(
+                status: .methodNotAllowed, code: "method_not_allowed",
+                detail: "\(request.method) is not allowed on \(request.uri.path); use \(allowed.joined(separator: ", "))."))
+            response.headers[.allow] = allowed.joined(separator: ", ")
+            return response
         } catch let error as HTTPError {
             return Self.response(for: Self.translate(error, request: request))
         } catch {

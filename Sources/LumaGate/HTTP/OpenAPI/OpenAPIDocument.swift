@@ -236,6 +236,64 @@ enum OpenAPIDocument {
           }
         },
         "/luma/generations/": {
+          "get": {
+            "operationId": "lumaListTrailingSlash",
+            "summary": "List the caller's tasks, newest first (with a trailing slash)",
+            "description": "The same as `GET /luma/generations`.",
+            "tags": [
+              "Relay format"
+            ],
+            "parameters": [
+              {
+                "name": "offset",
+                "in": "query",
+                "required": false,
+                "description": "How many of the newest to skip.",
+                "schema": {
+                  "type": "integer",
+                  "minimum": 0,
+                  "maximum": 2147483647,
+                  "default": 0
+                }
+              },
+              {
+                "name": "limit",
+                "in": "query",
+                "required": false,
+                "description": "How many to answer, 1 to 100.",
+                "schema": {
+                  "type": "integer",
+                  "minimum": 1,
+                  "maximum": 100,
+                  "default": 20
+                }
+              }
+            ],
+            "responses": {
+              "200": {
+                "description": "The caller's task objects (videos only), newest first.",
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/LumaTaskList"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "$ref": "#/components/responses/BadRequest"
+              },
+              "401": {
+                "$ref": "#/components/responses/Unauthorized"
+              },
+              "403": {
+                "$ref": "#/components/responses/TokenDisabled"
+              },
+              "429": {
+                "$ref": "#/components/responses/RateLimited"
+              }
+            }
+          },
           "post": {
             "operationId": "lumaSubmitTrailingSlash",
             "summary": "Submit a video task (the path real clients post to)",
