@@ -410,6 +410,9 @@ def test_a_client_token_sees_only_its_own_tasks(gateway, browser):
     wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#json-official"))
     assert json.loads(css(browser, "#json-relay").get_property("textContent"))["id"] == own["id"]
     assert json.loads(css(browser, "#json-official").get_property("textContent"))["state"] == "completed"
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#events li"))
+    events = [li.get_attribute("data-event-to") for li in browser.find_elements(By.CSS_SELECTOR, "#events li")]
+    assert events == ["pending", "processing", "completed"]
     # Another token's task is not there for it.
     browser.get(gateway.base + f"/dashboard#/task/{next(iter(admin_ids))}")
     wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#view .error"))

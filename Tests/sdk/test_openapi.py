@@ -20,7 +20,7 @@ ROUTES = {
     ("post", "/luma/generations"), ("post", "/luma/generations/"), ("get", "/luma/generations"), ("get", "/luma/generations/"),
     ("post", "/luma/generations/file_upload"), ("get", "/luma/generations/{task_id}"),
     ("post", "/luma/generations/{task_id}/extend"), ("get", "/luma/generations/{task_id}/download_video_url"),
-    ("post", "/luma/tasks"),
+    ("get", "/luma/generations/{task_id}/events"), ("post", "/luma/tasks"),
     ("get", "/dream-machine/v1/ping"), ("get", "/dream-machine/v1/credits"),
     ("get", "/dream-machine/v1/generations/concepts/list"), ("get", "/dream-machine/v1/generations/camera_motion/list"),
     ("post", "/dream-machine/v1/generations"), ("post", "/dream-machine/v1/generations/video"),

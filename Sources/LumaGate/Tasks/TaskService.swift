@@ -97,6 +97,11 @@ public struct TaskService: Sendable {
         return task
     }
 
+    /// The state changes of one of the caller's tasks, oldest first.
+    public func events(id: String, tokenID: String) async throws -> [TaskEvent] {
+        try await tasks.events(taskID: task(id: id, tokenID: tokenID).id)
+    }
+
     /// The stored relay-format view of one of the caller's tasks.
     public func lumaView(id: String, tokenID: String) async throws -> String {
         guard let view = try await tasks.lumaView(id: id, ownedBy: tokenID) else { throw GatewayError.taskNotFound(id) }

@@ -7,7 +7,7 @@ import Testing
     static let routes: [(String, String)] = [
         ("POST", "/luma/generations"), ("GET", "/luma/generations"), ("GET", "/luma/generations/ID"),
         ("POST", "/luma/generations/ID/extend"), ("GET", "/luma/generations/ID/download_video_url"),
-        ("POST", "/luma/generations/file_upload"), ("POST", "/luma/tasks"),
+        ("GET", "/luma/generations/ID/events"), ("POST", "/luma/generations/file_upload"), ("POST", "/luma/tasks"),
     ]
 
     @Test func everyRouteRequiresAValidActiveToken() async throws {

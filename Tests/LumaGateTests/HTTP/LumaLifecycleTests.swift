@@ -120,6 +120,20 @@ import Testing
             }
             let download = try await gateway.request(.GET, "/luma/generations/\(id)/download_video_url", token: token)
             #expect(download.status == 409)
+
+            // Its timeline says when it changed and why, to its owner only.
+            let events = try await gateway.request(.GET, "/luma/generations/\(id)/events", token: token)
+            #expect(events.status == 200)
+            let states = events.array.map { $0["to"] as? String }
+            #expect(states.first == "pending" && states.last == "failed", "\(states)")
+            #expect(events.array.first?["from"] is NSNull)
+            #expect(events.array.dropFirst().map { $0["from"] as? String } == states.dropLast(), "each change starts where the last ended")
+            #expect((events.array.last?["reason"] as? String)?.contains("sandbox:fail") == true)
+            #expect(events.array.allSatisfy { ($0["at"] as? String)?.hasSuffix("Z") == true })
+            let stranger = try await gateway.createToken()
+            let hidden = try await gateway.request(.GET, "/luma/generations/\(id)/events", token: stranger)
+            #expect(hidden.status == 404 && hidden.object["code"] as? String == "not_found")
+            #expect(try await gateway.request(.GET, "/luma/generations/\(id)/events").status == 401)
         }
     }
 

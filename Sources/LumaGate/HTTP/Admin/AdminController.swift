@@ -197,14 +197,7 @@ struct AdminController {
         let id = try context.parameters.require("id")
         guard let task = try await tasks.find(id: id) else { throw GatewayError.notFound("No task has the id \(id).") }
         let tokenName = try await tokens.list().first { $0.id == task.tokenID }?.name
-        let events = try await tasks.events(taskID: id).map { event in
-            JSONValue.object([
-                ("at", .string(RFC3339.timestamp(event.atMillis))),
-                ("from", .optional(event.fromState?.rawValue)),
-                ("to", .string(event.toState.rawValue)),
-                ("reason", .string(event.reason)),
-            ])
-        }
+        let events = try await tasks.events(taskID: id).map(TaskEventView.render)
         return .json(.object([
             ("task", summary(task, tokenName: tokenName)),
             ("events", .array(events)),

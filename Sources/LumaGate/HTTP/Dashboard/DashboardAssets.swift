@@ -427,20 +427,21 @@ async function taskView(view, { argument: id, live }) {
   const body = h('div', {});
   view.append(body);
 
-  // Both faces of the task: admins get them and the events in one call; a client asks each face.
+  // Both faces of the task and its events: admins get them in one call; a client asks each.
   const fetchTask = async () => {
     if (session.role === 'admin') {
       const detail = await api(`/admin/tasks/${encodeURIComponent(id)}`);
       return { task: detail.task, events: detail.events, relay: detail.relay, official: detail.dream_machine };
     }
-    const [relay, official] = await Promise.allSettled([
+    const [relay, official, events] = await Promise.allSettled([
       api(`/luma/generations/${encodeURIComponent(id)}`),
       api(`/dream-machine/v1/generations/${encodeURIComponent(id)}`),
+      api(`/luma/generations/${encodeURIComponent(id)}/events`),
     ]);
     if (relay.status === 'rejected' && official.status === 'rejected') throw relay.reason;
     const task = relay.status === 'fulfilled' ? normalize(relay.value) : normalizeOfficial(official.value);
     return {
-      task, events: null,
+      task, events: events.status === 'fulfilled' ? events.value : null,
       relay: relay.status === 'fulfilled' ? relay.value : { error: relay.reason.message },
       official: official.status === 'fulfilled' ? official.value : { error: official.reason.message },
     };
@@ -504,7 +505,7 @@ function renderTask({ task, events, relay, official }) {
 }
 
 function timeline(events) {
-  if (!events) return h('p', { class: 'muted small', id: 'events' }, 'The timeline of state changes is shown to admin tokens.');
+  if (!events) return h('p', { class: 'muted small', id: 'events' }, 'The timeline could not be read.');
   return h('ol', { class: 'timeline', id: 'events' },
     events.map((event) => h('li', { class: event.to, dataset: { eventTo: event.to } },
       h('div', {}, event.from ? `${event.from} → ` : '', h('strong', {}, event.to)),

@@ -17,6 +17,7 @@ struct LumaController {
         router.get("generations/:id", use: query)
         router.post("generations/:id/extend", use: extend)
         router.get("generations/:id/download_video_url", use: downloadURL)
+        router.get("generations/:id/events", use: events)
         router.post("tasks", use: batch)
     }
 
@@ -51,6 +52,13 @@ struct LumaController {
         let token = try context.requireToken()
         let path = try await service.downloadablePath(id: try context.parameters.require("id"), tokenID: token.id)
         return .json(.object([("url", .string(publicURL.media(path)))]))
+    }
+
+    /// The task's state changes, oldest first: when it was queued, started, finished or failed, and why.
+    @Sendable func events(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let token = try context.requireToken()
+        let events = try await service.events(id: try context.parameters.require("id"), tokenID: token.id)
+        return .json(.array(events.map(TaskEventView.render)))
     }
 
     @Sendable func upload(_ request: Request, context: GatewayRequestContext) async throws -> Response {

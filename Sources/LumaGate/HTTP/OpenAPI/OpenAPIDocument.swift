@@ -145,6 +145,12 @@ enum OpenAPIDocument {
                     "parameters": {
                       "task_id": "$response.body#/id"
                     }
+                  },
+                  "TaskEvents": {
+                    "operationId": "lumaTaskEvents",
+                    "parameters": {
+                      "task_id": "$response.body#/id"
+                    }
                   }
                 }
               },
@@ -341,6 +347,12 @@ enum OpenAPIDocument {
                     "parameters": {
                       "task_id": "$response.body#/id"
                     }
+                  },
+                  "TaskEvents": {
+                    "operationId": "lumaTaskEvents",
+                    "parameters": {
+                      "task_id": "$response.body#/id"
+                    }
                   }
                 }
               },
@@ -458,6 +470,12 @@ enum OpenAPIDocument {
                     "parameters": {
                       "task_id": "$response.body#/id"
                     }
+                  },
+                  "TaskEvents": {
+                    "operationId": "lumaTaskEvents",
+                    "parameters": {
+                      "task_id": "$response.body#/id"
+                    }
                   }
                 }
               },
@@ -529,6 +547,12 @@ enum OpenAPIDocument {
                 "links": {
                   "QueryTask": {
                     "operationId": "lumaQuery",
+                    "parameters": {
+                      "task_id": "$response.body#/id"
+                    }
+                  },
+                  "TaskEvents": {
+                    "operationId": "lumaTaskEvents",
                     "parameters": {
                       "task_id": "$response.body#/id"
                     }
@@ -608,6 +632,53 @@ enum OpenAPIDocument {
               },
               "409": {
                 "$ref": "#/components/responses/Conflict"
+              },
+              "429": {
+                "$ref": "#/components/responses/RateLimited"
+              }
+            }
+          }
+        },
+        "/luma/generations/{task_id}/events": {
+          "get": {
+            "operationId": "lumaTaskEvents",
+            "summary": "The task's timeline of state changes",
+            "tags": [
+              "Relay format"
+            ],
+            "parameters": [
+              {
+                "name": "task_id",
+                "in": "path",
+                "required": true,
+                "description": "The task's id, as issued by the gateway.",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            ],
+            "responses": {
+              "200": {
+                "description": "Every state change of the task, oldest first; the first has `from: null`.",
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "type": "array",
+                      "items": {
+                        "$ref": "#/components/schemas/TaskEvent"
+                      }
+                    }
+                  }
+                }
+              },
+              "401": {
+                "$ref": "#/components/responses/Unauthorized"
+              },
+              "403": {
+                "$ref": "#/components/responses/TokenDisabled"
+              },
+              "404": {
+                "$ref": "#/components/responses/NotFound"
               },
               "429": {
                 "$ref": "#/components/responses/RateLimited"
@@ -2201,6 +2272,50 @@ enum OpenAPIDocument {
             "required": [
               "ids"
             ]
+          },
+          "TaskEvent": {
+            "type": "object",
+            "properties": {
+              "at": {
+                "type": "string",
+                "format": "date-time"
+              },
+              "from": {
+                "anyOf": [
+                  {
+                    "type": "string",
+                    "enum": [
+                      "pending",
+                      "processing",
+                      "completed",
+                      "failed"
+                    ]
+                  },
+                  {
+                    "type": "null"
+                  }
+                ]
+              },
+              "to": {
+                "type": "string",
+                "enum": [
+                  "pending",
+                  "processing",
+                  "completed",
+                  "failed"
+                ]
+              },
+              "reason": {
+                "type": "string"
+              }
+            },
+            "required": [
+              "at",
+              "from",
+              "to",
+              "reason"
+            ],
+            "additionalProperties": false
           },
           "LumaDownloadURL": {
             "type": "object",
