@@ -307,7 +307,8 @@ public struct TaskRepository: Sendable {
         }
     }
 
-    /// Unfinished tasks each channel's upstream holds (submitted and not final).
+    /// Unfinished tasks each channel's upstream holds (submitted and not final), from the partial index
+    /// `tasks_at_upstream` (its WHERE must stay the index's).
     public func countAtUpstreamByChannel() async throws -> [String: Int] {
         try await database.read { sql in
             var counts: [String: Int] = [:]
