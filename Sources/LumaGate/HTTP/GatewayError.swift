@@ -51,6 +51,10 @@ public struct GatewayError: Error, Sendable, Equatable {
         GatewayError(status: .tooManyRequests, code: "rate_limited", detail: detail, retryAfterSeconds: retryAfterSeconds)
     }
 
+    public static func methodNotAllowed(_ detail: String) -> GatewayError {
+        GatewayError(status: .methodNotAllowed, code: "method_not_allowed", detail: detail)
+    }
+
     public static func noChannelAvailable(_ detail: String) -> GatewayError {
         GatewayError(status: .serviceUnavailable, code: "no_channel_available", detail: detail, retryAfterSeconds: 30)
     }

@@ -18,9 +18,8 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             guard !allowed.isEmpty, !allowed.contains(request.method.rawValue) else {
                 return Self.response(for: Self.translate(error, request: request))
             }
-            var response = Self.response(for: GatewayError(
-                status: .methodNotAllowed, code: "method_not_allowed",
-                detail: "\(request.method) is not allowed on \(request.uri.path); use \(allowed.joined(separator: ", "))."))
+            var response = Self.response(for: .methodNotAllowed(
+                "\(request.method) is not allowed on \(request.uri.path); use \(allowed.joined(separator: ", "))."))
             response.headers[.allow] = allowed.joined(separator: ", ")
             return response
         } catch let error as HTTPError {
@@ -49,8 +48,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         case .contentTooLarge:
             return .payloadTooLarge("The request body is larger than this gateway accepts.")
         case .methodNotAllowed:
-            return GatewayError(status: .methodNotAllowed, code: "method_not_allowed",
-                                detail: "\(request.method) is not allowed on \(request.uri.path).")
+            return .methodNotAllowed("\(request.method) is not allowed on \(request.uri.path).")
         case .rangeNotSatisfiable:
             return GatewayError(status: .rangeNotSatisfiable, code: "range_not_satisfiable",
                                 detail: "The requested byte range is outside the file.")
