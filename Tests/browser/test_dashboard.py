@@ -8,9 +8,8 @@ import json
 import os
 import pathlib
 import shutil
-import socket
 import struct
-import subprocess
+import sys
 import tempfile
 import time
 import urllib.error
@@ -25,8 +24,9 @@ from selenium.common.exceptions import NoSuchElementException, StaleElementRefer
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-BINARY = ROOT / ".build" / "debug" / "lumagate"
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "support"))
+from lumagate_process import BINARY, ROOT, LumagateProcess  # noqa: E402
+
 ARTIFACTS = ROOT / ".build" / "artifacts"
 CHROMIUM = os.environ.get("LUMAGATE_CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("LUMAGATE_CHROMEDRIVER", "/usr/bin/chromedriver")
@@ -34,39 +34,14 @@ CHROMEDRIVER = os.environ.get("LUMAGATE_CHROMEDRIVER", "/usr/bin/chromedriver")
 WAIT = 60
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Gateway:
-    """`lumagate serve` on its own data directory with the sandbox engine's short stages."""
+class Gateway(LumagateProcess):
+    """`lumagate serve` with the sandbox engine's short stages, an admin and a client token."""
 
     def __init__(self, directory):
-        self.directory = directory
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
+        super().__init__(directory)
         self.admin = self.create_token("ops", "--admin")
         self.client = self.create_token("client")
-        self.log = open(os.path.join(directory, "serve.log"), "w")
-        self.process = subprocess.Popen(
-            [str(BINARY), "serve", "--data-dir", directory, "--port", str(self.port),
-             "--sandbox-queued-seconds", "0.3", "--sandbox-dreaming-seconds", "0.5"],
-            stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            try:
-                if self.request("GET", "/healthz")[0] == 200:
-                    return
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError("lumagate did not start; see " + self.log.name)
-
-    def create_token(self, name, *flags):
-        output = subprocess.run([str(BINARY), "token", "create", "--name", name, "--data-dir", self.directory, *flags],
-                                check=True, capture_output=True, text=True).stdout
-        return output.strip().splitlines()[-1]
+        self.start("--sandbox-queued-seconds", "0.3", "--sandbox-dreaming-seconds", "0.5")
 
     def request(self, method, path, token=None, body=None):
         """(status, headers, body bytes) of one real HTTP request."""
@@ -96,10 +71,6 @@ class Gateway:
             time.sleep(0.2)
         raise AssertionError(f"task {task_id} did not finish")
 
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=15)
-        self.log.close()
 
 
 @pytest.fixture(scope="module")

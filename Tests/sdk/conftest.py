@@ -4,66 +4,33 @@ tests, a local receiver for webhooks, and a check of every response against Luma
 import base64
 import http.server
 import json
-import os
 import pathlib
 import re
-import socket
 import struct
-import subprocess
+import sys
 import tempfile
 import threading
-import time
 import zlib
 
-import httpx
 import jsonschema
 import pytest
 import yaml
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-BINARY = ROOT / ".build" / "debug" / "lumagate"
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "support"))
+from lumagate_process import LumagateProcess  # noqa: E402
+
 OPENAPI = yaml.safe_load((pathlib.Path(__file__).parent / "dream-machine-openapi.yaml").read_text())
 PREFIX = "/dream-machine/v1"
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Gateway:
+class Gateway(LumagateProcess):
     def __init__(self, directory):
-        self.directory = directory
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
+        super().__init__(directory)
         self.api = self.base + PREFIX
         self.token = self.create_token("sdk")
         self.other_token = self.create_token("other")
-        self.log = open(os.path.join(directory, "serve.log"), "w")
-        self.process = subprocess.Popen(
-            [str(BINARY), "serve", "--data-dir", directory, "--port", str(self.port),
-             "--sandbox-queued-seconds", "0.3", "--sandbox-dreaming-seconds", "0.3",
-             "--webhook-allow-hosts", "127.0.0.1"],
-            stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            try:
-                if httpx.get(self.base + "/healthz").status_code == 200:
-                    return
-            except httpx.TransportError:
-                time.sleep(0.1)
-        raise RuntimeError("lumagate did not start; see " + self.log.name)
-
-    def create_token(self, name):
-        output = subprocess.run([str(BINARY), "token", "create", "--name", name, "--data-dir", self.directory],
-                                check=True, capture_output=True, text=True).stdout
-        return output.strip().splitlines()[-1]
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=15)
-        self.log.close()
+        self.start("--sandbox-queued-seconds", "0.3", "--sandbox-dreaming-seconds", "0.3",
+                   "--webhook-allow-hosts", "127.0.0.1")
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,6 @@ successes and errors, are checked against it (status documented, content type, r
 body against the schema with JSON Schema 2020-12 and format checks)."""
 
 import re
-import subprocess
 import time
 import uuid
 
@@ -13,7 +12,7 @@ import jsonschema
 import pytest
 from openapi_spec_validator import OpenAPIV31SpecValidator, validate as validate_spec
 
-from conftest import BINARY, png_data_uri
+from conftest import png_data_uri
 
 ROUTES = {
     ("get", "/healthz"), ("get", "/openapi.json"),
@@ -107,12 +106,6 @@ def served(gateway):
 @pytest.fixture(scope="module")
 def api(gateway, served):
     return Document(gateway, served)
-
-
-def make_token(gateway, name, *flags):
-    output = subprocess.run([str(BINARY), "token", "create", "--name", name, "--data-dir", gateway.directory, *flags],
-                            check=True, capture_output=True, text=True).stdout
-    return output.strip().splitlines()[-1]
 
 
 def wait_for(api, path, states, key="state", timeout=90):
@@ -236,15 +229,14 @@ def test_relay_format_errors_match_the_document(gateway, api):
     api.request("GET", "/luma/generations/" + mine["id"], 404, token=gateway.other_token)
     assert api.request("POST", "/luma/tasks", 200, json={"ids": [mine["id"]]}, token=gateway.other_token).json() == []
 
-    broke = make_token(gateway, "openapi-broke", "--quota", "0")
+    broke = gateway.create_token("openapi-broke", "--quota", "0")
     api.request("POST", "/luma/generations", 402, json={"user_prompt": "costs credits"}, token=broke)
-    slow = make_token(gateway, "openapi-slow", "--requests-per-minute", "1")
+    slow = gateway.create_token("openapi-slow", "--requests-per-minute", "1")
     api.request("GET", "/luma/generations", 200, token=slow)
     limited = api.request("GET", "/luma/generations", 429, token=slow)
     assert int(limited.headers["Retry-After"]) >= 1
-    revoked = make_token(gateway, "openapi-revoked")
-    subprocess.run([str(BINARY), "token", "revoke", "openapi-revoked", "--data-dir", gateway.directory],
-                   check=True, capture_output=True)
+    revoked = gateway.create_token("openapi-revoked")
+    gateway.lumagate("token", "revoke", "openapi-revoked")
     api.request("GET", "/luma/generations", 403, token=revoked)
 
 
@@ -308,7 +300,7 @@ def test_official_format_errors_match_the_document(gateway, api):
     api.request("DELETE", "/dream-machine/v1/generations/" + gone["id"], 204)
     retried = api.request("POST", create, 409, json={"model": "ray-2", "prompt": "soon gone"}, headers={"Idempotency-Key": "dm-3"})
     assert "deleted" in retried.json()["detail"]
-    broke = make_token(gateway, "openapi-broke-official", "--quota", "1")
+    broke = gateway.create_token("openapi-broke-official", "--quota", "1")
     assert api.request("GET", "/dream-machine/v1/credits", 200, token=broke).json() == {"credit_balance": 1}
     api.request("POST", create, 402, json={"model": "ray-2", "prompt": "too dear"}, token=broke)
 
