@@ -64,8 +64,21 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-image-fetches"), help: "Client images fetched at once, for all clients together. Env: LUMAGATE_MAX_IMAGE_FETCHES. Default: 8")
     var maxImageFetches: Int?
 
-    @Option(name: .customLong("webhook-allow-hosts"), help: "Comma-separated hosts webhooks may reach even on loopback, private or link-local addresses. Env: LUMAGATE_WEBHOOK_ALLOW_HOSTS")
-    var webhookAllowHosts: String?
+    @Option(name: [.customLong("outbound-allow-hosts"), .customLong("webhook-allow-hosts")],
+            help: "Comma-separated hosts the gateway may reach even on loopback, private or link-local addresses: image URLs, webhooks, upstream media. Env: LUMAGATE_OUTBOUND_ALLOW_HOSTS (or LUMAGATE_WEBHOOK_ALLOW_HOSTS)")
+    var outboundAllowHosts: String?
+
+    @Option(name: .customLong("max-image-fetches-per-token"), help: "Of those, how many one token's requests may hold at once. Env: LUMAGATE_MAX_IMAGE_FETCHES_PER_TOKEN. Default: 2")
+    var maxImageFetchesPerToken: Int?
+
+    @Option(name: .customLong("max-uploads-per-token"), help: "Uploaded images one token keeps at once. Env: LUMAGATE_MAX_UPLOADS_PER_TOKEN. Default: 100")
+    var maxUploadsPerToken: Int?
+
+    @Option(name: .customLong("upload-lifetime-hours"), help: "Hours an uploaded image is kept. Env: LUMAGATE_UPLOAD_LIFETIME_HOURS. Default: 24")
+    var uploadLifetimeHours: Int?
+
+    @Option(name: .customLong("media-job-seconds"), help: "Longest one ffmpeg run (a render step, an image decode) may take before it is killed. Env: LUMAGATE_MEDIA_JOB_SECONDS. Default: 60")
+    var mediaJobSeconds: Int?
 
     @Option(name: .customLong("metrics-token"), help: "A bearer token /metrics requires. Env: LUMAGATE_METRICS_TOKEN. Default: /metrics is open")
     var metricsToken: String?
@@ -127,8 +140,23 @@ struct ServeCommand: AsyncParsableCommand {
             guard value > 0 else { throw ValidationError("--max-image-fetches must be at least 1.") }
             configuration.maxConcurrentImageFetches = value
         }
-        if let hosts = webhookAllowHosts ?? environment["LUMAGATE_WEBHOOK_ALLOW_HOSTS"] {
-            configuration.webhookAllowHosts = hosts.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        if let value = try maxImageFetchesPerToken ?? Self.number(environment, "LUMAGATE_MAX_IMAGE_FETCHES_PER_TOKEN", as: Int.self) {
+            guard value > 0 else { throw ValidationError("--max-image-fetches-per-token must be at least 1.") }
+            configuration.maxImageFetchesPerToken = value
+        }
+        if let value = try maxUploadsPerToken ?? Self.number(environment, "LUMAGATE_MAX_UPLOADS_PER_TOKEN", as: Int.self) {
+            configuration.uploads.maxPerToken = value
+        }
+        if let value = try uploadLifetimeHours ?? Self.number(environment, "LUMAGATE_UPLOAD_LIFETIME_HOURS", as: Int.self) {
+            guard value > 0 else { throw ValidationError("--upload-lifetime-hours must be at least 1.") }
+            configuration.uploads.lifetimeSeconds = value * 3600
+        }
+        if let value = try mediaJobSeconds ?? Self.number(environment, "LUMAGATE_MEDIA_JOB_SECONDS", as: Int.self) {
+            guard value > 0 else { throw ValidationError("--media-job-seconds must be at least 1.") }
+            configuration.mediaJobSeconds = value
+        }
+        if let hosts = outboundAllowHosts ?? environment["LUMAGATE_OUTBOUND_ALLOW_HOSTS"] ?? environment["LUMAGATE_WEBHOOK_ALLOW_HOSTS"] {
+            configuration.outboundAllowHosts = hosts.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
                 .filter { !$0.isEmpty }
         }
         if let token = metricsToken ?? environment["LUMAGATE_METRICS_TOKEN"], !token.isEmpty {

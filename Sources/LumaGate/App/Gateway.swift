@@ -8,7 +8,7 @@ import ServiceLifecycle
 /// The composition root: configuration → database → migrations → services → router.
 /// Everything the gateway uses is built here and passed in; nothing is global.
 public final class Gateway: Sendable {
-    public typealias App = Application<RouterResponder<GatewayRequestContext>>
+    public typealias App = Application<HeadResponder<RouterResponder<GatewayRequestContext>>>
 
     public let configuration: GatewayConfiguration
     public let database: Database
@@ -18,6 +18,7 @@ public final class Gateway: Sendable {
     public let poller: Poller
     public let webhooks: WebhookDispatcher
     let channelSync: ChannelSync
+    let uploadSweeper: UploadSweeper
     public let metrics: GatewayMetrics
     public let publicURL: PublicURL
     public let engineDescription: String
@@ -27,7 +28,7 @@ public final class Gateway: Sendable {
 
     private init(
         configuration: GatewayConfiguration, database: Database, tasks: TaskRepository, dreamMachines: [DreamMachineChannel], tokens: TokenService,
-        taskService: TaskService, poller: Poller, webhooks: WebhookDispatcher, channelSync: ChannelSync, metrics: GatewayMetrics,
+        taskService: TaskService, poller: Poller, webhooks: WebhookDispatcher, channelSync: ChannelSync, uploadSweeper: UploadSweeper, metrics: GatewayMetrics,
         publicURL: PublicURL, engineDescription: String,
         httpClient: HTTPClient, logger: Logger
     ) {
@@ -40,6 +41,7 @@ public final class Gateway: Sendable {
         self.poller = poller
         self.webhooks = webhooks
         self.channelSync = channelSync
+        self.uploadSweeper = uploadSweeper
         self.metrics = metrics
         self.publicURL = publicURL
         self.engineDescription = engineDescription
@@ -57,7 +59,7 @@ public final class Gateway: Sendable {
         let database = try await Database.open(configuration.databaseLocation, logger: logger)
         let tasks = TaskRepository(database: database)
         let webhookDeliveries = WebhookRepository(database: database)
-        let webhookPolicy = WebhookDestinationPolicy(allowedHosts: configuration.webhookAllowHosts)
+        let outbound = OutboundClient(policy: OutboundPolicy(allowedHosts: configuration.outboundAllowHosts))
         if !database.isShared {
             // The embedded store belongs to this one process: a lease left in it is from a previous
             // run that stopped mid-work, and that work is picked up again now. In a shared store a
@@ -71,10 +73,11 @@ public final class Gateway: Sendable {
         let publicURL = PublicURL(configuration.publicURL ?? "http://\(configuration.host):\(configuration.port)")
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
 
-        let ffmpeg = FFmpeg.locate()
+        var ffmpeg = FFmpeg.locate()
+        ffmpeg?.timeLimit = .seconds(configuration.mediaJobSeconds)
         let sandbox = SandboxChannel(
             schedule: configuration.sandbox, renderer: ffmpeg.map { SandboxRenderer(ffmpeg: $0, store: store) },
-            store: store, now: now)
+            store: store, now: now, logger: logger)
         // The sandbox stays registered even with an upstream, so its tasks in flight still finish.
         var channels: [any UpstreamChannel] = [sandbox]
         var engineDescription = ffmpeg.map { "sandbox (renders with \($0.executable))" }
@@ -92,7 +95,7 @@ public final class Gateway: Sendable {
         }
         var dreamMachines: [DreamMachineChannel] = []
         var routes: [ChannelRouter.Entry] = []
-        let inspector = RemoteMediaInspector(httpClient: httpClient, ffmpeg: ffmpeg, store: store)
+        let inspector = RemoteMediaInspector(outbound: outbound, ffmpeg: ffmpeg, store: store)
         for record in records {
             let channel: any UpstreamChannel
             switch record.kind {
@@ -134,24 +137,27 @@ public final class Gateway: Sendable {
         }
 
         let metrics = GatewayMetrics()
-        let poller = Poller(tasks: tasks, channels: channels, router: router, metrics: metrics, settings: configuration.poller,
+        let poller = Poller(tasks: tasks, channels: channels, router: router, metrics: metrics, settings: configuration.poller, store: store,
                             now: now, logger: logger)
         let taskService = TaskService(
             tasks: tasks, uploads: UploadRepository(database: database),
-            images: ImageIntake(httpClient: httpClient, maxBytes: configuration.maxImageBytes,
-                                maxConcurrentFetches: configuration.maxConcurrentImageFetches),
-            store: store, router: router, webhookPolicy: webhookPolicy, pricing: configuration.pricing,
-            defaultMaxInFlight: configuration.defaultMaxInFlight, now: now, newID: newID, onSubmit: { [poller] in poller.wakeUp() })
+            images: ImageIntake(outbound: outbound, normalizer: ImageNormalizer(ffmpeg: ffmpeg), store: store, publicURL: publicURL,
+                                maxBytes: configuration.maxImageBytes, maxConcurrentFetches: configuration.maxConcurrentImageFetches,
+                                maxFetchesPerToken: configuration.maxImageFetchesPerToken, timeout: configuration.imageFetchTimeout),
+            store: store, router: router, outboundPolicy: outbound.policy, pricing: configuration.pricing,
+            defaultMaxInFlight: configuration.defaultMaxInFlight, uploadLimits: configuration.uploads, now: now, newID: newID, onSubmit: { [poller] in poller.wakeUp() })
         return Gateway(
             configuration: configuration, database: database, tasks: tasks, dreamMachines: dreamMachines,
             tokens: TokenService(repository: TokenRepository(database: database), now: now),
             taskService: taskService, poller: poller,
             webhooks: WebhookDispatcher(
-                deliveries: webhookDeliveries, policy: webhookPolicy, httpClient: httpClient, publicURL: publicURL, metrics: metrics,
+                deliveries: webhookDeliveries, outbound: outbound, publicURL: publicURL, metrics: metrics,
                 settings: configuration.webhooks,
                 now: now, logger: logger),
             channelSync: ChannelSync(channels: channelRepository, router: router, storedAtStart: storedChannels,
                                      interval: configuration.channelSyncInterval, logger: logger),
+            uploadSweeper: UploadSweeper(uploads: UploadRepository(database: database), store: store, limits: configuration.uploads,
+                                         now: now, logger: logger),
             metrics: metrics, publicURL: publicURL, engineDescription: engineDescription,
             httpClient: httpClient, logger: logger)
     }
@@ -163,6 +169,7 @@ public final class Gateway: Sendable {
         router.add(middleware: MetricsMiddleware(metrics: metrics))
         let routes = RouteTable()
         router.add(middleware: ErrorMiddleware(routes: routes))
+        router.add(middleware: MediaGuardMiddleware(root: configuration.mediaDirectory))
         router.add(middleware: FileMiddleware(
             configuration.mediaDirectory, urlBasePath: "/media", logger: logger))
         router.get("healthz") { _, _ in Response.json(.object([("status", .string("ok"))])) }
@@ -170,7 +177,7 @@ public final class Gateway: Sendable {
         let (tasks, metrics, ledger) = (self.tasks, self.metrics, LedgerRepository(database: database))
         let metricsToken = configuration.metricsToken
         router.get("metrics") { request, _ in
-            if let metricsToken, request.headers[.authorization] != "Bearer \(metricsToken)" {
+            if let metricsToken, !SecretComparison.equal(request.headers[.authorization] ?? "", "Bearer \(metricsToken)") {
                 throw GatewayError.unauthorized("This gateway's metrics need Authorization: Bearer <its --metrics-token>.")
             }
             let text = metrics.exposition(tasksByState: try await tasks.countByState(), credits: try await ledger.totals())
@@ -203,9 +210,9 @@ public final class Gateway: Sendable {
 
         let configuration = self.configuration
         return Application(
-            router: router,
+            responder: HeadResponder(base: router.buildResponder()),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "lumagate"),
-            services: configuration.runsPoller ? [poller, webhooks, channelSync] : [],
+            services: configuration.runsPoller ? [poller, webhooks, channelSync, uploadSweeper] : [],
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
                 if configuration.publicURL == nil {

@@ -30,12 +30,19 @@ public struct GatewayConfiguration: Sendable {
     public var maxBodyBytes = 32 * 1024 * 1024
     public var maxImageBytes = 10 * 1024 * 1024
     public var maxConcurrentImageFetches = 8
+    public var maxImageFetchesPerToken = 2
+    /// One deadline for an image fetch: connecting, headers and the whole body.
+    public var imageFetchTimeout: Duration = .seconds(15)
+    public var uploads = UploadLimits()
+    /// The longest one ffmpeg run may take; keep it well under `poller.leaseSeconds`.
+    public var mediaJobSeconds = 60
     /// Limits for tokens that set none of their own; nil is no limit.
     public var defaultRequestsPerMinute: Int?
     public var defaultMaxInFlight: Int?
     public var pricing = Pricing.defaults
-    /// Webhook destinations allowed even on loopback, private, link-local or metadata addresses.
-    public var webhookAllowHosts: [String] = []
+    /// Hosts the gateway may reach even on loopback, private, link-local or metadata addresses:
+    /// image URLs, webhook destinations, and the media URLs upstreams answer with.
+    public var outboundAllowHosts: [String] = []
     /// When set, `/metrics` needs `Authorization: Bearer <it>`; otherwise it is open.
     public var metricsToken: String?
     public var logLevel: Logger.Level = .info

@@ -26,6 +26,9 @@ public final class Poller: Service, Sendable {
     let metrics: GatewayMetrics
     let settings: Settings
     let workerID: String
+    /// Where the sandbox writes media, to remove what a render made for a task that was deleted
+    /// or failed while it rendered.
+    let store: MediaStore?
     let now: @Sendable () -> Date
     let logger: Logger
     private let wakeUps: AsyncStream<Void>
@@ -33,7 +36,7 @@ public final class Poller: Service, Sendable {
 
     /// `channels` are all the channels tasks may be on; `router` picks among those new tasks go to.
     public init(tasks: TaskRepository, channels: [any UpstreamChannel], router: ChannelRouter, metrics: GatewayMetrics = .init(),
-                settings: Settings = .init(),
+                settings: Settings = .init(), store: MediaStore? = nil,
                 workerID: String = UUID().uuidString, now: @escaping @Sendable () -> Date, logger: Logger) {
         self.tasks = tasks
         self.channels = Dictionary(channels.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
@@ -41,6 +44,7 @@ public final class Poller: Service, Sendable {
         self.metrics = metrics
         self.settings = settings
         self.workerID = workerID
+        self.store = store
         self.now = now
         self.logger = logger
         (wakeUps, wakeUpContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
@@ -246,14 +250,24 @@ public final class Poller: Service, Sendable {
                 _ = try await tasks.transition(id: task.id, from: .pending, to: .processing, changes: .init(nextPollAtMillis: nextPoll.millis),
                                                reason: "upstream is generating", at: at)
             }
-            _ = try await tasks.transition(id: task.id, from: .processing, to: .completed,
-                                           changes: .init(media: media), reason: "upstream finished the video", at: at)
+            if try await tasks.transition(id: task.id, from: .processing, to: .completed,
+                                          changes: .init(media: media), reason: "upstream finished the video", at: at) == nil {
+                try await discardLocalMedia(media, of: task)
+            }
         case (.failed(let reason), .pending), (.failed(let reason), .processing):
             try await fail(task, reason: reason)
         default:
             return false
         }
         return true
+    }
+
+    /// Media rendered here for a task that meanwhile failed or was deleted is never served: its
+    /// files go (a task that completed by another path keeps its own).
+    private func discardLocalMedia(_ media: TaskMedia, of task: VideoTask) async throws {
+        guard let store, let video = media.video?.url ?? media.image?.url, !video.hasPrefix("http") else { return }
+        if let current = try await tasks.find(id: task.id), current.state == .completed { return }
+        store.remove(store.taskDirectory(task.id))
     }
 
     private func fail(_ task: VideoTask, reason: String) async throws {

@@ -4,6 +4,9 @@ import Foundation
 /// field and says what it may be.
 enum FieldRules {
     static let maxPromptLength = 5000
+    /// Four bytes for each allowed character: room for any script and emoji, but not for letters
+    /// stacked with thousands of combining marks, which count as one character each.
+    static let maxPromptBytes = 4 * maxPromptLength
     static let resolutions = ["540p", "720p", "1080p", "4k"]
     static let durations = ["5s", "9s"]
 
@@ -28,6 +31,9 @@ enum FieldRules {
     static func promptLength(_ field: String, _ prompt: String) throws {
         guard prompt.count <= maxPromptLength else {
             throw GatewayError.invalidRequest("Field `\(field)` is \(prompt.count) characters; at most \(maxPromptLength) are allowed.")
+        }
+        guard prompt.utf8.count <= maxPromptBytes else {
+            throw GatewayError.invalidRequest("Field `\(field)` is \(prompt.utf8.count) bytes of UTF-8; at most \(maxPromptBytes) are allowed.")
         }
     }
 

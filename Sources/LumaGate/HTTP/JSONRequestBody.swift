@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HTTPTypes
+import NIOCore
 
 /// Reads a JSON request body within a size limit and decodes it, turning every way it can be
 /// wrong into a 4xx that names the problem (and the field, when there is one).
@@ -26,6 +27,8 @@ struct JSONRequestBody {
         do {
             buffer = try await request.body.collect(upTo: maxBytes)
         } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw tooLarge
+        } catch is NIOTooManyBytesError {
             throw tooLarge
         }
         guard buffer.readableBytes > 0 else {

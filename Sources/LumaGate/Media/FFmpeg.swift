@@ -1,12 +1,31 @@
 import Foundation
 
-/// Runs the ffmpeg binary from the host (Debian's `ffmpeg` package).
+/// Runs the ffmpeg binary from the host (Debian's `ffmpeg` package), bounded: every run has a
+/// wall-clock limit after which it is killed with SIGKILL together with its process group
+/// (coreutils' `timeout`, which ffmpeg cannot ignore), an address-space cap (util-linux's
+/// `prlimit`) and few threads, so no input can hold a core or the machine's memory for long.
 public struct FFmpeg: Sendable {
+    /// What went wrong, in full for the log; `timedOut` tells a limit from a bad input. Neither is
+    /// for clients: their failure reasons stay free of ffmpeg's output and of server paths.
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
+        public var timedOut = false
     }
 
     public let executable: String
+    /// The longest one run may take.
+    public var timeLimit: Duration = .seconds(60)
+    public var memoryLimitBytes = 2 * 1024 * 1024 * 1024
+    /// `timeout` and `prlimit`, when the host has them (every Debian has).
+    var bounds: (timeout: String, prlimit: String)? = {
+        let (timeout, prlimit) = ("/usr/bin/timeout", "/usr/bin/prlimit")
+        let present = FileManager.default.isExecutableFile(atPath: timeout) && FileManager.default.isExecutableFile(atPath: prlimit)
+        return present ? (timeout, prlimit) : nil
+    }()
+
+    public init(executable: String) {
+        self.executable = executable
+    }
 
     /// Finds `ffmpeg` on the PATH; nil when it is not installed.
     public static func locate(environment: [String: String] = ProcessInfo.processInfo.environment) -> FFmpeg? {
@@ -23,7 +42,9 @@ public struct FFmpeg: Sendable {
     /// Its output goes to temporary files rather than pipes: reading a pipe blocks a thread for
     /// as long as ffmpeg runs, and a blocked Swift concurrency thread stalls every request.
     @discardableResult
-    public func run(_ arguments: [String], in directory: String) async throws -> Data {
+    public func run(_ arguments: [String], in directory: String, timeLimit: Duration? = nil) async throws -> Data {
+        let limit = min(timeLimit ?? self.timeLimit, self.timeLimit)
+        let seconds = max(Double(limit.components.seconds) + Double(limit.components.attoseconds) / 1e18, 0.1)
         let scratch = NSTemporaryDirectory() + "lumagate-ffmpeg-" + UUID().uuidString
         let outputPath = scratch + ".out"
         let errorPath = scratch + ".err"
@@ -41,12 +62,19 @@ public struct FFmpeg: Sendable {
             try? errors.close()
         }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["-nostdin", "-hide_banner", "-loglevel", "error", "-y"] + arguments
+        let ffmpegArguments = [executable, "-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-filter_threads", "2"] + arguments
+        if let bounds {
+            process.executableURL = URL(fileURLWithPath: bounds.timeout)
+            process.arguments = ["-s", "KILL", String(format: "%.1f", seconds), bounds.prlimit, "--as=\(memoryLimitBytes)", "--"] + ffmpegArguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = Array(ffmpegArguments.dropFirst())
+        }
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         process.standardOutput = output
         process.standardError = errors
         process.standardInput = FileHandle.nullDevice
+        let started = ContinuousClock.now
         let status: Int32 = try await withCheckedThrowingContinuation { continuation in
             process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
             do {
@@ -57,6 +85,9 @@ public struct FFmpeg: Sendable {
             }
         }
         guard status == 0 else {
+            if ContinuousClock.now - started >= limit {
+                throw Failure(description: "ffmpeg was stopped after its limit of \(limit)", timedOut: true)
+            }
             let message = (try? String(contentsOfFile: errorPath, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
             throw Failure(description: "ffmpeg exited with status \(status): \(message.suffix(500))")
         }

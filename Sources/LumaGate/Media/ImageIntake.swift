@@ -1,37 +1,56 @@
 import AsyncHTTPClient
 import Foundation
-import NIOCore
-import NIOFoundationCompat
 
-/// Turns an image field (an http(s) URL or a `data:image/...;base64,` URI) into checked image
-/// bytes, or a 4xx naming the field. Fetches are bounded in time and size, and in number: past
-/// `maxConcurrentFetches`, a fetch waits for one to finish.
+/// Turns an image field (an http(s) URL, a `data:image/...;base64,` URI, or a URL of an image
+/// this gateway already stores) into a normalized image, or a 4xx naming the field. Fetches go
+/// through the outbound policy, bounded in time and size, and in number: `maxConcurrentFetches`
+/// for all clients, of which one token holds at most `maxFetchesPerToken`.
 public struct ImageIntake: Sendable {
-    let httpClient: HTTPClient
+    let outbound: OutboundClient
+    let normalizer: ImageNormalizer
+    let store: MediaStore
+    let publicURL: PublicURL
     let maxBytes: Int
-    let timeout: TimeAmount
-    private let fetches: AsyncSemaphore
+    let timeout: Duration
+    private let fetches: FairLimiter
 
-    public init(httpClient: HTTPClient, maxBytes: Int, maxConcurrentFetches: Int = 8, timeout: TimeAmount = .seconds(15)) {
-        self.httpClient = httpClient
+    public init(outbound: OutboundClient, normalizer: ImageNormalizer, store: MediaStore, publicURL: PublicURL, maxBytes: Int,
+                maxConcurrentFetches: Int = 8, maxFetchesPerToken: Int = 2, timeout: Duration = .seconds(15)) {
+        self.outbound = outbound
+        self.normalizer = normalizer
+        self.store = store
+        self.publicURL = publicURL
         self.maxBytes = maxBytes
         self.timeout = timeout
-        self.fetches = AsyncSemaphore(permits: maxConcurrentFetches)
+        self.fetches = FairLimiter(total: maxConcurrentFetches, perKey: maxFetchesPerToken)
     }
 
-    public func load(_ value: String, field: String) async throws -> (data: Data, format: ImageProbe.Format) {
+    public func load(_ value: String, field: String, tokenID: String) async throws -> ImageNormalizer.Image {
         let data: Data
         if value.hasPrefix("data:") {
             data = try decodeDataURI(value, field: field)
-        } else if let url = URL(string: value), ["http", "https"].contains(url.scheme?.lowercased()), url.host != nil {
-            data = try await fetches.holding { try await fetch(value, field: field) }
+        } else if let stored = storedUpload(value) {
+            guard let bytes = FileManager.default.contents(atPath: store.absolutePath(stored)) else {
+                throw GatewayError.invalidRequest("Field `\(field)` names an upload this gateway no longer keeps.")
+            }
+            data = bytes
+        } else if FieldRules.isHTTPURL(value) {
+            data = try await fetches.holding(tokenID) { try await fetch(value, field: field) }
         } else {
             throw GatewayError.invalidRequest("Field `\(field)` must be an http(s) URL or a data:image/(png|jpeg|webp);base64 URI.")
         }
-        guard let format = ImageProbe.format(of: data) else {
-            throw GatewayError.invalidRequest("Field `\(field)` is not a PNG, JPEG or WebP image.")
-        }
-        return (data, format)
+        return try await normalizer.normalize(data, field: field)
+    }
+
+    /// The stored path of one of this gateway's own uploads named by its public URL: read from
+    /// the store rather than fetched, so a gateway on a private address can use its own uploads.
+    private func storedUpload(_ value: String) -> String? {
+        let prefix = publicURL.media("uploads/")
+        guard value.hasPrefix(prefix) else { return nil }
+        let name = value.dropFirst(prefix.count)
+        guard !name.isEmpty, name.count <= 64, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." }),
+              !name.hasPrefix(".") else { return nil }
+        return "uploads/" + name
     }
 
     private func decodeDataURI(_ value: String, field: String) throws -> Data {
@@ -54,26 +73,26 @@ public struct ImageIntake: Sendable {
         return data
     }
 
+    /// The image's bytes. What the destination answered is never told: only that it may not be
+    /// fetched (a non-public address) or could not be.
     private func fetch(_ url: String, field: String) async throws -> Data {
-        let response: HTTPClientResponse
+        let response: OutboundClient.Response
         do {
-            response = try await httpClient.execute(HTTPClientRequest(url: url), timeout: timeout)
-        } catch {
-            throw GatewayError.invalidRequest("Field `\(field)` could not be fetched: the gateway could not reach \(url).")
-        }
-        guard (200..<300).contains(response.status.code) else {
-            throw GatewayError.invalidRequest("Field `\(field)` could not be fetched: \(url) answered HTTP \(response.status.code).")
-        }
-        if let length = response.headers.first(name: "content-length").flatMap(Int.init), length > maxBytes {
-            throw tooLarge(field)
-        }
-        do {
-            return Data(buffer: try await response.body.collect(upTo: maxBytes))
-        } catch is NIOTooManyBytesError {
+            response = try await outbound.send(HTTPClientRequest(url: url), maxBodyBytes: maxBytes, timeout: timeout, redirects: 3)
+        } catch OutboundError.refused {
+            throw GatewayError.invalidRequest(
+                "Field `\(field)` points at an address this gateway does not fetch from (local, private or otherwise not public).")
+        } catch OutboundError.tooLarge {
             throw tooLarge(field)
         } catch {
-            throw GatewayError.invalidRequest("Field `\(field)` could not be fetched: the download from \(url) failed.")
+            throw couldNotFetch(field)
         }
+        guard (200..<300).contains(response.status) else { throw couldNotFetch(field) }
+        return response.body
+    }
+
+    private func couldNotFetch(_ field: String) -> GatewayError {
+        .invalidRequest("Field `\(field)` could not be fetched within \(timeout.components.seconds) s; use a public URL that serves the image.")
     }
 
     private func tooLarge(_ field: String) -> GatewayError {

@@ -41,13 +41,14 @@ public enum MP4Probe {
             let type = String(decoding: bytes[(offset + 4)..<(offset + 8)], as: UTF8.self)
             var header = 8
             if size == 1 {
-                guard offset + 16 <= range.upperBound else { break }
-                size = Int(readUInt64(bytes, offset + 8))
+                guard offset + 16 <= range.upperBound, let large = Int(exactly: readUInt64(bytes, offset + 8)) else { break }
+                size = large
                 header = 16
             } else if size == 0 {
                 size = range.upperBound - offset
             }
-            guard size >= header, offset + size <= range.upperBound else { break }
+            // Sizes are untrusted: compare without adding, so a size near Int.max cannot overflow.
+            guard size >= header, size <= range.upperBound - offset else { break }
             result.append(Box(type: type, content: (offset + header)..<(offset + size)))
             offset += size
         }
@@ -60,6 +61,7 @@ public enum MP4Probe {
         var isVideo = false
         for box in boxes(in: bytes, range: trak) {
             if box.type == "tkhd" {
+                guard !box.content.isEmpty else { return nil }
                 let version = bytes[box.content.lowerBound]
                 // width and height are 16.16 fixed point, the last 8 bytes of tkhd.
                 let sizeOffset = box.content.lowerBound + (version == 1 ? 88 : 76)
@@ -96,11 +98,11 @@ public enum MP4Probe {
         (seconds * 1_000_000).rounded() / 1_000_000
     }
 
-    private static func readUInt32(_ bytes: [UInt8], _ offset: Int) -> UInt32 {
+    static func readUInt32(_ bytes: [UInt8], _ offset: Int) -> UInt32 {
         bytes[offset..<(offset + 4)].reduce(0) { $0 << 8 | UInt32($1) }
     }
 
-    private static func readUInt64(_ bytes: [UInt8], _ offset: Int) -> UInt64 {
+    static func readUInt64(_ bytes: [UInt8], _ offset: Int) -> UInt64 {
         bytes[offset..<(offset + 8)].reduce(0) { $0 << 8 | UInt64($1) }
     }
 }

@@ -6,19 +6,20 @@ import NIOFoundationCompat
 /// Reads what a finished upstream video is, without downloading it: size and duration from the
 /// MP4's `moov` box over HTTP Range requests (bounded in requests and bytes), the thumbnail's size
 /// from its header and, with ffmpeg, the last frame (stored locally) and the thumbnail's palette.
-/// Whatever cannot be read stays nil: nothing is guessed.
+/// Whatever cannot be read stays nil: nothing is guessed. The URLs come from the upstream, so they
+/// go through the outbound policy like a client's, and the box sizes read are checked arithmetic.
 public struct RemoteMediaInspector: Sendable {
-    let httpClient: HTTPClient
+    let outbound: OutboundClient
     let ffmpeg: FFmpeg?
     let store: MediaStore
-    let timeout: TimeAmount
+    let timeout: Duration
     static let chunkBytes = 64 * 1024
     static let maxMoovBytes = 8 * 1024 * 1024
     static let maxRequests = 8
     static let attempts = 3
 
-    public init(httpClient: HTTPClient, ffmpeg: FFmpeg?, store: MediaStore, timeout: TimeAmount = .seconds(20)) {
-        self.httpClient = httpClient
+    public init(outbound: OutboundClient, ffmpeg: FFmpeg?, store: MediaStore, timeout: Duration = .seconds(20)) {
+        self.outbound = outbound
         self.ffmpeg = ffmpeg
         self.store = store
         self.timeout = timeout
@@ -44,7 +45,7 @@ public struct RemoteMediaInspector: Sendable {
 
     /// An image's size (from its header) and palette.
     public func image(_ imageURL: String) async -> TaskMedia.Image {
-        async let palette = try? ffmpeg?.paletteGrid(of: imageURL, in: store.root)
+        async let palette = await mayOpen(imageURL) ? try? ffmpeg?.paletteGrid(of: imageURL, in: store.root) : nil
         let size = (try? await range(imageURL, offset: 0, length: Self.chunkBytes)).flatMap(ImageProbe.size(of:))
         return TaskMedia.Image(url: imageURL, width: size?.width, height: size?.height, paletteGrid: await palette)
     }
@@ -67,27 +68,33 @@ public struct RemoteMediaInspector: Sendable {
         var offset = 0
         for _ in 0..<Self.maxRequests {
             let chunk = try await range(url, offset: offset, length: Self.chunkBytes)
+            let bytes = [UInt8](chunk)
             var local = 0
-            while local + 8 <= chunk.count {
-                let bytes = [UInt8](chunk[(chunk.startIndex + local)..<(chunk.startIndex + local + 8)])
-                var size = bytes[0..<4].reduce(0) { $0 << 8 | Int($1) }
-                let type = String(decoding: bytes[4..<8], as: UTF8.self)
+            while local + 8 <= bytes.count {
+                var size = Int(MP4Probe.readUInt32(bytes, local))
+                let type = String(decoding: bytes[(local + 4)..<(local + 8)], as: UTF8.self)
                 if size == 1 {
-                    guard local + 16 <= chunk.count else { break }
-                    size = chunk[(chunk.startIndex + local + 8)..<(chunk.startIndex + local + 16)].reduce(0) { $0 << 8 | Int($1) }
+                    guard local + 16 <= bytes.count else { break }
+                    // A 64-bit size past what a file can hold is a lie: stop rather than add it.
+                    guard let large = Int(exactly: MP4Probe.readUInt64(bytes, local + 8)) else { return nil }
+                    size = large
                 }
                 guard size >= 8 else { return nil }
                 if type == "moov" {
                     guard size <= Self.maxMoovBytes else { return nil }
-                    if local + size <= chunk.count {
-                        return MP4Probe.probe(Data(chunk[(chunk.startIndex + local)..<(chunk.startIndex + local + size)]))
+                    if local + size <= bytes.count {
+                        return MP4Probe.probe(Data(bytes[local..<(local + size)]))
                     }
                     return MP4Probe.probe(try await range(url, offset: offset + local, length: size))
                 }
-                local += size
+                let (next, overflow) = local.addingReportingOverflow(size)
+                guard !overflow else { return nil }
+                local = next
             }
             guard local > 0, chunk.count == Self.chunkBytes || local > chunk.count else { return nil }
-            offset += local
+            let (next, overflow) = offset.addingReportingOverflow(local)
+            guard !overflow, next < Int(Int32.max) * 64 else { return nil }
+            offset = next
         }
         return nil
     }
@@ -96,20 +103,28 @@ public struct RemoteMediaInspector: Sendable {
     func range(_ url: String, offset: Int, length: Int) async throws -> Data {
         var request = HTTPClientRequest(url: url)
         request.headers.add(name: "Range", value: "bytes=\(offset)-\(offset + length - 1)")
-        let response = try await httpClient.execute(request, timeout: timeout)
-        switch response.status.code {
+        // A server that ignores Range sends the file from its start: read it only as far as needed.
+        let response = try await outbound.send(request, maxBodyBytes: min(Self.maxMoovBytes + offset + length, 64 * 1024 * 1024),
+                                               timeout: timeout, redirects: 3)
+        switch response.status {
         case 206:
-            return Data(buffer: try await response.body.collect(upTo: length + 1024))
+            return response.body.prefix(length + 1024)
         case 200:
-            let whole = Data(buffer: try await response.body.collect(upTo: Self.maxMoovBytes + offset + length))
+            let whole = response.body
             return whole.count > offset ? whole.subdata(in: offset..<min(whole.count, offset + length)) : Data()
         default:
-            throw UpstreamError.httpStatus(Int(response.status.code))
+            throw UpstreamError.httpStatus(response.status)
         }
     }
 
+    /// Whether ffmpeg may open `url`: ffmpeg connects by itself, so the policy is asked first.
+    private func mayOpen(_ url: String) async -> Bool {
+        guard outbound.policy.refusalBeforeLookup(url) == nil, let host = URL(string: url).flatMap(OutboundPolicy.host(of:)) else { return false }
+        return (try? await outbound.policy.address(for: host)) != nil
+    }
+
     private func lastFrame(taskID: String, videoURL: String) async throws -> TaskMedia.Image? {
-        guard let ffmpeg else { return nil }
+        guard let ffmpeg, await mayOpen(videoURL) else { return nil }
         let directory = store.taskDirectory(taskID)
         try FileManager.default.createDirectory(atPath: store.absolutePath(directory), withIntermediateDirectories: true)
         let path = "\(directory)/last_frame.jpg"

@@ -32,12 +32,17 @@ public struct TaskRepository: Sendable {
         public var upstreamID: String?
         /// When the task is next due for a poll; nil for terminal states.
         public var nextPollAtMillis: Int64?
+        /// Whether failing refunds the price: always, except for a task its owner deleted after a
+        /// paid upstream took it (the operator pays for that generation).
+        public var refunds = true
 
-        public init(media: TaskMedia? = nil, failureReason: String? = nil, upstreamID: String? = nil, nextPollAtMillis: Int64? = nil) {
+        public init(media: TaskMedia? = nil, failureReason: String? = nil, upstreamID: String? = nil, nextPollAtMillis: Int64? = nil,
+                    refunds: Bool = true) {
             self.media = media
             self.failureReason = failureReason
             self.upstreamID = upstreamID
             self.nextPollAtMillis = nextPollAtMillis
+            self.refunds = refunds
         }
     }
 
@@ -235,7 +240,7 @@ public struct TaskRepository: Sendable {
             guard let updated else { return nil }
             let lumaView = renderLumaView(updated)
             try await sql.raw("UPDATE tasks SET luma_view = \(bind: lumaView) WHERE id = \(bind: id)").run()
-            if to == .failed {
+            if to == .failed, changes.refunds {
                 try await LedgerRepository.refund(updated, reason: reason, at: millis, on: sql)
             }
             if let url = updated.request.notifyHook {

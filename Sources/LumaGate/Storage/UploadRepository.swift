@@ -16,4 +16,20 @@ public struct UploadRepository: Sendable {
                 """).run()
         }
     }
+
+    func count(tokenID: String) async throws -> Int {
+        try await database.read { sql in
+            try await sql.raw("SELECT COUNT(*) AS n FROM uploads WHERE token_id = \(bind: tokenID)").first()?.decode(column: "n", as: Int.self) ?? 0
+        }
+    }
+
+    /// Removes up to `limit` uploads made before `millis` and returns their stored paths.
+    func removeExpired(before millis: Int64, limit: Int) async throws -> [String] {
+        try await database.write { sql in
+            try await sql.raw("""
+                DELETE FROM uploads WHERE id IN (SELECT id FROM uploads WHERE created_at < \(bind: millis) LIMIT \(bind: limit))
+                RETURNING stored_path
+                """).all().map { try $0.decode(column: "stored_path", as: String.self) }
+        }
+    }
 }

@@ -10,26 +10,30 @@ public struct TaskService: Sendable {
     let store: MediaStore
     /// Picks the channel new tasks go to; a task tied to other generations goes to theirs.
     let router: ChannelRouter
-    let webhookPolicy: WebhookDestinationPolicy
+    /// Where webhooks may go: checked at submit, and again at each delivery.
+    let outboundPolicy: OutboundPolicy
     let pricing: Pricing
     /// Unfinished tasks a token may have when it sets no limit of its own; nil is no limit.
     let defaultMaxInFlight: Int?
+    let uploadLimits: UploadLimits
     let now: @Sendable () -> Date
     let newID: @Sendable () -> UUID
     let onSubmit: @Sendable () -> Void
 
     public init(
         tasks: TaskRepository, uploads: UploadRepository, images: ImageIntake, store: MediaStore, router: ChannelRouter,
-        webhookPolicy: WebhookDestinationPolicy = .init(allowedHosts: []), pricing: Pricing = .defaults, defaultMaxInFlight: Int? = nil, now: @escaping @Sendable () -> Date, newID: @escaping @Sendable () -> UUID, onSubmit: @escaping @Sendable () -> Void
+        outboundPolicy: OutboundPolicy = .init(allowedHosts: []), pricing: Pricing = .defaults, defaultMaxInFlight: Int? = nil,
+        uploadLimits: UploadLimits = .init(), now: @escaping @Sendable () -> Date, newID: @escaping @Sendable () -> UUID, onSubmit: @escaping @Sendable () -> Void
     ) {
         self.tasks = tasks
         self.uploads = uploads
         self.images = images
         self.store = store
         self.router = router
-        self.webhookPolicy = webhookPolicy
+        self.outboundPolicy = outboundPolicy
         self.pricing = pricing
         self.defaultMaxInFlight = defaultMaxInFlight
+        self.uploadLimits = uploadLimits
         self.now = now
         self.newID = newID
         self.onSubmit = onSubmit
@@ -123,13 +127,22 @@ public struct TaskService: Sendable {
 
     /// Deletes one of the caller's tasks: it leaves both API faces, work on it stops, and the
     /// files the gateway keeps for it (its media and its copies of the client's images) are removed.
+    ///
+    /// Money: an unfinished task no paid upstream has taken yet (still waiting, or on the sandbox)
+    /// is refunded in full. One a paid upstream has accepted is asked to stop there, but keeps its
+    /// charge: the operator is charged for that generation whether or not it is watched, and a
+    /// refund would make submit-then-delete a way to spend the operator's credit for free.
     public func delete(id: String, tokenID: String) async throws {
-        // An unfinished task is failed first, which refunds it; a poller may be moving it at the
-        // same moment, so try until it is final either way.
+        // A poller may be moving the task at the same moment, so try until it is final either way.
         while let task = try await tasks.find(id: id, ownedBy: tokenID), !task.state.isTerminal {
-            let reason = "Deleted by its owner before it finished."
-            _ = try await tasks.transition(id: id, from: task.state, to: .failed, changes: .init(failureReason: reason),
-                                           reason: reason, at: now().millis)
+            let upstream = task.upstreamID == nil ? nil : router.channels.first { $0.name == task.channel && $0.isPaid }
+            let reason = upstream == nil ? "Deleted by its owner before it finished."
+                : "Deleted by its owner after the upstream accepted it; the upstream was asked to stop, and the price is kept."
+            if try await tasks.transition(id: id, from: task.state, to: .failed,
+                                          changes: .init(failureReason: reason, refunds: upstream == nil),
+                                          reason: reason, at: now().millis) != nil, let upstream {
+                Task { await upstream.cancel(task) }
+            }
         }
         guard let task = try await tasks.delete(id: id, ownedBy: tokenID, at: now().millis) else { throw GatewayError.taskNotFound(id) }
         store.remove(store.taskDirectory(task.id))
@@ -145,9 +158,17 @@ public struct TaskService: Sendable {
         return video.downloadURL
     }
 
-    /// Stores an image for later use as a first or last frame.
+    /// Stores an image for later use as a first or last frame. A token keeps at most
+    /// `maxUploadsPerToken` at once; each is removed `uploadLifetime` after it was made (tasks
+    /// keep their own copies of the images they use).
     public func upload(tokenID: String, source: String) async throws -> Upload {
-        let reference = try await importImage(source, field: "url")
+        let kept = try await uploads.count(tokenID: tokenID)
+        guard kept < uploadLimits.maxPerToken else {
+            throw GatewayError.rateLimited(
+                "This token keeps \(kept) uploads, the most it may; each is removed \(uploadLimits.lifetimeSeconds / 3600) h after it was made.",
+                retryAfterSeconds: 600)
+        }
+        let reference = try await importImage(source, field: "url", tokenID: tokenID)
         let upload = Upload(
             id: newID().uuidString.lowercased(), tokenID: tokenID, storedPath: reference.storedPath, createdAtMillis: now().millis)
         do {
@@ -169,8 +190,12 @@ public struct TaskService: Sendable {
             for: idempotency, tokenID: token.id, since: now().millis - IdempotencyKey.lifetimeMillis) {
             return try await earlierTask(existing, idempotency: idempotency, tokenID: token.id)
         }
-        if let url = request.notifyHook { try webhookPolicy.check(url, field: "notify_hook") }
-        if let url = request.callbackURL { try webhookPolicy.check(url, field: "callback_url") }
+        for (field, url) in [("notify_hook", request.notifyHook), ("callback_url", request.callbackURL)] {
+            if let url, outboundPolicy.refusalBeforeLookup(url) != nil {
+                throw GatewayError.invalidRequest(
+                    "Field `\(field)` points at a local or private address, which this gateway does not send webhooks to.")
+            }
+        }
         // A task tied to other generations goes to their channel; any other to the router's first
         // choice (which the poller may still change), known before any image is fetched.
         let linked = parent ?? end
@@ -179,11 +204,11 @@ public struct TaskService: Sendable {
         var stored: [String] = []
         do {
             if let first = sources.first {
-                request.image = try await importImage(first, field: sources.firstField)
+                request.image = try await importImage(first, field: sources.firstField, tokenID: token.id)
                 stored.append(request.image!.storedPath)
             }
             if let last = sources.last {
-                request.imageEnd = try await importImage(last, field: sources.lastField)
+                request.imageEnd = try await importImage(last, field: sources.lastField, tokenID: token.id)
                 stored.append(request.imageEnd!.storedPath)
             }
             try routed?.validate(request)
@@ -226,8 +251,8 @@ public struct TaskService: Sendable {
         return task
     }
 
-    private func importImage(_ source: String, field: String) async throws -> ImageReference {
-        let image = try await images.load(source, field: field)
+    private func importImage(_ source: String, field: String, tokenID: String) async throws -> ImageReference {
+        let image = try await images.load(source, field: field, tokenID: tokenID)
         let path = try store.saveUpload(image.data, format: image.format, id: newID().uuidString.lowercased())
         return ImageReference(sourceURL: source.hasPrefix("data:") ? nil : source, storedPath: path)
     }

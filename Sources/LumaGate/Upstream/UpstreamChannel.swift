@@ -9,6 +9,9 @@ public protocol UpstreamChannel: Sendable {
     /// How many of its tasks the poller works at once.
     var concurrency: Int { get }
 
+    /// Whether the operator pays for what this channel generates (every channel but the sandbox).
+    var isPaid: Bool { get }
+
     /// Whether this kind of upstream can carry out `request` at all (routing skips it if not).
     func supports(_ request: GenerationRequest) -> Bool
 
@@ -28,10 +31,19 @@ public protocol UpstreamChannel: Sendable {
 
     /// When the poller should next look at `task`, given what it just saw.
     func nextPoll(for task: VideoTask, after snapshot: UpstreamSnapshot, now: Date) -> Date
+
+    /// Asks the upstream to stop `task`'s generation, where its API allows; a failure changes
+    /// nothing (the task is already final here).
+    func cancel(_ task: VideoTask) async
 }
 
 extension UpstreamChannel {
     public func supports(_ request: GenerationRequest) -> Bool { true }
+
+    public var isPaid: Bool { true }
+
+    /// No way to stop a generation upstream: it runs to its end.
+    public func cancel(_ task: VideoTask) async {}
 
     public func validate(_ request: GenerationRequest) throws {}
 

@@ -8,12 +8,14 @@ import ServiceLifecycle
 /// Works the webhook outbox: POSTs each due delivery, signed with its token's secret, and records
 /// the outcome. A receiver that fails or is unreachable is tried again with exponential backoff
 /// until the delivery is a day old; its later deliveries for the same task wait, so order is
-/// kept. A destination that resolves to a forbidden address is given up at once.
+/// kept. Deliveries go through the outbound policy: a destination that resolves to a forbidden
+/// address is given up at once, and a redirect is never followed (it counts as a failure), so a
+/// signed body reaches only the URL the client named.
 public final class WebhookDispatcher: Service, Sendable {
     public struct Settings: Sendable {
         public var batchSize = 32
         public var leaseSeconds: Double = 60
-        public var timeout: TimeAmount = .seconds(10)
+        public var timeout: Duration = .seconds(10)
         public var idleInterval: Duration = .milliseconds(200)
         /// The wait after the first failure; it doubles with each attempt, up to `maxRetrySeconds`.
         public var firstRetrySeconds: Double = 1
@@ -23,8 +25,7 @@ public final class WebhookDispatcher: Service, Sendable {
     }
 
     let deliveries: WebhookRepository
-    let policy: WebhookDestinationPolicy
-    let httpClient: HTTPClient
+    let outbound: OutboundClient
     let publicURL: PublicURL
     let metrics: GatewayMetrics
     let settings: Settings
@@ -32,12 +33,11 @@ public final class WebhookDispatcher: Service, Sendable {
     let now: @Sendable () -> Date
     let logger: Logger
 
-    public init(deliveries: WebhookRepository, policy: WebhookDestinationPolicy, httpClient: HTTPClient, publicURL: PublicURL,
+    public init(deliveries: WebhookRepository, outbound: OutboundClient, publicURL: PublicURL,
                 metrics: GatewayMetrics = .init(), settings: Settings = .init(),
                 workerID: String = UUID().uuidString, now: @escaping @Sendable () -> Date, logger: Logger) {
         self.deliveries = deliveries
-        self.policy = policy
-        self.httpClient = httpClient
+        self.outbound = outbound
         self.publicURL = publicURL
         self.metrics = metrics
         self.settings = settings
@@ -75,21 +75,19 @@ public final class WebhookDispatcher: Service, Sendable {
     }
 
     private func deliver(_ delivery: WebhookDelivery) async {
-        if let refusal = await policy.refusal(for: delivery.url) {
-            logger.warning("webhook \(delivery.id) for task \(delivery.taskID) not sent: \(refusal)")
-            try? await deliveries.markFailed(id: delivery.id, owner: workerID, error: "not sent: \(refusal)", retryAt: nil)
-            metrics.recordWebhook("refused")
-            return
-        }
         let outcome = await post(delivery)
         let at = now()
         do {
-            if let error = outcome {
+            if case .refused(let refusal) = outcome {
+                logger.warning("webhook \(delivery.id) for task \(delivery.taskID) not sent: \(refusal)")
+                try await deliveries.markFailed(id: delivery.id, owner: workerID, error: "not sent: \(refusal)", retryAt: nil)
+                metrics.recordWebhook("refused")
+            } else if let error = outcome {
                 let delay = min(settings.firstRetrySeconds * pow(2, Double(delivery.attempts)), settings.maxRetrySeconds)
                 let retryAt = at.addingTimeInterval(delay)
                 let givingUp = retryAt.timeIntervalSince(Date(millis: delivery.createdAtMillis)) > settings.giveUpAfterSeconds
                 logger.warning("webhook \(delivery.id) for task \(delivery.taskID): \(error); \(givingUp ? "giving up" : "retrying in \(delay)s")")
-                try await deliveries.markFailed(id: delivery.id, owner: workerID, error: error, retryAt: givingUp ? nil : retryAt.millis)
+                try await deliveries.markFailed(id: delivery.id, owner: workerID, error: error.description, retryAt: givingUp ? nil : retryAt.millis)
                 metrics.recordWebhook(givingUp ? "given_up" : "failed")
             } else {
                 try await deliveries.markDelivered(id: delivery.id, owner: workerID, at: at.millis)
@@ -101,7 +99,7 @@ public final class WebhookDispatcher: Service, Sendable {
     }
 
     /// nil when the receiver took the delivery (any 2xx), else what went wrong.
-    private func post(_ delivery: WebhookDelivery) async -> String? {
+    private func post(_ delivery: WebhookDelivery) async -> OutboundError? {
         let body = StoredView.resolve([delivery.payload], asArray: false, publicURL: publicURL)
         var request = HTTPClientRequest(url: delivery.url)
         request.method = .POST
@@ -114,11 +112,12 @@ public final class WebhookDispatcher: Service, Sendable {
         }
         request.body = .bytes(body)
         do {
-            let response = try await httpClient.execute(request, timeout: settings.timeout)
-            _ = try? await response.body.collect(upTo: 64 * 1024)
-            return (200..<300).contains(response.status.code) ? nil : "HTTP \(response.status.code)"
+            let response = try await outbound.send(request, maxBodyBytes: 64 * 1024, timeout: settings.timeout)
+            return (200..<300).contains(response.status) ? nil : .status(response.status)
+        } catch let error as OutboundError {
+            return error
         } catch {
-            return String(describing: error)
+            return .unreachable(String(describing: error))
         }
     }
 

@@ -49,10 +49,8 @@ import Testing
     /// a task is completed once, so what the inspector misses then stays missing.
     @Test func inspectorAsksAgainWhenTheFileHostFails() async throws {
         let upstream = try await FakeDreamMachine.start(fileFailures: 2)
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        let inspector = RemoteMediaInspector(httpClient: client, ffmpeg: nil, store: MediaStore(root: TestGateway.temporaryDirectory()))
+        let inspector = RemoteMediaInspector(outbound: OutboundClient(policy: OutboundPolicy(allowedHosts: ["127.0.0.1"])), ffmpeg: nil, store: MediaStore(root: TestGateway.temporaryDirectory()))
         let media = await inspector.inspect(taskID: "t", videoURL: upstream.baseURL + "/files/video.mp4", imageURL: nil, atMillis: 0)
-        try await client.shutdown()
         await upstream.stop()
         let video = try #require(media.video)
         #expect(video.width == 1360 && video.height == 752)

@@ -111,6 +111,14 @@ final class FakeDreamMachine: Sendable {
             guard request.headers[.authorization] == "Bearer \(apiKey)" else { return json(401, ["detail": "Invalid API key"]) }
             return json(200, ["credit_balance": 1234.5])
         }
+        // Luma's delete: the generation stops and is gone.
+        router.delete("dream-machine/v1/generations/:id") { request, context -> Response in
+            state.calls.withLock { $0.append(Call(method: "DELETE", path: request.uri.path, authorization: request.headers[.authorization], userAgent: request.headers[.userAgent])) }
+            guard request.headers[.authorization] == "Bearer \(apiKey)" else { return json(401, ["detail": "Invalid API key"]) }
+            let id = try context.parameters.require("id")
+            guard state.generations.withLock({ $0.removeValue(forKey: id) }) != nil else { return json(404, ["detail": "Generation not found"]) }
+            return Response(status: .noContent)
+        }
         router.get("dream-machine/v1/generations/:id") { request, context -> Response in
             state.calls.withLock { $0.append(Call(method: "GET", path: request.uri.path, authorization: request.headers[.authorization], userAgent: request.headers[.userAgent])) }
             guard request.headers[.authorization] == "Bearer \(apiKey)" else { return json(401, ["detail": "Invalid API key"]) }

@@ -31,7 +31,7 @@ final class TestGateway: Sendable {
         configuration.sandbox = SandboxSchedule(queuedSeconds: 0.2, dreamingSeconds: 0.3)
         configuration.poller.idleInterval = .milliseconds(50)
         // Webhook receivers in tests listen on 127.0.0.1.
-        configuration.webhookAllowHosts = ["127.0.0.1"]
+        configuration.outboundAllowHosts = ["127.0.0.1"]
         configure(&configuration)
         var logger = Logger(label: "lumagate-test")
         logger.logLevel = .warning

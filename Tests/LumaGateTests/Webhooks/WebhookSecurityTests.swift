@@ -32,13 +32,13 @@ import Testing
     }
 
     @Test func localAndPrivateDestinationsAreRefusedUnlessAllowed() async throws {
-        try await TestGateway.with(configure: { $0.webhookAllowHosts = ["hooks.internal.example"]; $0.runsPoller = false }) { gateway in
+        try await TestGateway.with(configure: { $0.outboundAllowHosts = ["hooks.internal.example"]; $0.runsPoller = false }) { gateway in
             let token = try await gateway.createToken()
             for url in ["http://127.0.0.1:9/x", "http://localhost/x", "http://10.1.2.3/x", "http://169.254.169.254/latest",
                         "http://[::1]/x", "http://192.168.0.10/x", "http://[fd00::1]/x", "http://metadata.google.internal/x"] {
                 let relay = try await gateway.request(.POST, "/luma/generations", token: token, json: #"{"user_prompt": "x", "notify_hook": "\#(url)"}"#)
                 #expect(relay.status == 400, "\(url)")
-                #expect((relay.object["detail"] as? String)?.contains("Field `notify_hook` points at") == true)
+                #expect((relay.object["detail"] as? String)?.contains("Field `notify_hook` points at a local or private address") == true)
                 let official = try await gateway.request(.POST, "/dream-machine/v1/generations", token: token,
                                                          json: #"{"model": "ray-2", "prompt": "x", "callback_url": "\#(url)"}"#)
                 #expect(official.status == 400, "\(url)")
@@ -48,12 +48,12 @@ import Testing
                                                     json: #"{"user_prompt": "x", "notify_hook": "https://hooks.internal.example/x"}"#)
             #expect(allowed.status == 200)
         }
-        let policy = WebhookDestinationPolicy(allowedHosts: [])
-        #expect(await policy.refusal(for: "http://127.0.0.1:8080/x") != nil)
-        #expect(await policy.refusal(for: "http://[::ffff:10.0.0.1]/x") != nil, "IPv4-mapped addresses are seen through")
-        #expect(await policy.refusal(for: "http://100.64.1.1/x") != nil)
-        #expect(await policy.refusal(for: "http://8.8.8.8/x") == nil)
-        #expect(await policy.refusal(for: "http://[2001:4860:4860::8888]/x") == nil)
-        #expect(await WebhookDestinationPolicy(allowedHosts: ["127.0.0.1"]).refusal(for: "http://127.0.0.1:8080/x") == nil)
+        let policy = OutboundPolicy(allowedHosts: [])
+        #expect(policy.refusalBeforeLookup("http://127.0.0.1:8080/x") != nil)
+        #expect(policy.refusalBeforeLookup("http://[::ffff:10.0.0.1]/x") != nil, "IPv4-mapped addresses are seen through")
+        #expect(policy.refusalBeforeLookup("http://100.64.1.1/x") != nil)
+        #expect(policy.refusalBeforeLookup("http://8.8.8.8/x") == nil)
+        #expect(policy.refusalBeforeLookup("http://[2001:4860:4860::8888]/x") == nil)
+        #expect(OutboundPolicy(allowedHosts: ["127.0.0.1"]).refusalBeforeLookup("http://127.0.0.1:8080/x") == nil)
     }
 }

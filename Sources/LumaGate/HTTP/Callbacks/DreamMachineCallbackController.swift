@@ -27,6 +27,8 @@ struct DreamMachineCallbackController {
 
     @Sendable func receive(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let secret = try context.parameters.require("secret")
+        // The body first: one too large is a 413 whatever its URL names.
+        let body = Data(buffer: try await request.body.collect(upTo: Self.maxBodyBytes))
         guard var task = try await tasks.find(callbackSecret: secret) else {
             throw GatewayError.notFound("No task waits for this callback.")
         }
@@ -39,7 +41,6 @@ struct DreamMachineCallbackController {
         guard let channel = channels[task.channel] else {
             throw GatewayError.notFound("No task waits for this callback.")
         }
-        let body = Data(buffer: try await request.body.collect(upTo: Self.maxBodyBytes))
         let generation: DreamMachineGeneration
         do {
             generation = try DreamMachineMapping.generation(from: body)

@@ -24,6 +24,11 @@ struct DashboardController {
                 // The page reads the token from localStorage; refusing frames keeps other sites
                 // from wrapping it.
                 .init("X-Frame-Options")!: "DENY",
+                // Scripts only from the gateway itself: nothing a task's prompt or an upstream's
+                // answer holds can run in the page that holds an admin's token.
+                .contentSecurityPolicy: "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                    + "img-src 'self' data: http: https:; media-src 'self' http: https:; connect-src 'self'; "
+                    + "frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
             ],
             body: .init(byteBuffer: buffer))
     }

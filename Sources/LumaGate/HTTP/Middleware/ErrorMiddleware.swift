@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import NIOCore
 
 /// Turns every error into the spec's JSON error. Anything that is not a `GatewayError` or a
 /// framework HTTP error is logged in full and answered with a bare 500: no stack traces, no
@@ -24,8 +25,11 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return response
         } catch let error as HTTPError {
             return Self.response(for: Self.translate(error, request: request))
+        } catch is NIOTooManyBytesError {
+            // A body collected with a bound (a chunked one has no length to refuse it by up front).
+            return Self.response(for: .payloadTooLarge("The request body is larger than this gateway accepts on \(request.uri.path)."))
         } catch {
-            context.logger.error("unhandled error on \(request.method) \(request.uri.path): \(String(reflecting: error))")
+            context.logger.error("unhandled error on \(request.method) \(RequestLogMiddleware<Context>.loggable(request.uri.path)): \(String(reflecting: error))")
             return Self.response(for: GatewayError(
                 status: .internalServerError, code: "internal_error",
                 detail: "The gateway hit an unexpected error; it has been logged. Try again, and report it if it persists."))

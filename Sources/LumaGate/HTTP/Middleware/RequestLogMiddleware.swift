@@ -19,8 +19,16 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
         var response = try await next(request, context)
         response.headers[Self.header] = id
         let elapsed = Double((NIODeadline.now() - start).nanoseconds) / 1_000_000
-        context.logger.info("\(request.method) \(request.uri.path) \(response.status.code) \(String(format: "%.1f", elapsed))ms")
+        context.logger.info("\(request.method) \(Self.loggable(request.uri.path)) \(response.status.code) \(String(format: "%.1f", elapsed))ms")
         return response
+    }
+
+    /// The path as it may be logged: an upstream callback's path holds its task's secret, which
+    /// would let whoever reads the log forge that task's state changes.
+    static func loggable(_ path: String) -> String {
+        let callbacks = "/callbacks/"
+        guard path.hasPrefix(callbacks), let slash = path.dropFirst(callbacks.count).firstIndex(of: "/") else { return path }
+        return String(path[..<slash]) + "/[redacted]"
     }
 
     /// The client's id if it is 1 to 128 visible ASCII characters, else a fresh UUID.

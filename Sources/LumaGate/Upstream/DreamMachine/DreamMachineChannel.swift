@@ -93,6 +93,12 @@ public struct DreamMachineChannel: UpstreamChannel {
         return try DreamMachineMapping.generation(from: data).id
     }
 
+    /// Luma's `DELETE /generations/{id}`, which stops a generation still in progress.
+    public func cancel(_ task: VideoTask) async {
+        guard let upstreamID = task.upstreamID else { return }
+        _ = try? await http.send(.DELETE, "/generations/\(upstreamID)")
+    }
+
     public func fetch(_ task: VideoTask) async throws -> UpstreamSnapshot {
         guard let upstreamID = task.upstreamID else { throw UpstreamError.notFound }
         let data = try await http.send(.GET, "/generations/\(upstreamID)")

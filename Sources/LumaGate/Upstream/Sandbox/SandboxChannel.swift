@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// The built-in engine for a gateway with no upstream: it walks each task through queued and
 /// dreaming on a schedule, then renders real, playable media (or, for an image generation, a
@@ -10,19 +11,26 @@ public struct SandboxChannel: UpstreamChannel {
     public static let failureMarker = "sandbox:fail"
 
     public let name = "sandbox"
-    /// Renders are CPU-bound: one per core of a small machine.
-    public let concurrency = 2
+    public let isPaid = false
+    /// A poll only starts or collects a render (`RenderJobs` does the work), so it is quick.
+    public let concurrency = 8
     let schedule: SandboxSchedule
     let renderer: SandboxRenderer?
+    let renders: RenderJobs
     let store: MediaStore
     let now: @Sendable () -> Date
 
     /// `renderer` is nil when ffmpeg is not installed: tasks then fail with a reason that says so.
-    public init(schedule: SandboxSchedule, renderer: SandboxRenderer?, store: MediaStore, now: @escaping @Sendable () -> Date) {
+    /// Renders are CPU-bound: `renderWorkers` at once, one per core of a small machine.
+    public init(schedule: SandboxSchedule, renderer: SandboxRenderer?, store: MediaStore, renderWorkers: Int = 2,
+                now: @escaping @Sendable () -> Date, logger: Logger = Logger(label: "lumagate.sandbox")) {
         self.schedule = schedule
         self.renderer = renderer
         self.store = store
         self.now = now
+        // A render runs four ffmpeg steps at most; a marker older than that is a dead process's.
+        let limit = renderer?.ffmpeg.timeLimit.components.seconds ?? 60
+        self.renders = RenderJobs(store: store, workers: renderWorkers, staleAfter: Double(4 * limit + 30), logger: logger)
     }
 
     /// Videos and images; the operations only Luma can do are not for the sandbox.
@@ -51,14 +59,17 @@ public struct SandboxChannel: UpstreamChannel {
             durationSeconds: task.request.durationSeconds,
             firstFramePath: firstFrame(of: task).map(store.absolutePath)
         )
-        do {
-            if task.request.producesImage {
-                let format = task.request.imageFormat ?? DreamMachineGenerationView.defaultImageFormat
-                return .completed(try await renderer.renderImage(input, format: format, createdAtMillis: now().millis))
+        let (request, now) = (task.request, self.now)
+        switch await renders.poll(taskID: task.id, tokenID: task.tokenID, render: {
+            if request.producesImage {
+                let format = request.imageFormat ?? DreamMachineGenerationView.defaultImageFormat
+                return try await renderer.renderImage(input, format: format, createdAtMillis: now().millis)
             }
-            return .completed(try await renderer.render(input, createdAtMillis: now().millis))
-        } catch {
-            return .failed(reason: "The sandbox could not render this \(task.request.producesImage ? "image" : "video") (\(error)).")
+            return try await renderer.render(input, createdAtMillis: now().millis)
+        }) {
+        case .running: return .dreaming
+        case .finished(.success(let media)): return .completed(media)
+        case .finished(.failure(let failure)): return .failed(reason: failure.reason)
         }
     }
 
@@ -66,7 +77,10 @@ public struct SandboxChannel: UpstreamChannel {
         let created = Date(millis: task.createdAtMillis)
         switch snapshot {
         case .queued: return max(now, created.addingTimeInterval(schedule.queuedSeconds))
-        case .dreaming: return max(now, created.addingTimeInterval(schedule.queuedSeconds + schedule.dreamingSeconds))
+        case .dreaming:
+            // Past its dreaming time, the task is rendering: look again shortly.
+            let rendering = created.addingTimeInterval(schedule.queuedSeconds + schedule.dreamingSeconds)
+            return now >= rendering ? now.addingTimeInterval(0.25) : rendering
         case .completed, .failed: return now
         }
     }

@@ -107,7 +107,7 @@ public struct SandboxRenderer: Sendable {
         let graph = "[0:v]\(fit)\(text)[bg];[bg][1:v]overlay=x=-w+W*t/\(String(format: "%.6f", seconds)):y=H-h:eval=frame,format=yuv420p[v]"
         arguments += [
             "-filter_complex", graph, "-map", "[v]", "-frames:v", "\(frames)", "-r", "\(Self.framesPerSecond)",
-            "-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-pix_fmt", "yuv420p", "-movflags", "+faststart",
+            "-c:v", "libx264", "-threads", "2", "-preset", "veryfast", "-crf", "23", "-pix_fmt", "yuv420p", "-movflags", "+faststart",
         ]
         for leftover in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where leftover.hasPrefix("partial-") {
             try? FileManager.default.removeItem(atPath: directory + "/" + leftover)
@@ -136,7 +136,7 @@ public struct SandboxRenderer: Sendable {
         let maxLine = max(width / 36, 12)
         var lines: [String] = []
         var current = ""
-        for word in prompt.split(whereSeparator: \.isWhitespace).map(String.init) {
+        for word in drawable(prompt).split(whereSeparator: \.isWhitespace).map(String.init) {
             var word = word
             while word.count > maxLine {
                 if !current.isEmpty { lines.append(current); current = "" }
@@ -155,6 +155,24 @@ public struct SandboxRenderer: Sendable {
         if !current.isEmpty { lines.append(current) }
         if lines.count > 8 { lines = Array(lines.prefix(8)); lines[7] += "…" }
         return lines.joined(separator: "\n")
+    }
+
+    /// The prompt as it can be drawn: control and format characters (a NUL would end the text
+    /// early) become spaces, and each character keeps at most three combining marks, so a few
+    /// letters stacked with thousands of marks cannot make a render crawl.
+    static func drawable(_ prompt: String) -> String {
+        var result = String.UnicodeScalarView()
+        for character in prompt {
+            for (index, scalar) in character.unicodeScalars.prefix(4).enumerated() {
+                switch scalar.properties.generalCategory {
+                case .control, .format, .lineSeparator, .paragraphSeparator, .surrogate, .privateUse, .unassigned:
+                    if index == 0 { result.append(" ") }
+                default:
+                    result.append(scalar)
+                }
+            }
+        }
+        return String(result)
     }
 
     /// Two colours picked from the prompt, so each prompt gets its own look, repeatably.

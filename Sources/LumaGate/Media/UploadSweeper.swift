@@ -1,0 +1,47 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Removes uploads older than their lifetime, rows and files, a batch at a time. Tasks made
+/// from an upload keep their own copy of its image, so nothing a task shows goes missing.
+public struct UploadSweeper: Service {
+    let uploads: UploadRepository
+    let store: MediaStore
+    let limits: UploadLimits
+    let interval: Duration
+    let now: @Sendable () -> Date
+    let logger: Logger
+
+    public init(uploads: UploadRepository, store: MediaStore, limits: UploadLimits, interval: Duration = .seconds(60),
+                now: @escaping @Sendable () -> Date, logger: Logger) {
+        self.uploads = uploads
+        self.store = store
+        self.limits = limits
+        self.interval = interval
+        self.now = now
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        repeat {
+            do {
+                try await sweepOnce()
+            } catch {
+                logger.warning("could not remove expired uploads: \(error)")
+            }
+        } while (try? await cancelWhenGracefulShutdown({ try await Task.sleep(for: interval) })) != nil
+    }
+
+    /// Removes every expired upload; returns how many there were.
+    @discardableResult
+    public func sweepOnce() async throws -> Int {
+        let cutoff = now().addingTimeInterval(-Double(limits.lifetimeSeconds)).millis
+        var removed = 0
+        while true {
+            let paths = try await uploads.removeExpired(before: cutoff, limit: 500)
+            paths.forEach(store.remove)
+            removed += paths.count
+            if paths.count < 500 { return removed }
+        }
+    }
+}

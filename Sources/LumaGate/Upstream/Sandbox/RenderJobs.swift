@@ -1,0 +1,90 @@
+import Foundation
+import Logging
+
+/// Sandbox renders run here, apart from the poller: a poll starts a task's render and comes back
+/// at once, and later polls pick up the result, so a slow render holds up no other task. At most
+/// `workers` run at once and at most one per token, so one client's renders leave the other
+/// workers to everyone else.
+///
+/// Processes that share the media folder (several gateways on one PostgreSQL) see one another's
+/// renders through two files in the task's folder: `.rendering` while one runs (a process that
+/// died mid-render leaves one that goes stale), `.render-failed` with the reason once one failed;
+/// so a render is never started twice, nor a failed one tried again.
+actor RenderJobs {
+    enum Poll {
+        case running
+        case finished(Result<TaskMedia, RenderFailure>)
+    }
+
+    /// Why a render failed, in words for the client; the details went to the log.
+    struct RenderFailure: Error {
+        var reason: String
+    }
+
+    let store: MediaStore
+    let staleAfter: TimeInterval
+    let logger: Logger
+    private let limiter: FairLimiter
+    private var finished: [String: (result: Result<TaskMedia, RenderFailure>, at: Date)] = [:]
+    private var running: Set<String> = []
+
+    init(store: MediaStore, workers: Int, staleAfter: TimeInterval, logger: Logger) {
+        self.store = store
+        self.staleAfter = staleAfter
+        self.logger = logger
+        self.limiter = FairLimiter(total: workers, perKey: 1)
+    }
+
+    /// Where `taskID`'s render stands; starts it (with `render`) when none has started anywhere.
+    func poll(taskID: String, tokenID: String, render: @escaping @Sendable () async throws -> TaskMedia) -> Poll {
+        if let done = finished.removeValue(forKey: taskID) { return .finished(done.result) }
+        if running.contains(taskID) { return .running }
+        let directory = store.absolutePath(store.taskDirectory(taskID))
+        if let reason = try? String(contentsOfFile: directory + "/" + Self.failedMarker, encoding: .utf8) {
+            return .finished(.failure(RenderFailure(reason: reason)))
+        }
+        if let started = (try? FileManager.default.attributesOfItem(atPath: directory + "/" + Self.runningMarker))?[.modificationDate] as? Date,
+           Date().timeIntervalSince(started) < staleAfter {
+            return .running
+        }
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: directory + "/" + Self.runningMarker, contents: nil)
+        running.insert(taskID)
+        let limiter = self.limiter
+        Task {
+            let result: Result<TaskMedia, RenderFailure> = await limiter.holding(tokenID) {
+                do {
+                    return .success(try await render())
+                } catch {
+                    return .failure(self.failure(error, taskID: taskID))
+                }
+            }
+            if case .failure(let failure) = result {
+                try? failure.reason.write(toFile: directory + "/" + Self.failedMarker, atomically: true, encoding: .utf8)
+            }
+            try? FileManager.default.removeItem(atPath: directory + "/" + Self.runningMarker)
+            self.finish(taskID, result)
+        }
+        return .running
+    }
+
+    private func finish(_ taskID: String, _ result: Result<TaskMedia, RenderFailure>) {
+        running.remove(taskID)
+        // A result no poll collects (its task was deleted, or another process finished it) is
+        // dropped after a while.
+        let now = Date()
+        finished = finished.filter { now.timeIntervalSince($0.value.at) < staleAfter }
+        finished[taskID] = (result, now)
+    }
+
+    nonisolated private func failure(_ error: any Error, taskID: String) -> RenderFailure {
+        logger.warning("task \(taskID): sandbox render failed: \(error)")
+        if let failure = error as? FFmpeg.Failure, failure.timedOut {
+            return RenderFailure(reason: "The sandbox stopped rendering this task because it took longer than its time limit.")
+        }
+        return RenderFailure(reason: "The sandbox could not render this task.")
+    }
+
+    static let runningMarker = ".rendering"
+    static let failedMarker = ".render-failed"
+}
