@@ -77,7 +77,7 @@ public final class Gateway: Sendable {
         ffmpeg?.timeLimit = .seconds(configuration.mediaJobSeconds)
         let sandbox = SandboxChannel(
             schedule: configuration.sandbox, renderer: ffmpeg.map { SandboxRenderer(ffmpeg: $0, store: store) },
-            store: store, now: now, logger: logger)
+            store: store, sharesMedia: database.isShared, now: now, logger: logger)
         // The sandbox stays registered even with an upstream, so its tasks in flight still finish.
         var channels: [any UpstreamChannel] = [sandbox]
         var engineDescription = ffmpeg.map { "sandbox (renders with \($0.executable))" }

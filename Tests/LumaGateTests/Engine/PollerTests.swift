@@ -24,7 +24,9 @@ import Testing
             #expect(try await tasks.find(id: id)?.state == .processing)
 
             clock.advance(0.4)
-            #expect(await poller.pollOnce(now: clock.now) == 1)
+            #expect(await poller.pollOnce(now: clock.now) == 1, "starts the render")
+            #expect(try await tasks.find(id: id)?.state == .processing, "a render runs apart from the poller")
+            try await gateway.pollUntilFinished(id, clock: clock)
             let done = try #require(try await tasks.find(id: id))
             #expect(done.state == .completed)
             #expect(done.media?.video?.width == 1360)

@@ -195,6 +195,18 @@ enum Fixtures {
 }
 
 extension TestGateway {
+    /// Steps the poller by hand until task `id` is final: the clock moves `step` a pass, and real
+    /// time passes too, since a sandbox render runs on its own workers between passes.
+    func pollUntilFinished(_ id: String, clock: ManualClock, step: Double = 0.25) async throws {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while try await gateway.tasks.find(id: id)?.state.isTerminal == false {
+            guard ContinuousClock.now < deadline else { throw TestFailure("task \(id) did not finish") }
+            _ = await gateway.poller.pollOnce(now: clock.now)
+            clock.advance(step)
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
     /// Creates a generation through the official format and returns its Generation object.
     func createGeneration(token: String, _ json: String, path: String = "/dream-machine/v1/generations/video") async throws -> [String: Any] {
         let reply = try await request(.POST, path, token: token, json: json)

@@ -7,9 +7,11 @@ import Logging
 /// workers to everyone else.
 ///
 /// Processes that share the media folder (several gateways on one PostgreSQL) see one another's
-/// renders through two files in the task's folder: `.rendering` while one runs (a process that
-/// died mid-render leaves one that goes stale), `.render-failed` with the reason once one failed;
-/// so a render is never started twice, nor a failed one tried again.
+/// renders through two files in the task's folder: `.rendering` while one runs, naming the
+/// process and touched every few seconds (one that died mid-render leaves a marker that goes
+/// stale within `staleAfter`), and `.render-failed` with
+/// the reason once one failed; so a render is never started twice, nor a failed one tried again.
+/// With a store of its own (SQLite), a marker from any other process is a previous life's.
 actor RenderJobs {
     enum Poll {
         case running
@@ -22,14 +24,18 @@ actor RenderJobs {
     }
 
     let store: MediaStore
+    /// Whether other live processes may render into the same media folder.
+    let sharesMedia: Bool
     let staleAfter: TimeInterval
     let logger: Logger
     private let limiter: FairLimiter
     private var finished: [String: (result: Result<TaskMedia, RenderFailure>, at: Date)] = [:]
     private var running: Set<String> = []
+    private let processID = UUID().uuidString
 
-    init(store: MediaStore, workers: Int, staleAfter: TimeInterval, logger: Logger) {
+    init(store: MediaStore, sharesMedia: Bool, workers: Int, staleAfter: TimeInterval, logger: Logger) {
         self.store = store
+        self.sharesMedia = sharesMedia
         self.staleAfter = staleAfter
         self.logger = logger
         self.limiter = FairLimiter(total: workers, perKey: 1)
@@ -43,15 +49,22 @@ actor RenderJobs {
         if let reason = try? String(contentsOfFile: directory + "/" + Self.failedMarker, encoding: .utf8) {
             return .finished(.failure(RenderFailure(reason: reason)))
         }
-        if let started = (try? FileManager.default.attributesOfItem(atPath: directory + "/" + Self.runningMarker))?[.modificationDate] as? Date,
+        let marker = directory + "/" + Self.runningMarker
+        if sharesMedia, let owner = try? String(contentsOfFile: marker, encoding: .utf8), owner != processID,
+           let started = (try? FileManager.default.attributesOfItem(atPath: marker))?[.modificationDate] as? Date,
            Date().timeIntervalSince(started) < staleAfter {
             return .running
         }
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: directory + "/" + Self.runningMarker, contents: nil)
+        FileManager.default.createFile(atPath: marker, contents: Data(processID.utf8))
         running.insert(taskID)
-        let limiter = self.limiter
+        let (limiter, heartbeat) = (self.limiter, staleAfter / 3)
         Task {
+            let beating = Task {
+                while (try? await Task.sleep(for: .seconds(heartbeat))) != nil {
+                    try? FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: marker)
+                }
+            }
             let result: Result<TaskMedia, RenderFailure> = await limiter.holding(tokenID) {
                 do {
                     return .success(try await render())
@@ -59,10 +72,11 @@ actor RenderJobs {
                     return .failure(self.failure(error, taskID: taskID))
                 }
             }
+            beating.cancel()
             if case .failure(let failure) = result {
                 try? failure.reason.write(toFile: directory + "/" + Self.failedMarker, atomically: true, encoding: .utf8)
             }
-            try? FileManager.default.removeItem(atPath: directory + "/" + Self.runningMarker)
+            try? FileManager.default.removeItem(atPath: marker)
             self.finish(taskID, result)
         }
         return .running
@@ -73,7 +87,7 @@ actor RenderJobs {
         // A result no poll collects (its task was deleted, or another process finished it) is
         // dropped after a while.
         let now = Date()
-        finished = finished.filter { now.timeIntervalSince($0.value.at) < staleAfter }
+        finished = finished.filter { now.timeIntervalSince($0.value.at) < 600 }
         finished[taskID] = (result, now)
     }
 

@@ -22,15 +22,14 @@ public struct SandboxChannel: UpstreamChannel {
 
     /// `renderer` is nil when ffmpeg is not installed: tasks then fail with a reason that says so.
     /// Renders are CPU-bound: `renderWorkers` at once, one per core of a small machine.
-    public init(schedule: SandboxSchedule, renderer: SandboxRenderer?, store: MediaStore, renderWorkers: Int = 2,
+    /// `sharesMedia`: other live processes render into the same media folder (a shared store).
+    public init(schedule: SandboxSchedule, renderer: SandboxRenderer?, store: MediaStore, sharesMedia: Bool = false, renderWorkers: Int = 2,
                 now: @escaping @Sendable () -> Date, logger: Logger = Logger(label: "lumagate.sandbox")) {
         self.schedule = schedule
         self.renderer = renderer
         self.store = store
         self.now = now
-        // A render runs four ffmpeg steps at most; a marker older than that is a dead process's.
-        let limit = renderer?.ffmpeg.timeLimit.components.seconds ?? 60
-        self.renders = RenderJobs(store: store, workers: renderWorkers, staleAfter: Double(4 * limit + 30), logger: logger)
+        self.renders = RenderJobs(store: store, sharesMedia: sharesMedia, workers: renderWorkers, staleAfter: 15, logger: logger)
     }
 
     /// Videos and images; the operations only Luma can do are not for the sandbox.
