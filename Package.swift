@@ -39,6 +39,13 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            // Documents that are served as they are, compiled into the binary so a deployment
+            // stays one file (`PackageResources.<file_name>`).
+            resources: [
+                .embedInCode("HTTP/Dashboard/Assets/index.html"),
+                .embedInCode("HTTP/Dashboard/Assets/app.js"),
+                .embedInCode("HTTP/Dashboard/Assets/style.css"),
             ]
         ),
         // Clients link this alone, never the server: AsyncHTTPClient and the two NIO modules

@@ -6,7 +6,7 @@ import Testing
 
 /// What an attacker sends, as a client or as an upstream: each test replays one way in and checks
 /// the gateway neither hangs, crashes, reaches where it must not, nor moves money the wrong way.
-@Suite struct HostileInputTests {
+@Suite(.serialized) struct HostileInputTests {
     /// A gateway that allows no private destination at all (the tests' default allows 127.0.0.1).
     private func withStrictGateway(_ configure: @escaping (inout GatewayConfiguration) -> Void = { _ in },
                                    _ body: (TestGateway) async throws -> Void) async throws {
