@@ -52,7 +52,7 @@ struct ServeCommand: AsyncParsableCommand {
         """)
     var leaseSeconds: Double?
 
-    @Option(name: .customLong("prices"), help: "A JSON file of prices laid over the defaults (see the README). Env: LUMAGATE_PRICES")
+    @Option(name: .customLong("prices"), help: "A JSON file of prices laid over the defaults (see docs/tokens-and-money.md). Env: LUMAGATE_PRICES")
     var prices: String?
 
     @Option(name: .customLong("default-requests-per-minute"), help: "Requests a minute for tokens without their own limit. Env: LUMAGATE_DEFAULT_REQUESTS_PER_MINUTE. Default: no limit")

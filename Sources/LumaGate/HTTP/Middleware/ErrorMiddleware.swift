@@ -48,7 +48,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     private static func translate(_ error: HTTPError, request: Request) -> GatewayError {
         switch error.status {
         case .notFound:
-            return .notFound("No route \(request.method) \(request.uri.path). See the README for the API.")
+            return .notFound("No route \(request.method) \(request.uri.path). The API is described at /openapi.json.")
         case .contentTooLarge:
             return .payloadTooLarge("The request body is larger than this gateway accepts.")
         case .methodNotAllowed:
