@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
     ],
     targets: [
         .target(
@@ -39,10 +40,16 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
             ],
             // Documents that are served as they are, compiled into the binary so a deployment
             // stays one file (`PackageResources.<file_name>`).
             resources: [
+                .embedInCode("HTTP/OpenAPI/base.openapi.json"),
+                .embedInCode("HTTP/LumaAPI/luma.openapi.json"),
+                .embedInCode("HTTP/DreamMachineAPI/dream-machine.openapi.json"),
+                .embedInCode("HTTP/OpenAIVideos/openai-videos.openapi.json"),
+                .embedInCode("HTTP/Admin/admin.openapi.json"),
                 .embedInCode("HTTP/Dashboard/Assets/index.html"),
                 .embedInCode("HTTP/Dashboard/Assets/app.js"),
                 .embedInCode("HTTP/Dashboard/Assets/style.css"),

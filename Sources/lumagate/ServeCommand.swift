@@ -71,6 +71,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-image-fetches-per-token"), help: "Of those, how many one token's requests may hold at once. Env: LUMAGATE_MAX_IMAGE_FETCHES_PER_TOKEN. Default: 2")
     var maxImageFetchesPerToken: Int?
 
+    @Option(name: .customLong("openai-default-model"), help: "The model of a /v1/videos request that names none: ray-2 or ray-flash-2. Env: LUMAGATE_OPENAI_DEFAULT_MODEL. Default: ray-2")
+    var openAIDefaultModel: String?
+
     @Option(name: .customLong("max-uploads-per-token"), help: "Uploaded images one token keeps at once. Env: LUMAGATE_MAX_UPLOADS_PER_TOKEN. Default: 100")
     var maxUploadsPerToken: Int?
 
@@ -143,6 +146,12 @@ struct ServeCommand: AsyncParsableCommand {
         if let value = try maxImageFetchesPerToken ?? Self.number(environment, "LUMAGATE_MAX_IMAGE_FETCHES_PER_TOKEN", as: Int.self) {
             guard value > 0 else { throw ValidationError("--max-image-fetches-per-token must be at least 1.") }
             configuration.maxImageFetchesPerToken = value
+        }
+        if let model = openAIDefaultModel ?? environment["LUMAGATE_OPENAI_DEFAULT_MODEL"] {
+            guard OpenAIVideoFormat.models.contains(model) else {
+                throw ValidationError("--openai-default-model must be one of \(OpenAIVideoFormat.models.joined(separator: ", ")).")
+            }
+            configuration.openAIDefaultModel = model
         }
         if let value = try maxUploadsPerToken ?? Self.number(environment, "LUMAGATE_MAX_UPLOADS_PER_TOKEN", as: Int.self) {
             configuration.uploads.maxPerToken = value

@@ -19,6 +19,7 @@ public final class Gateway: Sendable {
     public let webhooks: WebhookDispatcher
     let channelSync: ChannelSync
     let uploadSweeper: UploadSweeper
+    let videoContent: OpenAIVideoContent
     public let metrics: GatewayMetrics
     public let publicURL: PublicURL
     public let engineDescription: String
@@ -28,7 +29,8 @@ public final class Gateway: Sendable {
 
     private init(
         configuration: GatewayConfiguration, database: Database, tasks: TaskRepository, dreamMachines: [DreamMachineChannel], tokens: TokenService,
-        taskService: TaskService, poller: Poller, webhooks: WebhookDispatcher, channelSync: ChannelSync, uploadSweeper: UploadSweeper, metrics: GatewayMetrics,
+        taskService: TaskService, poller: Poller, webhooks: WebhookDispatcher, channelSync: ChannelSync, uploadSweeper: UploadSweeper,
+        videoContent: OpenAIVideoContent, metrics: GatewayMetrics,
         publicURL: PublicURL, engineDescription: String,
         httpClient: HTTPClient, logger: Logger
     ) {
@@ -42,6 +44,7 @@ public final class Gateway: Sendable {
         self.webhooks = webhooks
         self.channelSync = channelSync
         self.uploadSweeper = uploadSweeper
+        self.videoContent = videoContent
         self.metrics = metrics
         self.publicURL = publicURL
         self.engineDescription = engineDescription
@@ -158,6 +161,7 @@ public final class Gateway: Sendable {
                                      interval: configuration.channelSyncInterval, logger: logger),
             uploadSweeper: UploadSweeper(uploads: UploadRepository(database: database), store: store, limits: configuration.uploads,
                                          now: now, logger: logger),
+            videoContent: OpenAIVideoContent(store: store, outbound: outbound, ffmpeg: ffmpeg),
             metrics: metrics, publicURL: publicURL, engineDescription: engineDescription,
             httpClient: httpClient, logger: logger)
     }
@@ -168,7 +172,7 @@ public final class Gateway: Sendable {
         router.add(middleware: RequestLogMiddleware())
         router.add(middleware: MetricsMiddleware(metrics: metrics))
         let routes = RouteTable()
-        router.add(middleware: ErrorMiddleware(routes: routes))
+        router.add(middleware: ErrorMiddleware(routes: routes, shapes: [("/v1/", OpenAIErrorShape())]))
         router.add(middleware: MediaGuardMiddleware(root: configuration.mediaDirectory))
         router.add(middleware: FileMiddleware(
             configuration.mediaDirectory, urlBasePath: "/media", logger: logger))
@@ -198,6 +202,8 @@ public final class Gateway: Sendable {
             service: taskService, view: DreamMachineGenerationView(mediaURL: mediaURL), body: body,
             dreamMachineChannels: Set(dreamMachines.map(\.name))
         ).register(on: dreamMachine)
+        OpenAIVideosController(service: taskService, media: videoContent, maxBodyBytes: configuration.maxBodyBytes,
+                               defaultModel: configuration.openAIDefaultModel).register(on: router.group("v1").add(middleware: auth))
         let admin = router.group("admin").add(middleware: auth).add(middleware: AdminMiddleware())
         AdminController(
             tokens: tokens, tasks: tasks, channels: ChannelRepository(database: database), ledger: ledger,

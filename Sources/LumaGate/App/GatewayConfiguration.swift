@@ -31,6 +31,8 @@ public struct GatewayConfiguration: Sendable {
     public var maxImageBytes = 10 * 1024 * 1024
     public var maxConcurrentImageFetches = 8
     public var maxImageFetchesPerToken = 2
+    /// The model of an OpenAI-shaped request (`/v1/videos`) that names none.
+    public var openAIDefaultModel = "ray-2"
     /// One deadline for an image fetch: connecting, headers and the whole body.
     public var imageFetchTimeout: Duration = .seconds(15)
     public var uploads = UploadLimits()

@@ -1,7 +1,8 @@
 import HTTPTypes
 
-/// The one error type handlers throw: a status, a stable code, and a sentence a person can act on.
-/// It never carries upstream keys, ids or raw upstream bodies.
+/// The one error type handlers throw: a status, a stable code, and a sentence a person can act on
+/// (naming the field, as "Field `x` ..."). It never carries upstream keys, ids or raw upstream
+/// bodies, and has no shape of its own: each face writes it with its `ErrorShape`.
 public struct GatewayError: Error, Sendable, Equatable {
     public var status: HTTPResponse.Status
     public var code: String
@@ -65,9 +66,5 @@ public struct GatewayError: Error, Sendable, Equatable {
 
     public static func unsupportedMediaType(_ detail: String) -> GatewayError {
         GatewayError(status: .unsupportedMediaType, code: "unsupported_media_type", detail: detail)
-    }
-
-    public var body: JSONValue {
-        .object([("detail", .string(detail)), ("code", .string(code))])
     }
 }

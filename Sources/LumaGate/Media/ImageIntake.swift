@@ -42,6 +42,12 @@ public struct ImageIntake: Sendable {
         return try await normalizer.normalize(data, field: field)
     }
 
+    /// Bytes a client sent as a file part, as the data URI the intake reads: the type comes from
+    /// the bytes, not from what the client called them.
+    public static func dataURI(_ bytes: Data) -> String {
+        "data:\(ImageProbe.format(of: bytes)?.mediaType ?? "image/png");base64," + bytes.base64EncodedString()
+    }
+
     /// The stored path of one of this gateway's own uploads named by its public URL: read from
     /// the store rather than fetched, so a gateway on a private address can use its own uploads.
     private func storedUpload(_ value: String) -> String? {

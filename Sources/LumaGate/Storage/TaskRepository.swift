@@ -128,6 +128,27 @@ public struct TaskRepository: Sendable {
         }
     }
 
+    /// The owner's tasks after `cursor` (exclusive) in creation order, oldest first when
+    /// `ascending`, else newest first: a cursor page that stays right while tasks are added.
+    public func page(ownedBy tokenID: String, after cursor: VideoTask?, ascending: Bool, limit: Int) async throws -> [VideoTask] {
+        let (comparison, order) = ascending ? (">", "ASC") : ("<", "DESC")
+        return try await database.read { sql in
+            var query: SQLQueryString = "SELECT \(unsafeRaw: Self.columns) FROM tasks WHERE token_id = \(bind: tokenID) AND deleted_at IS NULL"
+            if let cursor {
+                query.appendInterpolation(unsafeRaw: " AND (created_at \(comparison) ")
+                query.appendInterpolation(bind: cursor.createdAtMillis)
+                query.appendInterpolation(unsafeRaw: " OR (created_at = ")
+                query.appendInterpolation(bind: cursor.createdAtMillis)
+                query.appendInterpolation(unsafeRaw: " AND id \(comparison) ")
+                query.appendInterpolation(bind: cursor.id)
+                query.appendInterpolation(unsafeRaw: "))")
+            }
+            query.appendInterpolation(unsafeRaw: " ORDER BY created_at \(order), id \(order) LIMIT ")
+            query.appendInterpolation(bind: limit)
+            return try await sql.raw(query).all().map(Self.task(from:))
+        }
+    }
+
     /// Every token's tasks that `filter` lets through, newest first, and how many there are in all.
     public func search(_ filter: TaskFilter) async throws -> (tasks: [VideoTask], total: Int) {
         try await database.read { sql in

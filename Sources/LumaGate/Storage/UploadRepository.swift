@@ -17,6 +17,14 @@ public struct UploadRepository: Sendable {
         }
     }
 
+    /// The stored path of `tokenID`'s upload `id`.
+    func storedPath(id: String, tokenID: String) async throws -> String? {
+        try await database.read { sql in
+            try await sql.raw("SELECT stored_path FROM uploads WHERE id = \(bind: id) AND token_id = \(bind: tokenID)")
+                .first()?.decode(column: "stored_path", as: String.self)
+        }
+    }
+
     func count(tokenID: String) async throws -> Int {
         try await database.read { sql in
             try await sql.raw("SELECT COUNT(*) AS n FROM uploads WHERE token_id = \(bind: tokenID)").first()?.decode(column: "n", as: Int.self) ?? 0

@@ -44,13 +44,16 @@ public struct GenerationRequest: Sendable, Codable, Equatable {
     /// A relayed operation's body (JSON) as accepted from the client. Upscale and audio act on
     /// the task's parent.
     public var relayedBody: String?
+    /// A remix or an edit (the OpenAI-shaped face): the id of the owner's video this one is a
+    /// changed copy of. It opens on that video's first frame, on its channel.
+    public var remixedFrom: String?
 
     public init(
         prompt: String, aspectRatio: String = AspectRatio.wide.rawValue, expandPrompt: Bool? = nil,
         loop: Bool? = nil, image: ImageReference? = nil, imageEnd: ImageReference? = nil,
         notifyHook: String? = nil, model: String? = nil, resolution: String? = nil, duration: String? = nil,
         kind: Kind? = nil, callbackURL: String? = nil, concepts: [String]? = nil, endGenerationID: String? = nil,
-        imageFormat: String? = nil, relayedBody: String? = nil
+        imageFormat: String? = nil, relayedBody: String? = nil, remixedFrom: String? = nil
     ) {
         self.prompt = prompt
         self.aspectRatio = aspectRatio
@@ -68,6 +71,7 @@ public struct GenerationRequest: Sendable, Codable, Equatable {
         self.endGenerationID = endGenerationID
         self.imageFormat = imageFormat
         self.relayedBody = relayedBody
+        self.remixedFrom = remixedFrom
     }
 
     /// Seconds of video asked for; Luma's default is 5.

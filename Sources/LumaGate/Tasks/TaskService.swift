@@ -120,6 +120,11 @@ public struct TaskService: Sendable {
         try await tasks.listLumaViews(ownedBy: tokenID, offset: offset, limit: limit)
     }
 
+    /// A cursor page of the owner's tasks (see `TaskRepository.page`).
+    public func page(tokenID: String, after cursor: VideoTask?, ascending: Bool, limit: Int) async throws -> [VideoTask] {
+        try await tasks.page(ownedBy: tokenID, after: cursor, ascending: ascending, limit: limit)
+    }
+
     /// The owner's tasks of every kind, newest first.
     public func list(tokenID: String, offset: Int, limit: Int) async throws -> [VideoTask] {
         try await tasks.list(ownedBy: tokenID, offset: offset, limit: limit)
@@ -158,17 +163,25 @@ public struct TaskService: Sendable {
         return video.downloadURL
     }
 
+    /// The URL of `tokenID`'s upload `id`, to use as an image field (read from the store, not fetched).
+    public func uploadURL(id: String, tokenID: String, field: String) async throws -> String {
+        guard let path = try await uploads.storedPath(id: id, tokenID: tokenID) else {
+            throw GatewayError.invalidRequest("Field `\(field)` names no upload of this token (uploads are kept \(uploadLimits.lifetimeSeconds / 3600) h).")
+        }
+        return images.publicURL.media(path)
+    }
+
     /// Stores an image for later use as a first or last frame. A token keeps at most
     /// `maxUploadsPerToken` at once; each is removed `uploadLifetime` after it was made (tasks
     /// keep their own copies of the images they use).
-    public func upload(tokenID: String, source: String) async throws -> Upload {
+    public func upload(tokenID: String, source: String, field: String) async throws -> Upload {
         let kept = try await uploads.count(tokenID: tokenID)
         guard kept < uploadLimits.maxPerToken else {
             throw GatewayError.rateLimited(
                 "This token keeps \(kept) uploads, the most it may; each is removed \(uploadLimits.lifetimeSeconds / 3600) h after it was made.",
                 retryAfterSeconds: 600)
         }
-        let reference = try await importImage(source, field: "url", tokenID: tokenID)
+        let reference = try await importImage(source, field: field, tokenID: tokenID)
         let upload = Upload(
             id: newID().uuidString.lowercased(), tokenID: tokenID, storedPath: reference.storedPath, createdAtMillis: now().millis)
         do {
@@ -180,9 +193,29 @@ public struct TaskService: Sendable {
         return upload
     }
 
+    /// Stores a changed copy of `source` (a completed video of `token`'s): the same size, length
+    /// and model with a new prompt, opening on the source's first frame, on the source's channel.
+    /// Only the sandbox can make one: Luma's own remix (modify) is not relayed.
+    public func remix(_ source: VideoTask, prompt: String, token: APIToken, idempotency: IdempotencyKey? = nil) async throws -> VideoTask {
+        guard source.state == .completed, !source.request.producesImage else {
+            throw GatewayError.conflict("Video \(source.id) is \(source.state.rawValue); only a completed video can be remixed.")
+        }
+        // The sandbox is always there to finish its tasks, even when the router sends new ones upstream.
+        let paid = router.channels.first { $0.name == source.channel }?.isPaid ?? (source.channel != SandboxChannel.channelName)
+        guard !paid else {
+            throw GatewayError.invalidRequest(
+                "Video \(source.id) was made by the upstream \(source.channel), and remixing or editing it there is not available through this gateway; only sandbox videos can be remixed.")
+        }
+        var request = GenerationRequest(
+            prompt: prompt, aspectRatio: source.request.aspectRatio, model: source.request.model,
+            resolution: source.request.resolution, duration: source.request.duration, remixedFrom: source.id)
+        request.kind = source.request.kind
+        return try await create(token: token, request: request, parent: nil, end: nil, images: .init(), idempotency: idempotency, source: source)
+    }
+
     private func create(
         token: APIToken, request: GenerationRequest, parent: VideoTask?, end: VideoTask?, images sources: ImageSources,
-        idempotency: IdempotencyKey?
+        idempotency: IdempotencyKey?, source: VideoTask? = nil
     ) async throws -> VideoTask {
         // A retry is answered before any image is fetched; the insert below checks again, inside
         // its transaction, for a retry that raced this one.
@@ -198,7 +231,7 @@ public struct TaskService: Sendable {
         }
         // A task tied to other generations goes to their channel; any other to the router's first
         // choice (which the poller may still change), known before any image is fetched.
-        let linked = parent ?? end
+        let linked = parent ?? end ?? source
         let routed = linked == nil ? try firstChoice(for: request) : nil
         var request = request
         var stored: [String] = []

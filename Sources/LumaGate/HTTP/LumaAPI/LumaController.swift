@@ -1,4 +1,6 @@
+import Foundation
 import Hummingbird
+import NIOFoundationCompat
 
 /// Face 1: the relay ("own") format under `/luma`. Every route answers from the store.
 struct LumaController {
@@ -61,13 +63,23 @@ struct LumaController {
         return .json(.array(events.map(TaskEventView.render)))
     }
 
+    /// JSON `{"url"}` (an image URL or data URI), or multipart/form-data with the image's bytes in
+    /// a file part `file`.
     @Sendable func upload(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         struct UploadBody: Decodable { var url: String? }
         let token = try context.requireToken()
-        guard let source = try await body.decode(UploadBody.self, from: request).url, !source.isEmpty else {
-            throw GatewayError.invalidRequest("Field `url` is required: an http(s) image URL or a data:image/...;base64 URI.")
+        let upload: Upload
+        if MultipartForm.isMultipart(request) {
+            guard let file = try await MultipartForm.read(request, maxBytes: body.maxBytes).file("file") else {
+                throw GatewayError.invalidRequest("Field `file` is required: a file part holding a PNG, JPEG or WebP image.")
+            }
+            upload = try await service.upload(tokenID: token.id, source: ImageIntake.dataURI(Data(buffer: file.body)), field: "file")
+        } else {
+            guard let source = try await body.decode(UploadBody.self, from: request).url, !source.isEmpty else {
+                throw GatewayError.invalidRequest("Field `url` is required: an http(s) image URL or a data:image/...;base64 URI.")
+            }
+            upload = try await service.upload(tokenID: token.id, source: source, field: "url")
         }
-        let upload = try await service.upload(tokenID: token.id, source: source)
         return .json(.object([("id", .string(upload.id)), ("public_url", .string(publicURL.media(upload.storedPath)))]))
     }
 

@@ -2,42 +2,52 @@ import Hummingbird
 import Logging
 import NIOCore
 
-/// Turns every error into the spec's JSON error. Anything that is not a `GatewayError` or a
-/// framework HTTP error is logged in full and answered with a bare 500: no stack traces, no
-/// upstream details reach a client. A path no route has is a 404; a path asked with a method its
-/// route does not answer is a 405 that names the methods it does.
+/// Turns every error into the JSON error of the face the path belongs to. Anything that is not a
+/// `GatewayError` or a framework HTTP error is logged in full and answered with a bare 500: no
+/// stack traces, no upstream details reach a client. A path no route has is a 404; a path asked
+/// with a method its route does not answer is a 405 that names the methods it does.
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     let routes: RouteTable
+    /// Each face's shape by its path prefix; other paths get `DetailErrorShape`.
+    let shapes: [(prefix: String, shape: any ErrorShape)]
+
+    init(routes: RouteTable, shapes: [(prefix: String, shape: any ErrorShape)] = []) {
+        self.routes = routes
+        self.shapes = shapes
+    }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let path = request.uri.path
+        let shape = shapes.first { path.hasPrefix($0.prefix) }?.shape ?? DetailErrorShape()
+        func response(for error: GatewayError) -> Response { Self.response(for: error, shape: shape) }
         do {
             return try await next(request, context)
         } catch let error as GatewayError {
-            return Self.response(for: error)
+            return response(for: error)
         } catch let error as HTTPError where error.status == .notFound {
             let allowed = routes.methods(at: request.uri.path)
             guard !allowed.isEmpty, !allowed.contains(request.method.rawValue) else {
-                return Self.response(for: Self.translate(error, request: request))
+                return response(for: Self.translate(error, request: request))
             }
-            var response = Self.response(for: .methodNotAllowed(
+            var answer = response(for: .methodNotAllowed(
                 "\(request.method) is not allowed on \(request.uri.path); use \(allowed.joined(separator: ", "))."))
-            response.headers[.allow] = allowed.joined(separator: ", ")
-            return response
+            answer.headers[.allow] = allowed.joined(separator: ", ")
+            return answer
         } catch let error as HTTPError {
-            return Self.response(for: Self.translate(error, request: request))
+            return response(for: Self.translate(error, request: request))
         } catch is NIOTooManyBytesError {
             // A body collected with a bound (a chunked one has no length to refuse it by up front).
-            return Self.response(for: .payloadTooLarge("The request body is larger than this gateway accepts on \(request.uri.path)."))
+            return response(for: .payloadTooLarge("The request body is larger than this gateway accepts on \(request.uri.path)."))
         } catch {
             context.logger.error("unhandled error on \(request.method) \(RequestLogMiddleware<Context>.loggable(request.uri.path)): \(String(reflecting: error))")
-            return Self.response(for: GatewayError(
+            return response(for: GatewayError(
                 status: .internalServerError, code: "internal_error",
                 detail: "The gateway hit an unexpected error; it has been logged. Try again, and report it if it persists."))
         }
     }
 
-    static func response(for error: GatewayError) -> Response {
-        var response = Response.json(error.body, status: error.status)
+    static func response(for error: GatewayError, shape: any ErrorShape) -> Response {
+        var response = Response.json(shape.body(for: error), status: shape.status(for: error))
         if let retryAfter = error.retryAfterSeconds {
             response.headers[.retryAfter] = String(retryAfter)
         }

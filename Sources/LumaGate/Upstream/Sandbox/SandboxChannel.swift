@@ -10,7 +10,8 @@ import Logging
 public struct SandboxChannel: UpstreamChannel {
     public static let failureMarker = "sandbox:fail"
 
-    public let name = "sandbox"
+    public static let channelName = "sandbox"
+    public let name = channelName
     public let isPaid = false
     /// A poll only starts or collects a render (`RenderJobs` does the work), so it is quick.
     public let concurrency = 8
@@ -84,10 +85,14 @@ public struct SandboxChannel: UpstreamChannel {
         }
     }
 
-    /// An extension opens on its parent's last frame; otherwise the client's first frame, if any.
+    /// An extension opens on its parent's last frame, a remix on its source's first frame;
+    /// otherwise the client's first frame, if any.
     private func firstFrame(of task: VideoTask) -> String? {
         if let parentID = task.parentID {
             return "\(store.taskDirectory(parentID))/\(SandboxRenderer.lastFrameFile)"
+        }
+        if let sourceID = task.request.remixedFrom {
+            return "\(store.taskDirectory(sourceID))/\(SandboxRenderer.thumbnailFile)"
         }
         return task.request.image?.storedPath
     }

@@ -1,0 +1,58 @@
+import Foundation
+import Hummingbird
+
+/// A create, extend or edit body as the `openai` SDKs send it (multipart/form-data, nested
+/// objects as `video[id]`), or as JSON: either way, flat fields named the multipart way, and the
+/// file parts. The raw bytes are kept for the `Idempotency-Key` check.
+struct OpenAIRequestFields {
+    var values: [String: String] = [:]
+    var files: [String: MultipartForm.Part] = [:]
+    var raw = Data()
+
+    static func read(_ request: Request, maxBytes: Int) async throws -> OpenAIRequestFields {
+        var fields = OpenAIRequestFields()
+        let mediaType = MultipartForm.mediaType(of: request.headers[.contentType])
+        if mediaType == "multipart/form-data" {
+            let form = try await MultipartForm.read(request, maxBytes: maxBytes)
+            fields.raw = Data(buffer: form.raw)
+            for part in form.parts {
+                if part.filename != nil { fields.files[part.name] = fields.files[part.name] ?? part }
+                else { fields.values[part.name] = fields.values[part.name] ?? part.text }
+            }
+            return fields
+        }
+        guard mediaType == "application/json" || mediaType.isEmpty else {
+            throw GatewayError.unsupportedMediaType("Send the body as multipart/form-data or as JSON (got \(request.headers[.contentType] ?? "")).")
+        }
+        // Past `maxBytes` this throws, which the error middleware answers with a 413.
+        let buffer = try await request.body.collect(upTo: maxBytes)
+        fields.raw = Data(buffer: buffer)
+        guard let object = (try? JSONSerialization.jsonObject(with: fields.raw)) as? [String: Any] else {
+            throw GatewayError.invalidRequest("The body must be a JSON object.")
+        }
+        try fields.flatten(object, prefix: nil)
+        return fields
+    }
+
+    private mutating func flatten(_ object: [String: Any], prefix: String?) throws {
+        for (key, value) in object {
+            let name = prefix.map { "\($0)[\(key)]" } ?? key
+            switch value {
+            case let nested as [String: Any]: try flatten(nested, prefix: name)
+            case let text as String: values[name] = text
+            case let number as NSNumber: values[name] = number.stringValue
+            case is NSNull: continue
+            default: throw GatewayError.invalidRequest("Field `\(name)` must be a string or a number.")
+            }
+        }
+    }
+
+    /// A required text field, trimmed, that must not be blank.
+    func required(_ name: String) throws -> String {
+        guard let value = values[name]?.trimmingCharacters(in: .whitespacesAndNewlines) else {
+            throw GatewayError.invalidRequest("Field `\(name)` is required.")
+        }
+        guard !value.isEmpty else { throw GatewayError.invalidRequest("Field `\(name)` must not be blank.") }
+        return value
+    }
+}

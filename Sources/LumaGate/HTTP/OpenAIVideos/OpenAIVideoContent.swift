@@ -1,0 +1,114 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import NIOFoundationCompat
+
+/// The bytes behind `GET /v1/videos/{id}/content`: the MP4, its thumbnail, or a spritesheet (a
+/// 5×5 grid of frames taken evenly across the video, made once with ffmpeg and kept beside it),
+/// with single-range HTTP Range requests answered. Media an upstream keeps is read through the
+/// outbound policy.
+struct OpenAIVideoContent: Sendable {
+    enum Variant: String {
+        case video, thumbnail, spritesheet
+    }
+
+    let store: MediaStore
+    let outbound: OutboundClient
+    let ffmpeg: FFmpeg?
+    static let maxRemoteBytes = 512 * 1024 * 1024
+    static let spritesheetFile = "spritesheet.jpg"
+
+    func response(for task: VideoTask, variant: Variant, range: String?) async throws -> Response {
+        guard task.state == .completed, let media = task.media, let video = media.video else {
+            throw GatewayError.invalidRequest("Video \(task.id) is \(OpenAIVideoView.status(task.state)); its content can be downloaded once it is completed.")
+        }
+        let bytes: Data
+        let type: String
+        switch variant {
+        case .video:
+            (bytes, type) = (try await read(video.url), "video/mp4")
+        case .thumbnail:
+            guard let thumbnail = media.thumbnail?.url else { throw GatewayError.notFound("Video \(task.id) has no thumbnail.") }
+            (bytes, type) = (try await read(thumbnail), "image/jpeg")
+        case .spritesheet:
+            (bytes, type) = (try await spritesheet(of: task, video: video), "image/jpeg")
+        }
+        return Self.serve(bytes, type: type, range: range)
+    }
+
+    /// A stored path is read from the media store; a URL (an upstream's) is fetched.
+    private func read(_ pathOrURL: String) async throws -> Data {
+        if !pathOrURL.hasPrefix("http://") && !pathOrURL.hasPrefix("https://") {
+            guard let data = FileManager.default.contents(atPath: store.absolutePath(pathOrURL)) else {
+                throw GatewayError.notFound("This video's file is no longer kept.")
+            }
+            return data
+        }
+        do {
+            let response = try await outbound.send(HTTPClientRequest(url: pathOrURL), maxBodyBytes: Self.maxRemoteBytes,
+                                                   timeout: .seconds(120), redirects: 3)
+            guard (200..<300).contains(response.status) else { throw OutboundError.status(response.status) }
+            return response.body
+        } catch {
+            throw GatewayError(status: .badGateway, code: "upstream_unavailable",
+                               detail: "The upstream that keeps this video's file did not deliver it; try again later.")
+        }
+    }
+
+    private func spritesheet(of task: VideoTask, video: TaskMedia.Video) async throws -> Data {
+        let path = "\(store.taskDirectory(task.id))/\(Self.spritesheetFile)"
+        if let existing = FileManager.default.contents(atPath: store.absolutePath(path)) { return existing }
+        guard let ffmpeg else {
+            throw GatewayError(status: .serviceUnavailable, code: "unavailable", detail: "This gateway cannot make spritesheets: ffmpeg is not installed.")
+        }
+        let directory = store.absolutePath(store.taskDirectory(task.id))
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var input = video.url
+        if !input.hasPrefix("http") {
+            input = store.absolutePath(input)
+        } else if outbound.policy.refusalBeforeLookup(input) != nil {
+            throw GatewayError.notFound("This video's file cannot be read for a spritesheet.")
+        }
+        let seconds = max(video.duration ?? Double(task.request.durationSeconds), 1)
+        let partial = "partial-\(UUID().uuidString).jpg"
+        do {
+            try await ffmpeg.run(["-i", input, "-vf", "fps=25/\(String(format: "%.3f", seconds)),scale=256:-2,tile=5x5",
+                                  "-frames:v", "1", "-q:v", "4", partial], in: directory)
+            try FileManager.default.moveItem(atPath: directory + "/" + partial, toPath: store.absolutePath(path))
+        } catch {
+            try? FileManager.default.removeItem(atPath: directory + "/" + partial)
+            throw GatewayError(status: .internalServerError, code: "spritesheet_failed", detail: "The spritesheet of this video could not be made.")
+        }
+        return FileManager.default.contents(atPath: store.absolutePath(path)) ?? Data()
+    }
+
+    /// The bytes, or the one range `Range: bytes=a-b` (`a-`, `-n`) asks for.
+    static func serve(_ bytes: Data, type: String, range: String?) -> Response {
+        var headers: HTTPFields = [.contentType: type, .acceptRanges: "bytes", .init("X-Content-Type-Options")!: "nosniff"]
+        guard let range, range.hasPrefix("bytes=") else {
+            headers[.contentLength] = String(bytes.count)
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(data: bytes)))
+        }
+        guard let (start, end) = bounds(range, count: bytes.count) else {
+            headers[.contentRange] = "bytes */\(bytes.count)"
+            return Response(status: .rangeNotSatisfiable, headers: headers)
+        }
+        let slice = bytes.subdata(in: start..<(end + 1))
+        headers[.contentRange] = "bytes \(start)-\(end)/\(bytes.count)"
+        headers[.contentLength] = String(slice.count)
+        return Response(status: .partialContent, headers: headers, body: .init(byteBuffer: ByteBuffer(data: slice)))
+    }
+
+    private static func bounds(_ header: String, count: Int) -> (Int, Int)? {
+        guard header.hasPrefix("bytes="), !header.contains(","), count > 0 else { return nil }
+        let parts = header.dropFirst(6).split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 2 else { return nil }
+        if parts[0].isEmpty {
+            guard let suffix = Int(parts[1]), suffix > 0 else { return nil }
+            return (max(count - suffix, 0), count - 1)
+        }
+        guard let start = Int(parts[0]), start < count else { return nil }
+        let end = parts[1].isEmpty ? count - 1 : min(Int(parts[1]) ?? -1, count - 1)
+        return end >= start ? (start, end) : nil
+    }
+}

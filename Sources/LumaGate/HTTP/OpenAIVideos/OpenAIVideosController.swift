@@ -1,0 +1,151 @@
+import AsyncHTTPClient
+import HTTPTypes
+import Foundation
+import Hummingbird
+import NIOFoundationCompat
+
+/// Face 4: the OpenAI-shaped video API under `/v1` (the shape OpenAI made for Sora, which AI
+/// gateways and the `openai` SDKs speak), over the same tokens, tasks, quotas and sandbox as the
+/// other faces. Errors are OpenAI's (`OpenAIErrorShape`).
+struct OpenAIVideosController {
+    let service: TaskService
+    let media: OpenAIVideoContent
+    let maxBodyBytes: Int
+    /// The model of a request that names none.
+    let defaultModel: String
+    let view = OpenAIVideoView()
+
+    static let defaultPageSize = 20
+    static let maxPageSize = 100
+
+    func register(on router: RouterGroup<GatewayRequestContext>) {
+        router.post("videos", use: create)
+        router.get("videos", use: list)
+        router.post("videos/extensions", use: extend)
+        router.post("videos/edits", use: edit)
+        router.get("videos/:id", use: retrieve)
+        router.delete("videos/:id", use: delete)
+        router.get("videos/:id/content", use: content)
+        router.post("videos/:id/remix", use: remix)
+    }
+
+    @Sendable func create(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let token = try context.requireToken()
+        let fields = try await OpenAIRequestFields.read(request, maxBytes: maxBodyBytes)
+        let prompt = try prompt(fields)
+        let model = try OpenAIVideoFormat.model(fields.values["model"], default: defaultModel)
+        let size = try OpenAIVideoFormat.size(fields.values["size"])
+        let duration = try OpenAIVideoFormat.duration(fields.values["seconds"])
+        var image: String?
+        if let file = fields.files["input_reference"] {
+            image = ImageIntake.dataURI(Data(buffer: file.body))
+        } else if let url = fields.values["input_reference[image_url]"] {
+            image = url
+        } else if let fileID = fields.values["input_reference[file_id]"] {
+            image = try await service.uploadURL(id: fileID, tokenID: token.id, field: "input_reference[file_id]")
+        }
+        let generation = GenerationRequest(prompt: prompt, aspectRatio: size.aspectRatio, model: model,
+                                           resolution: size.resolution, duration: duration)
+        let task = try await service.submit(token: token, request: generation, images: .init(first: image, firstField: "input_reference"),
+                                            idempotency: try idempotency(request, fields))
+        return video(task)
+    }
+
+    @Sendable func retrieve(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let token = try context.requireToken()
+        return video(try await service.task(id: try context.parameters.require("id"), tokenID: token.id))
+    }
+
+    @Sendable func list(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let token = try context.requireToken()
+        let limit = try QueryParameters.integer(request, "limit", default: Self.defaultPageSize, range: 1...Self.maxPageSize)
+        let order = request.uri.queryParameters.get("order") ?? "desc"
+        guard order == "asc" || order == "desc" else {
+            throw GatewayError.invalidRequest("Query parameter `order` must be \"asc\" or \"desc\".")
+        }
+        var cursor: VideoTask?
+        if let after = request.uri.queryParameters.get("after") {
+            cursor = try? await service.task(id: after, tokenID: token.id)
+            guard cursor != nil else { throw GatewayError.invalidRequest("Query parameter `after` names no video of this token.") }
+        }
+        let page = try await service.page(tokenID: token.id, after: cursor, ascending: order == "asc", limit: limit + 1)
+        let videos = page.prefix(limit)
+        return .json(.object([
+            ("object", .string("list")),
+            ("data", .array(videos.map(view.render))),
+            ("first_id", .optional(videos.first?.id)),
+            ("last_id", .optional(videos.last?.id)),
+            ("has_more", .bool(page.count > limit)),
+        ]))
+    }
+
+    @Sendable func delete(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let token = try context.requireToken()
+        let id = try context.parameters.require("id")
+        try await service.delete(id: id, tokenID: token.id)
+        return .json(.object([("id", .string(id)), ("object", .string("video.deleted")), ("deleted", .bool(true))]))
+    }
+
+    @Sendable func content(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let token = try context.requireToken()
+        let task = try await service.task(id: try context.parameters.require("id"), tokenID: token.id)
+        let variant = request.uri.queryParameters.get("variant") ?? "video"
+        guard let kind = OpenAIVideoContent.Variant(rawValue: variant) else {
+            throw GatewayError.invalidRequest("Query parameter `variant` must be one of \"video\", \"thumbnail\", \"spritesheet\".")
+        }
+        return try await media.response(for: task, variant: kind, range: request.headers[.range])
+    }
+
+    @Sendable func remix(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let token = try context.requireToken()
+        let fields = try await OpenAIRequestFields.read(request, maxBytes: maxBodyBytes)
+        let source = try await service.task(id: try context.parameters.require("id"), tokenID: token.id)
+        return video(try await service.remix(source, prompt: try prompt(fields), token: token, idempotency: try idempotency(request, fields)))
+    }
+
+    @Sendable func extend(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let token = try context.requireToken()
+        let fields = try await OpenAIRequestFields.read(request, maxBytes: maxBodyBytes)
+        let parent = try await sourceVideo(fields, token: token)
+        guard fields.values["seconds"] != nil else { throw GatewayError.invalidRequest("Field `seconds` is required.") }
+        let generation = GenerationRequest(prompt: try prompt(fields), model: parent.request.model, resolution: parent.request.resolution,
+                                           duration: try OpenAIVideoFormat.duration(fields.values["seconds"]))
+        return video(try await service.extend(parent, request: generation, token: token, idempotency: try idempotency(request, fields)))
+    }
+
+    @Sendable func edit(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let token = try context.requireToken()
+        let fields = try await OpenAIRequestFields.read(request, maxBytes: maxBodyBytes)
+        let source = try await sourceVideo(fields, token: token)
+        return video(try await service.remix(source, prompt: try prompt(fields), token: token, idempotency: try idempotency(request, fields)))
+    }
+
+    /// The Video, with `openai-poll-after-ms` while it is unfinished.
+    private func video(_ task: VideoTask) -> Response {
+        var response = Response.json(view.render(task))
+        let wait = OpenAIVideoView.pollAfterMillis(task)
+        if wait > 0 { response.headers[HTTPField.Name("openai-poll-after-ms")!] = String(wait) }
+        return response
+    }
+
+    private func prompt(_ fields: OpenAIRequestFields) throws -> String {
+        let prompt = try fields.required("prompt")
+        try FieldRules.promptLength("prompt", prompt)
+        return prompt
+    }
+
+    /// The completed video an extension or an edit starts from: `video` as `{"id": ...}`.
+    private func sourceVideo(_ fields: OpenAIRequestFields, token: APIToken) async throws -> VideoTask {
+        guard let id = fields.values["video[id]"] else {
+            throw GatewayError.invalidRequest(fields.files["video"] == nil ? "Field `video` is required: {\"id\": <a completed video's id>}."
+                : "Field `video` must name a completed video by id; uploading a video is not supported.")
+        }
+        return try await service.task(id: id, tokenID: token.id)
+    }
+
+    private func idempotency(_ request: Request, _ fields: OpenAIRequestFields) throws -> IdempotencyKey? {
+        try request.headers[HTTPField.Name(IdempotencyKey.header)!].map {
+            try IdempotencyKey(key: $0, method: request.method.rawValue, path: request.uri.path, body: fields.raw)
+        }
+    }
+}
