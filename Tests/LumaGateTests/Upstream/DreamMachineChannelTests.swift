@@ -273,4 +273,41 @@ extension DreamMachineChannelTests {
         }
         await fake.stop()
     }
+
+    /// The OpenAI-shaped face through a Luma channel: the video Luma made, its size and length read
+    /// from its MP4, its bytes downloaded through the gateway, an extension relayed, a remix refused.
+    @Test func theOpenAIShapedFaceRelaysToLuma() async throws {
+        let fake = try await FakeDreamMachine.start()
+        try await withGateway(fake.apiURL) { gateway in
+            let token = try await gateway.createToken()
+            let created = try await gateway.request(.POST, "/v1/videos", token: token,
+                                                    json: #"{"model": "ray-2", "prompt": "a cat on a piano", "size": "1280x720", "seconds": 8}"#)
+            #expect(created.status == 200, "\(created.text)")
+            let id = try #require(created.object["id"] as? String)
+            #expect(Int(try #require(created.header("openai-poll-after-ms"))) ?? 0 > 0)
+            var video: [String: Any] = [:]
+            for _ in 0..<300 {
+                video = try await gateway.request(.GET, "/v1/videos/\(id)", token: token).object
+                if ["completed", "failed"].contains(video["status"] as? String) { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(video["status"] as? String == "completed", "\(video)")
+            #expect(video["size"] as? String == "1360x752" && video["seconds"] as? String == "5" && video["progress"] as? Int == 100)
+            let submitted = try #require(fake.recordedCalls.first { $0.method == "POST" })
+            #expect(submitted.path.hasSuffix("/generations"))
+            let upstreamID = try #require(try await gateway.gateway.tasks.find(id: id)?.upstreamID)
+            let generation = try #require(fake.generation(upstreamID))
+            #expect(generation.request["duration"] as? String == "9s" && generation.request["resolution"] as? String == "720p")
+            let content = try await gateway.request(.GET, "/v1/videos/\(id)/content", token: token)
+            #expect(content.status == 200 && content.header("content-type") == "video/mp4")
+            #expect(MP4Probe.probe(content.body)?.width == 1360, "the upstream's MP4, through the gateway")
+            let extended = try await gateway.request(.POST, "/v1/videos/extensions", token: token,
+                                                     json: #"{"video": {"id": "\#(id)"}, "prompt": "and then", "seconds": "4"}"#)
+            #expect(extended.status == 200, "\(extended.text)")
+            let remix = try await gateway.request(.POST, "/v1/videos/\(id)/remix", token: token, json: #"{"prompt": "again"}"#)
+            let error = try #require(remix.object["error"] as? [String: Any])
+            #expect(remix.status == 400 && (error["message"] as? String)?.contains("only sandbox videos can be remixed") == true)
+        }
+        await fake.stop()
+    }
 }
