@@ -32,7 +32,8 @@ lambda_sources.lambda_description = _lambda_description
 
 IMAGE_URL = os.environ["FUZZ_IMAGE_URL"]
 WEBHOOK_URL = os.environ["FUZZ_WEBHOOK_URL"]
-IMAGE_FIELDS = {"image_url", "image_end_url", "url"}
+# `input_reference[image_url]` is how /v1/videos takes an image URL in a multipart form.
+IMAGE_FIELDS = {"image_url", "image_end_url", "url", "input_reference[image_url]"}
 WEBHOOK_FIELDS = {"notify_hook", "callback_url"}
 REMOTE = re.compile(r"^\s*https?:", re.IGNORECASE)
 

@@ -67,6 +67,9 @@ public struct OutboundClient: Sendable {
         var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(10)))
         configuration.dnsOverride = Dictionary([(urlHost, address.description), (host, address.description)], uniquingKeysWith: { first, _ in first })
         let client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
+        // The client is shut down after the answer is in hand, outside the deadline: an answer
+        // that arrived in time counts, however busy the machine is when the client closes.
+        defer { Task { try? await client.shutdown() } }
         do {
             let response = try await client.execute(request, timeout: .hours(1))  // `send` holds the real deadline
             if let length = response.headers.first(name: "content-length").flatMap(Int.init), length > maxBodyBytes {
@@ -78,10 +81,8 @@ public struct OutboundClient: Sendable {
             } catch is NIOTooManyBytesError {
                 throw OutboundError.tooLarge
             }
-            try? await client.shutdown()
             return Response(status: Int(response.status.code), headers: response.headers, body: Data(buffer: body))
         } catch {
-            try? await client.shutdown()
             if error is OutboundError || error is CancellationError { throw error }
             throw OutboundError.unreachable(String(describing: error))
         }

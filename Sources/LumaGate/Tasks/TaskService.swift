@@ -93,6 +93,9 @@ public struct TaskService: Sendable {
         guard parent.state == .completed else {
             throw GatewayError.conflict("Task \(parent.id) is \(parent.state.rawValue); only a completed task can be extended.")
         }
+        guard !parent.request.producesImage else {
+            throw GatewayError.invalidRequest("Task \(parent.id) is an image; only a video can be extended.")
+        }
         return try await submit(token: token, request: request, start: parent, idempotency: idempotency)
     }
 

@@ -1,24 +1,31 @@
+import Crypto
 import Foundation
 import Hummingbird
 
 /// A create, extend or edit body as the `openai` SDKs send it (multipart/form-data, nested
 /// objects as `video[id]`), or as JSON: either way, flat fields named the multipart way, and the
-/// file parts. The raw bytes are kept for the `Idempotency-Key` check.
+/// file parts, and what the `Idempotency-Key` check compares.
 struct OpenAIRequestFields {
     var values: [String: String] = [:]
+    /// Fields JSON gave as numbers or booleans, not strings.
+    var nonStrings: Set<String> = []
     var files: [String: MultipartForm.Part] = [:]
-    var raw = Data()
+    /// The request as the `Idempotency-Key` check compares it: JSON's bytes as sent; a multipart
+    /// body's fields and files in a canonical form, since a client retrying it picks a new boundary.
+    var fingerprint = Data()
 
     static func read(_ request: Request, maxBytes: Int) async throws -> OpenAIRequestFields {
         var fields = OpenAIRequestFields()
         let mediaType = MultipartForm.mediaType(of: request.headers[.contentType])
         if mediaType == "multipart/form-data" {
             let form = try await MultipartForm.read(request, maxBytes: maxBytes)
-            fields.raw = Data(buffer: form.raw)
             for part in form.parts {
                 if part.filename != nil { fields.files[part.name] = fields.files[part.name] ?? part }
                 else { fields.values[part.name] = fields.values[part.name] ?? part.text }
             }
+            let canonical = fields.values.sorted { $0.key < $1.key }.map { [$0.key, $0.value] }
+                + fields.files.sorted { $0.key < $1.key }.map { [$0.key, SHA256.hash(data: Data(buffer: $0.value.body)).description] }
+            fields.fingerprint = (try? JSONSerialization.data(withJSONObject: canonical)) ?? Data()
             return fields
         }
         guard mediaType == "application/json" || mediaType.isEmpty else {
@@ -26,8 +33,8 @@ struct OpenAIRequestFields {
         }
         // Past `maxBytes` this throws, which the error middleware answers with a 413.
         let buffer = try await request.body.collect(upTo: maxBytes)
-        fields.raw = Data(buffer: buffer)
-        guard let object = (try? JSONSerialization.jsonObject(with: fields.raw)) as? [String: Any] else {
+        fields.fingerprint = Data(buffer: buffer)
+        guard let object = (try? JSONSerialization.jsonObject(with: fields.fingerprint)) as? [String: Any] else {
             throw GatewayError.invalidRequest("The body must be a JSON object.")
         }
         try fields.flatten(object, prefix: nil)
@@ -40,7 +47,9 @@ struct OpenAIRequestFields {
             switch value {
             case let nested as [String: Any]: try flatten(nested, prefix: name)
             case let text as String: values[name] = text
-            case let number as NSNumber: values[name] = number.stringValue
+            case let number as NSNumber:
+                values[name] = number.stringValue
+                nonStrings.insert(name)
             case is NSNull: continue
             default: throw GatewayError.invalidRequest("Field `\(name)` must be a string or a number.")
             }
@@ -49,6 +58,7 @@ struct OpenAIRequestFields {
 
     /// A required text field, trimmed, that must not be blank.
     func required(_ name: String) throws -> String {
+        guard !nonStrings.contains(name) else { throw GatewayError.invalidRequest("Field `\(name)` must be a string.") }
         guard let value = values[name]?.trimmingCharacters(in: .whitespacesAndNewlines) else {
             throw GatewayError.invalidRequest("Field `\(name)` is required.")
         }

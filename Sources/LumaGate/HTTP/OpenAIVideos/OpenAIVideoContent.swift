@@ -20,7 +20,7 @@ struct OpenAIVideoContent: Sendable {
 
     func response(for task: VideoTask, variant: Variant, range: String?) async throws -> Response {
         guard task.state == .completed, let media = task.media, let video = media.video else {
-            throw GatewayError.invalidRequest("Video \(task.id) is \(OpenAIVideoView.status(task.state)); its content can be downloaded once it is completed.")
+            throw GatewayError.conflict("Video \(task.id) is \(OpenAIVideoView.status(task.state)); its content can be downloaded once it is completed.")
         }
         let bytes: Data
         let type: String
@@ -82,21 +82,30 @@ struct OpenAIVideoContent: Sendable {
         return FileManager.default.contents(atPath: store.absolutePath(path)) ?? Data()
     }
 
-    /// The bytes, or the one range `Range: bytes=a-b` (`a-`, `-n`) asks for.
+    /// The bytes, or the one range `Range: bytes=a-b` (`a-`, `-n`) asks for. A header this does
+    /// not read (several ranges, a reversed one) is ignored, as HTTP allows; a range that starts
+    /// past the end is a 416.
     static func serve(_ bytes: Data, type: String, range: String?) -> Response {
-        var headers: HTTPFields = [.contentType: type, .acceptRanges: "bytes", .init("X-Content-Type-Options")!: "nosniff"]
-        guard let range, range.hasPrefix("bytes=") else {
-            headers[.contentLength] = String(bytes.count)
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(data: bytes)))
-        }
-        guard let (start, end) = bounds(range, count: bytes.count) else {
+        var headers: HTTPFields = [.acceptRanges: "bytes", .init("X-Content-Type-Options")!: "nosniff"]
+        if let range, let start = Self.start(range), start >= bytes.count {
             headers[.contentRange] = "bytes */\(bytes.count)"
             return Response(status: .rangeNotSatisfiable, headers: headers)
+        }
+        headers[.contentType] = type
+        guard let range, let (start, end) = bounds(range, count: bytes.count) else {
+            headers[.contentLength] = String(bytes.count)
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(data: bytes)))
         }
         let slice = bytes.subdata(in: start..<(end + 1))
         headers[.contentRange] = "bytes \(start)-\(end)/\(bytes.count)"
         headers[.contentLength] = String(slice.count)
         return Response(status: .partialContent, headers: headers, body: .init(byteBuffer: ByteBuffer(data: slice)))
+    }
+
+    /// Where a single `bytes=a-...` range starts, if that is what the header is.
+    private static func start(_ header: String) -> Int? {
+        guard header.hasPrefix("bytes="), !header.contains(",") else { return nil }
+        return header.dropFirst(6).split(separator: "-", maxSplits: 1).first.flatMap { Int($0) }
     }
 
     private static func bounds(_ header: String, count: Int) -> (Int, Int)? {

@@ -43,6 +43,8 @@ struct OpenAIVideosController {
             image = url
         } else if let fileID = fields.values["input_reference[file_id]"] {
             image = try await service.uploadURL(id: fileID, tokenID: token.id, field: "input_reference[file_id]")
+        } else if fields.values.keys.contains(where: { $0 == "input_reference" || $0.hasPrefix("input_reference[") }) {
+            throw GatewayError.invalidRequest("Field `input_reference` must be an image file part, {\"image_url\": ...} or {\"file_id\": ...}.")
         }
         let generation = GenerationRequest(prompt: prompt, aspectRatio: size.aspectRatio, model: model,
                                            resolution: size.resolution, duration: duration)
@@ -53,7 +55,14 @@ struct OpenAIVideosController {
 
     @Sendable func retrieve(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let token = try context.requireToken()
-        return video(try await service.task(id: try context.parameters.require("id"), tokenID: token.id))
+        return video(try await videoTask(try context.parameters.require("id"), token: token))
+    }
+
+    /// One of the token's videos; its images (made through the other faces) are not videos here.
+    private func videoTask(_ id: String, token: APIToken) async throws -> VideoTask {
+        let task = try await service.task(id: id, tokenID: token.id)
+        guard !task.request.producesImage else { throw GatewayError.notFound("No video with id \(id) exists for this token.") }
+        return task
     }
 
     @Sendable func list(_ request: Request, context: GatewayRequestContext) async throws -> Response {
@@ -65,11 +74,12 @@ struct OpenAIVideosController {
         }
         var cursor: VideoTask?
         if let after = request.uri.queryParameters.get("after") {
-            cursor = try? await service.task(id: after, tokenID: token.id)
+            cursor = try? await videoTask(after, token: token)
             guard cursor != nil else { throw GatewayError.invalidRequest("Query parameter `after` names no video of this token.") }
         }
+        // Images made through the other faces are left out of the page: rarely more than a few.
         let page = try await service.page(tokenID: token.id, after: cursor, ascending: order == "asc", limit: limit + 1)
-        let videos = page.prefix(limit)
+        let videos = page.prefix(limit).filter { !$0.request.producesImage }
         return .json(.object([
             ("object", .string("list")),
             ("data", .array(videos.map(view.render))),
@@ -88,7 +98,7 @@ struct OpenAIVideosController {
 
     @Sendable func content(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let token = try context.requireToken()
-        let task = try await service.task(id: try context.parameters.require("id"), tokenID: token.id)
+        let task = try await videoTask(try context.parameters.require("id"), token: token)
         let variant = request.uri.queryParameters.get("variant") ?? "video"
         guard let kind = OpenAIVideoContent.Variant(rawValue: variant) else {
             throw GatewayError.invalidRequest("Query parameter `variant` must be one of \"video\", \"thumbnail\", \"spritesheet\".")
@@ -99,7 +109,7 @@ struct OpenAIVideosController {
     @Sendable func remix(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let token = try context.requireToken()
         let fields = try await OpenAIRequestFields.read(request, maxBytes: maxBodyBytes)
-        let source = try await service.task(id: try context.parameters.require("id"), tokenID: token.id)
+        let source = try await videoTask(try context.parameters.require("id"), token: token)
         return video(try await service.remix(source, prompt: try prompt(fields), token: token, idempotency: try idempotency(request, fields)))
     }
 
@@ -140,12 +150,12 @@ struct OpenAIVideosController {
             throw GatewayError.invalidRequest(fields.files["video"] == nil ? "Field `video` is required: {\"id\": <a completed video's id>}."
                 : "Field `video` must name a completed video by id; uploading a video is not supported.")
         }
-        return try await service.task(id: id, tokenID: token.id)
+        return try await videoTask(id, token: token)
     }
 
     private func idempotency(_ request: Request, _ fields: OpenAIRequestFields) throws -> IdempotencyKey? {
         try request.headers[HTTPField.Name(IdempotencyKey.header)!].map {
-            try IdempotencyKey(key: $0, method: request.method.rawValue, path: request.uri.path, body: fields.raw)
+            try IdempotencyKey(key: $0, method: request.method.rawValue, path: request.uri.path, body: fields.fingerprint)
         }
     }
 }
