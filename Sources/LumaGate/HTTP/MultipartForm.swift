@@ -40,6 +40,9 @@ struct MultipartForm {
         }
         // Past `maxBytes` this throws, which the error middleware answers with a 413.
         let buffer = try await request.body.collect(upTo: maxBytes)
+        guard headerNamesAreASCII(Array(buffer.readableBytesView), boundary: Array(("--" + boundary).utf8)) else {
+            throw GatewayError.invalidRequest("The multipart/form-data body could not be read: a part's header is not ASCII.")
+        }
         var parts: [Part] = []
         var headers: [(String, String)] = []
         var body = ByteBuffer()
@@ -61,6 +64,36 @@ struct MultipartForm {
             throw GatewayError.invalidRequest("The multipart/form-data body could not be read.")
         }
         return MultipartForm(parts: parts, raw: buffer)
+    }
+
+    /// Whether every part header's name (what comes before its `:`) is ASCII. multipart-kit's
+    /// parser looks each header-name byte up in a 128-entry table and traps on any byte past it,
+    /// so a body that would reach it with one is refused before it is parsed.
+    static func headerNamesAreASCII(_ bytes: [UInt8], boundary: [UInt8]) -> Bool {
+        var index = 0
+        while let found = firstIndex(of: boundary, in: bytes, from: index) {
+            index = found + boundary.count
+            // The rest of the delimiter's line, then header lines up to an empty one.
+            var line = index
+            while true {
+                let end = firstIndex(of: [13, 10], in: bytes, from: line) ?? bytes.count
+                if end == line, line > index { break }
+                if bytes[line..<end].prefix(while: { $0 != UInt8(ascii: ":") }).contains(where: { $0 >= 0x80 }) { return false }
+                guard end < bytes.count else { break }
+                line = end + 2
+            }
+        }
+        return true
+    }
+
+    private static func firstIndex(of needle: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
+        guard !needle.isEmpty, start <= bytes.count - needle.count else { return nil }
+        var index = start
+        while index <= bytes.count - needle.count {
+            if bytes[index] == needle[0], bytes[index..<(index + needle.count)].elementsEqual(needle) { return index }
+            index += 1
+        }
+        return nil
     }
 
     static func mediaType(of contentType: String?) -> String {

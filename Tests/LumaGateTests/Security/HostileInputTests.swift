@@ -235,6 +235,37 @@ import Testing
         await server.stop()
     }
 
+    /// multipart-kit's parser traps on a header name byte past ASCII; hostile and mutated
+    /// multipart bodies get a 400 (or whatever their fields earn), never a crash.
+    @Test func hostileMultipartBodiesNeverCrashTheProcess() async throws {
+        try await TestGateway.with(configure: { $0.runsPoller = false }) { gateway in
+            let token = try await gateway.createToken()
+            let boundary = "b0undary"
+            let good = Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"prompt\"\r\n\r\na lighthouse\r\n--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"f.png\"\r\nContent-Type: image/png\r\n\r\n".utf8)
+                + [UInt8](try Fixtures.data("first-frame.png")) + Array("\r\n--\(boundary)--\r\n".utf8)
+            let crafted = Data("--\(boundary)\r\n".utf8) + Data([0xC2, 0xA4, 0xF2, 0x9B, 0x90]) + Data("--\(boundary)--\r\n".utf8)
+            var generator = SystemRandomNumberGenerator()
+            var bodies = [crafted]
+            for _ in 0..<150 {
+                var bytes = good
+                for _ in 0..<Int.random(in: 1...8, using: &generator) {
+                    bytes[Int.random(in: 0..<min(bytes.count, 160), using: &generator)] = UInt8.random(in: 0...255, using: &generator)
+                }
+                bodies.append(Data(bytes))
+            }
+            for (index, body) in bodies.enumerated() {
+                let path = index % 2 == 0 ? "/v1/videos" : "/luma/generations/file_upload"
+                let reply = try await gateway.request(.POST, path, token: token, body: body,
+                                                      headers: [("Content-Type", "multipart/form-data; boundary=\(boundary)")])
+                #expect(reply.status < 500, "\(path): \(reply.status) \(reply.text)")
+            }
+            let crashed = try await gateway.request(.POST, "/v1/videos", token: token, body: crafted,
+                                                    headers: [("Content-Type", "multipart/form-data; boundary=\(boundary)")])
+            #expect(crashed.status == 400 && crashed.text.contains("could not be read"))
+            #expect(try await gateway.request(.GET, "/healthz").status == 200)
+        }
+    }
+
     private func makeMP4() throws -> String {
         let output = NSTemporaryDirectory() + UUID().uuidString + ".mp4"
         let process = Process()

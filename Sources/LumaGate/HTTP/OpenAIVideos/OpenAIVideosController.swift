@@ -36,6 +36,11 @@ struct OpenAIVideosController {
         let model = try OpenAIVideoFormat.model(fields.values["model"], default: defaultModel)
         let size = try OpenAIVideoFormat.size(fields.values["size"])
         let duration = try OpenAIVideoFormat.duration(fields.values["seconds"])
+        let references = fields.values.keys.filter { $0 == "input_reference" || $0.hasPrefix("input_reference[") }.count
+            + (fields.files["input_reference"] == nil ? 0 : 1)
+        guard references <= 1 else {
+            throw GatewayError.invalidRequest("Field `input_reference` must be one of: an image file part, {\"image_url\": ...} or {\"file_id\": ...}; not several.")
+        }
         var image: String?
         if let file = fields.files["input_reference"] {
             image = ImageIntake.dataURI(Data(buffer: file.body))
