@@ -55,8 +55,7 @@ final class FakeDreamMachine: Sendable {
     }
 
     private let state: State
-    private let services: ServiceGroup
-    private let running: Task<Void, any Error>
+    private let server: LocalServer
 
     var recordedCalls: [Call] { state.calls.withLock { $0 } }
     func generation(_ id: String) -> Generation? { state.generations.withLock { $0[id] } }
@@ -69,7 +68,6 @@ final class FakeDreamMachine: Sendable {
         let files = TestGateway.temporaryDirectory()
         try Self.makeMedia(in: files)
         let state = State()
-        let (ports, portContinuation) = AsyncStream<Int>.makeStream()
 
         let router = Router()
         router.add(middleware: FailingFilesMiddleware(failures: fileFailures))
@@ -139,37 +137,22 @@ final class FakeDreamMachine: Sendable {
             return json(200, object)
         }
 
-        var logger = Logger(label: "fake-dream-machine")
-        logger.logLevel = .warning
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { portContinuation.yield($0.localAddress?.port ?? 0) }, logger: logger)
-        let services = ServiceGroup(configuration: .init(services: [app], logger: logger))
-        // Whatever ends the services also ends the wait for a port: a server that cannot start
-        // fails its test instead of hanging it.
-        let running = Task {
-            defer { portContinuation.finish() }
-            try await services.run()
-        }
-        guard let port = await ports.first(where: { _ in true }) else { throw TestFailure("the fake Dream Machine did not start") }
-        state.baseURL.withLock { $0 = "http://127.0.0.1:\(port)" }
+        let server = try await LocalServer.start(router, label: "the fake Dream Machine")
+        state.baseURL.withLock { $0 = server.baseURL }
         return FakeDreamMachine(
-            baseURL: "http://127.0.0.1:\(port)", queuedSeconds: queuedSeconds, dreamingSeconds: dreamingSeconds,
-            state: state, services: services, running: running)
+            baseURL: server.baseURL, queuedSeconds: queuedSeconds, dreamingSeconds: dreamingSeconds, state: state, server: server)
     }
 
-    private init(baseURL: String, queuedSeconds: Double, dreamingSeconds: Double, state: State,
-                 services: ServiceGroup, running: Task<Void, any Error>) {
+    private init(baseURL: String, queuedSeconds: Double, dreamingSeconds: Double, state: State, server: LocalServer) {
         self.baseURL = baseURL
         self.queuedSeconds = queuedSeconds
         self.dreamingSeconds = dreamingSeconds
         self.state = state
-        self.services = services
-        self.running = running
+        self.server = server
     }
 
     func stop() async {
-        await services.triggerGracefulShutdown()
-        _ = await running.result
+        await server.stop()
     }
 
     /// The API's base URL, as a gateway is configured with it.

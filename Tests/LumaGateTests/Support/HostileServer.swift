@@ -9,13 +9,11 @@ import Synchronization
 /// that drips, redirects to where the gateway must not go, an answer that must not leak, and an
 /// MP4 whose box sizes lie. Counts the requests each path gets.
 final class HostileServer: Sendable {
-    let baseURL: String
+    private let server: LocalServer
     private final class Hits: Sendable {
         let counts = Mutex<[String: Int]>([:])
     }
     private let hits: Hits
-    private let services: ServiceGroup
-    private let running: Task<Void, any Error>
 
     func hits(_ path: String) -> Int { hits.counts.withLock { $0[path, default: 0] } }
 
@@ -38,7 +36,6 @@ final class HostileServer: Sendable {
     static func start() async throws -> HostileServer {
         let hits = Hits()
         let png = try Fixtures.data("first-frame.png")
-        let (ports, portContinuation) = AsyncStream<Int>.makeStream()
         let router = Router()
         router.middlewares.add(CountingMiddleware(hits: hits))
         let bytes: @Sendable (Data, String) -> Response = { data, type in
@@ -65,33 +62,22 @@ final class HostileServer: Sendable {
                 try await writer.finish(nil)
             })
         }
-        var logger = Logger(label: "hostile-server")
-        logger.logLevel = .critical
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { portContinuation.yield($0.localAddress?.port ?? 0) }, logger: logger)
-        let services = ServiceGroup(configuration: .init(services: [app], logger: logger))
-        let running = Task {
-            defer { portContinuation.finish() }
-            try await services.run()
-        }
-        guard let port = await ports.first(where: { _ in true }) else { throw TestFailure("the hostile server did not start") }
-        return HostileServer(baseURL: "http://127.0.0.1:\(port)", hits: hits, services: services, running: running)
+        return HostileServer(server: try await LocalServer.start(router, label: "the hostile server"), hits: hits)
     }
 
     private static func redirect(_ request: Request) -> Response {
         Response(status: .temporaryRedirect, headers: [.location: request.uri.queryParameters.get("to") ?? "/"])
     }
 
-    private init(baseURL: String, hits: Hits, services: ServiceGroup, running: Task<Void, any Error>) {
-        self.baseURL = baseURL
+    private init(server: LocalServer, hits: Hits) {
+        self.server = server
         self.hits = hits
-        self.services = services
-        self.running = running
     }
 
+    var baseURL: String { server.baseURL }
+
     func stop() async {
-        await services.triggerGracefulShutdown()
-        _ = await running.result
+        await server.stop()
     }
 
     private struct CountingMiddleware: RouterMiddleware {

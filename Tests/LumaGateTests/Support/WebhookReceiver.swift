@@ -25,8 +25,7 @@ final class WebhookReceiver: Sendable {
 
     let url: String
     private let log: Log
-    private let services: ServiceGroup
-    private let running: Task<Void, any Error>
+    private let server: LocalServer
 
     var received: [Post] { log.posts.withLock { $0 } }
 
@@ -34,7 +33,6 @@ final class WebhookReceiver: Sendable {
 
     static func start(failFirst: Int = 0) async throws -> WebhookReceiver {
         let log = Log(failFirst: failFirst)
-        let (ports, portContinuation) = AsyncStream<Int>.makeStream()
         let router = Router()
         router.post("**") { request, _ -> Response in
             let body = Data(buffer: try await request.body.collect(upTo: 1 << 20))
@@ -46,26 +44,14 @@ final class WebhookReceiver: Sendable {
             }
             return Response(status: fail ? .internalServerError : .noContent)
         }
-        var logger = Logger(label: "webhook-receiver")
-        logger.logLevel = .warning
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { portContinuation.yield($0.localAddress?.port ?? 0) }, logger: logger)
-        let services = ServiceGroup(configuration: .init(services: [app], logger: logger))
-        // Whatever ends the services also ends the wait for a port: a server that cannot start
-        // fails its test instead of hanging it.
-        let running = Task {
-            defer { portContinuation.finish() }
-            try await services.run()
-        }
-        guard let port = await ports.first(where: { _ in true }) else { throw TestFailure("the webhook receiver did not start") }
-        return WebhookReceiver(url: "http://127.0.0.1:\(port)", log: log, services: services, running: running)
+        let server = try await LocalServer.start(router, label: "the webhook receiver")
+        return WebhookReceiver(url: server.baseURL, log: log, server: server)
     }
 
-    private init(url: String, log: Log, services: ServiceGroup, running: Task<Void, any Error>) {
+    private init(url: String, log: Log, server: LocalServer) {
         self.url = url
         self.log = log
-        self.services = services
-        self.running = running
+        self.server = server
     }
 
     /// Waits until `count` posts arrived at `path`, and returns them.
@@ -80,7 +66,6 @@ final class WebhookReceiver: Sendable {
     }
 
     func stop() async {
-        await services.triggerGracefulShutdown()
-        _ = await running.result
+        await server.stop()
     }
 }
