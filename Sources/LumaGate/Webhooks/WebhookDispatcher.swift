@@ -15,7 +15,9 @@ public final class WebhookDispatcher: Service, Sendable {
     public struct Settings: Sendable {
         public var batchSize = 32
         public var leaseSeconds: Double = 60
-        public var timeout: Duration = .seconds(10)
+        /// One deadline for an attempt: connecting, the answer and its body. Generous, since an
+        /// attempt that runs out after the receiver took the body is sent again (a duplicate).
+        public var timeout: Duration = .seconds(30)
         public var idleInterval: Duration = .milliseconds(200)
         /// The wait after the first failure; it doubles with each attempt, up to `maxRetrySeconds`.
         public var firstRetrySeconds: Double = 1
