@@ -1,7 +1,7 @@
 /// At most `permits` holders at a time for async code, first come, first served. With one
 /// permit it is the write lock of the SQLite store (actors alone are re-entrant across `await`,
-/// which would let two transactions interleave on one connection); with more, it caps concurrent
-/// image fetches.
+/// which would let two transactions interleave on one connection). Slots shared fairly between
+/// clients are `FairLimiter`'s.
 actor AsyncSemaphore {
     private var available: Int
     private var waiters: [CheckedContinuation<Void, Never>] = []
