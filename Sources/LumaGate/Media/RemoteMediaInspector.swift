@@ -128,13 +128,8 @@ public struct RemoteMediaInspector: Sendable {
         let directory = store.taskDirectory(taskID)
         try FileManager.default.createDirectory(atPath: store.absolutePath(directory), withIntermediateDirectories: true)
         let path = "\(directory)/last_frame.jpg"
-        // Written aside and moved into place: two processes may read the same finished video.
-        let partial = "partial-\(UUID().uuidString).jpg"
-        try await ffmpeg.run(["-sseof", "-0.5", "-i", videoURL, "-update", "1", "-q:v", "3", partial],
+        try await ffmpeg.run(["-sseof", "-0.5", "-i", videoURL, "-update", "1", "-q:v", "3", "last_frame.jpg"],
                              in: store.absolutePath(directory))
-        guard rename(store.absolutePath(directory) + "/" + partial, store.absolutePath(path)) == 0 else {
-            throw FFmpeg.Failure(description: "could not move the last frame into place (errno \(errno))")
-        }
         let size = ImageProbe.size(ofFileAt: store.absolutePath(path))
         return TaskMedia.Image(url: path, width: size?.width, height: size?.height, paletteGrid: nil)
     }

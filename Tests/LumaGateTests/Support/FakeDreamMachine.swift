@@ -17,8 +17,7 @@ import Synchronization
 /// with a real MP4 (not faststart: `moov` after `mdat`) and a JPEG served with Range support.
 /// With `submitStatus`, every submit is answered with that status instead (an account in trouble).
 /// With `chaos` (a probability), any call may answer 429 or 500 or hang for 2 s, and a generation
-/// may fail. With `fileFailures`, the first that many requests for media files answer 503; with
-/// `fileDelay`, every request for a media file is answered only after that long.
+/// may fail. With `fileFailures`, the first that many requests for media files answer 503.
 final class FakeDreamMachine: Sendable {
     static let apiKey = "test-luma-key"
 
@@ -51,7 +50,6 @@ final class FakeDreamMachine: Sendable {
     private final class State: Sendable {
         let generations = Mutex<[String: Generation]>([:])
         let calls = Mutex<[Call]>([])
-        let fileRequests = FileRequests()
         let rateLimitedPrompts = Mutex<Set<String>>([])
         let baseURL = Mutex<String>("")
     }
@@ -60,22 +58,19 @@ final class FakeDreamMachine: Sendable {
     private let server: LocalServer
 
     var recordedCalls: [Call] { state.calls.withLock { $0 } }
-    /// How many requests for media files arrived (answered or not yet).
-    var fileRequestCount: Int { state.fileRequests.count.withLock { $0 } }
     func generation(_ id: String) -> Generation? { state.generations.withLock { $0[id] } }
     func forget(_ id: String) { _ = state.generations.withLock { $0.removeValue(forKey: id) } }
     var allGenerations: [Generation] { state.generations.withLock { Array($0.values) } }
 
     static func start(
-        queuedSeconds: Double = 0.3, dreamingSeconds: Double = 0.3, submitStatus: Int? = nil, chaos: Double? = nil, fileFailures: Int = 0,
-        fileDelay: Duration = .zero
+        queuedSeconds: Double = 0.3, dreamingSeconds: Double = 0.3, submitStatus: Int? = nil, chaos: Double? = nil, fileFailures: Int = 0
     ) async throws -> FakeDreamMachine {
         let files = TestGateway.temporaryDirectory()
         try Self.makeMedia(in: files)
         let state = State()
 
         let router = Router()
-        router.add(middleware: FailingFilesMiddleware(failures: fileFailures, delay: fileDelay, requests: state.fileRequests))
+        router.add(middleware: FailingFilesMiddleware(failures: fileFailures))
         router.add(middleware: FileMiddleware(files, urlBasePath: "/files"))
         let create: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, context in
             state.calls.withLock { $0.append(Call(method: "POST", path: request.uri.path, authorization: request.headers[.authorization], userAgent: request.headers[.userAgent])) }
@@ -230,12 +225,7 @@ final class FakeDreamMachine: Sendable {
     }
 }
 
-private final class FileRequests: Sendable {
-    let count = Mutex(0)
-}
-
-/// Answers the first requests for media files with 503, and every one late, as an overloaded file
-/// host does.
+/// Answers the first requests for media files with 503, as an overloaded file host does.
 private struct FailingFilesMiddleware: RouterMiddleware {
     private final class Budget: Sendable {
         let left: Mutex<Int>
@@ -243,23 +233,15 @@ private struct FailingFilesMiddleware: RouterMiddleware {
     }
 
     private let budget: Budget
-    private let delay: Duration
-    private let requests: FileRequests
 
-    init(failures: Int, delay: Duration, requests: FileRequests) {
+    init(failures: Int) {
         budget = Budget(failures)
-        self.delay = delay
-        self.requests = requests
     }
 
     func handle(_ request: Request, context: BasicRequestContext, next: (Request, BasicRequestContext) async throws -> Response) async throws -> Response {
         let fails = request.uri.path.hasPrefix("/files/") && budget.left.withLock { left in
             defer { left = max(0, left - 1) }
             return left > 0
-        }
-        if request.uri.path.hasPrefix("/files/") {
-            requests.count.withLock { $0 += 1 }
-            if delay > .zero { try await Task.sleep(for: delay) }
         }
         return fails ? Response(status: .serviceUnavailable) : try await next(request, context)
     }

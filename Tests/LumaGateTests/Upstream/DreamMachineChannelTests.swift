@@ -310,31 +310,4 @@ extension DreamMachineChannelTests {
         }
         await fake.stop()
     }
-
-    /// Reading a finished video from a slow file host happens on the media workers: the poller
-    /// keeps polling another task meanwhile, instead of waiting for the reading to end.
-    @Test func aSlowFileHostHoldsUpNoOtherTask() async throws {
-        let fake = try await FakeDreamMachine.start(fileDelay: .seconds(3))
-        try await withGateway(fake.apiURL) { gateway in
-            let token = try await gateway.createToken()
-            let first = try await gateway.submit(token: token, #"{"user_prompt": "first, read slowly", "model_name": "ray-v2"}"#)["id"] as! String
-            // Once the reading of the first video has begun (its file host takes 3 s to answer), a second task starts.
-            let deadline = ContinuousClock.now + .seconds(20)
-            while fake.fileRequestCount == 0, ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(20))
-            }
-            #expect(try await gateway.gateway.tasks.find(id: first)?.state.isTerminal == false)
-            let second = try await gateway.submit(token: token, #"{"user_prompt": "second", "model_name": "ray-v2"}"#)["id"] as! String
-            try await Task.sleep(for: .seconds(2.5))
-            let secondID = try #require(try await gateway.gateway.tasks.find(id: second)?.upstreamID)
-            let polls = fake.recordedCalls.filter { $0.method == "GET" && $0.path.hasSuffix(secondID) }.map(\.at)
-            let gaps = zip(polls, polls.dropFirst()).map { $1.timeIntervalSince($0) }
-            #expect(polls.count >= 4, "the second task was polled \(polls.count) times in 2.5 s")
-            #expect((gaps.max() ?? 0) < 1.5, "longest pause between its polls: \(gaps.max() ?? 0) s")
-            let finished = try await gateway.waitForTerminal(first, token: token)
-            #expect(finished["state"] as? String == "completed")
-            #expect((finished["video_raw"] as? [String: Any])?["width"] as? Int == 1360, "the slow reading still finished the task with its sizes")
-        }
-        await fake.stop()
-    }
 }

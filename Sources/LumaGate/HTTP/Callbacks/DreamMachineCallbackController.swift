@@ -52,7 +52,7 @@ struct DreamMachineCallbackController {
         }
         Task { [channel, poller, logger] in
             do {
-                await poller.receive(try await channel.snapshot(of: generation, for: task, readingNow: true), for: task)
+                await poller.receive(try await channel.snapshot(of: generation, for: task), for: task)
             } catch {
                 logger.warning("callback for task \(task.id) not applied: \(error)")
             }

@@ -43,14 +43,12 @@ public struct DreamMachineChannel: UpstreamChannel {
     }
 
     public let name: String
-    /// Polls are network-bound (finished videos are read on the media workers).
+    /// Polls are network-bound; finished videos take a moment of ffmpeg each.
     public let concurrency = 16
     let settings: Settings
     let http: UpstreamHTTP
     let publicURL: PublicURL
     let inspector: RemoteMediaInspector
-    /// Finished generations' media are read here, apart from the poller.
-    let inspections = MediaWorkers(workers: 4, perToken: 2)
     let now: @Sendable () -> Date
 
     public init(name: String = "dream-machine", settings: Settings, httpClient: HTTPClient, publicURL: PublicURL,
@@ -107,31 +105,22 @@ public struct DreamMachineChannel: UpstreamChannel {
         return try await snapshot(of: DreamMachineMapping.generation(from: data), for: task)
     }
 
-    /// Where `generation` (polled, or posted to a callback) says `task` stands. A finished one's
-    /// media are read on the media workers (the task stays processing until they are), or at once
-    /// with `readingNow`, for a callback, which has no poll to hold up.
-    func snapshot(of generation: DreamMachineGeneration, for task: VideoTask, readingNow: Bool = false) async throws -> UpstreamSnapshot {
+    /// Where `generation` (polled, or posted to a callback) says `task` stands.
+    func snapshot(of generation: DreamMachineGeneration, for task: VideoTask) async throws -> UpstreamSnapshot {
         switch try DreamMachineMapping.progress(of: generation, expectsImage: task.request.producesImage) {
         case .queued: return .queued
         case .dreaming: return .dreaming
         case .failed(let reason): return .failed(reason: reason)
         case .completed(let video, let image):
-            let (inspector, now) = (self.inspector, self.now)
-            let read: @Sendable () async -> TaskMedia
             if task.request.producesImage, let image {
-                read = { TaskMedia(video: nil, image: await inspector.image(image), createdAtMillis: now().millis) }
-            } else if let video {
-                read = { await inspector.inspect(taskID: task.id, videoURL: video, imageURL: image, atMillis: now().millis) }
-            } else {
-                return .dreaming
+                return .completed(TaskMedia(video: nil, image: await inspector.image(image), createdAtMillis: now().millis))
             }
-            if readingNow { return .completed(await read()) }
-            return inspections.media(for: task.id, tokenID: task.tokenID, read: read).map(UpstreamSnapshot.completed) ?? .dreaming
+            guard let video else { return .dreaming }
+            return .completed(await inspector.inspect(taskID: task.id, videoURL: video, imageURL: image, atMillis: now().millis))
         }
     }
 
     public func nextPoll(for task: VideoTask, after snapshot: UpstreamSnapshot, now: Date) -> Date {
-        if inspections.isBusy(task.id) { return now.addingTimeInterval(0.25) }
         if settings.callbacks { return now.addingTimeInterval(settings.polling.safetyPollSeconds) }
         return settings.polling.nextPoll(for: task, now: now)
     }
