@@ -18,11 +18,6 @@ struct MultipartForm {
     /// The body as received.
     let raw: ByteBuffer
 
-    /// The text of the first part named `name`.
-    func value(_ name: String) -> String? {
-        parts.first { $0.name == name }?.text
-    }
-
     /// The first part named `name` that carries a file (it has a filename).
     func file(_ name: String) -> Part? {
         parts.first { $0.name == name && $0.filename != nil }

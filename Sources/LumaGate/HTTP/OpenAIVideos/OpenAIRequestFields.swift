@@ -17,7 +17,7 @@ struct OpenAIRequestFields {
     static func read(_ request: Request, maxBytes: Int) async throws -> OpenAIRequestFields {
         var fields = OpenAIRequestFields()
         let mediaType = MultipartForm.mediaType(of: request.headers[.contentType])
-        if mediaType == "multipart/form-data" {
+        if MultipartForm.isMultipart(request) {
             let form = try await MultipartForm.read(request, maxBytes: maxBytes)
             for part in form.parts {
                 if part.filename != nil { fields.files[part.name] = fields.files[part.name] ?? part }
