@@ -3,10 +3,10 @@ import Foundation
 /// Checks both API faces apply to the fields they share, each failing with a 400 that names the
 /// field and says what it may be.
 enum FieldRules {
+    /// Counted in Unicode code points, as JSON Schema's `maxLength` counts: a letter stacked with
+    /// thousands of combining marks is one character to Swift but thousands of code points here.
     static let maxPromptLength = 5000
-    /// Four bytes for each allowed character: room for any script and emoji, but not for letters
-    /// stacked with thousands of combining marks, which count as one character each.
-    static let maxPromptBytes = 4 * maxPromptLength
+    static let maxURLLength = 2048
     static let resolutions = ["540p", "720p", "1080p", "4k"]
     static let durations = ["5s", "9s"]
 
@@ -29,21 +29,20 @@ enum FieldRules {
     }
 
     static func promptLength(_ field: String, _ prompt: String) throws {
-        guard prompt.count <= maxPromptLength else {
-            throw GatewayError.invalidRequest("Field `\(field)` is \(prompt.count) characters; at most \(maxPromptLength) are allowed.")
-        }
-        guard prompt.utf8.count <= maxPromptBytes else {
-            throw GatewayError.invalidRequest("Field `\(field)` is \(prompt.utf8.count) bytes of UTF-8; at most \(maxPromptBytes) are allowed.")
+        let length = prompt.unicodeScalars.count
+        guard length <= maxPromptLength else {
+            throw GatewayError.invalidRequest("Field `\(field)` is \(length) characters (Unicode code points); at most \(maxPromptLength) are allowed.")
         }
     }
 
     /// A URL the gateway will POST a client's webhooks to.
     static func webhookURL(_ field: String, _ value: String?) throws {
         guard let value else { return }
-        guard isHTTPURL(value) else { throw GatewayError.invalidRequest("Field `\(field)` must be an http(s) URL.") }
+        guard isHTTPURL(value) else { throw GatewayError.invalidRequest("Field `\(field)` must be an http(s) URL of at most \(maxURLLength) characters.") }
     }
 
     static func isHTTPURL(_ value: String) -> Bool {
+        guard value.unicodeScalars.count <= maxURLLength else { return false }
         guard let url = URL(string: value), ["http", "https"].contains(url.scheme?.lowercased()) else { return false }
         return url.host?.isEmpty == false
     }

@@ -159,13 +159,18 @@ import Testing
         await server.stop()
     }
 
-    @Test func promptsAreBoundedInBytesAndDrawnWithoutControls() async throws {
+    @Test func promptsAreBoundedInCodePointsAndDrawnWithoutControls() async throws {
         try await TestGateway.with(configure: { $0.runsPoller = false }) { gateway in
             let token = try await gateway.createToken()
             let stacked = String(repeating: "a" + String(repeating: "\u{0301}", count: 500), count: 49)
             let reply = try await gateway.request(.POST, "/luma/generations", token: token,
                                                   json: #"{"user_prompt": "\#(stacked)"}"#)
-            #expect(reply.status == 400 && reply.text.contains("bytes of UTF-8"), "\(reply.text.prefix(200))")
+            #expect(reply.status == 400 && reply.text.contains("24549 characters"), "\(reply.text.prefix(200))")
+            // 5,000 grapheme clusters but 5,001 code points, the count OpenAPI's maxLength uses.
+            let modified = "¸🏻\\u001e" + String(repeating: "*", count: 4998)
+            let official = try await gateway.request(.POST, "/dream-machine/v1/generations/video", token: token,
+                                                     json: #"{"prompt": "\#(modified)", "model": "ray-flash-2"}"#)
+            #expect(official.status == 400 && official.text.contains("5001 characters"), "\(official.text.prefix(200))")
         }
         #expect(SandboxRenderer.drawable("cut\u{0}here\u{7}") == "cut here ")
         #expect(SandboxRenderer.drawable("e" + String(repeating: "\u{0301}", count: 50)).unicodeScalars.count == 4)
