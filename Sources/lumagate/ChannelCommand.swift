@@ -31,11 +31,11 @@ struct ChannelCommand: AsyncParsableCommand {
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Add a channel: `channel add dream-machine --name main --key luma-...` or `channel add luma-relay --name backup --key TOKEN --base-url https://relay.example.com`.")
-        @Argument(help: "The kind of upstream: dream-machine or luma-relay.") var kind: String
+            abstract: "Add a channel: `channel add dream-machine --name main --key luma-...`, `channel add luma-agents --name ray3 --key luma-api-...` or `channel add luma-relay --name backup --key TOKEN --base-url https://relay.example.com`.")
+        @Argument(help: "The kind of upstream: dream-machine, luma-agents or luma-relay.") var kind: String
         @Option(help: "A unique name for the channel.") var name: String
         @Option(help: "The upstream's API key (a relay's token).") var key: String
-        @Option(name: .customLong("base-url"), help: "The API's base URL. Default for dream-machine: \(ChannelRecord.defaultDreamMachineURL); required for luma-relay (its root, without /luma).")
+        @Option(name: .customLong("base-url"), help: "The API's base URL. Default for dream-machine: \(ChannelRecord.defaultDreamMachineURL); for luma-agents: \(ChannelRecord.defaultLumaAgentsURL); required for luma-relay (its root, without /luma).")
         var baseURL: String?
         @OptionGroup var route: RouteOptions
         @OptionGroup var store: StoreOptions

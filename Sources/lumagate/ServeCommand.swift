@@ -174,6 +174,9 @@ struct ServeCommand: AsyncParsableCommand {
         if let key = environment["LUMA_API_KEY"], !key.isEmpty {
             configuration.dreamMachine = environment["LUMA_BASE_URL"].map { .init(apiKey: key, baseURL: $0) } ?? .init(apiKey: key)
         }
+        if let key = environment["LUMA_AGENTS_API_KEY"], !key.isEmpty {
+            configuration.lumaAgents = environment["LUMA_AGENTS_BASE_URL"].map { .init(apiKey: key, baseURL: $0) } ?? .init(apiKey: key)
+        }
         if let name = logLevel ?? environment["LUMAGATE_LOG_LEVEL"] {
             guard let level = Logger.Level(rawValue: name) else { throw ValidationError("Unknown log level \(name).") }
             configuration.logLevel = level

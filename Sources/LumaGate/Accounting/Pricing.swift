@@ -2,7 +2,7 @@ import Foundation
 
 /// What a task costs in credits (one credit is one US cent, like Luma's `credit_balance`). Videos
 /// are priced per model and resolution for 5 seconds and scale with their duration (9 s costs
-/// 9/5 of it, rounded up); images per model; the operations relayed to Luma per operation. The
+/// 9/5 of it, rounded up; ray-3.2's 10 s is two 5 s blocks); images per model; the operations relayed to Luma per operation. The
 /// defaults follow Luma's API prices; an operator overrides any of them with a JSON file of the
 /// same shape (`--prices`).
 public struct Pricing: Sendable, Equatable {
@@ -20,8 +20,10 @@ public struct Pricing: Sendable, Equatable {
             "ray-2": ["540p": 40, "720p": 71, "1080p": 160, "4k": 640],
             "ray-flash-2": ["540p": 14, "720p": 24, "1080p": 54, "4k": 216],
             "ray-1-6": ["540p": 50, "720p": 50, "1080p": 50, "4k": 50],
+            // The Agents API's standard-dynamic-range prices per 5 s block; 10 s is two blocks.
+            "ray-3.2": ["360p": 6, "540p": 15, "720p": 30, "1080p": 120],
         ],
-        image: ["photon-1": 2, "photon-flash-1": 1],
+        image: ["photon-1": 2, "photon-flash-1": 1, "uni-1": 5, "uni-1-max": 10],
         operations: ["upscale_video": 30, "add_audio": 10, "modify_video": 71, "reframe_video": 71, "reframe_image": 2],
         defaultResolution: "720p")
 

@@ -96,9 +96,16 @@ public final class Gateway: Sendable {
             records.append(ChannelRecord(name: "dream-machine", kind: .dreamMachine, apiKey: settings.apiKey, baseURL: settings.baseURL,
                                          createdAtMillis: 0))
         }
+        let environmentAgents = records.contains { $0.name == "luma-agents" } ? nil : configuration.lumaAgents
+        if let settings = environmentAgents {
+            records.append(ChannelRecord(name: "luma-agents", kind: .lumaAgents, apiKey: settings.apiKey, baseURL: settings.baseURL,
+                                         createdAtMillis: 0))
+        }
         var dreamMachines: [DreamMachineChannel] = []
         var routes: [ChannelRouter.Entry] = []
         let inspector = RemoteMediaInspector(outbound: outbound, ffmpeg: ffmpeg, store: store)
+        let keeper = OutputKeeper(outbound: outbound, stills: VideoStills(ffmpeg: ffmpeg, store: store), store: store,
+                                  settings: configuration.outputKeeping)
         for record in records {
             let channel: any UpstreamChannel
             switch record.kind {
@@ -121,6 +128,12 @@ public final class Gateway: Sendable {
                 settings.polling = configuration.upstreamPolling
                 settings.timeout = .milliseconds(Int64(configuration.upstreamTimeoutSeconds * 1000))
                 channel = LumaRelayChannel(name: record.name, settings: settings, httpClient: httpClient, publicURL: publicURL, now: now)
+            case .lumaAgents:
+                var settings = (record.name == "luma-agents" ? environmentAgents : nil)
+                    ?? LumaAgentsChannel.Settings(apiKey: record.apiKey, baseURL: record.baseURL)
+                settings.polling = configuration.agentsPolling
+                settings.timeout = .milliseconds(Int64(configuration.upstreamTimeoutSeconds * 1000))
+                channel = LumaAgentsChannel(name: record.name, settings: settings, httpClient: httpClient, keeper: keeper, store: store, now: now)
             }
             channels.append(channel)
             routes.append(.init(channel: channel, route: record.route))

@@ -16,6 +16,12 @@ public struct GatewayConfiguration: Sendable {
     /// `lumagate channel`; with any, new tasks go upstream instead of to the sandbox.
     public var dreamMachine: DreamMachineChannel.Settings?
     public var upstreamPolling = DreamMachineChannel.Polling()
+    /// Luma's Agents API from the environment (`LUMA_AGENTS_API_KEY`), like `dreamMachine`.
+    public var lumaAgents: LumaAgentsChannel.Settings?
+    /// When Agents API channels look at their generations (ray-3.2's times, not ray-2's).
+    public var agentsPolling = LumaAgentsChannel.defaultPolling
+    /// How finished upstream videos are copied into the media store.
+    public var outputKeeping = OutputKeeper.Settings()
     /// How long the gateway waits for any upstream's answer.
     public var upstreamTimeoutSeconds: Double = 30
     /// Whether Luma is asked to post state changes back; `auto` means when it can reach `publicURL`.

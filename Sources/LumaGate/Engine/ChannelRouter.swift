@@ -105,13 +105,16 @@ public final class ChannelRouter: Sendable {
         state.withLock { $0.authFailures[name] = 0 }
     }
 
-    /// Counts a refused key; the `authFailureLimit`th in a row disables the channel.
+    /// Counts a refused key; the `authFailureLimit`th in a row disables the channel. An account
+    /// without balance (402) is disabled at once: it will not pay for the next task either.
     public func recordAuthFailure(_ name: String, status: Int) async {
-        let reason = "its key was refused (HTTP \(status)) \(Self.authFailureLimit) times in a row; check the key, then enable it"
+        let reason = status == 402
+            ? "its account has no balance left (HTTP 402); top it up, then enable it"
+            : "its key was refused (HTTP \(status)) \(Self.authFailureLimit) times in a row; check the key, then enable it"
         let disabledNow = state.withLock { state -> Bool in
             guard state.disabled[name] == nil else { return false }
             state.authFailures[name, default: 0] += 1
-            guard state.authFailures[name]! >= Self.authFailureLimit else { return false }
+            guard status == 402 || state.authFailures[name]! >= Self.authFailureLimit else { return false }
             state.disabled[name] = reason
             return true
         }

@@ -7,12 +7,41 @@ enum FieldRules {
     /// thousands of combining marks is one character to Swift but thousands of code points here.
     static let maxPromptLength = 5000
     static let maxURLLength = 2048
+    /// The Dream Machine models' (ray-2, ray-flash-2) resolutions and durations.
     static let resolutions = ["540p", "720p", "1080p", "4k"]
     static let durations = ["5s", "9s"]
+    /// ray-3.2's, through the Agents API: 360p is its draft tier; 10 s is two 5 s blocks.
+    static let agentsResolutions = ["360p", "540p", "720p", "1080p"]
+    static let agentsDurations = ["5s", "10s"]
+    static let agentsAspectRatios = ["1:1", "16:9", "9:16", "4:3", "3:4", "21:9"]
+    /// Every value some model accepts, as the API documents list them.
+    static let allResolutions = agentsResolutions + ["4k"]
+    static let allDurations = durations + ["10s"]
 
-    static func check(_ field: String, _ value: String?, in allowed: [String]) throws {
+    static func check(_ field: String, _ value: String?, in allowed: [String], for model: String? = nil) throws {
         if let value, !allowed.contains(value) {
-            throw GatewayError.invalidRequest("Field `\(field)` must be one of \(list(allowed)).")
+            throw GatewayError.invalidRequest("Field `\(field)` must be one of \(list(allowed))" + (model.map { " for model \($0)." } ?? "."))
+        }
+    }
+
+    /// The duration, resolution, aspect ratio, loop and frames a video request may combine with its
+    /// model, checked as Luma checks them. `framesField` names the request's start or end frame
+    /// field when it has one (a 10 s ray-3.2 video is made from text alone).
+    static func videoOptions(model: String, duration: String?, resolution: String?, aspectRatio: String, loop: Bool?, framesField: String?) throws {
+        guard model == GenerationRequest.agentsVideoModel else {
+            try check("duration", duration, in: durations, for: model)
+            try check("resolution", resolution, in: resolutions, for: model)
+            return
+        }
+        try check("duration", duration, in: agentsDurations, for: model)
+        try check("resolution", resolution, in: agentsResolutions, for: model)
+        try check("aspect_ratio", aspectRatio, in: agentsAspectRatios, for: model)
+        guard duration == "10s" else { return }
+        if loop == true {
+            throw GatewayError.invalidRequest("Field `loop` cannot be true with `duration` \"10s\" on \(model): loops are 5 s long.")
+        }
+        if let framesField {
+            throw GatewayError.invalidRequest("Field `\(framesField)` cannot be used with `duration` \"10s\" on \(model): a video from a start or end frame is 5 s long.")
         }
     }
 
@@ -38,11 +67,18 @@ enum FieldRules {
     /// A URL the gateway will POST a client's webhooks to.
     static func webhookURL(_ field: String, _ value: String?) throws {
         guard let value else { return }
-        guard isHTTPURL(value) else { throw GatewayError.invalidRequest("Field `\(field)` must be an http(s) URL of at most \(maxURLLength) characters.") }
+        guard isHTTPURL(value) else { throw GatewayError.invalidRequest("Field `\(field)` must be an http(s) URL.") }
+        try urlLength(field, value)
+    }
+
+    static func urlLength(_ field: String, _ value: String) throws {
+        let length = value.unicodeScalars.count
+        guard length <= maxURLLength else {
+            throw GatewayError.invalidRequest("Field `\(field)` is a URL of \(length) characters; at most \(maxURLLength) are allowed.")
+        }
     }
 
     static func isHTTPURL(_ value: String) -> Bool {
-        guard value.unicodeScalars.count <= maxURLLength else { return false }
         guard let url = URL(string: value), ["http", "https"].contains(url.scheme?.lowercased()) else { return false }
         return url.host?.isEmpty == false
     }

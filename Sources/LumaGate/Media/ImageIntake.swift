@@ -35,9 +35,10 @@ public struct ImageIntake: Sendable {
             }
             data = bytes
         } else if FieldRules.isHTTPURL(value) {
+            try FieldRules.urlLength(field, value)
             data = try await fetches.holding(tokenID) { try await fetch(value, field: field) }
         } else {
-            throw GatewayError.invalidRequest("Field `\(field)` must be an http(s) URL of at most \(FieldRules.maxURLLength) characters or a data:image/(png|jpeg|webp);base64 URI.")
+            throw GatewayError.invalidRequest("Field `\(field)` must be an http(s) URL or a data:image/(png|jpeg|webp);base64 URI.")
         }
         return try await normalizer.normalize(data, field: field)
     }

@@ -20,4 +20,12 @@ public enum AspectRatio: String, Sendable, CaseIterable {
         case .cinemaTall: (656, 1552)
         }
     }
+
+    /// The exact ratio with its shorter side `shortSide` pixels, both sides even (as H.264 needs).
+    public func frameSize(shortSide: Int) -> (width: Int, height: Int) {
+        let parts = rawValue.split(separator: ":").compactMap { Double($0) }
+        let (wide, high) = (parts[0], parts[1])
+        let long = Int((Double(shortSide) * max(wide, high) / min(wide, high) / 2).rounded()) * 2
+        return wide >= high ? (long, shortSide) : (shortSide, long)
+    }
 }

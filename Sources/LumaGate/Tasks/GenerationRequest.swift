@@ -75,13 +75,24 @@ public struct GenerationRequest: Sendable, Codable, Equatable {
     }
 
     /// Seconds of video asked for; Luma's default is 5.
-    public var durationSeconds: Int { duration == "9s" ? 9 : 5 }
+    public var durationSeconds: Int {
+        switch duration {
+        case "9s": 9
+        case "10s": 10
+        default: 5
+        }
+    }
 
     /// What the generation produces is a picture, not a video.
     public var producesImage: Bool { kind?.producesImage ?? false }
 
     public static let defaultVideoModel = "ray-2"
+    /// Luma's current video model, served by its Agents API only (not by the Dream Machine API).
+    public static let agentsVideoModel = "ray-3.2"
     public static let defaultImageModel = "photon-1"
+
+    /// Whether only an Agents API channel (or the sandbox) can make it.
+    public var needsAgentsAPI: Bool { officialModel == Self.agentsVideoModel }
 
     /// The official name of the model (relay-format names translated), with the default filled
     /// in; nil for an operation that names none (upscale, audio).

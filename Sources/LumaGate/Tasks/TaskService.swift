@@ -65,7 +65,24 @@ public struct TaskService: Sendable {
         var request = request
         if let start { request.aspectRatio = start.request.aspectRatio }
         request.endGenerationID = end?.id
+        if let made = start ?? end {
+            try Self.continueModel(of: made, in: &request)
+        }
         return try await create(token: token, request: request, parent: start, end: end, images: sources, idempotency: idempotency)
+    }
+
+    /// A video that opens on or leads into another generation is made by that generation's model
+    /// family on its channel: it takes the model when the request names none, and a request naming
+    /// the other family (ray-3.2 against ray-2) is refused.
+    static func continueModel(of made: VideoTask, in request: inout GenerationRequest) throws {
+        if request.model == nil { request.model = made.request.model }
+        guard request.needsAgentsAPI == made.request.needsAgentsAPI else {
+            throw GatewayError.invalidRequest(
+                "Generation \(made.id) was made by \(made.request.officialModel ?? "another model"); a video continuing it must use the same model family, not \(request.officialModel ?? "this one").")
+        }
+        if request.needsAgentsAPI, request.duration == "10s" {
+            throw GatewayError.invalidRequest("Field `duration` cannot be \"10s\" for a video continuing another on \(GenerationRequest.agentsVideoModel): it is 5 s long.")
+        }
     }
 
     /// One of the owner's generations that a new video refers to by id (`field` names where),

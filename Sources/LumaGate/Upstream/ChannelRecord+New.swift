@@ -2,6 +2,7 @@ import Foundation
 
 extension ChannelRecord {
     public static let defaultDreamMachineURL = "https://api.lumalabs.ai/dream-machine/v1"
+    public static let defaultLumaAgentsURL = "https://agents.lumalabs.ai/v1"
 
     /// Why what an operator typed cannot be a channel.
     public struct Invalid: Error, CustomStringConvertible {
@@ -16,7 +17,7 @@ extension ChannelRecord {
         let name = name.trimmingCharacters(in: .whitespaces)
         guard !name.isEmpty else { throw Invalid(description: "A channel needs a non-blank name.") }
         guard !key.trimmingCharacters(in: .whitespaces).isEmpty else { throw Invalid(description: "A channel needs a non-empty key.") }
-        guard let baseURL = baseURL ?? (kind == .dreamMachine ? defaultDreamMachineURL : nil) else {
+        guard let baseURL = baseURL ?? kind.defaultBaseURL else {
             throw Invalid(description: "A luma-relay channel needs a base URL (the relay's root, without /luma).")
         }
         guard let url = URL(string: baseURL), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
@@ -24,5 +25,16 @@ extension ChannelRecord {
         }
         return ChannelRecord(name: name, kind: kind, apiKey: key, baseURL: baseURL, createdAtMillis: millis, priority: route.priority,
                              weight: route.weight, models: route.models, maxInFlight: route.maxInFlight)
+    }
+}
+
+extension ChannelRecord.Kind {
+    /// Where Luma's own APIs are; a relay has no default.
+    var defaultBaseURL: String? {
+        switch self {
+        case .dreamMachine: ChannelRecord.defaultDreamMachineURL
+        case .lumaAgents: ChannelRecord.defaultLumaAgentsURL
+        case .lumaRelay: nil
+        }
     }
 }

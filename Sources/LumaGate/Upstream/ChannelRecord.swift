@@ -5,6 +5,8 @@ public struct ChannelRecord: Sendable, Equatable {
         case dreamMachine = "dream-machine"
         /// Another relay that speaks the relay format, with a token.
         case lumaRelay = "luma-relay"
+        /// Luma's current API, the Agents API (ray-3.2), with an API key.
+        case lumaAgents = "luma-agents"
     }
 
     public var name: String

@@ -8,8 +8,9 @@ public enum UpstreamError: Error, Sendable, Equatable, CustomStringConvertible {
     case httpStatus(Int)
     /// The upstream refused the request itself (a 4xx with a reason); retrying cannot help.
     case rejected(String)
-    /// The upstream refused the gateway's key (401 or 403): the account's problem, not the
-    /// task's, so the task goes to another channel or waits; repeated, it disables the channel.
+    /// The upstream refused the gateway's key (401 or 403) or its account has no balance left
+    /// (402): the account's problem, not the task's, so the task goes to another channel or waits;
+    /// a 402, or a 401/403 repeated, disables the channel.
     case unauthorized(Int)
     /// The upstream does not know the generation.
     case notFound
@@ -43,6 +44,7 @@ public enum UpstreamError: Error, Sendable, Equatable, CustomStringConvertible {
         case .rateLimited(let retryAfter): "upstream rate limit" + (retryAfter.map { ", retry after \($0) s" } ?? "")
         case .httpStatus(let status): "upstream answered HTTP \(status)"
         case .rejected(let reason): "upstream refused the request: \(reason)"
+        case .unauthorized(402): "upstream account has no balance left (HTTP 402)"
         case .unauthorized(let status): "upstream refused the gateway's key (HTTP \(status))"
         case .notFound: "upstream does not know this generation"
         case .undecodable(let detail): "upstream answer unreadable (\(detail))"

@@ -37,7 +37,7 @@ struct UpstreamHTTP: Sendable {
             throw UpstreamError.rateLimited(retryAfter: response.headers.first(name: "retry-after").flatMap(Double.init))
         case 404:
             throw UpstreamError.notFound
-        case 401, 403:
+        case 401, 402, 403:
             throw UpstreamError.unauthorized(Int(response.status.code))
         case 400..<500 where response.status.code != 408:
             throw UpstreamError.rejected(DreamMachineMapping.errorDetail(from: data) ?? "HTTP \(response.status.code)")

@@ -215,12 +215,7 @@ final class FakeDreamMachine: Sendable {
             ["-f", "lavfi", "-i", "testsrc2=s=1360x752:r=24", "-frames:v", "121", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "video.mp4"],
             ["-f", "lavfi", "-i", "testsrc2=s=1360x752", "-frames:v", "1", "thumb.jpg"],
         ] {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["ffmpeg", "-loglevel", "error", "-y"] + arguments
-            process.currentDirectoryURL = URL(fileURLWithPath: directory)
-            try process.run()
-            process.waitUntilExit()
+            try FFmpegFixture.make(arguments, in: directory)
         }
     }
 }

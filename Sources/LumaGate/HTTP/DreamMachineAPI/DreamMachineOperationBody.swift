@@ -68,5 +68,6 @@ struct DreamMachineOperationBody: Codable {
         guard FieldRules.isHTTPURL(url) else {
             throw GatewayError.invalidRequest("Field `\(field).url` must be an http(s) URL that Luma can fetch.")
         }
+        try FieldRules.urlLength("\(field).url", url)
     }
 }

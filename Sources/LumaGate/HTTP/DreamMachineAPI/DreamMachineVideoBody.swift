@@ -30,7 +30,7 @@ struct DreamMachineVideoBody: Decodable {
     var duration: String?
     var concepts: [Concept]?
 
-    static let models = ["ray-2", "ray-flash-2", "ray-1-6"]
+    static let models = ["ray-2", "ray-flash-2", "ray-1-6", GenerationRequest.agentsVideoModel]
 
     /// A valid request, and the keyframe generations it names (still to be looked up).
     struct Validated {
@@ -44,8 +44,6 @@ struct DreamMachineVideoBody: Decodable {
         try FieldRules.check("generation_type", generation_type, in: ["video"])
         try FieldRules.require("model", model, in: Self.models)
         let aspectRatio = try FieldRules.aspectRatio("aspect_ratio", aspect_ratio)
-        try FieldRules.check("resolution", resolution, in: FieldRules.resolutions)
-        try FieldRules.check("duration", duration, in: FieldRules.durations)
         try FieldRules.webhookURL("callback_url", callback_url)
 
         var images = TaskService.ImageSources(firstField: "keyframes.frame0.url", lastField: "keyframes.frame1.url")
@@ -68,6 +66,8 @@ struct DreamMachineVideoBody: Decodable {
             throw GatewayError.invalidRequest("Field `prompt` is required when there are no keyframes.")
         }
         try FieldRules.promptLength("prompt", prompt)
+        try FieldRules.videoOptions(model: model ?? GenerationRequest.defaultVideoModel, duration: duration, resolution: resolution,
+                                    aspectRatio: aspectRatio, loop: loop, framesField: hasKeyframe ? "keyframes" : nil)
 
         var conceptKeys: [String]?
         if let concepts {
@@ -75,6 +75,9 @@ struct DreamMachineVideoBody: Decodable {
                 guard let key = concept.key else { throw GatewayError.invalidRequest("Field `concepts[\(index)].key` is required.") }
                 try FieldRules.check("concepts[\(index)].key", key, in: DreamMachineCatalog.concepts)
                 return key
+            }
+            if model == GenerationRequest.agentsVideoModel, !concepts.isEmpty {
+                throw GatewayError.invalidRequest("Field `concepts` is for the ray-2 models; \(GenerationRequest.agentsVideoModel) takes its camera moves from the prompt.")
             }
         }
         let request = GenerationRequest(

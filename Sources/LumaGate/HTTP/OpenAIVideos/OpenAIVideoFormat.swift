@@ -2,7 +2,7 @@
 /// is in docs/openai-videos-api.md; change both together.
 public enum OpenAIVideoFormat {
     /// The models a request may name (Luma's names; the default when left out is configurable).
-    public static let models = ["ray-2", "ray-flash-2"]
+    public static let models = ["ray-2", "ray-flash-2", GenerationRequest.agentsVideoModel]
 
     struct Size: Equatable {
         var aspectRatio: String
@@ -34,12 +34,15 @@ public enum OpenAIVideoFormat {
         return format
     }
 
-    /// Luma makes 5 s and 9 s videos: OpenAI's 4 becomes 5, its 8 and 12 become 9 (the nearest,
-    /// and the longest there is), Luma's own 5, 9 and 10 are taken as 5, 9 and 9.
+    /// The ray-2 models make 5 s and 9 s videos: OpenAI's 4 becomes 5, its 8 and 12 become 9 (the
+    /// nearest, and the longest there is), Luma's own 5, 9 and 10 are taken as 5, 9 and 9.
     static let seconds: [String: String] = ["4": "5s", "5": "5s", "8": "9s", "9": "9s", "10": "9s", "12": "9s"]
+    /// ray-3.2 makes 5 s and 10 s: 4 and 5 become 5, 8 to 12 become 10.
+    static let agentsSeconds: [String: String] = ["4": "5s", "5": "5s", "8": "10s", "9": "10s", "10": "10s", "12": "10s"]
 
-    static func duration(_ value: String?) throws -> String {
+    static func duration(_ value: String?, model: String?) throws -> String {
         guard let value else { return "5s" }
+        let seconds = model == GenerationRequest.agentsVideoModel ? agentsSeconds : seconds
         guard let duration = seconds[value] else {
             throw GatewayError.invalidRequest("Field `seconds` must be one of \(FieldRules.list(seconds.keys.sorted { Int($0)! < Int($1)! })).")
         }

@@ -35,7 +35,7 @@ struct OpenAIVideosController {
         let prompt = try prompt(fields)
         let model = try OpenAIVideoFormat.model(fields.values["model"], default: defaultModel)
         let size = try OpenAIVideoFormat.size(fields.values["size"])
-        let duration = try OpenAIVideoFormat.duration(fields.values["seconds"])
+        let duration = try OpenAIVideoFormat.duration(fields.values["seconds"], model: model)
         let references = fields.values.keys.filter { $0 == "input_reference" || $0.hasPrefix("input_reference[") }.count
             + (fields.files["input_reference"] == nil ? 0 : 1)
         guard references <= 1 else {
@@ -53,6 +53,11 @@ struct OpenAIVideosController {
         }
         let generation = GenerationRequest(prompt: prompt, aspectRatio: size.aspectRatio, model: model,
                                            resolution: size.resolution, duration: duration)
+        if model == GenerationRequest.agentsVideoModel, !FieldRules.agentsAspectRatios.contains(size.aspectRatio) {
+            throw GatewayError.invalidRequest("Field `size` must have one of the aspect ratios \(FieldRules.list(FieldRules.agentsAspectRatios)) for model \(model).")
+        }
+        try FieldRules.videoOptions(model: model, duration: duration, resolution: size.resolution, aspectRatio: size.aspectRatio,
+                                    loop: nil, framesField: image == nil ? nil : "input_reference")
         let task = try await service.submit(token: token, request: generation, images: .init(first: image, firstField: "input_reference"),
                                             idempotency: try idempotency(request, fields))
         return video(task)
@@ -124,7 +129,7 @@ struct OpenAIVideosController {
         let parent = try await sourceVideo(fields, token: token)
         guard fields.values["seconds"] != nil else { throw GatewayError.invalidRequest("Field `seconds` is required.") }
         let generation = GenerationRequest(prompt: try prompt(fields), model: parent.request.model, resolution: parent.request.resolution,
-                                           duration: try OpenAIVideoFormat.duration(fields.values["seconds"]))
+                                           duration: try OpenAIVideoFormat.duration(fields.values["seconds"], model: parent.request.officialModel))
         return video(try await service.extend(parent, request: generation, token: token, idempotency: try idempotency(request, fields)))
     }
 

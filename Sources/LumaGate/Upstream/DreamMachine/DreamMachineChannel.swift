@@ -67,6 +67,11 @@ public struct DreamMachineChannel: UpstreamChannel {
         !isLoopback(publicURL) || isLoopback(baseURL)
     }
 
+    /// The Dream Machine models and operations; ray-3.2 is only on the Agents API.
+    public func supports(_ request: GenerationRequest) -> Bool {
+        !request.needsAgentsAPI
+    }
+
     /// Luma fetches images itself, so an image the gateway stores must be reachable at the
     /// public URL.
     public func validate(_ request: GenerationRequest) throws {

@@ -129,9 +129,25 @@ public enum DreamMachineMapping {
     }
 
     /// The reason in an official error body (`{"detail": ...}`), if there is one.
+    /// The Agents API may send a list of field errors instead (`[{"loc": [...], "msg": ...}]`).
     static func errorDetail(from data: Data) -> String? {
         struct ErrorBody: Decodable { var detail: String? }
         if let detail = try? JSONDecoder().decode(ErrorBody.self, from: data).detail, !detail.isEmpty { return detail }
-        return nil
+        struct FieldError: Decodable { var loc: [JSONScalar]?; var msg: String }
+        struct FieldErrors: Decodable { var detail: [FieldError] }
+        guard let errors = try? JSONDecoder().decode(FieldErrors.self, from: data).detail, !errors.isEmpty else { return nil }
+        return errors.map { error in
+            let field = (error.loc ?? []).dropFirst().map(\.text).joined(separator: ".")
+            return field.isEmpty ? error.msg : "`\(field)`: \(error.msg)"
+        }.joined(separator: "; ")
+    }
+
+    /// A string or a number in a field error's location.
+    struct JSONScalar: Decodable {
+        var text: String
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            text = (try? container.decode(String.self)) ?? (try? container.decode(Int.self)).map(String.init) ?? "?"
+        }
     }
 }

@@ -55,7 +55,7 @@ public struct SandboxChannel: UpstreamChannel {
         let input = SandboxRenderer.Input(
             taskID: task.id,
             prompt: task.request.prompt,
-            frameSize: (AspectRatio(rawValue: task.request.aspectRatio) ?? .wide).frameSize,
+            frameSize: Self.frameSize(of: task.request),
             durationSeconds: task.request.durationSeconds,
             firstFramePath: firstFrame(of: task).map(store.absolutePath)
         )
@@ -85,14 +85,22 @@ public struct SandboxChannel: UpstreamChannel {
         }
     }
 
+    /// ray-3.2's frames are the exact ratio at the asked resolution's short side (720p 16:9 is
+    /// 1280×720); the older models' are Luma's own frame sizes.
+    static func frameSize(of request: GenerationRequest) -> (width: Int, height: Int) {
+        let ratio = AspectRatio(rawValue: request.aspectRatio) ?? .wide
+        guard request.needsAgentsAPI else { return ratio.frameSize }
+        return ratio.frameSize(shortSide: Int((request.resolution ?? "720p").dropLast()) ?? 720)
+    }
+
     /// An extension opens on its parent's last frame, a remix on its source's first frame;
     /// otherwise the client's first frame, if any.
     private func firstFrame(of task: VideoTask) -> String? {
         if let parentID = task.parentID {
-            return "\(store.taskDirectory(parentID))/\(SandboxRenderer.lastFrameFile)"
+            return "\(store.taskDirectory(parentID))/\(VideoStills.lastFrameFile)"
         }
         if let sourceID = task.request.remixedFrom {
-            return "\(store.taskDirectory(sourceID))/\(SandboxRenderer.thumbnailFile)"
+            return "\(store.taskDirectory(sourceID))/\(VideoStills.thumbnailFile)"
         }
         return task.request.image?.storedPath
     }

@@ -1,10 +1,9 @@
 import Foundation
 
 /// Renders a sandbox task's media with ffmpeg: an H.264 MP4 with the prompt drawn on it (over the
-/// first-frame image when there is one), a first-frame thumbnail, a last-frame JPEG and the
-/// thumbnail's 5×5 palette grid. Rendering is idempotent: finished files are reused, and the video
-/// appears under its final name only once everything else is written, so a crash mid-render just
-/// means the next attempt starts over. Each attempt renders into its own scratch file: an ffmpeg
+/// first-frame image when there is one), then its stills (`VideoStills`). Rendering is idempotent:
+/// finished files are reused, and the video appears under its final name only once complete, so a
+/// crash mid-render just means the next attempt starts over. Each attempt renders into its own scratch file: an ffmpeg
 /// orphaned by a killed gateway may still be writing the previous one.
 public struct SandboxRenderer: Sendable {
     let ffmpeg: FFmpeg
@@ -26,33 +25,20 @@ public struct SandboxRenderer: Sendable {
     }
 
     public static let framesPerSecond = 24
-    static let videoFile = "video.mp4"
-    static let thumbnailFile = "thumbnail.jpg"
-    static let lastFrameFile = "last_frame.jpg"
 
     /// Renders what is missing and returns the task's media, read back from the files.
     public func render(_ input: Input, createdAtMillis: Int64) async throws -> TaskMedia {
         let directory = store.taskDirectory(input.taskID)
-        let absoluteDirectory = store.absolutePath(directory)
-        let video = "\(directory)/\(Self.videoFile)"
-        let thumbnail = "\(directory)/\(Self.thumbnailFile)"
-        let lastFrame = "\(directory)/\(Self.lastFrameFile)"
-        if !(store.exists(video) && store.exists(thumbnail) && store.exists(lastFrame)) {
+        if !store.exists("\(directory)/\(VideoStills.videoFile)") {
+            let absoluteDirectory = store.absolutePath(directory)
             try FileManager.default.createDirectory(atPath: absoluteDirectory, withIntermediateDirectories: true)
-            try await renderFiles(input, in: absoluteDirectory)
+            try await renderVideo(input, in: absoluteDirectory)
         }
-        let palette = try await ffmpeg.paletteGrid(of: store.absolutePath(thumbnail), in: absoluteDirectory)
-        guard let videoInfo = MP4Probe.probe(fileAt: store.absolutePath(video)) else {
-            throw FFmpeg.Failure(description: "the rendered MP4 has no readable video track")
+        do {
+            return try await VideoStills(ffmpeg: ffmpeg, store: store).media(taskID: input.taskID, createdAtMillis: createdAtMillis)
+        } catch let unreadable as VideoStills.Unreadable {
+            throw FFmpeg.Failure(description: "the rendered MP4: \(unreadable)")
         }
-        let thumbnailSize = ImageProbe.size(ofFileAt: store.absolutePath(thumbnail))
-        let lastFrameSize = ImageProbe.size(ofFileAt: store.absolutePath(lastFrame))
-        return TaskMedia(
-            video: .init(url: video, downloadURL: video, width: videoInfo.width, height: videoInfo.height, duration: videoInfo.duration),
-            thumbnail: .init(url: thumbnail, width: thumbnailSize?.width, height: thumbnailSize?.height, paletteGrid: palette),
-            lastFrame: .init(url: lastFrame, width: lastFrameSize?.width, height: lastFrameSize?.height, paletteGrid: nil),
-            createdAtMillis: createdAtMillis
-        )
     }
 
     /// Renders an image generation's picture (`format` jpg or png) and returns its media.
@@ -87,7 +73,7 @@ public struct SandboxRenderer: Sendable {
             + ":box=1:boxcolor=black@0.45:boxborderw=\(fontSize / 2):line_spacing=\(fontSize / 4):x=(w-text_w)/2:y=(h-text_h)/2"
     }
 
-    private func renderFiles(_ input: Input, in directory: String) async throws {
+    private func renderVideo(_ input: Input, in directory: String) async throws {
         let (width, height) = input.frameSize
         let frames = input.durationSeconds * Self.framesPerSecond + 1
         let seconds = Double(frames) / Double(Self.framesPerSecond)
@@ -114,9 +100,7 @@ public struct SandboxRenderer: Sendable {
         }
         let partial = "partial-\(UUID().uuidString).mp4"
         try await ffmpeg.run(arguments + [partial], in: directory)
-        try await ffmpeg.run(["-i", partial, "-frames:v", "1", "-q:v", "3", Self.thumbnailFile], in: directory)
-        try await ffmpeg.run(["-sseof", "-0.5", "-i", partial, "-update", "1", "-q:v", "3", Self.lastFrameFile], in: directory)
-        try FileManager.default.moveItem(atPath: directory + "/" + partial, toPath: directory + "/" + Self.videoFile)
+        try FileManager.default.moveItem(atPath: directory + "/" + partial, toPath: directory + "/" + VideoStills.videoFile)
         try? FileManager.default.removeItem(atPath: directory + "/prompt.txt")
     }
 

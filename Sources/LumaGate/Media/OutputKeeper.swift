@@ -1,0 +1,70 @@
+import Foundation
+
+/// Keeps a finished upstream video in the gateway's media store, because upstream links expire
+/// (the Agents API's an hour after the generation finished) and the gateway's must not. The file is
+/// streamed to a scratch name, bounded in bytes and time, and takes its final name only when
+/// complete; its stills are made as for a sandbox render. The URL comes from the upstream, so it
+/// goes through the outbound policy like a client's.
+public struct OutputKeeper: Sendable {
+    public struct Settings: Sendable {
+        /// Largest output kept; a larger one fails its task.
+        public var maxBytes = 2 * 1024 * 1024 * 1024
+        /// One attempt at fetching an output.
+        public var timeout: Duration = .seconds(600)
+        public init() {}
+    }
+
+    /// Why an output was not kept; `permanent` when fetching it again cannot help.
+    public struct Failure: Error, CustomStringConvertible {
+        public var permanent: Bool
+        public var description: String
+    }
+
+    let outbound: OutboundClient
+    let stills: VideoStills
+    let store: MediaStore
+    let settings: Settings
+
+    public init(outbound: OutboundClient, stills: VideoStills, store: MediaStore, settings: Settings = .init()) {
+        self.outbound = outbound
+        self.stills = stills
+        self.store = store
+        self.settings = settings
+    }
+
+    /// The task's media, with the video at `url` copied in first unless an earlier attempt did.
+    func keepVideo(taskID: String, from url: String, atMillis: Int64) async throws -> TaskMedia {
+        let directory = store.taskDirectory(taskID)
+        let video = "\(directory)/\(VideoStills.videoFile)"
+        if !store.exists(video) {
+            try FileManager.default.createDirectory(atPath: store.absolutePath(directory), withIntermediateDirectories: true)
+            let partial = "\(directory)/partial-\(UUID().uuidString).mp4"
+            do {
+                try await outbound.download(url, to: store.absolutePath(partial), maxBytes: settings.maxBytes, timeout: settings.timeout)
+                try FileManager.default.moveItem(atPath: store.absolutePath(partial), toPath: store.absolutePath(video))
+            } catch {
+                store.remove(partial)
+                throw Self.failure(error, maxBytes: settings.maxBytes)
+            }
+        }
+        do {
+            return try await stills.media(taskID: taskID, createdAtMillis: atMillis)
+        } catch let unreadable as VideoStills.Unreadable {
+            store.remove(video)
+            throw Failure(permanent: true, description: "the upstream's video is not a playable MP4 (\(unreadable))")
+        } catch {
+            throw Failure(permanent: false, description: "its stills could not be made (\(error))")
+        }
+    }
+
+    private static func failure(_ error: any Error, maxBytes: Int) -> Failure {
+        switch error {
+        case OutboundError.tooLarge:
+            Failure(permanent: true, description: "the upstream's video is larger than the \(maxBytes / 1024 / 1024) MiB this gateway keeps")
+        case OutboundError.refused(let refusal):
+            Failure(permanent: true, description: "the upstream's video is at an address this gateway may not fetch (\(refusal))")
+        default:
+            Failure(permanent: false, description: "the upstream's video could not be fetched (\(error))")
+        }
+    }
+}

@@ -1,0 +1,97 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+
+/// Luma's current API, the Agents API, with the operator's API key: ray-3.2 videos. There are no
+/// callbacks, so generations are polled; outputs are presigned links that expire after an hour,
+/// so a finished video is copied into the gateway's media store before its task completes.
+public struct LumaAgentsChannel: UpstreamChannel {
+    public struct Settings: Sendable {
+        public var apiKey: String
+        public var baseURL: String
+        public var timeout: TimeAmount = .seconds(30)
+        public var polling = LumaAgentsChannel.defaultPolling
+        /// A finished generation whose output could not be kept this long after the task's submit
+        /// fails (and is refunded): Luma's fresh links keep coming until then.
+        public var outputDeadlineSeconds: Double = 90 * 60
+
+        public init(apiKey: String, baseURL: String = ChannelRecord.defaultLumaAgentsURL) {
+            self.apiKey = apiKey
+            self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        }
+    }
+
+    /// ray-3.2 takes from about 20 s (360p drafts) to a few minutes (1080p, 10 s): a first look
+    /// after 20 s, then every sixteenth of the task's age within 3-10 s.
+    public static let defaultPolling: DreamMachineChannel.Polling = {
+        var polling = DreamMachineChannel.Polling()
+        polling.firstPollSeconds = 20
+        polling.minPollSeconds = 3
+        polling.maxPollSeconds = 10
+        return polling
+    }()
+
+    public let name: String
+    /// Polls are network-bound; a finished video is a download and a moment of ffmpeg.
+    public let concurrency = 16
+    let settings: Settings
+    let http: UpstreamHTTP
+    let keeper: OutputKeeper
+    let store: MediaStore
+    let now: @Sendable () -> Date
+
+    public init(name: String = "luma-agents", settings: Settings, httpClient: HTTPClient, keeper: OutputKeeper, store: MediaStore,
+                now: @escaping @Sendable () -> Date) {
+        self.name = name
+        self.settings = settings
+        self.http = UpstreamHTTP(httpClient: httpClient, baseURL: settings.baseURL, apiKey: settings.apiKey, timeout: settings.timeout)
+        self.keeper = keeper
+        self.store = store
+        self.now = now
+    }
+
+    /// ray-3.2 videos; the Dream Machine models and operations are not on this API.
+    public func supports(_ request: GenerationRequest) -> Bool {
+        (request.kind ?? .video) == .video && request.needsAgentsAPI
+    }
+
+    public func submit(_ task: VideoTask, parent: VideoTask?, end: VideoTask?) async throws -> String {
+        let body = try LumaAgentsMapping.videoBody(
+            for: task, parentUpstreamID: parent?.upstreamID, endUpstreamID: end?.upstreamID, userID: task.tokenID, image: inline)
+        return try LumaAgentsMapping.generation(from: try await http.send(.POST, "/generations", body: body.bytes())).id
+    }
+
+    /// A stored image as the Agents API takes it inline.
+    private func inline(_ image: ImageReference) throws -> LumaAgentsMapping.InlineImage {
+        guard let data = FileManager.default.contents(atPath: store.absolutePath(image.storedPath)),
+              let format = ImageProbe.format(of: data) else {
+            throw UpstreamError.rejected("an image of this request is no longer kept by the gateway")
+        }
+        return .init(base64: data.base64EncodedString(), mediaType: format.mediaType)
+    }
+
+    public func fetch(_ task: VideoTask) async throws -> UpstreamSnapshot {
+        guard let upstreamID = task.upstreamID else { throw UpstreamError.notFound }
+        let generation = try LumaAgentsMapping.generation(from: try await http.send(.GET, "/generations/\(upstreamID)"))
+        switch try LumaAgentsMapping.progress(of: generation) {
+        case .queued: return .queued
+        case .processing: return .dreaming
+        case .failed(let reason): return .failed(reason: reason)
+        case .completed(let outputURL):
+            do {
+                return .completed(try await keeper.keepVideo(taskID: task.id, from: outputURL, atMillis: now().millis))
+            } catch let failure as OutputKeeper.Failure {
+                let age = now().timeIntervalSince(Date(millis: task.createdAtMillis))
+                guard failure.permanent || age > settings.outputDeadlineSeconds else {
+                    // Still finishing here: the next poll brings a fresh link and tries again.
+                    return .dreaming
+                }
+                return .failed(reason: "Luma finished the video, but the gateway could not keep it: \(failure).")
+            }
+        }
+    }
+
+    public func nextPoll(for task: VideoTask, after snapshot: UpstreamSnapshot, now: Date) -> Date {
+        settings.polling.nextPoll(for: task, now: now)
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+
+/// Pure translation between the gateway's tasks and Luma's Agents API (no I/O, so every case is
+/// tested on fixtures).
+enum LumaAgentsMapping {
+    /// An image the gateway holds, as the Agents API takes it inline: base64 with its type.
+    struct InlineImage {
+        var base64: String
+        var mediaType: String
+    }
+
+    /// The create body for a ray-3.2 video `task`. Images go inline (so Luma needs no way to reach
+    /// the gateway); a generation it opens on (an extension) or leads into goes by its upstream id.
+    /// `userID` tells Luma which of the operator's clients asked, for its abuse handling.
+    static func videoBody(
+        for task: VideoTask, parentUpstreamID: String?, endUpstreamID: String?, userID: String,
+        image: (ImageReference) throws -> InlineImage
+    ) throws -> JSONValue {
+        let request = task.request
+        var video: [(String, JSONValue)] = [
+            ("duration", .string(request.duration ?? "5s")),
+            ("resolution", .string(request.resolution ?? Pricing.defaults.defaultResolution)),
+        ]
+        if let loop = request.loop { video.append(("loop", .bool(loop))) }
+        if let parentUpstreamID {
+            video.append(("start_frame", .object([("generation_id", .string(parentUpstreamID))])))
+        } else if let first = request.image {
+            video.append(("start_frame", try imageRef(image(first))))
+        }
+        if let endUpstreamID {
+            video.append(("end_frame", .object([("generation_id", .string(endUpstreamID))])))
+        } else if let last = request.imageEnd {
+            video.append(("end_frame", try imageRef(image(last))))
+        }
+        return .object([
+            ("model", .string(GenerationRequest.agentsVideoModel)),
+            ("type", .string("video")),
+            ("prompt", .string(request.prompt)),
+            ("aspect_ratio", .string(request.aspectRatio)),
+            ("user_id", .string(userID)),
+            ("video", .object(video)),
+        ])
+    }
+
+    private static func imageRef(_ image: InlineImage) -> JSONValue {
+        .object([("data", .string(image.base64)), ("media_type", .string(image.mediaType))])
+    }
+
+    static func generation(from data: Data) throws -> LumaAgentsGeneration {
+        do {
+            return try JSONDecoder().decode(LumaAgentsGeneration.self, from: data)
+        } catch {
+            throw UpstreamError.undecodable("not a Generation object")
+        }
+    }
+
+    /// Where a generation stands; a completed one with the URL of its output of `type`.
+    enum Progress: Equatable {
+        case queued
+        case processing
+        case completed(outputURL: String)
+        case failed(reason: String)
+    }
+
+    static func progress(of generation: LumaAgentsGeneration, expecting type: String = "video") throws -> Progress {
+        switch generation.state {
+        case "queued": return .queued
+        case "processing": return .processing
+        case "completed":
+            guard let output = generation.output?.first(where: { $0.type == type }) ?? generation.output?.first else {
+                return .failed(reason: failureSentence(code: "output_not_found", reason: "the completed generation has no output"))
+            }
+            return .completed(outputURL: output.url)
+        case "failed":
+            return .failed(reason: failureSentence(code: generation.failure_code, reason: generation.failure_reason))
+        default:
+            throw UpstreamError.undecodable("unknown state \"\(generation.state)\"")
+        }
+    }
+
+    /// Luma's `failure_code` and reason in words a client can act on.
+    static func failureSentence(code: String?, reason: String?) -> String {
+        let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        let detail = reason.isEmpty ? "" : ": \(reason)"
+        switch code {
+        case "content_moderated":
+            return "Luma's content moderation refused this request\(detail). Change the prompt or image and submit again."
+        case "budget_exhausted", "rate_limited":
+            return "Luma could not take this generation now (\(code!))\(detail). Submit it again later."
+        case "image_too_large", "unsupported_format", "corrupt_input":
+            return "Luma could not read an input image (\(code!))\(detail). Send a PNG, JPEG or WebP image and submit again."
+        case "invalid_request":
+            return "Luma refused this request as invalid\(detail)."
+        case let code?:
+            return "Luma could not generate this video (\(code))\(detail)."
+        case nil:
+            return "Luma could not generate this video\(detail.isEmpty ? " and gave no reason; try again or change the prompt" : detail)."
+        }
+    }
+}
