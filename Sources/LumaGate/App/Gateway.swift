@@ -215,6 +215,8 @@ public final class Gateway: Sendable {
             service: taskService, view: DreamMachineGenerationView(mediaURL: mediaURL), body: body,
             dreamMachineChannels: Set(dreamMachines.map(\.name))
         ).register(on: dreamMachine)
+        AgentsController(service: taskService, view: AgentsGenerationView(mediaURL: mediaURL), body: body)
+            .register(on: router.group("agents/v1").add(middleware: auth))
         OpenAIVideosController(service: taskService, media: videoContent, maxBodyBytes: configuration.maxBodyBytes,
                                defaultModel: configuration.openAIDefaultModel).register(on: router.group("v1").add(middleware: auth))
         let admin = router.group("admin").add(middleware: auth).add(middleware: AdminMiddleware())

@@ -57,10 +57,10 @@ enum FieldRules {
         return value
     }
 
-    static func promptLength(_ field: String, _ prompt: String) throws {
+    static func promptLength(_ field: String, _ prompt: String, max: Int = maxPromptLength) throws {
         let length = prompt.unicodeScalars.count
-        guard length <= maxPromptLength else {
-            throw GatewayError.invalidRequest("Field `\(field)` is \(length) characters (Unicode code points); at most \(maxPromptLength) are allowed.")
+        guard length <= max else {
+            throw GatewayError.invalidRequest("Field `\(field)` is \(length) characters (Unicode code points); at most \(max) are allowed.")
         }
     }
 

@@ -67,4 +67,9 @@ public struct GatewayError: Error, Sendable, Equatable {
     public static func unsupportedMediaType(_ detail: String) -> GatewayError {
         GatewayError(status: .unsupportedMediaType, code: "unsupported_media_type", detail: detail)
     }
+
+    /// Each field is valid alone, but not with the others (the Agents API's 422).
+    public static func invalidCombination(_ detail: String) -> GatewayError {
+        GatewayError(status: .unprocessableContent, code: "invalid_combination", detail: detail)
+    }
 }

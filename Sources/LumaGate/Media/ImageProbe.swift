@@ -4,7 +4,7 @@ import Foundation
 /// pixel size from the header. The bytes are untrusted: every read is bounds-checked, so a
 /// truncated or crafted header gives nil, never a crash.
 public enum ImageProbe {
-    public enum Format: String, Sendable {
+    public enum Format: String, Sendable, CaseIterable {
         case png, jpeg, webp
 
         public var mediaType: String { "image/\(rawValue)" }

@@ -57,6 +57,37 @@ public struct OutputKeeper: Sendable {
         }
     }
 
+    /// The task's media for an image output at `url` (PNG, JPEG or WebP), copied in first unless
+    /// an earlier attempt did.
+    func keepImage(taskID: String, from url: String, atMillis: Int64) async throws -> TaskMedia {
+        let directory = store.taskDirectory(taskID)
+        let existing = ImageProbe.Format.allCases.map { "\(directory)/image.\($0.fileExtension)" }.first(where: store.exists)
+        let image: String
+        if let existing {
+            image = existing
+        } else {
+            try FileManager.default.createDirectory(atPath: store.absolutePath(directory), withIntermediateDirectories: true)
+            let partial = "\(directory)/partial-\(UUID().uuidString)"
+            do {
+                try await outbound.download(url, to: store.absolutePath(partial), maxBytes: settings.maxBytes, timeout: settings.timeout)
+            } catch {
+                store.remove(partial)
+                throw Self.failure(error, maxBytes: settings.maxBytes)
+            }
+            let head = (try? FileHandle(forReadingFrom: URL(fileURLWithPath: store.absolutePath(partial))).read(upToCount: 64)) ?? nil
+            guard let format = head.flatMap(ImageProbe.format(of:)) else {
+                store.remove(partial)
+                throw Failure(permanent: true, description: "the upstream's image is not a PNG, JPEG or WebP")
+            }
+            image = "\(directory)/image.\(format.fileExtension)"
+            try FileManager.default.moveItem(atPath: store.absolutePath(partial), toPath: store.absolutePath(image))
+        }
+        let size = ImageProbe.size(ofFileAt: store.absolutePath(image))
+        let palette = try? await stills.ffmpeg?.paletteGrid(of: store.absolutePath(image), in: store.absolutePath(directory))
+        return TaskMedia(video: nil, image: .init(url: image, width: size?.width, height: size?.height, paletteGrid: palette),
+                         createdAtMillis: atMillis)
+    }
+
     private static func failure(_ error: any Error, maxBytes: Int) -> Failure {
         switch error {
         case OutboundError.tooLarge:

@@ -21,11 +21,22 @@ public enum AspectRatio: String, Sendable, CaseIterable {
         }
     }
 
-    /// The exact ratio with its shorter side `shortSide` pixels, both sides even (as H.264 needs).
-    public func frameSize(shortSide: Int) -> (width: Int, height: Int) {
-        let parts = rawValue.split(separator: ":").compactMap { Double($0) }
-        let (wide, high) = (parts[0], parts[1])
+    /// The exact ratio `ratio` ("W:H", any of Luma's; 16:9 if unreadable) with its shorter side
+    /// `shortSide` pixels, both sides even (as H.264 needs).
+    public static func frameSize(ratio: String, shortSide: Int) -> (width: Int, height: Int) {
+        let (wide, high) = sides(of: ratio)
         let long = Int((Double(shortSide) * max(wide, high) / min(wide, high) / 2).rounded()) * 2
         return wide >= high ? (long, shortSide) : (shortSide, long)
+    }
+
+    /// The same with its longer side `longSide` pixels.
+    public static func frameSize(ratio: String, longSide: Int) -> (width: Int, height: Int) {
+        let (wide, high) = sides(of: ratio)
+        return frameSize(ratio: ratio, shortSide: Int((Double(longSide) * min(wide, high) / max(wide, high) / 2).rounded()) * 2)
+    }
+
+    private static func sides(of ratio: String) -> (Double, Double) {
+        let parts = ratio.split(separator: ":").compactMap { Double($0) }.filter { $0 > 0 }
+        return parts.count == 2 ? (parts[0], parts[1]) : (16, 9)
     }
 }

@@ -47,13 +47,16 @@ public struct GenerationRequest: Sendable, Codable, Equatable {
     /// A remix or an edit (the OpenAI-shaped face): the id of the owner's video this one is a
     /// changed copy of. It opens on that video's first frame, on its channel.
     public var remixedFrom: String?
+    /// ray-3.2 through the Agents API: a high-dynamic-range video, and an EXR beside it.
+    public var hdr: Bool?
+    public var exrExport: Bool?
 
     public init(
         prompt: String, aspectRatio: String = AspectRatio.wide.rawValue, expandPrompt: Bool? = nil,
         loop: Bool? = nil, image: ImageReference? = nil, imageEnd: ImageReference? = nil,
         notifyHook: String? = nil, model: String? = nil, resolution: String? = nil, duration: String? = nil,
         kind: Kind? = nil, callbackURL: String? = nil, concepts: [String]? = nil, endGenerationID: String? = nil,
-        imageFormat: String? = nil, relayedBody: String? = nil, remixedFrom: String? = nil
+        imageFormat: String? = nil, relayedBody: String? = nil, remixedFrom: String? = nil, hdr: Bool? = nil, exrExport: Bool? = nil
     ) {
         self.prompt = prompt
         self.aspectRatio = aspectRatio
@@ -72,6 +75,8 @@ public struct GenerationRequest: Sendable, Codable, Equatable {
         self.imageFormat = imageFormat
         self.relayedBody = relayedBody
         self.remixedFrom = remixedFrom
+        self.hdr = hdr
+        self.exrExport = exrExport
     }
 
     /// Seconds of video asked for; Luma's default is 5.
@@ -89,10 +94,14 @@ public struct GenerationRequest: Sendable, Codable, Equatable {
     public static let defaultVideoModel = "ray-2"
     /// Luma's current video model, served by its Agents API only (not by the Dream Machine API).
     public static let agentsVideoModel = "ray-3.2"
+    /// Luma's current image models, also only on the Agents API.
+    public static let agentsImageModels = ["uni-1", "uni-1-max"]
     public static let defaultImageModel = "photon-1"
 
     /// Whether only an Agents API channel (or the sandbox) can make it.
-    public var needsAgentsAPI: Bool { officialModel == Self.agentsVideoModel }
+    public var needsAgentsAPI: Bool {
+        officialModel.map { $0 == Self.agentsVideoModel || Self.agentsImageModels.contains($0) } ?? false
+    }
 
     /// The official name of the model (relay-format names translated), with the default filled
     /// in; nil for an operation that names none (upscale, audio).

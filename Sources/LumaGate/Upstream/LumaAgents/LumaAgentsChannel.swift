@@ -50,14 +50,16 @@ public struct LumaAgentsChannel: UpstreamChannel {
         self.now = now
     }
 
-    /// ray-3.2 videos; the Dream Machine models and operations are not on this API.
+    /// ray-3.2 videos and uni-1 images; the Dream Machine models and operations are not on this API.
     public func supports(_ request: GenerationRequest) -> Bool {
-        (request.kind ?? .video) == .video && request.needsAgentsAPI
+        [.video, .image].contains(request.kind ?? .video) && request.needsAgentsAPI
     }
 
     public func submit(_ task: VideoTask, parent: VideoTask?, end: VideoTask?) async throws -> String {
-        let body = try LumaAgentsMapping.videoBody(
-            for: task, parentUpstreamID: parent?.upstreamID, endUpstreamID: end?.upstreamID, userID: task.tokenID, image: inline)
+        let body = task.request.producesImage
+            ? LumaAgentsMapping.imageBody(for: task, userID: task.tokenID)
+            : try LumaAgentsMapping.videoBody(
+                for: task, parentUpstreamID: parent?.upstreamID, endUpstreamID: end?.upstreamID, userID: task.tokenID, image: inline)
         return try LumaAgentsMapping.generation(from: try await http.send(.POST, "/generations", body: body.bytes())).id
     }
 
@@ -73,20 +75,23 @@ public struct LumaAgentsChannel: UpstreamChannel {
     public func fetch(_ task: VideoTask) async throws -> UpstreamSnapshot {
         guard let upstreamID = task.upstreamID else { throw UpstreamError.notFound }
         let generation = try LumaAgentsMapping.generation(from: try await http.send(.GET, "/generations/\(upstreamID)"))
-        switch try LumaAgentsMapping.progress(of: generation) {
+        let makesImage = task.request.producesImage
+        switch try LumaAgentsMapping.progress(of: generation, expecting: makesImage ? "image" : "video") {
         case .queued: return .queued
         case .processing: return .dreaming
         case .failed(let reason): return .failed(reason: reason)
         case .completed(let outputURL):
             do {
-                return .completed(try await keeper.keepVideo(taskID: task.id, from: outputURL, atMillis: now().millis))
+                return .completed(makesImage
+                    ? try await keeper.keepImage(taskID: task.id, from: outputURL, atMillis: now().millis)
+                    : try await keeper.keepVideo(taskID: task.id, from: outputURL, atMillis: now().millis))
             } catch let failure as OutputKeeper.Failure {
                 let age = now().timeIntervalSince(Date(millis: task.createdAtMillis))
                 guard failure.permanent || age > settings.outputDeadlineSeconds else {
                     // Still finishing here: the next poll brings a fresh link and tries again.
                     return .dreaming
                 }
-                return .failed(reason: "Luma finished the video, but the gateway could not keep it: \(failure).")
+                return .failed(reason: "Luma finished the \(makesImage ? "image" : "video"), but the gateway could not keep it: \(failure).")
             }
         }
     }

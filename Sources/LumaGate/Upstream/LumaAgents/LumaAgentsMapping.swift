@@ -22,6 +22,8 @@ enum LumaAgentsMapping {
             ("resolution", .string(request.resolution ?? Pricing.defaults.defaultResolution)),
         ]
         if let loop = request.loop { video.append(("loop", .bool(loop))) }
+        if let hdr = request.hdr { video.append(("hdr", .bool(hdr))) }
+        if let exrExport = request.exrExport { video.append(("exr_export", .bool(exrExport))) }
         if let parentUpstreamID {
             video.append(("start_frame", .object([("generation_id", .string(parentUpstreamID))])))
         } else if let first = request.image {
@@ -40,6 +42,19 @@ enum LumaAgentsMapping {
             ("user_id", .string(userID)),
             ("video", .object(video)),
         ])
+    }
+
+    /// The create body for a uni-1 image `task`.
+    static func imageBody(for task: VideoTask, userID: String) -> JSONValue {
+        var body: [(String, JSONValue)] = [
+            ("model", .string(task.request.officialModel ?? GenerationRequest.agentsImageModels[0])),
+            ("type", .string("image")),
+            ("prompt", .string(task.request.prompt)),
+            ("aspect_ratio", .string(task.request.aspectRatio)),
+            ("user_id", .string(userID)),
+        ]
+        if let format = task.request.imageFormat { body.append(("output_format", .string(format == "jpg" ? "jpeg" : format))) }
+        return .object(body)
     }
 
     private static func imageRef(_ image: InlineImage) -> JSONValue {

@@ -86,11 +86,12 @@ public struct SandboxChannel: UpstreamChannel {
     }
 
     /// ray-3.2's frames are the exact ratio at the asked resolution's short side (720p 16:9 is
-    /// 1280×720); the older models' are Luma's own frame sizes.
+    /// 1280×720), uni-1's images 2048 pixels on the long side as Luma's; the older models' are
+    /// Luma's own frame sizes.
     static func frameSize(of request: GenerationRequest) -> (width: Int, height: Int) {
-        let ratio = AspectRatio(rawValue: request.aspectRatio) ?? .wide
-        guard request.needsAgentsAPI else { return ratio.frameSize }
-        return ratio.frameSize(shortSide: Int((request.resolution ?? "720p").dropLast()) ?? 720)
+        guard request.needsAgentsAPI else { return (AspectRatio(rawValue: request.aspectRatio) ?? .wide).frameSize }
+        if request.producesImage { return AspectRatio.frameSize(ratio: request.aspectRatio, longSide: 2048) }
+        return AspectRatio.frameSize(ratio: request.aspectRatio, shortSide: Int((request.resolution ?? "720p").dropLast()) ?? 720)
     }
 
     /// An extension opens on its parent's last frame, a remix on its source's first frame;

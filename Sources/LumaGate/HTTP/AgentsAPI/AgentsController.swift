@@ -1,0 +1,44 @@
+import Hummingbird
+
+/// Face 3: Luma's current Agents API under `/agents/v1`, over the same store, tokens, quotas and
+/// idempotency keys as the other faces, so Luma's `luma-agents` SDK works against the gateway
+/// unchanged.
+struct AgentsController {
+    let service: TaskService
+    let view: AgentsGenerationView
+    let body: JSONRequestBody
+
+    func register(on router: RouterGroup<GatewayRequestContext>) {
+        router.post("generations", use: create)
+        router.get("generations/:id", use: get)
+    }
+
+    @Sendable func create(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let token = try context.requireToken()
+        let (submitted, idempotency) = try await body.decodeSubmission(AgentsGenerationBody.self, from: request)
+        let accepted = try submitted.validated()
+        var images = TaskService.ImageSources(firstField: "video.start_frame", lastField: "video.end_frame")
+        var start: VideoTask?
+        var end: VideoTask?
+        switch accepted.start {
+        case .image(let source): images.first = source
+        case .file(let id): images.first = try await service.uploadURL(id: id, tokenID: token.id, field: "video.start_frame.file_id")
+        case .generation(let id): start = try await service.keyframeGeneration(id: id, tokenID: token.id, field: "video.start_frame.generation_id")
+        case nil: break
+        }
+        switch accepted.end {
+        case .image(let source): images.last = source
+        case .file(let id): images.last = try await service.uploadURL(id: id, tokenID: token.id, field: "video.end_frame.file_id")
+        case .generation(let id):
+            end = try await service.keyframeGeneration(id: id, tokenID: token.id, field: "video.end_frame.generation_id", other: start)
+        case nil: break
+        }
+        let task = try await service.submit(token: token, request: accepted.request, images: images, start: start, end: end, idempotency: idempotency)
+        return .json(view.render(task), status: .created)
+    }
+
+    @Sendable func get(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let token = try context.requireToken()
+        return .json(view.render(try await service.task(id: try context.parameters.require("id"), tokenID: token.id)))
+    }
+}

@@ -1,0 +1,193 @@
+import Foundation
+
+/// The Agents API's create body (`POST /agents/v1/generations`), as `luma-agents` 0.5.0 sends it.
+/// Every field is optional at decoding so that a missing one gets our own message; `validated`
+/// applies Luma's rules: enums and ranges are a 400, fields that do not go together a 422.
+struct AgentsGenerationBody: Decodable {
+    /// One media reference: exactly one of `url`, `data` (with `media_type`), `generation_id`,
+    /// `file_id`.
+    struct ImageRef: Decodable {
+        var url: String?
+        var data: String?
+        var media_type: String?
+        var generation_id: String?
+        var file_id: String?
+    }
+
+    /// A field whose value the gateway does not read, only whether it was sent.
+    struct Present: Decodable {
+        init(from decoder: any Decoder) throws {}
+    }
+
+    struct VideoOptions: Decodable {
+        var duration: String?
+        var resolution: String?
+        var loop: Bool?
+        var hdr: Bool?
+        var exr_export: Bool?
+        var start_frame: ImageRef?
+        var end_frame: ImageRef?
+        var keyframes: [ImageRef]?
+        var keyframe_indexes: [Int]?
+        var source_position: Present?
+        var edit: Present?
+    }
+
+    var model: String?
+    var type: String?
+    var prompt: String?
+    var aspect_ratio: String?
+    var user_id: String?
+    var style: String?
+    var output_format: String?
+    var web_search: Bool?
+    var source: ImageRef?
+    var image_ref: [ImageRef]?
+    var video: VideoOptions?
+    var layering: Present?
+
+    static let models = [GenerationRequest.agentsVideoModel] + GenerationRequest.agentsImageModels
+    static let types = ["image", "image_edit", "video", "video_edit", "video_reframe", "layering"]
+    static let aspectRatios = ["3:1", "2:1", "21:9", "16:9", "4:3", "3:2", "1:1", "3:4", "2:3", "9:16", "1:2", "1:3"]
+    static let maxPromptLength = 6000
+    static let maxKeyframes = 64
+
+    /// Where a frame comes from: an image to take in (a URL or data URI), one of the caller's
+    /// files, or one of the caller's generations.
+    enum Frame {
+        case image(String)
+        case file(String)
+        case generation(String)
+    }
+
+    /// A valid request: what to make, and the frames still to be looked up or taken in.
+    struct Validated {
+        var request: GenerationRequest
+        var start: Frame?
+        var end: Frame?
+    }
+
+    func validated() throws -> Validated {
+        try FieldRules.check("model", model, in: Self.models)
+        try FieldRules.check("type", type, in: Self.types)
+        try FieldRules.check("aspect_ratio", aspect_ratio, in: Self.aspectRatios)
+        try FieldRules.check("style", style, in: ["auto", "manga"])
+        try FieldRules.check("output_format", output_format, in: ["png", "jpeg"])
+        let type = type ?? (model == GenerationRequest.agentsVideoModel ? "video" : "image")
+        let makesVideo = type.hasPrefix("video")
+        let model = model ?? (makesVideo ? GenerationRequest.agentsVideoModel : GenerationRequest.agentsImageModels[0])
+        guard makesVideo == (model == GenerationRequest.agentsVideoModel) else {
+            throw GatewayError.invalidCombination("Field `model` \(model) does not make type \(type): \(makesVideo ? "videos are made by ray-3.2" : "images are made by uni-1 or uni-1-max").")
+        }
+        guard type == "image" || type == "video" else {
+            throw GatewayError(status: .notImplemented, code: "not_implemented",
+                               detail: "Type \(type) is not available through this gateway yet; it makes types image and video.")
+        }
+        guard let prompt = prompt?.trimmingCharacters(in: .whitespacesAndNewlines), !prompt.isEmpty else {
+            throw GatewayError.invalidRequest(self.prompt == nil ? "Field `prompt` is required." : "Field `prompt` must not be blank.")
+        }
+        try FieldRules.promptLength("prompt", prompt, max: Self.maxPromptLength)
+        if let source { _ = try Self.frame(source, field: "source") }
+        if source != nil { throw GatewayError.invalidCombination("Field `source` is for types image_edit, video_edit, video_reframe and layering.") }
+        if layering != nil { throw GatewayError.invalidCombination("Field `layering` is for type layering.") }
+        if web_search == true {
+            throw GatewayError(status: .notImplemented, code: "not_implemented", detail: "Field `web_search` is not available through this gateway.")
+        }
+        if let image_ref, !image_ref.isEmpty {
+            guard image_ref.count <= 9 else { throw GatewayError.invalidRequest("Field `image_ref` holds at most 9 references.") }
+            for (index, reference) in image_ref.enumerated() { _ = try Self.frame(reference, field: "image_ref[\(index)]") }
+            throw GatewayError(status: .notImplemented, code: "not_implemented", detail: "Field `image_ref` is not available through this gateway yet.")
+        }
+        let aspectRatio = aspect_ratio ?? AspectRatio.wide.rawValue
+        if type == "image" {
+            if video != nil { throw GatewayError.invalidCombination("Field `video` is for the video types.") }
+            let request = GenerationRequest(prompt: prompt, aspectRatio: aspectRatio, model: model, kind: .image,
+                                            imageFormat: output_format.map { $0 == "jpeg" ? "jpg" : $0 })
+            return Validated(request: request)
+        }
+        if output_format != nil { throw GatewayError.invalidCombination("Field `output_format` is for images.") }
+        return try validatedVideo(prompt: prompt, aspectRatio: aspectRatio)
+    }
+
+    private func validatedVideo(prompt: String, aspectRatio: String) throws -> Validated {
+        let options = video ?? VideoOptions()
+        try FieldRules.check("video.duration", options.duration, in: FieldRules.agentsDurations)
+        try FieldRules.check("video.resolution", options.resolution, in: FieldRules.agentsResolutions)
+        if !FieldRules.agentsAspectRatios.contains(aspectRatio) {
+            throw GatewayError.invalidCombination("Field `aspect_ratio` must be one of \(FieldRules.list(FieldRules.agentsAspectRatios)) for ray-3.2 videos.")
+        }
+        let start = try options.start_frame.map { try Self.frame($0, field: "video.start_frame") }
+        let end = try options.end_frame.map { try Self.frame($0, field: "video.end_frame") }
+        let tenSeconds = options.duration == "10s"
+        if options.loop == true, tenSeconds || options.hdr == true {
+            throw GatewayError.invalidCombination("Field `video.loop` cannot be used with a 10s or HDR video.")
+        }
+        if options.exr_export == true, options.hdr != true {
+            throw GatewayError.invalidCombination("Field `video.exr_export` needs `video.hdr` true.")
+        }
+        if options.hdr == true, !["720p", "1080p"].contains(options.resolution ?? Pricing.defaults.defaultResolution) || tenSeconds {
+            throw GatewayError.invalidCombination("Field `video.hdr` needs a 5s video at 720p or 1080p.")
+        }
+        if tenSeconds, start != nil || end != nil {
+            throw GatewayError.invalidCombination("Fields `video.start_frame` and `video.end_frame` make 5s videos; leave out `video.duration` 10s.")
+        }
+        if options.edit != nil { throw GatewayError.invalidCombination("Field `video.edit` is for type video_edit.") }
+        if options.source_position != nil { throw GatewayError.invalidCombination("Field `video.source_position` is for type video_reframe.") }
+        if options.keyframes != nil || options.keyframe_indexes != nil {
+            try checkKeyframes(options, framesPerClip: (tenSeconds ? 10 : 5) * SandboxRenderer.framesPerSecond)
+        }
+        let request = GenerationRequest(
+            prompt: prompt, aspectRatio: aspectRatio, loop: options.loop, model: GenerationRequest.agentsVideoModel,
+            resolution: options.resolution, duration: options.duration, kind: .video, hdr: options.hdr, exrExport: options.exr_export)
+        return Validated(request: request, start: start, end: end)
+    }
+
+    /// Keyframes as Luma checks them; then refused, since this gateway does not relay them yet.
+    private func checkKeyframes(_ options: VideoOptions, framesPerClip: Int) throws {
+        let keyframes = options.keyframes ?? []
+        let indexes = options.keyframe_indexes ?? []
+        guard (1...Self.maxKeyframes).contains(keyframes.count) else {
+            throw GatewayError.invalidRequest("Field `video.keyframes` holds 1 to \(Self.maxKeyframes) references.")
+        }
+        guard indexes.count == keyframes.count else {
+            throw GatewayError.invalidCombination("Field `video.keyframe_indexes` must have one index per keyframe (\(keyframes.count)).")
+        }
+        guard Set(indexes).count == indexes.count, indexes.allSatisfy({ (0...framesPerClip).contains($0) }) else {
+            throw GatewayError.invalidCombination("Field `video.keyframe_indexes` must be unique frame positions from 0 to \(framesPerClip).")
+        }
+        if options.start_frame != nil || options.end_frame != nil || options.loop == true {
+            throw GatewayError.invalidCombination("Field `video.keyframes` cannot be combined with `video.start_frame`, `video.end_frame` or `video.loop`.")
+        }
+        for (index, keyframe) in keyframes.enumerated() { _ = try Self.frame(keyframe, field: "video.keyframes[\(index)]") }
+        throw GatewayError(status: .notImplemented, code: "not_implemented",
+                           detail: "Field `video.keyframes` is not available through this gateway yet; use `video.start_frame` and `video.end_frame`.")
+    }
+
+    /// What one ImageRef names, checked: exactly one source, `media_type` with `data`.
+    static func frame(_ reference: ImageRef, field: String) throws -> Frame {
+        let given = [("url", reference.url), ("data", reference.data), ("generation_id", reference.generation_id), ("file_id", reference.file_id)]
+            .filter { $0.1 != nil }
+        guard given.count == 1, let (name, value) = given.first, let value else {
+            throw GatewayError.invalidRequest("Field `\(field)` must have exactly one of `url`, `data`, `generation_id` and `file_id`.")
+        }
+        switch name {
+        case "url":
+            guard FieldRules.isHTTPURL(value) else { throw GatewayError.invalidRequest("Field `\(field).url` must be an http(s) URL.") }
+            try FieldRules.urlLength("\(field).url", value)
+            return .image(value)
+        case "data":
+            guard let mediaType = reference.media_type else {
+                throw GatewayError.invalidRequest("Field `\(field).media_type` is required with `data`.")
+            }
+            guard ["image/png", "image/jpeg", "image/webp"].contains(mediaType) else {
+                throw GatewayError.invalidRequest("Field `\(field).media_type` must be image/png, image/jpeg or image/webp.")
+            }
+            return .image("data:\(mediaType);base64,\(value)")
+        case "generation_id":
+            guard UUID(uuidString: value) != nil else { throw GatewayError.invalidRequest("Field `\(field).generation_id` must be a generation id (a UUID).") }
+            return .generation(value.lowercased())
+        default:
+            return .file(value)
+        }
+    }
+}

@@ -1,0 +1,48 @@
+/// Renders a task as the Agents API's Generation object, whichever face made it. Keys without a
+/// value are left out, as Luma leaves them out.
+struct AgentsGenerationView {
+    /// Turns a stored media path (or an upstream's absolute URL) into the JSON to show for it.
+    let mediaURL: @Sendable (String) -> JSONValue
+
+    func render(_ task: VideoTask) -> JSONValue {
+        let makesImage = task.request.producesImage
+        var members: [(String, JSONValue)] = [
+            ("id", .string(task.id)),
+            ("created_at", .string(RFC3339.timestamp(task.createdAtMillis))),
+            ("model", .string(task.request.officialModel ?? GenerationRequest.defaultVideoModel)),
+            ("state", .string(Self.state(task.state))),
+            ("type", .string(makesImage ? "image" : "video")),
+        ]
+        if task.state == .failed {
+            let reason = task.failureReason ?? "The generation failed."
+            members.append(("failure_code", .string(Self.failureCode(reason))))
+            members.append(("failure_reason", .string(reason)))
+        }
+        if task.state == .completed, let media = task.media {
+            if makesImage, let image = media.image {
+                members.append(("output", .array([Self.output("image", mediaURL(image.url))])))
+            } else if let video = media.video {
+                members.append(("output", .array([Self.output("video", mediaURL(video.url))])))
+            }
+        }
+        return .object(members)
+    }
+
+    static func state(_ state: TaskState) -> String {
+        switch state {
+        case .pending: "queued"
+        case .processing: "processing"
+        case .completed: "completed"
+        case .failed: "failed"
+        }
+    }
+
+    /// The gateway keeps reasons, not codes: moderation is told apart, the rest is a failed generation.
+    static func failureCode(_ reason: String) -> String {
+        reason.contains("content moderation") ? "content_moderated" : "generation_failed"
+    }
+
+    private static func output(_ type: String, _ url: JSONValue) -> JSONValue {
+        .object([("type", .string(type)), ("url", url)])
+    }
+}
