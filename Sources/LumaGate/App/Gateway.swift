@@ -20,6 +20,7 @@ public final class Gateway: Sendable {
     let channelSync: ChannelSync
     let uploadSweeper: UploadSweeper
     let videoContent: OpenAIVideoContent
+    let fileLibrary: FileLibrary
     public let metrics: GatewayMetrics
     public let publicURL: PublicURL
     public let engineDescription: String
@@ -30,7 +31,7 @@ public final class Gateway: Sendable {
     private init(
         configuration: GatewayConfiguration, database: Database, tasks: TaskRepository, dreamMachines: [DreamMachineChannel], tokens: TokenService,
         taskService: TaskService, poller: Poller, webhooks: WebhookDispatcher, channelSync: ChannelSync, uploadSweeper: UploadSweeper,
-        videoContent: OpenAIVideoContent, metrics: GatewayMetrics,
+        videoContent: OpenAIVideoContent, fileLibrary: FileLibrary, metrics: GatewayMetrics,
         publicURL: PublicURL, engineDescription: String,
         httpClient: HTTPClient, logger: Logger
     ) {
@@ -45,6 +46,7 @@ public final class Gateway: Sendable {
         self.channelSync = channelSync
         self.uploadSweeper = uploadSweeper
         self.videoContent = videoContent
+        self.fileLibrary = fileLibrary
         self.metrics = metrics
         self.publicURL = publicURL
         self.engineDescription = engineDescription
@@ -175,6 +177,8 @@ public final class Gateway: Sendable {
             uploadSweeper: UploadSweeper(uploads: UploadRepository(database: database), store: store, limits: configuration.uploads,
                                          now: now, logger: logger),
             videoContent: OpenAIVideoContent(store: store, outbound: outbound, ffmpeg: ffmpeg),
+            fileLibrary: FileLibrary(uploads: UploadRepository(database: database), normalizer: ImageNormalizer(ffmpeg: ffmpeg), store: store,
+                                     limits: configuration.uploads, maxBytes: configuration.maxImageBytes, now: now, newID: newID),
             metrics: metrics, publicURL: publicURL, engineDescription: engineDescription,
             httpClient: httpClient, logger: logger)
     }
@@ -215,8 +219,11 @@ public final class Gateway: Sendable {
             service: taskService, view: DreamMachineGenerationView(mediaURL: mediaURL), body: body,
             dreamMachineChannels: Set(dreamMachines.map(\.name))
         ).register(on: dreamMachine)
-        AgentsController(service: taskService, view: AgentsGenerationView(mediaURL: mediaURL), body: body)
-            .register(on: router.group("agents/v1").add(middleware: auth))
+        let agents = router.group("agents/v1").add(middleware: auth)
+        AgentsController(service: taskService, view: AgentsGenerationView(mediaURL: mediaURL), body: body).register(on: agents)
+        let files = AgentsFilesController(files: fileLibrary, view: AgentsFileView(store: fileLibrary.store), body: body, publicURL: publicURL)
+        files.register(on: agents)
+        files.registerUploads(on: router)
         OpenAIVideosController(service: taskService, media: videoContent, maxBodyBytes: configuration.maxBodyBytes,
                                defaultModel: configuration.openAIDefaultModel).register(on: router.group("v1").add(middleware: auth))
         let admin = router.group("admin").add(middleware: auth).add(middleware: AdminMiddleware())

@@ -38,7 +38,7 @@ public struct UploadSweeper: Service {
         let cutoff = now().addingTimeInterval(-Double(limits.lifetimeSeconds)).millis
         var removed = 0
         while true {
-            let paths = try await uploads.removeExpired(before: cutoff, limit: 500)
+            let paths = try await uploads.removeExpired(before: cutoff, now: now().millis, limit: 500)
             paths.forEach(store.remove)
             removed += paths.count
             if paths.count < 500 { return removed }

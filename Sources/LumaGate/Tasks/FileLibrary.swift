@@ -1,0 +1,153 @@
+import Crypto
+import Foundation
+
+/// The Agents API's files: images a client uploads once and names by id in its generations. They
+/// are the same uploads the relay's `file_upload` makes (bounded per token, swept after their
+/// lifetime, normalized like every client image), with what the client declared about them. Two
+/// ways in: the bytes at once (multipart), or a reservation answered with a presigned gateway URL
+/// to PUT them to, then a `complete`.
+public struct FileLibrary: Sendable {
+    /// What a client says about a file before or with its bytes.
+    public struct Declaration: Sendable {
+        public var mimeType: String
+        public var sizeBytes: Int?
+        public var filename: String?
+        public var purpose: String?
+        public var userID: String?
+        public var expiresAtMillis: Int64?
+    }
+
+    static let mediaTypes = ["image/png", "image/jpeg", "image/webp"]
+    static let purposes = ["input", "reference"]
+    /// How long a presigned URL takes bytes.
+    static let putLifetimeSeconds: Double = 3600
+
+    let uploads: UploadRepository
+    let normalizer: ImageNormalizer
+    let store: MediaStore
+    let limits: UploadLimits
+    let maxBytes: Int
+    let now: @Sendable () -> Date
+    let newID: @Sendable () -> UUID
+
+    /// Checks what a client declared; `sizeBytes` must be there for a reservation.
+    func check(_ declaration: Declaration, needsSize: Bool) throws {
+        try FieldRules.require("mime_type", declaration.mimeType, in: Self.mediaTypes)
+        try FieldRules.check("purpose", declaration.purpose, in: Self.purposes)
+        if needsSize {
+            guard let size = declaration.sizeBytes else { throw GatewayError.invalidRequest("Field `size_bytes` is required.") }
+            guard (1...maxBytes).contains(size) else {
+                throw GatewayError.payloadTooLarge("Field `size_bytes` must be from 1 to \(maxBytes) (this gateway's largest image).")
+            }
+        }
+        if let expires = declaration.expiresAtMillis, expires <= now().millis {
+            throw GatewayError.invalidRequest("Field `expires_at` must be in the future.")
+        }
+    }
+
+    /// Stores `bytes` as a ready file of `tokenID`'s.
+    func upload(_ bytes: Data, declaration: Declaration, tokenID: String) async throws -> Upload {
+        try check(declaration, needsSize: false)
+        guard bytes.count <= maxBytes else { throw GatewayError.payloadTooLarge("Field `file` is larger than \(maxBytes) bytes.") }
+        var upload = try await newUpload(declaration, tokenID: tokenID, state: .ready)
+        upload.storedPath = try await storeImage(bytes, id: upload.id, field: "file")
+        upload.sizeBytes = bytes.count
+        do {
+            try await uploads.insert(upload)
+        } catch {
+            store.remove(upload.storedPath)
+            throw error
+        }
+        return upload
+    }
+
+    /// Reserves a pending file whose bytes are to be PUT to its presigned URL.
+    func reserve(_ declaration: Declaration, tokenID: String) async throws -> Upload {
+        try check(declaration, needsSize: true)
+        var upload = try await newUpload(declaration, tokenID: tokenID, state: .pending)
+        upload.putSecret = Data((0..<24).map { _ in UInt8.random(in: 0...255) }).hexString
+        try await uploads.insert(upload)
+        return upload
+    }
+
+    /// Takes the bytes PUT to file `id`'s presigned URL (whose secret is `secret`).
+    func receive(_ bytes: Data, id: String, secret: String) async throws {
+        guard let upload = try await uploads.find(id: id, tokenID: nil), let expected = upload.putSecret,
+              SecretComparison.equal(expected, secret) else {
+            throw GatewayError.forbidden("This upload URL is not valid.")
+        }
+        guard upload.state == .pending, upload.storedPath.isEmpty else { throw GatewayError.conflict("File \(id) already has its bytes.") }
+        guard now().timeIntervalSince(Date(millis: upload.createdAtMillis)) < Self.putLifetimeSeconds else {
+            throw GatewayError.forbidden("This upload URL has expired; create the file again.")
+        }
+        guard bytes.count == upload.sizeBytes else {
+            throw GatewayError.invalidRequest("The body is \(bytes.count) bytes; the file was declared with `size_bytes` \(upload.sizeBytes ?? 0).")
+        }
+        let path = try await storeImage(bytes, id: id, field: "body")
+        guard try await uploads.attachBytes(id: id, secret: secret, storedPath: path) else {
+            store.remove(path)
+            throw GatewayError.conflict("File \(id) already has its bytes.")
+        }
+    }
+
+    /// Makes a pending file whose bytes arrived ready.
+    func complete(id: String, tokenID: String) async throws -> Upload {
+        let upload = try await find(id: id, tokenID: tokenID)
+        guard upload.state == .pending else { return upload }
+        guard !upload.storedPath.isEmpty else {
+            throw GatewayError.conflict("File \(id) has no bytes yet: PUT them to its upload URL, then complete it.")
+        }
+        _ = try await uploads.complete(id: id, tokenID: tokenID)
+        return try await find(id: id, tokenID: tokenID)
+    }
+
+    func find(id: String, tokenID: String) async throws -> Upload {
+        guard let upload = try await uploads.find(id: id, tokenID: tokenID) else {
+            throw GatewayError.notFound("No file with id \(id) exists for this token.")
+        }
+        return upload
+    }
+
+    /// A page of `tokenID`'s files, newest first, and the cursor of the next page if there is one.
+    func page(tokenID: String, cursor: String?, limit: Int, purpose: String?, state: String?) async throws -> (files: [Upload], next: String?) {
+        var after: (Int64, String)?
+        if let cursor {
+            guard let decoded = Data(base64Encoded: cursor).map({ String(decoding: $0, as: UTF8.self) }),
+                  let separator = decoded.firstIndex(of: ":"), let millis = Int64(decoded[..<separator]) else {
+                throw GatewayError.invalidRequest("Query parameter `cursor` is not one this gateway handed out.")
+            }
+            after = (millis, String(decoded[decoded.index(after: separator)...]))
+        }
+        let files = try await uploads.page(tokenID: tokenID, after: after, limit: limit + 1, purpose: purpose, state: state)
+        let shown = Array(files.prefix(limit))
+        let next = files.count > limit ? shown.last.map { Data("\($0.createdAtMillis):\($0.id)".utf8).base64EncodedString() } : nil
+        return (shown, next)
+    }
+
+    func delete(id: String, tokenID: String) async throws {
+        guard let path = try await uploads.delete(id: id, tokenID: tokenID) else {
+            throw GatewayError.notFound("No file with id \(id) exists for this token.")
+        }
+        if !path.isEmpty { store.remove(path) }
+    }
+
+    private func newUpload(_ declaration: Declaration, tokenID: String, state: Upload.State) async throws -> Upload {
+        let kept = try await uploads.count(tokenID: tokenID)
+        guard kept < limits.maxPerToken else {
+            throw GatewayError.rateLimited("This token keeps \(kept) files, the most it may; delete some or wait for them to expire.",
+                                           retryAfterSeconds: 600)
+        }
+        let created = now().millis
+        let lifetimeEnd = created + Int64(limits.lifetimeSeconds) * 1000
+        return Upload(
+            id: newID().uuidString.lowercased(), tokenID: tokenID, storedPath: "", createdAtMillis: created, state: state,
+            mimeType: declaration.mimeType, sizeBytes: declaration.sizeBytes, filename: declaration.filename,
+            purpose: declaration.purpose ?? "input", userID: declaration.userID,
+            expiresAtMillis: min(declaration.expiresAtMillis ?? lifetimeEnd, lifetimeEnd))
+    }
+
+    private func storeImage(_ bytes: Data, id: String, field: String) async throws -> String {
+        let image = try await normalizer.normalize(bytes, field: field)
+        return try store.saveUpload(image.data, format: image.format, id: id)
+    }
+}
