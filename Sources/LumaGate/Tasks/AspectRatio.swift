@@ -32,7 +32,8 @@ public enum AspectRatio: String, Sendable, CaseIterable {
     /// The same with its longer side `longSide` pixels.
     public static func frameSize(ratio: String, longSide: Int) -> (width: Int, height: Int) {
         let (wide, high) = sides(of: ratio)
-        return frameSize(ratio: ratio, shortSide: Int((Double(longSide) * min(wide, high) / max(wide, high) / 2).rounded()) * 2)
+        let short = Int((Double(longSide) * min(wide, high) / max(wide, high) / 2).rounded()) * 2
+        return wide >= high ? (longSide, short) : (short, longSide)
     }
 
     private static func sides(of ratio: String) -> (Double, Double) {

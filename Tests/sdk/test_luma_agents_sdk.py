@@ -1,0 +1,147 @@
+"""The Agents face (`/agents/v1`) judged by Luma's own `luma-agents` SDK, pinned: a client written
+against Luma's current API, pointed at lumagate, end to end on the sandbox engine."""
+
+import base64
+import json
+import pathlib
+import subprocess
+import tempfile
+import time
+import urllib.request
+
+import httpx
+import luma_agents
+import pytest
+
+from conftest import png_data_uri
+
+
+def client(gateway, token=None):
+    return luma_agents.Luma(auth_token=token or gateway.token, base_url=gateway.base + "/agents/v1", max_retries=0)
+
+
+def png_bytes(width=96, height=64):
+    return base64.b64decode(png_data_uri(width, height).split(",", 1)[1])
+
+
+def finish(gateway, generation, token=None):
+    deadline = time.time() + 90
+    while generation.state not in ("completed", "failed"):
+        assert time.time() < deadline, f"{generation.id} did not finish"
+        time.sleep(0.2)
+        generation = client(gateway, token).generations.get(generation.id)
+    return generation
+
+
+def download(url, suffix):
+    with urllib.request.urlopen(url) as response:
+        data = response.read()
+    path = pathlib.Path(tempfile.mkdtemp()) / ("output" + suffix)
+    path.write_bytes(data)
+    return path
+
+
+def ffprobe(path):
+    report = subprocess.run(["ffprobe", "-v", "error", "-show_streams", "-show_format", "-of", "json", str(path)],
+                            check=True, capture_output=True, text=True).stdout
+    return json.loads(report)
+
+
+def test_a_ray32_video_is_made_read_and_plays(gateway):
+    created = client(gateway).generations.create(
+        model="ray-3.2", type="video", prompt="a slow dolly through a greenhouse", aspect_ratio="16:9",
+        video={"resolution": "360p", "duration": "10s"})
+    assert created.state == "queued" and created.type == "video" and created.model == "ray-3.2" and created.output is None
+    done = finish(gateway, created)
+    assert done.state == "completed" and done.failure_code is None
+    assert [output.type for output in done.output] == ["video"]
+    assert done.output[0].url.startswith(gateway.base + "/media/"), "the gateway's own URL, not an expiring one"
+    video = ffprobe(download(done.output[0].url, ".mp4"))
+    stream = video["streams"][0]
+    assert stream["codec_name"] == "h264" and (stream["width"], stream["height"]) == (640, 360)
+    assert abs(float(video["format"]["duration"]) - 10.04) < 0.1
+
+
+def test_a_uni1_image_is_made_in_the_asked_format(gateway):
+    done = finish(gateway, client(gateway).generations.create(
+        model="uni-1", type="image", prompt="a red kite", aspect_ratio="3:2", output_format="png"))
+    assert done.state == "completed" and done.type == "image" and done.output[0].type == "image"
+    data = download(done.output[0].url, ".png").read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    assert (width, height) == (2048, 1366), "uni-1's 2K, in the asked ratio"
+
+
+def test_frames_come_inline_from_files_and_from_earlier_generations(gateway):
+    agents = client(gateway)
+    inline = finish(gateway, agents.generations.create(
+        model="ray-3.2", type="video", prompt="from inline bytes",
+        video={"resolution": "360p", "start_frame": {"data": base64.b64encode(png_bytes()).decode(), "media_type": "image/png"}}))
+    assert inline.state == "completed", inline.failure_reason
+
+    # The presigned flow: reserve, PUT the bytes to the gateway's URL, complete.
+    image = png_bytes(128, 72)
+    reserved = agents.files.create(mime_type="image/png", size_bytes=len(image), filename="frame.png", purpose="input")
+    assert reserved.state == "pending" and reserved.upload.method == "PUT"
+    assert reserved.upload.url.startswith(gateway.base + "/agents/uploads/")
+    put = httpx.put(reserved.upload.url, content=image, headers=reserved.upload.headers or {})
+    assert put.status_code == 200
+    ready = agents.files.complete(reserved.id)
+    assert ready.state == "ready" and ready.filename == "frame.png" and ready.mime_type == "image/png"
+    from_file = finish(gateway, agents.generations.create(
+        model="ray-3.2", type="video", prompt="from a file", video={"resolution": "360p", "end_frame": {"file_id": ready.id}}))
+    assert from_file.state == "completed", from_file.failure_reason
+
+    # An extension: the earlier generation's last frame opens the new one.
+    extended = finish(gateway, agents.generations.create(
+        model="ray-3.2", type="video", prompt="and further", video={"resolution": "360p", "start_frame": {"generation_id": inline.id}}))
+    assert extended.state == "completed", extended.failure_reason
+
+
+def test_the_files_api_uploads_lists_pages_and_deletes(gateway):
+    token = gateway.create_token("files")
+    agents = client(gateway, token)
+    uploaded = []
+    for index in range(3):
+        response = httpx.post(gateway.base + "/agents/v1/files", headers={"Authorization": f"Bearer {token}"},
+                              files={"file": (f"f{index}.png", png_bytes(40 + index, 30), "image/png")}, data={"purpose": "reference"})
+        assert response.status_code == 201, response.text
+        created = luma_agents.types.CreateFileResponse.model_validate(response.json())
+        assert created.file.state == "ready" and created.file.purpose == "reference" and created.upload is None
+        uploaded.append(created.id)
+    first = agents.files.list(limit=2)
+    assert [file.id for file in first.data] == uploaded[::-1][:2] and first.has_more and first.next_cursor
+    rest = agents.files.list(limit=2, cursor=first.next_cursor)
+    assert [file.id for file in rest.data] == [uploaded[0]] and not rest.has_more
+    assert agents.files.get(uploaded[1]).size_bytes > 0
+    agents.files.delete(uploaded[1])
+    with pytest.raises(luma_agents.NotFoundError):
+        agents.files.get(uploaded[1])
+    with pytest.raises(luma_agents.NotFoundError):
+        client(gateway).files.get(uploaded[0])
+    assert [file.id for file in agents.files.list().data] == [uploaded[2], uploaded[0]]
+
+
+def test_typed_errors(gateway):
+    agents = client(gateway)
+    with pytest.raises(luma_agents.BadRequestError) as bad:
+        agents.generations.create(model="ray-3.2", type="video", prompt="x", video={"resolution": "4k"})
+    assert "video.resolution" in bad.value.body["detail"]
+    with pytest.raises(luma_agents.UnprocessableEntityError) as combined:
+        agents.generations.create(model="ray-3.2", type="video", prompt="x", video={"duration": "10s", "loop": True})
+    assert "video.loop" in combined.value.body["detail"]
+    with pytest.raises(luma_agents.AuthenticationError):
+        client(gateway, "lg_not_a_token").generations.get("00000000-0000-0000-0000-000000000000")
+    with pytest.raises(luma_agents.NotFoundError):
+        agents.generations.get("00000000-0000-0000-0000-000000000000")
+    mine = agents.generations.create(model="uni-1", type="image", prompt="mine")
+    with pytest.raises(luma_agents.NotFoundError):
+        client(gateway, gateway.other_token).generations.get(mine.id)
+    with pytest.raises(luma_agents.APIStatusError) as layering:
+        agents.generations.create(model="uni-1", type="layering", prompt="x", source={"url": "https://example.com/a.png"})
+    assert layering.value.status_code == 501
+    hasty = gateway.lumagate("token", "create", "--name", "hasty-agents", "--requests-per-minute", "1")
+    client(gateway, hasty).files.list()
+    with pytest.raises(luma_agents.RateLimitError) as limited:
+        client(gateway, hasty).files.list()
+    assert limited.value.response.headers.get("retry-after")
