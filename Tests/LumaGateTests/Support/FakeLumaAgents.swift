@@ -4,8 +4,8 @@ import NIOCore
 import Synchronization
 
 /// A stand-in for Luma's Agents API on 127.0.0.1: the wire format of `luma-agents` 0.5.0
-/// (`POST /v1/generations`, `GET /v1/generations/{id}`, `detail` errors), scripted by words in
-/// the prompt.
+/// (`POST /v1/generations`, `GET /v1/generations/{id}`, `detail` errors) for ray-3.2 videos and
+/// uni-1 images, scripted by words in the prompt.
 ///
 /// - `reject`: the submit is refused with 400 and a `detail`; `unprocessable`: 422 with a list of
 ///   field errors, as Luma's validation sends them.
@@ -59,7 +59,9 @@ final class FakeLumaAgents: Sendable {
         let files = TestGateway.temporaryDirectory()
         try FFmpegFixture.make(["-f", "lavfi", "-i", "testsrc2=s=640x360:r=24", "-frames:v", "121", "-c:v", "libx264",
                                 "-preset", "ultrafast", "-pix_fmt", "yuv420p", "video.mp4"], in: files)
+        try FFmpegFixture.make(["-f", "lavfi", "-i", "testsrc2=s=1536x1024", "-frames:v", "1", "image.png"], in: files)
         let video = try Data(contentsOf: URL(fileURLWithPath: files + "/video.mp4"))
+        let image = try Data(contentsOf: URL(fileURLWithPath: files + "/image.png"))
         let state = State(outputFailures: outputFailures)
         let router = Router()
 
@@ -69,7 +71,9 @@ final class FakeLumaAgents: Sendable {
             if let submitStatus { return json(submitStatus, ["detail": "Insufficient balance"]) }
             let data = Data(buffer: try await request.body.collect(upTo: 64 << 20))
             guard let body = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-                  let prompt = body["prompt"] as? String, body["model"] as? String == "ray-3.2", body["type"] as? String == "video" else {
+                  let prompt = body["prompt"] as? String,
+                  (body["model"] as? String, body["type"] as? String) == ("ray-3.2", "video")
+                    || (body["model"] as? String == "uni-1" && body["type"] as? String == "image") else {
                 return json(400, ["detail": "Invalid request body"])
             }
             if prompt.contains("reject") { return json(400, ["detail": "Prompt is not allowed"]) }
@@ -87,14 +91,15 @@ final class FakeLumaAgents: Sendable {
             if prompt.contains("overloaded"), attempt == 1 { return json(502, ["detail": "Upstream unavailable"]) }
             let id = UUID().uuidString.lowercased()
             state.generations.withLock { $0[id] = Generation(id: id, prompt: prompt, created: Date(), requestBody: data) }
-            return json(201, ["id": id, "created_at": "2026-12-01T00:00:00Z", "model": "ray-3.2", "state": "queued", "type": "video"])
+            return json(201, ["id": id, "created_at": "2026-12-01T00:00:00Z", "model": body["model"]!, "state": "queued", "type": body["type"]!])
         }
 
         router.get("v1/generations/:id") { request, context -> Response in
             guard request.headers[.authorization] == "Bearer \(apiKey)" else { return json(401, ["detail": "Invalid API key"]) }
             let id = try context.parameters.require("id")
             guard let generation = state.generations.withLock({ $0[id] }) else { return json(404, ["detail": "Generation not found"]) }
-            var object: [String: Any] = ["id": id, "created_at": "2026-12-01T00:00:00Z", "model": "ray-3.2", "type": "video"]
+            let type = generation.request["type"] as? String ?? "video"
+            var object: [String: Any] = ["id": id, "created_at": "2026-12-01T00:00:00Z", "model": generation.request["model"] ?? "", "type": type]
             let age = Date().timeIntervalSince(generation.created)
             if age < queuedSeconds {
                 object["state"] = "queued"
@@ -106,15 +111,16 @@ final class FakeLumaAgents: Sendable {
                 object["failure_reason"] = "Scripted failure"
             } else {
                 let expires = Date().addingTimeInterval(outputLifetime).timeIntervalSince1970
-                let url = "\(state.baseURL.withLock { $0 })/outputs/\(id).mp4?X-Expires=\(expires)&X-Signature=fake"
+                let file = type == "image" ? "\(id).png" : "\(id).mp4"
+                let url = "\(state.baseURL.withLock { $0 })/outputs/\(file)?X-Expires=\(expires)&X-Signature=fake"
                 state.outputsHandedOut.withLock { $0.append(url) }
                 object["state"] = "completed"
-                object["output"] = [["type": "video", "url": url]]
+                object["output"] = [["type": type, "url": url]]
             }
             return json(200, object)
         }
 
-        router.get("outputs/:file") { request, _ -> Response in
+        router.get("outputs/:file") { request, context -> Response in
             guard let expires = request.uri.queryParameters.get("X-Expires").flatMap(Double.init),
                   Date().timeIntervalSince1970 < expires else {
                 return Response(status: .forbidden, body: .init(byteBuffer: ByteBuffer(string: "<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>")))
@@ -124,7 +130,9 @@ final class FakeLumaAgents: Sendable {
                 return left > 0
             }
             if fails { return Response(status: .serviceUnavailable) }
-            return Response(status: .ok, headers: [.contentType: "video/mp4"], body: .init(byteBuffer: ByteBuffer(data: video)))
+            let isImage = try context.parameters.require("file").hasSuffix(".png")
+            return Response(status: .ok, headers: [.contentType: isImage ? "image/png" : "video/mp4"],
+                            body: .init(byteBuffer: ByteBuffer(data: isImage ? image : video)))
         }
 
         let server = try await LocalServer.start(router, label: "the fake Agents API")

@@ -1,0 +1,124 @@
+import Foundation
+@testable import LumaGate
+import Testing
+
+/// Face 3 (`/agents/v1`) over real HTTP: Luma's rules before anything is stored or charged, the
+/// presigned upload URL against what an attacker sends it, tasks of other faces read through it,
+/// and uni-1 images relayed to a fake Agents API and kept.
+@Suite struct AgentsAPITests {
+    private func used(_ gateway: TestGateway, _ name: String) async throws -> Int64 {
+        try #require(try await TokenRepository(database: gateway.gateway.database).find(idOrName: name)).used
+    }
+
+    @Test func badBodiesAreRefusedWithLumasStatusesAndNothingIsStored() async throws {
+        try await TestGateway.with(configure: { $0.runsPoller = false }) { gateway in
+            let token = try await gateway.createToken("strict")
+            let png = try Fixtures.data("first-frame.png").base64EncodedString()
+            let cases: [(String, Int, String)] = [
+                (#"{"model": "ray-3.2", "type": "video"}"#, 400, "Field `prompt` is required."),
+                (#"{"model": "ray-4", "prompt": "x"}"#, 400, "Field `model`"),
+                (#"{"model": "ray-3.2", "prompt": "x", "aspect_ratio": "5:4"}"#, 400, "Field `aspect_ratio`"),
+                (#"{"model": "ray-3.2", "prompt": "x", "video": {"duration": "9s"}}"#, 400, "Field `video.duration`"),
+                (#"{"model": "ray-3.2", "prompt": "x", "aspect_ratio": "3:1"}"#, 422, "for ray-3.2 videos"),
+                (#"{"model": "uni-1", "type": "video", "prompt": "x"}"#, 422, "does not make type video"),
+                (#"{"model": "ray-3.2", "prompt": "x", "video": {"exr_export": true}}"#, 422, "needs `video.hdr`"),
+                (#"{"model": "ray-3.2", "prompt": "x", "video": {"hdr": true, "resolution": "360p"}}"#, 422, "720p or 1080p"),
+                (#"{"model": "ray-3.2", "prompt": "x", "video": {"duration": "10s", "start_frame": {"url": "https://example.com/a.png"}}}"#, 422, "make 5s videos"),
+                (#"{"model": "ray-3.2", "prompt": "x", "video": {"start_frame": {"url": "https://example.com/a.png", "file_id": "f"}}}"#, 400, "exactly one of"),
+                (#"{"model": "ray-3.2", "prompt": "x", "video": {"start_frame": {"data": "\#(png)"}}}"#, 400, "`video.start_frame.media_type` is required"),
+                (#"{"model": "ray-3.2", "prompt": "x", "video": {"keyframes": [{"url": "https://example.com/a.png"}], "keyframe_indexes": [121]}}"#, 422, "from 0 to 120"),
+                (#"{"model": "ray-3.2", "prompt": "x", "video": {"keyframes": [{"url": "https://example.com/a.png"}], "keyframe_indexes": [0]}}"#, 501, "`video.keyframes` is not available"),
+                (#"{"model": "uni-1", "prompt": "x", "output_format": "gif"}"#, 400, "Field `output_format`"),
+                (#"{"model": "uni-1", "type": "image_edit", "prompt": "x"}"#, 501, "image_edit is not available"),
+                (#"{"model": "uni-1", "prompt": "x", "video": {}}"#, 422, "for the video types"),
+                (#"{"model": "ray-3.2", "prompt": "x", "video": {"start_frame": {"file_id": "nope"}}}"#, 400, "names no upload of this token"),
+                (#"{"model": "ray-3.2", "prompt": "x", "video": {"start_frame": {"generation_id": "00000000-0000-0000-0000-000000000000"}}}"#, 400, "does not exist for this token"),
+            ]
+            for (body, status, message) in cases {
+                let reply = try await gateway.request(.POST, "/agents/v1/generations", token: token, json: body)
+                #expect(reply.status == status && (reply.object["detail"] as? String)?.contains(message) == true, "\(body): \(reply.status) \(reply.text)")
+            }
+            #expect(try await gateway.gateway.tasks.countInFlight() == 0)
+            #expect(try await used(gateway, "strict") == 0)
+        }
+    }
+
+    @Test func thePresignedUploadURLTakesExactlyTheDeclaredBytesOnce() async throws {
+        try await TestGateway.with(configure: { $0.runsPoller = false }) { gateway in
+            let token = try await gateway.createToken()
+            let png = try Fixtures.data("first-frame.png")
+            let reserved = try await gateway.request(.POST, "/agents/v1/files", token: token,
+                                                     json: #"{"mime_type": "image/png", "size_bytes": \#(png.count)}"#)
+            #expect(reserved.status == 201, "\(reserved.text)")
+            let id = try #require(reserved.object["id"] as? String)
+            let url = try #require((reserved.object["upload"] as? [String: Any])?["url"] as? String)
+
+            // Before its bytes, a file is no frame.
+            let early = try await gateway.request(.POST, "/agents/v1/generations", token: token,
+                                                  json: #"{"model": "ray-3.2", "prompt": "x", "video": {"start_frame": {"file_id": "\#(id)"}}}"#)
+            #expect(early.status == 400, "\(early.text)")
+            #expect(try await gateway.request(.POST, "/agents/v1/files/\(id)/complete", token: token).status == 409)
+
+            let forged = String(url.dropLast(4)) + "0000"
+            #expect(try await gateway.request(.PUT, forged, body: png).status == 403)
+            #expect(try await gateway.request(.PUT, url, body: png.prefix(100)).status == 400, "fewer bytes than declared")
+            #expect(try await gateway.request(.PUT, url, body: Data("<html><script>alert(1)</script>".utf8) + png).status >= 400)
+            #expect(try await gateway.request(.PUT, url, body: png).status == 200)
+            #expect(try await gateway.request(.PUT, url, body: png).status == 409, "a URL takes its bytes once")
+            let ready = try await gateway.request(.POST, "/agents/v1/files/\(id)/complete", token: token)
+            #expect(ready.status == 200 && ready.object["state"] as? String == "ready", "\(ready.text)")
+
+            let other = try await gateway.createToken()
+            #expect(try await gateway.request(.GET, "/agents/v1/files/\(id)", token: other).status == 404)
+            let stolen = try await gateway.request(.POST, "/agents/v1/generations", token: other,
+                                                   json: #"{"model": "ray-3.2", "prompt": "x", "video": {"start_frame": {"file_id": "\#(id)"}}}"#)
+            #expect(stolen.status == 400, "another token's file is no frame: \(stolen.text)")
+            let oversized = try await gateway.request(.POST, "/agents/v1/files", token: token,
+                                                      json: #"{"mime_type": "image/png", "size_bytes": 999999999}"#)
+            #expect(oversized.status == 413, "\(oversized.text)")
+            let video = try await gateway.request(.POST, "/agents/v1/files", token: token, json: #"{"mime_type": "video/mp4", "size_bytes": 10}"#)
+            #expect(video.status == 400 && video.text.contains("Field `mime_type`"), "\(video.text)")
+        }
+    }
+
+    @Test func tasksOfTheOtherFacesReadThroughThisOne() async throws {
+        try await TestGateway.with { gateway in
+            let token = try await gateway.createToken()
+            let id = try await gateway.submit(token: token, #"{"user_prompt": "made on the relay face", "model_name": "ray-2"}"#)["id"] as! String
+            _ = try await gateway.waitForTerminal(id, token: token)
+            let generation = try await gateway.request(.GET, "/agents/v1/generations/\(id)", token: token)
+            #expect(generation.status == 200)
+            #expect(generation.object["model"] as? String == "ray-2" && generation.object["type"] as? String == "video")
+            #expect(generation.object["state"] as? String == "completed")
+            let output = try #require((generation.object["output"] as? [[String: Any]])?.first)
+            #expect(output["type"] as? String == "video" && (output["url"] as? String)?.hasPrefix(gateway.baseURL + "/media/") == true)
+        }
+    }
+
+    @Test func uni1ImagesAreRelayedToTheAgentsAPIAndKept() async throws {
+        let fake = try await FakeLumaAgents.start(outputLifetime: 1)
+        try await TestGateway.with(configure: { configuration in
+            configuration.lumaAgents = LumaAgentsChannel.Settings(apiKey: FakeLumaAgents.apiKey, baseURL: fake.apiURL)
+            configuration.agentsPolling.firstPollSeconds = 0.2
+            configuration.agentsPolling.minPollSeconds = 0.1
+            configuration.agentsPolling.maxPollSeconds = 0.2
+        }) { gateway in
+            let token = try await gateway.createToken("images")
+            let created = try await gateway.request(.POST, "/agents/v1/generations", token: token,
+                                                    json: #"{"model": "uni-1", "prompt": "a red kite", "aspect_ratio": "3:2", "output_format": "jpeg"}"#)
+            #expect(created.status == 201, "\(created.text)")
+            let id = try #require(created.object["id"] as? String)
+            let generation = try await gateway.waitForTerminal(id, token: token, path: "/agents/v1/generations/")
+            #expect(generation["state"] as? String == "completed", "\(generation)")
+            let sent = try #require(fake.allGenerations.first)
+            #expect(sent.request["type"] as? String == "image" && sent.request["output_format"] as? String == "jpeg")
+            #expect(sent.request["aspect_ratio"] as? String == "3:2")
+            try await Task.sleep(for: .seconds(1.2))
+            let url = try #require(((generation["output"] as? [[String: Any]])?.first)?["url"] as? String)
+            let kept = try await gateway.request(.GET, url)
+            #expect(kept.status == 200 && ImageProbe.size(of: kept.body).map { [$0.width, $0.height] } == [1536, 1024])
+            #expect(try await used(gateway, "images") == 5)
+        }
+        await fake.stop()
+    }
+}
