@@ -49,6 +49,7 @@ let package = Package(
                 .embedInCode("HTTP/LumaAPI/luma.openapi.json"),
                 .embedInCode("HTTP/DreamMachineAPI/dream-machine.openapi.json"),
                 .embedInCode("HTTP/OpenAIVideos/openai-videos.openapi.json"),
+                .embedInCode("HTTP/AgentsAPI/agents.openapi.json"),
                 .embedInCode("HTTP/Admin/admin.openapi.json"),
                 .embedInCode("HTTP/Dashboard/Assets/index.html"),
                 .embedInCode("HTTP/Dashboard/Assets/app.js"),

@@ -213,6 +213,7 @@ def test_admin_makes_a_video_in_the_playground_and_follows_it_everywhere(gateway
     prompt = wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#prompt"))[0]
     prompt.send_keys("a red fox running through snow at dawn")
     Select(css(browser, "#aspect-ratio")).select_by_value("9:16")
+    Select(css(browser, "#model")).select_by_value("ray-3.2")
     started = time.time()
     css(browser, "#submit").click()
     progress = wait(browser, lambda d: css(d, "#progress") if css(d, "#progress").is_displayed() else None)
@@ -235,7 +236,7 @@ def test_admin_makes_a_video_in_the_playground_and_follows_it_everywhere(gateway
     # What the page shows is what the API says.
     task = gateway.json("GET", f"/luma/generations/{task_id}", gateway.admin)
     assert task["state"] == "completed" and task["request"]["aspect_ratio"] == "9:16"
-    assert task["request"]["prompt"] == "a red fox running through snow at dawn"
+    assert task["request"]["prompt"] == "a red fox running through snow at dawn" and task["request"]["model_name"] == "ray-3.2"
     width, height = browser.execute_script("const v = document.querySelector('video#result'); return [v.videoWidth, v.videoHeight]")
     assert (width, height) == (task["video"]["width"], task["video"]["height"]) and height > width
     screenshot(browser, "playground")

@@ -3,6 +3,7 @@ OpenAPI 3.1 document that names every public route, and a true one: live respons
 successes and errors, are checked against it (status documented, content type, required headers,
 body against the schema with JSON Schema 2020-12 and format checks)."""
 
+import base64
 import re
 import time
 import uuid
@@ -31,6 +32,10 @@ ROUTES = {
     ("post", "/v1/videos"), ("get", "/v1/videos"), ("post", "/v1/videos/extensions"), ("post", "/v1/videos/edits"),
     ("get", "/v1/videos/{video_id}"), ("delete", "/v1/videos/{video_id}"), ("get", "/v1/videos/{video_id}/content"),
     ("post", "/v1/videos/{video_id}/remix"),
+    ("post", "/agents/v1/generations"), ("get", "/agents/v1/generations/{generation_id}"),
+    ("post", "/agents/v1/files"), ("get", "/agents/v1/files"), ("get", "/agents/v1/files/{file_id}"),
+    ("delete", "/agents/v1/files/{file_id}"), ("post", "/agents/v1/files/{file_id}/complete"),
+    ("put", "/agents/uploads/{file_id}/{secret}"),
     ("get", "/admin/tokens"), ("post", "/admin/tokens"), ("patch", "/admin/tokens/{token}"), ("delete", "/admin/tokens/{token}"),
     ("get", "/admin/channels"), ("post", "/admin/channels"), ("post", "/admin/channels/{name}/enable"),
     ("post", "/admin/channels/{name}/disable"), ("post", "/admin/channels/{name}/test"),
@@ -38,7 +43,7 @@ ROUTES = {
 }
 ERROR_CODES = {400: "invalid_request", 401: "unauthorized", 402: "insufficient_quota", 403: "token_disabled",
                404: "not_found", 409: "conflict", 413: "payload_too_large", 415: "unsupported_media_type",
-               429: "rate_limited", 501: "not_implemented", 503: "no_channel_available"}
+               422: "invalid_combination", 429: "rate_limited", 501: "not_implemented", 503: "no_channel_available"}
 # Under /v1 errors are OpenAI's {"error": {"message", "type", "param", "code"}}, with OpenAI's codes where it has them.
 OPENAI_ERROR_CODES = {400: {"invalid_request"}, 401: {"invalid_api_key"}, 403: {"token_disabled"}, 404: {"not_found"},
                       409: {"conflict"}, 413: {"payload_too_large"}, 415: {"unsupported_media_type"},
@@ -122,10 +127,10 @@ def api(gateway, served):
     return Document(gateway, served)
 
 
-def wait_for(api, path, states, key="state", timeout=90):
+def wait_for(api, path, states, key="state", timeout=90, token=None):
     deadline = time.time() + timeout
     while True:
-        body = api.request("GET", path, 200).json()
+        body = api.request("GET", path, 200, token=token).json()
         if body[key] in states:
             return body
         assert time.time() < deadline, f"{path} is still {body[key]}"
@@ -146,6 +151,9 @@ def test_the_document_names_every_public_route_with_its_security(served):
         operation = served["paths"][path][method]
         if path in ("/healthz", "/openapi.json"):
             assert operation["security"] == []
+        elif path.startswith("/agents/uploads/"):
+            # A presigned upload URL carries its own secret instead of a token.
+            assert operation["security"] == [] and "403" in operation["responses"]
         else:
             assert "security" not in operation and served["security"] == [{"bearerAuth": []}]
             assert {"401", "403", "429"} <= set(operation["responses"]), (method, path)
@@ -159,7 +167,7 @@ def test_request_bodies_carry_their_rules(served):
     assert schemas["AspectRatio"]["enum"] == ["1:1", "16:9", "9:16", "4:3", "3:4", "21:9", "9:21"]
     assert schemas["LumaBatchRequest"]["properties"]["ids"]["maxItems"] == 100
     assert schemas["GenerationRequest"]["required"] == ["model"]
-    assert schemas["VideoModel"]["enum"] == ["ray-1-6", "ray-2", "ray-flash-2"]
+    assert schemas["VideoModel"]["enum"] == ["ray-1-6", "ray-2", "ray-flash-2", "ray-3.2"]
 
 
 def test_the_relay_format_round_trip_matches_the_document(gateway, api, receiver):
@@ -317,6 +325,39 @@ def test_official_format_errors_match_the_document(gateway, api):
     broke = gateway.create_token("openapi-broke-official", "--quota", "1")
     assert api.request("GET", "/dream-machine/v1/credits", 200, token=broke).json() == {"credit_balance": 1}
     api.request("POST", create, 402, json={"model": "ray-2", "prompt": "too dear"}, token=broke)
+
+
+def test_the_agents_face_matches_the_document(gateway, api):
+    # A token of its own: its ray-3.2 and uni-1 tasks stay out of the official face's lists.
+    token = gateway.create_token("openapi-agents")
+    created = api.request("POST", "/agents/v1/generations", 201, token=token, json={
+        "model": "ray-3.2", "type": "video", "prompt": "agents in the document", "aspect_ratio": "9:16",
+        "video": {"resolution": "360p", "duration": "5s", "start_frame": {"data": png_data_uri().split(",", 1)[1], "media_type": "image/png"}}})
+    done = wait_for(api, "/agents/v1/generations/" + created.json()["id"], {"completed", "failed"}, token=token)
+    assert done["state"] == "completed" and done["output"][0]["type"] == "video"
+    image = api.request("POST", "/agents/v1/generations", 201, token=token, json={"model": "uni-1", "prompt": "a kite", "output_format": "png"}).json()
+    assert wait_for(api, "/agents/v1/generations/" + image["id"], {"completed", "failed"}, token=token)["output"][0]["type"] == "image"
+    api.request("POST", "/agents/v1/generations", 400, json={"model": "ray-3.2", "prompt": "x", "video": {"resolution": "4k"}})
+    api.request("POST", "/agents/v1/generations", 422, json={"model": "ray-3.2", "prompt": "x", "video": {"duration": "10s", "loop": True}})
+    api.request("POST", "/agents/v1/generations", 501, json={"model": "uni-1", "type": "layering", "prompt": "x"})
+    api.request("GET", "/agents/v1/generations/" + str(uuid.uuid4()), 404)
+    api.request("GET", "/agents/v1/generations/" + str(uuid.uuid4()), 401, token="lg_wrong")
+
+    png = base64.b64decode(png_data_uri(32, 24).split(",", 1)[1])
+    reserved = api.request("POST", "/agents/v1/files", 201, token=token, json={"mime_type": "image/png", "size_bytes": len(png), "purpose": "input"}).json()
+    put_url = reserved["upload"]["url"]
+    forged = api.check(httpx.put(put_url[:-4] + "0000", content=png))
+    assert forged.status_code == 403
+    assert api.check(httpx.put(put_url, content=png)).status_code == 200
+    api.request("POST", f"/agents/v1/files/{reserved['id']}/complete", 200, token=token)
+    uploaded = api.check(httpx.post(gateway.base + "/agents/v1/files", headers={"Authorization": f"Bearer {token}"},
+                                    files={"file": ("f.png", png, "image/png")}))
+    assert uploaded.status_code == 201
+    assert api.request("GET", "/agents/v1/files?limit=1", 200, token=token).json()["has_more"]
+    api.request("GET", "/agents/v1/files?limit=0", 400)
+    api.request("GET", f"/agents/v1/files/{reserved['id']}", 200, token=token)
+    api.request("DELETE", f"/agents/v1/files/{reserved['id']}", 204, token=token)
+    api.request("GET", f"/agents/v1/files/{reserved['id']}", 404, token=token)
 
 
 def test_enough_live_responses_were_checked_against_the_document(api):

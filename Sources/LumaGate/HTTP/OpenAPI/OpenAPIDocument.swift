@@ -11,7 +11,7 @@ import Hummingbird
 enum OpenAPIDocument {
     static let faces: [[UInt8]] = [
         PackageResources.luma_openapi_json, PackageResources.dream_machine_openapi_json,
-        PackageResources.openai_videos_openapi_json, PackageResources.admin_openapi_json,
+        PackageResources.agents_openapi_json, PackageResources.openai_videos_openapi_json, PackageResources.admin_openapi_json,
     ]
 
     static let json: ByteBuffer = {

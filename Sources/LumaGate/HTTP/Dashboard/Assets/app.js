@@ -4,6 +4,8 @@
 
 const STATES = ['pending', 'processing', 'completed', 'failed'];
 const ASPECT_RATIOS = ['16:9', '9:16', '1:1', '4:3', '3:4', '21:9', '9:21'];
+// ray-3.2 is made through Luma's Agents API (5s or 10s); the ray-2 models make 5s or 9s.
+const VIDEO_MODELS = ['ray-2', 'ray-flash-2', 'ray-3.2'];
 const TOKEN_KEY = 'lumagate.token';
 
 const session = { token: null, role: null };
@@ -597,6 +599,11 @@ function playgroundView(view, { live }) {
       h('div', {}, h('label', { for: 'aspect-ratio' }, 'Aspect ratio'),
         h('select', { id: 'aspect-ratio' }, ASPECT_RATIOS.map((ratio) => h('option', { value: ratio }, ratio)))),
       h('div', {}, h('label', { for: 'image' }, 'First frame (optional)'), fileInput)),
+    h('div', { class: 'row' },
+      h('div', {}, h('label', { for: 'model' }, 'Model'),
+        h('select', { id: 'model' }, VIDEO_MODELS.map((model) => h('option', { value: model }, model)))),
+      h('div', {}, h('label', { for: 'duration' }, 'Length'),
+        h('select', { id: 'duration' }, ['5s', '9s', '10s'].map((duration) => h('option', { value: duration }, duration))))),
     preview,
     submitError,
     h('div', {}, submit),
@@ -605,7 +612,8 @@ function playgroundView(view, { live }) {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     submitError.hidden = true;
-    const body = { user_prompt: $('#prompt').value, aspect_ratio: $('#aspect-ratio').value };
+    const body = { user_prompt: $('#prompt').value, aspect_ratio: $('#aspect-ratio').value,
+                   model_name: $('#model').value, duration: $('#duration').value };
     if (imageDataURI) body.image_url = imageDataURI;
     submit.disabled = true;
     try {
