@@ -37,6 +37,8 @@ struct ChannelCommand: AsyncParsableCommand {
         @Option(help: "The upstream's API key (a relay's token).") var key: String
         @Option(name: .customLong("base-url"), help: "The API's base URL. Default for dream-machine: \(ChannelRecord.defaultDreamMachineURL); for luma-agents: \(ChannelRecord.defaultLumaAgentsURL); required for luma-relay (its root, without /luma).")
         var baseURL: String?
+        @Flag(name: .customLong("keep-outputs"), help: "dream-machine only: copy finished videos and images into the gateway's media store and show the gateway's URLs (Luma's expire).")
+        var keepOutputs = false
         @OptionGroup var route: RouteOptions
         @OptionGroup var store: StoreOptions
 
@@ -44,7 +46,7 @@ struct ChannelCommand: AsyncParsableCommand {
             let record: ChannelRecord
             do {
                 record = try ChannelRecord.new(kind: kind, name: name, key: key, baseURL: baseURL, route: try route.applied(to: ChannelRoute()),
-                                               at: Date().millis)
+                                               keepOutputs: keepOutputs, at: Date().millis)
             } catch let invalid as ChannelRecord.Invalid {
                 throw ValidationError(invalid.description)
             }

@@ -174,6 +174,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let key = environment["LUMA_API_KEY"], !key.isEmpty {
             configuration.dreamMachine = environment["LUMA_BASE_URL"].map { .init(apiKey: key, baseURL: $0) } ?? .init(apiKey: key)
         }
+        configuration.keepDreamMachineOutputs = ["1", "true", "yes"].contains(environment["LUMA_KEEP_OUTPUTS"]?.lowercased() ?? "")
         if let key = environment["LUMA_AGENTS_API_KEY"], !key.isEmpty {
             configuration.lumaAgents = environment["LUMA_AGENTS_BASE_URL"].map { .init(apiKey: key, baseURL: $0) } ?? .init(apiKey: key)
         }

@@ -121,8 +121,10 @@ public final class Gateway: Sendable {
                 case .off: settings.callbacks = false
                 case .auto: settings.callbacks = DreamMachineChannel.canReach(publicURL: publicURL.base, from: settings.baseURL)
                 }
+                let keeps = record.keepOutputs || (record.name == "dream-machine" && configuration.keepDreamMachineOutputs)
                 let dreamMachine = DreamMachineChannel(
-                    name: record.name, settings: settings, httpClient: httpClient, publicURL: publicURL, inspector: inspector, now: now)
+                    name: record.name, settings: settings, httpClient: httpClient, publicURL: publicURL, inspector: inspector,
+                    keeper: keeps ? keeper : nil, now: now)
                 dreamMachines.append(dreamMachine)
                 channel = dreamMachine
             case .lumaRelay:

@@ -22,6 +22,8 @@ public struct GatewayConfiguration: Sendable {
     public var agentsPolling = LumaAgentsChannel.defaultPolling
     /// How finished upstream videos are copied into the media store.
     public var outputKeeping = OutputKeeper.Settings()
+    /// The `LUMA_API_KEY` channel keeps its outputs too (`LUMA_KEEP_OUTPUTS=true`).
+    public var keepDreamMachineOutputs = false
     /// How long the gateway waits for any upstream's answer.
     public var upstreamTimeoutSeconds: Double = 30
     /// Whether Luma is asked to post state changes back; `auto` means when it can reach `publicURL`.

@@ -11,6 +11,9 @@ public struct OutputKeeper: Sendable {
         public var maxBytes = 2 * 1024 * 1024 * 1024
         /// One attempt at fetching an output.
         public var timeout: Duration = .seconds(600)
+        /// A finished generation whose output could not be kept this long after the task's submit
+        /// fails (and is refunded): until then each poll brings a fresh link and another attempt.
+        public var deadlineSeconds: Double = 90 * 60
         public init() {}
     }
 
@@ -30,6 +33,24 @@ public struct OutputKeeper: Sendable {
         self.stills = stills
         self.store = store
         self.settings = settings
+    }
+
+    /// What a channel reports for `task`'s finished generation whose output is at `url`: completed
+    /// once the output is kept; still dreaming while another attempt can help; failed otherwise.
+    func snapshot(of task: VideoTask, outputAt url: String, now: Date) async -> UpstreamSnapshot {
+        let kind = task.request.producesImage ? "image" : "video"
+        do {
+            return .completed(task.request.producesImage
+                ? try await keepImage(taskID: task.id, from: url, atMillis: now.millis)
+                : try await keepVideo(taskID: task.id, from: url, atMillis: now.millis))
+        } catch let failure as Failure {
+            guard failure.permanent || now.timeIntervalSince(Date(millis: task.createdAtMillis)) > settings.deadlineSeconds else {
+                return .dreaming
+            }
+            return .failed(reason: "Luma finished the \(kind), but the gateway could not keep it: \(failure).")
+        } catch {
+            return .dreaming
+        }
     }
 
     /// The task's media, with the video at `url` copied in first unless an earlier attempt did.

@@ -8,7 +8,7 @@ public struct ChannelRepository: Sendable {
         self.database = database
     }
 
-    private static let columns = "name, kind, api_key, base_url, enabled, created_at, priority, weight, models, max_in_flight, disabled_reason"
+    private static let columns = "name, kind, api_key, base_url, enabled, created_at, priority, weight, models, max_in_flight, disabled_reason, keep_outputs"
 
     /// Adds a channel; false when the name is taken.
     public func add(_ channel: ChannelRecord) async throws -> Bool {
@@ -18,7 +18,8 @@ public struct ChannelRepository: Sendable {
                 INSERT INTO channels (\(unsafeRaw: Self.columns))
                 VALUES (\(bind: channel.name), \(bind: channel.kind.rawValue), \(bind: channel.apiKey), \(bind: channel.baseURL),
                         \(bind: channel.enabled ? 1 : 0), \(bind: channel.createdAtMillis), \(bind: channel.priority), \(bind: channel.weight),
-                        \(bind: channel.models.joined(separator: ",")), \(bind: channel.maxInFlight), \(bind: channel.disabledReason))
+                        \(bind: channel.models.joined(separator: ",")), \(bind: channel.maxInFlight), \(bind: channel.disabledReason),
+                        \(bind: channel.keepOutputs ? 1 : 0))
                 """).run()
             return true
         }
@@ -40,7 +41,8 @@ public struct ChannelRepository: Sendable {
                         weight: try row.decode(column: "weight", as: Int.self),
                         models: try row.decode(column: "models", as: String.self).split(separator: ",").map(String.init),
                         maxInFlight: try row.decode(column: "max_in_flight", as: Int?.self),
-                        disabledReason: try row.decode(column: "disabled_reason", as: String?.self))
+                        disabledReason: try row.decode(column: "disabled_reason", as: String?.self),
+                        keepOutputs: try row.decode(column: "keep_outputs", as: Int?.self) == 1)
                 }
         }
     }

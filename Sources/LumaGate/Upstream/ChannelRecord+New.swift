@@ -10,7 +10,8 @@ extension ChannelRecord {
     }
 
     /// A new, enabled channel from an operator's input (`lumagate channel add`, `POST /admin/channels`).
-    public static func new(kind: String, name: String, key: String, baseURL: String?, route: ChannelRoute, at millis: Int64) throws -> ChannelRecord {
+    public static func new(kind: String, name: String, key: String, baseURL: String?, route: ChannelRoute, keepOutputs: Bool = false,
+                           at millis: Int64) throws -> ChannelRecord {
         guard let kind = Kind(rawValue: kind) else {
             throw Invalid(description: "Unknown channel kind \(kind); known: \(Kind.allCases.map(\.rawValue).joined(separator: ", ")).")
         }
@@ -23,8 +24,11 @@ extension ChannelRecord {
         guard let url = URL(string: baseURL), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
             throw Invalid(description: "The base URL must be an http(s) URL.")
         }
+        if keepOutputs, kind != .dreamMachine {
+            throw Invalid(description: "Keeping outputs is an option of dream-machine channels: luma-agents channels always keep theirs, a relay keeps its own.")
+        }
         return ChannelRecord(name: name, kind: kind, apiKey: key, baseURL: baseURL, createdAtMillis: millis, priority: route.priority,
-                             weight: route.weight, models: route.models, maxInFlight: route.maxInFlight)
+                             weight: route.weight, models: route.models, maxInFlight: route.maxInFlight, keepOutputs: keepOutputs)
     }
 }
 

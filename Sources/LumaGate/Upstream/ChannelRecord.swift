@@ -25,10 +25,14 @@ public struct ChannelRecord: Sendable, Equatable {
     public var maxInFlight: Int?
     /// Why the gateway disabled it (repeated 401/403), shown by `channel list`.
     public var disabledReason: String?
+    /// A dream-machine channel's finished outputs are copied into the media store (an Agents
+    /// channel's always are: its links expire).
+    public var keepOutputs: Bool
 
     public init(
         name: String, kind: Kind, apiKey: String, baseURL: String, enabled: Bool = true, createdAtMillis: Int64,
-        priority: Int = 0, weight: Int = 1, models: [String] = [], maxInFlight: Int? = nil, disabledReason: String? = nil
+        priority: Int = 0, weight: Int = 1, models: [String] = [], maxInFlight: Int? = nil, disabledReason: String? = nil,
+        keepOutputs: Bool = false
     ) {
         self.name = name
         self.kind = kind
@@ -41,6 +45,7 @@ public struct ChannelRecord: Sendable, Equatable {
         self.models = models
         self.maxInFlight = maxInFlight
         self.disabledReason = disabledReason
+        self.keepOutputs = keepOutputs
     }
 
     /// How the router treats it.

@@ -55,6 +55,35 @@ import Testing
         await fake.stop()
     }
 
+    @Test func aChannelThatKeepsOutputsShowsTheGatewaysCopies() async throws {
+        let fake = try await FakeDreamMachine.start()
+        let channel = ChannelRecord(name: "kept", kind: .dreamMachine, apiKey: FakeDreamMachine.apiKey, baseURL: fake.apiURL,
+                                    createdAtMillis: 1, keepOutputs: true)
+        let directory = try await TestGateway.directory(with: [channel])
+        try await TestGateway.with(directory: directory, configure: { configuration in
+            configuration.upstreamCallbacks = .off
+            configuration.upstreamPolling.firstPollSeconds = 0.2
+            configuration.upstreamPolling.minPollSeconds = 0.1
+            configuration.upstreamPolling.maxPollSeconds = 0.2
+        }) { gateway in
+            let token = try await gateway.createToken()
+            let id = try await gateway.submit(token: token, #"{"user_prompt": "kept here"}"#)["id"] as! String
+            let task = try await gateway.waitForTerminal(id, token: token)
+            let video = try #require(task["video_raw"] as? [String: Any])
+            let url = try #require(video["url"] as? String)
+            #expect(url == gateway.baseURL + "/media/tasks/\(id)/video.mp4", "\(task)")
+            #expect(video["width"] as? Int == 1360 && video["duration"] as? Double == 5.041667)
+            let kept = try await gateway.request(.GET, url)
+            #expect(kept.status == 200 && kept.body.count > 1000)
+            #expect(try FFprobe.streams(of: kept.body, suffix: ".mp4").first?.codec_name == "h264")
+        }
+        await fake.stop()
+        #expect(throws: ChannelRecord.Invalid.self) {
+            try ChannelRecord.new(kind: "luma-relay", name: "r", key: "k", baseURL: "https://relay.example.com", route: .init(),
+                                  keepOutputs: true, at: 1)
+        }
+    }
+
     @Test func imagesGoAsPublicURLsAndExtensionsAsGenerationKeyframes() async throws {
         let fake = try await FakeDreamMachine.start()
         try await withGateway(fake.apiURL) { gateway in

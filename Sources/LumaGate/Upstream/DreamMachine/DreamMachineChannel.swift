@@ -49,15 +49,18 @@ public struct DreamMachineChannel: UpstreamChannel {
     let http: UpstreamHTTP
     let publicURL: PublicURL
     let inspector: RemoteMediaInspector
+    /// Set when the operator chose to keep this channel's outputs (`--keep-outputs`).
+    let keeper: OutputKeeper?
     let now: @Sendable () -> Date
 
     public init(name: String = "dream-machine", settings: Settings, httpClient: HTTPClient, publicURL: PublicURL,
-                inspector: RemoteMediaInspector, now: @escaping @Sendable () -> Date) {
+                inspector: RemoteMediaInspector, keeper: OutputKeeper? = nil, now: @escaping @Sendable () -> Date) {
         self.name = name
         self.settings = settings
         self.http = UpstreamHTTP(httpClient: httpClient, baseURL: settings.baseURL, apiKey: settings.apiKey, timeout: settings.timeout)
         self.publicURL = publicURL
         self.inspector = inspector
+        self.keeper = keeper
         self.now = now
     }
 
@@ -117,6 +120,9 @@ public struct DreamMachineChannel: UpstreamChannel {
         case .dreaming: return .dreaming
         case .failed(let reason): return .failed(reason: reason)
         case .completed(let video, let image):
+            if let keeper, let output = task.request.producesImage ? image : video {
+                return await keeper.snapshot(of: task, outputAt: output, now: now())
+            }
             if task.request.producesImage, let image {
                 return .completed(TaskMedia(video: nil, image: await inspector.image(image), createdAtMillis: now().millis))
             }

@@ -11,9 +11,6 @@ public struct LumaAgentsChannel: UpstreamChannel {
         public var baseURL: String
         public var timeout: TimeAmount = .seconds(30)
         public var polling = LumaAgentsChannel.defaultPolling
-        /// A finished generation whose output could not be kept this long after the task's submit
-        /// fails (and is refunded): Luma's fresh links keep coming until then.
-        public var outputDeadlineSeconds: Double = 90 * 60
 
         public init(apiKey: String, baseURL: String = ChannelRecord.defaultLumaAgentsURL) {
             self.apiKey = apiKey
@@ -75,24 +72,12 @@ public struct LumaAgentsChannel: UpstreamChannel {
     public func fetch(_ task: VideoTask) async throws -> UpstreamSnapshot {
         guard let upstreamID = task.upstreamID else { throw UpstreamError.notFound }
         let generation = try LumaAgentsMapping.generation(from: try await http.send(.GET, "/generations/\(upstreamID)"))
-        let makesImage = task.request.producesImage
-        switch try LumaAgentsMapping.progress(of: generation, expecting: makesImage ? "image" : "video") {
+        switch try LumaAgentsMapping.progress(of: generation, expecting: task.request.producesImage ? "image" : "video") {
         case .queued: return .queued
         case .processing: return .dreaming
         case .failed(let reason): return .failed(reason: reason)
         case .completed(let outputURL):
-            do {
-                return .completed(makesImage
-                    ? try await keeper.keepImage(taskID: task.id, from: outputURL, atMillis: now().millis)
-                    : try await keeper.keepVideo(taskID: task.id, from: outputURL, atMillis: now().millis))
-            } catch let failure as OutputKeeper.Failure {
-                let age = now().timeIntervalSince(Date(millis: task.createdAtMillis))
-                guard failure.permanent || age > settings.outputDeadlineSeconds else {
-                    // Still finishing here: the next poll brings a fresh link and tries again.
-                    return .dreaming
-                }
-                return .failed(reason: "Luma finished the \(makesImage ? "image" : "video"), but the gateway could not keep it: \(failure).")
-            }
+            return await keeper.snapshot(of: task, outputAt: outputURL, now: now())
         }
     }
 
