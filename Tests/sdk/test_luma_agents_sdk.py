@@ -78,6 +78,10 @@ def test_a_uni1_image_is_made_in_the_asked_format(gateway):
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
     assert (width, height) == (2048, 1366), "uni-1's 2K, in the asked ratio"
+    edited = finish(gateway, client(gateway).generations.create(
+        model="uni-1", type="image_edit", prompt="make it green", output_format="png", source={"generation_id": done.id}))
+    assert edited.state == "completed" and edited.type == "image_edit" and edited.output[0].type == "image"
+    assert download(edited.output[0].url, ".png").read_bytes() != data, "a changed copy of the source"
 
 
 def test_frames_come_inline_from_files_and_from_earlier_generations(gateway):

@@ -52,7 +52,7 @@ public struct Pricing: Sendable, Equatable {
             guard let fiveSeconds = video[model]?[request.resolution ?? defaultResolution] else { return 0 }
             let seconds = Int64(request.durationSeconds)
             return (fiveSeconds * seconds + 4) / 5
-        case .image:
+        case .image, .imageEdit:
             return image[model] ?? 0
         case let operation:
             return operations[operation.rawValue] ?? 0

@@ -11,11 +11,13 @@ public struct GenerationRequest: Sendable, Codable, Equatable {
         case modifyVideo = "modify_video"
         case reframeVideo = "reframe_video"
         case reframeImage = "reframe_image"
+        /// The Agents API's edit of an image (`image`, the source) as the prompt says.
+        case imageEdit = "image_edit"
 
-        public var producesImage: Bool { self == .image || self == .reframeImage }
+        public var producesImage: Bool { self == .image || self == .reframeImage || self == .imageEdit }
 
         /// Operations the gateway cannot render itself: only an upstream does them.
-        public var isRelayedOperation: Bool { self != .video && self != .image }
+        public var isRelayedOperation: Bool { ![.video, .image, .imageEdit].contains(self) }
     }
 
     public var prompt: String

@@ -71,6 +71,22 @@ public struct TaskService: Sendable {
         return try await create(token: token, request: request, parent: start, end: end, images: sources, idempotency: idempotency)
     }
 
+    /// One of the owner's finished images, as an image field takes it: the gateway's own copy as a
+    /// data URI (a task's files are its own, so an edit keeps a copy), or an upstream's URL.
+    public func editableImage(id: String, tokenID: String, field: String) async throws -> (source: String, aspectRatio: String) {
+        guard let task = try await tasks.find(id: id, ownedBy: tokenID), task.request.producesImage else {
+            throw GatewayError.invalidRequest("Field `\(field)` names no image generation of this token.")
+        }
+        guard task.state == .completed, let image = task.media?.image else {
+            throw GatewayError.conflict("Field `\(field)` names generation \(id), which is not completed; only a finished image can be edited.")
+        }
+        if image.url.hasPrefix("http") { return (image.url, task.request.aspectRatio) }
+        guard let data = FileManager.default.contents(atPath: store.absolutePath(image.url)), let format = ImageProbe.format(of: data) else {
+            throw GatewayError.conflict("Field `\(field)` names generation \(id), whose image this gateway no longer keeps.")
+        }
+        return ("data:\(format.mediaType);base64,\(data.base64EncodedString())", task.request.aspectRatio)
+    }
+
     /// A video that opens on or leads into another generation is made by that generation's model
     /// family on its channel: it takes the model when the request names none, and a request naming
     /// the other family (ray-3.2 against ray-2) is refused.

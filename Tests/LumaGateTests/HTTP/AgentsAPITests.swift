@@ -29,7 +29,9 @@ import Testing
                 (#"{"model": "ray-3.2", "prompt": "x", "video": {"keyframes": [{"url": "https://example.com/a.png"}], "keyframe_indexes": [121]}}"#, 422, "from 0 to 120"),
                 (#"{"model": "ray-3.2", "prompt": "x", "video": {"keyframes": [{"url": "https://example.com/a.png"}], "keyframe_indexes": [0]}}"#, 501, "`video.keyframes` is not available"),
                 (#"{"model": "uni-1", "prompt": "x", "output_format": "gif"}"#, 400, "Field `output_format`"),
-                (#"{"model": "uni-1", "type": "image_edit", "prompt": "x"}"#, 501, "image_edit is not available"),
+                (#"{"model": "ray-3.2", "type": "video_edit", "prompt": "x"}"#, 501, "video_edit is not available"),
+                (#"{"model": "uni-1", "type": "image_edit", "prompt": "x"}"#, 400, "Field `source` is required"),
+                (#"{"model": "uni-1", "prompt": "x", "source": {"url": "https://example.com/a.png"}}"#, 422, "Field `source` is for"),
                 (#"{"model": "uni-1", "prompt": "x", "video": {}}"#, 422, "for the video types"),
                 (#"{"model": "ray-3.2", "prompt": "x", "video": {"start_frame": {"file_id": "nope"}}}"#, 400, "names no upload of this token"),
                 (#"{"model": "ray-3.2", "prompt": "x", "video": {"start_frame": {"generation_id": "00000000-0000-0000-0000-000000000000"}}}"#, 400, "does not exist for this token"),
@@ -95,6 +97,26 @@ import Testing
         }
     }
 
+    @Test func theSandboxEditsAnImageOfAnEarlierGeneration() async throws {
+        try await TestGateway.with { gateway in
+            let token = try await gateway.createToken()
+            let original = try await gateway.request(.POST, "/agents/v1/generations", token: token,
+                                                     json: #"{"model": "uni-1", "prompt": "a plain kite", "aspect_ratio": "2:3", "output_format": "png"}"#)
+            let originalID = try #require(original.object["id"] as? String)
+            let made = try await gateway.waitForTerminal(originalID, token: token, path: "/agents/v1/generations/")
+            let edit = try await gateway.request(.POST, "/agents/v1/generations", token: token, json: #"""
+                {"model": "uni-1", "type": "image_edit", "prompt": "make it green", "output_format": "png", "source": {"generation_id": "\#(originalID)"}}
+                """#)
+            #expect(edit.status == 201 && edit.object["type"] as? String == "image_edit", "\(edit.text)")
+            let edited = try await gateway.waitForTerminal(try #require(edit.object["id"] as? String), token: token, path: "/agents/v1/generations/")
+            #expect(edited["state"] as? String == "completed", "\(edited)")
+            let before = try await gateway.request(.GET, ((made["output"] as? [[String: Any]])?.first?["url"] as? String) ?? "")
+            let after = try await gateway.request(.GET, ((edited["output"] as? [[String: Any]])?.first?["url"] as? String) ?? "")
+            #expect(after.status == 200 && after.body != before.body, "a visibly changed copy")
+            #expect(ImageProbe.size(of: after.body).map { [$0.width, $0.height] } == [1366, 2048], "the source's 2:3 frame")
+        }
+    }
+
     @Test func uni1ImagesAreRelayedToTheAgentsAPIAndKept() async throws {
         let fake = try await FakeLumaAgents.start(outputLifetime: 1)
         try await TestGateway.with(configure: { configuration in
@@ -118,6 +140,17 @@ import Testing
             let kept = try await gateway.request(.GET, url)
             #expect(kept.status == 200 && ImageProbe.size(of: kept.body).map { [$0.width, $0.height] } == [1536, 1024])
             #expect(try await used(gateway, "images") == 5)
+
+            let edit = try await gateway.request(.POST, "/agents/v1/generations", token: token, json: #"""
+                {"model": "uni-1", "type": "image_edit", "prompt": "greener", "source": {"data": "\#(try Fixtures.data("first-frame.png").base64EncodedString())", "media_type": "image/png"}}
+                """#)
+            #expect(edit.status == 201, "\(edit.text)")
+            let edited = try await gateway.waitForTerminal(try #require(edit.object["id"] as? String), token: token, path: "/agents/v1/generations/")
+            #expect(edited["state"] as? String == "completed", "\(edited)")
+            let sentEdit = try #require(fake.allGenerations.first { $0.prompt == "greener" })
+            #expect(sentEdit.request["type"] as? String == "image_edit")
+            let source = try #require(sentEdit.request["source"] as? [String: Any])
+            #expect((source["data"] as? String).flatMap { Data(base64Encoded: $0) }.flatMap(ImageProbe.format(of:)) != nil)
         }
         await fake.stop()
     }

@@ -73,7 +73,7 @@ final class FakeLumaAgents: Sendable {
             guard let body = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
                   let prompt = body["prompt"] as? String,
                   (body["model"] as? String, body["type"] as? String) == ("ray-3.2", "video")
-                    || (body["model"] as? String == "uni-1" && body["type"] as? String == "image") else {
+                    || (body["model"] as? String == "uni-1" && ["image", "image_edit"].contains(body["type"] as? String)) else {
                 return json(400, ["detail": "Invalid request body"])
             }
             if prompt.contains("reject") { return json(400, ["detail": "Prompt is not allowed"]) }
@@ -98,8 +98,9 @@ final class FakeLumaAgents: Sendable {
             guard request.headers[.authorization] == "Bearer \(apiKey)" else { return json(401, ["detail": "Invalid API key"]) }
             let id = try context.parameters.require("id")
             guard let generation = state.generations.withLock({ $0[id] }) else { return json(404, ["detail": "Generation not found"]) }
-            let type = generation.request["type"] as? String ?? "video"
-            var object: [String: Any] = ["id": id, "created_at": "2026-12-01T00:00:00Z", "model": generation.request["model"] ?? "", "type": type]
+            let outputType = generation.request["type"] as? String == "video" ? "video" : "image"
+            var object: [String: Any] = ["id": id, "created_at": "2026-12-01T00:00:00Z", "model": generation.request["model"] ?? "",
+                                         "type": generation.request["type"] ?? "video"]
             let age = Date().timeIntervalSince(generation.created)
             if age < queuedSeconds {
                 object["state"] = "queued"
@@ -111,11 +112,11 @@ final class FakeLumaAgents: Sendable {
                 object["failure_reason"] = "Scripted failure"
             } else {
                 let expires = Date().addingTimeInterval(outputLifetime).timeIntervalSince1970
-                let file = type == "image" ? "\(id).png" : "\(id).mp4"
+                let file = outputType == "image" ? "\(id).png" : "\(id).mp4"
                 let url = "\(state.baseURL.withLock { $0 })/outputs/\(file)?X-Expires=\(expires)&X-Signature=fake"
                 state.outputsHandedOut.withLock { $0.append(url) }
                 object["state"] = "completed"
-                object["output"] = [["type": type, "url": url]]
+                object["output"] = [["type": outputType, "url": url]]
             }
             return json(200, object)
         }

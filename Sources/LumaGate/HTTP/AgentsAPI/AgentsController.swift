@@ -16,8 +16,18 @@ struct AgentsController {
     @Sendable func create(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let token = try context.requireToken()
         let (submitted, idempotency) = try await body.decodeSubmission(AgentsGenerationBody.self, from: request)
-        let accepted = try submitted.validated()
-        var images = TaskService.ImageSources(firstField: "video.start_frame", lastField: "video.end_frame")
+        var accepted = try submitted.validated()
+        var images = TaskService.ImageSources(firstField: accepted.source == nil ? "video.start_frame" : "source", lastField: "video.end_frame")
+        switch accepted.source {
+        case .image(let source): images.first = source
+        case .file(let id): images.first = try await service.uploadURL(id: id, tokenID: token.id, field: "source.file_id")
+        case .generation(let id):
+            let made = try await service.editableImage(id: id, tokenID: token.id, field: "source.generation_id")
+            images.first = made.source
+            // Left out, the edit keeps the frame of the image it edits.
+            if submitted.aspect_ratio == nil { accepted.request.aspectRatio = made.aspectRatio }
+        case nil: break
+        }
         var start: VideoTask?
         var end: VideoTask?
         switch accepted.start {

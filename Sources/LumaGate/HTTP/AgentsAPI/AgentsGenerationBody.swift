@@ -60,11 +60,13 @@ struct AgentsGenerationBody: Decodable {
         case generation(String)
     }
 
-    /// A valid request: what to make, and the frames still to be looked up or taken in.
+    /// A valid request: what to make, and the frames (or the image to edit) still to be looked
+    /// up or taken in.
     struct Validated {
         var request: GenerationRequest
         var start: Frame?
         var end: Frame?
+        var source: Frame?
     }
 
     func validated() throws -> Validated {
@@ -79,16 +81,21 @@ struct AgentsGenerationBody: Decodable {
         guard makesVideo == (model == GenerationRequest.agentsVideoModel) else {
             throw GatewayError.invalidCombination("Field `model` \(model) does not make type \(type): \(makesVideo ? "videos are made by ray-3.2" : "images are made by uni-1 or uni-1-max").")
         }
-        guard type == "image" || type == "video" else {
+        guard ["image", "image_edit", "video"].contains(type) else {
             throw GatewayError(status: .notImplemented, code: "not_implemented",
-                               detail: "Type \(type) is not available through this gateway yet; it makes types image and video.")
+                               detail: "Type \(type) is not available through this gateway yet; it makes types image, image_edit and video.")
         }
         guard let prompt = prompt?.trimmingCharacters(in: .whitespacesAndNewlines), !prompt.isEmpty else {
             throw GatewayError.invalidRequest(self.prompt == nil ? "Field `prompt` is required." : "Field `prompt` must not be blank.")
         }
         try FieldRules.promptLength("prompt", prompt, max: Self.maxPromptLength)
-        if let source { _ = try Self.frame(source, field: "source") }
-        if source != nil { throw GatewayError.invalidCombination("Field `source` is for types image_edit, video_edit, video_reframe and layering.") }
+        let sourceFrame = try source.map { try Self.frame($0, field: "source") }
+        if type == "image_edit", sourceFrame == nil {
+            throw GatewayError.invalidRequest("Field `source` is required for type image_edit: the image to edit.")
+        }
+        if type != "image_edit", sourceFrame != nil {
+            throw GatewayError.invalidCombination("Field `source` is for types image_edit, video_edit, video_reframe and layering.")
+        }
         if layering != nil { throw GatewayError.invalidCombination("Field `layering` is for type layering.") }
         if web_search == true {
             throw GatewayError(status: .notImplemented, code: "not_implemented", detail: "Field `web_search` is not available through this gateway.")
@@ -99,11 +106,11 @@ struct AgentsGenerationBody: Decodable {
             throw GatewayError(status: .notImplemented, code: "not_implemented", detail: "Field `image_ref` is not available through this gateway yet.")
         }
         let aspectRatio = aspect_ratio ?? AspectRatio.wide.rawValue
-        if type == "image" {
+        if type != "video" {
             if video != nil { throw GatewayError.invalidCombination("Field `video` is for the video types.") }
-            let request = GenerationRequest(prompt: prompt, aspectRatio: aspectRatio, model: model, kind: .image,
+            let request = GenerationRequest(prompt: prompt, aspectRatio: aspectRatio, model: model, kind: type == "image" ? .image : .imageEdit,
                                             imageFormat: output_format.map { $0 == "jpeg" ? "jpg" : $0 })
-            return Validated(request: request)
+            return Validated(request: request, source: sourceFrame)
         }
         if output_format != nil { throw GatewayError.invalidCombination("Field `output_format` is for images.") }
         return try validatedVideo(prompt: prompt, aspectRatio: aspectRatio)

@@ -11,7 +11,7 @@ struct AgentsGenerationView {
             ("created_at", .string(RFC3339.timestamp(task.createdAtMillis))),
             ("model", .string(task.request.officialModel ?? GenerationRequest.defaultVideoModel)),
             ("state", .string(Self.state(task.state))),
-            ("type", .string(makesImage ? "image" : "video")),
+            ("type", .string(task.request.kind == .imageEdit ? "image_edit" : makesImage ? "image" : "video")),
         ]
         if task.state == .failed {
             let reason = task.failureReason ?? "The generation failed."

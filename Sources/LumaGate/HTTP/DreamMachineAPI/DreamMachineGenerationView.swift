@@ -39,7 +39,7 @@ struct DreamMachineGenerationView {
     private func request(_ task: VideoTask) -> JSONValue {
         switch task.request.kind ?? .video {
         case .video: videoRequest(task)
-        case .image: imageRequest(task.request)
+        case .image, .imageEdit: imageRequest(task.request)
         default: task.request.relayedBody.map(JSONValue.raw) ?? .object([])
         }
     }

@@ -47,14 +47,14 @@ public struct LumaAgentsChannel: UpstreamChannel {
         self.now = now
     }
 
-    /// ray-3.2 videos and uni-1 images; the Dream Machine models and operations are not on this API.
+    /// ray-3.2 videos and uni-1 images and image edits; the Dream Machine models and operations are not on this API.
     public func supports(_ request: GenerationRequest) -> Bool {
-        [.video, .image].contains(request.kind ?? .video) && request.needsAgentsAPI
+        [.video, .image, .imageEdit].contains(request.kind ?? .video) && request.needsAgentsAPI
     }
 
     public func submit(_ task: VideoTask, parent: VideoTask?, end: VideoTask?) async throws -> String {
         let body = task.request.producesImage
-            ? LumaAgentsMapping.imageBody(for: task, userID: task.tokenID)
+            ? try LumaAgentsMapping.imageBody(for: task, userID: task.tokenID, image: inline)
             : try LumaAgentsMapping.videoBody(
                 for: task, parentUpstreamID: parent?.upstreamID, endUpstreamID: end?.upstreamID, userID: task.tokenID, image: inline)
         return try LumaAgentsMapping.generation(from: try await http.send(.POST, "/generations", body: body.bytes())).id

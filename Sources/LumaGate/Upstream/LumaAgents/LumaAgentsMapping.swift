@@ -44,16 +44,18 @@ enum LumaAgentsMapping {
         ])
     }
 
-    /// The create body for a uni-1 image `task`.
-    static func imageBody(for task: VideoTask, userID: String) -> JSONValue {
+    /// The create body for a uni-1 image `task`; an edit sends its source inline.
+    static func imageBody(for task: VideoTask, userID: String, image: (ImageReference) throws -> InlineImage) throws -> JSONValue {
+        let isEdit = task.request.kind == .imageEdit
         var body: [(String, JSONValue)] = [
             ("model", .string(task.request.officialModel ?? GenerationRequest.agentsImageModels[0])),
-            ("type", .string("image")),
+            ("type", .string(isEdit ? "image_edit" : "image")),
             ("prompt", .string(task.request.prompt)),
             ("aspect_ratio", .string(task.request.aspectRatio)),
             ("user_id", .string(userID)),
         ]
         if let format = task.request.imageFormat { body.append(("output_format", .string(format == "jpg" ? "jpeg" : format))) }
+        if isEdit, let source = task.request.image { body.append(("source", try imageRef(image(source)))) }
         return .object(body)
     }
 

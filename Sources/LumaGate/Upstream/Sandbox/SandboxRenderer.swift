@@ -41,7 +41,9 @@ public struct SandboxRenderer: Sendable {
         }
     }
 
-    /// Renders an image generation's picture (`format` jpg or png) and returns its media.
+    /// Renders an image generation's picture (`format` jpg or png) and returns its media. An edit
+    /// (an input with a first frame, its source) is the source filling the frame, visibly
+    /// recoloured, with the prompt drawn on it.
     public func renderImage(_ input: Input, format: String, createdAtMillis: Int64) async throws -> TaskMedia {
         let directory = store.taskDirectory(input.taskID)
         let absoluteDirectory = store.absolutePath(directory)
@@ -50,12 +52,18 @@ public struct SandboxRenderer: Sendable {
             try FileManager.default.createDirectory(atPath: absoluteDirectory, withIntermediateDirectories: true)
             let (width, height) = input.frameSize
             try Self.wrap(input.prompt, width: width).write(toFile: absoluteDirectory + "/prompt.txt", atomically: true, encoding: .utf8)
-            let (from, to) = Self.colours(for: input.prompt)
             let partial = "partial-\(UUID().uuidString).\(format)"
-            try await ffmpeg.run([
-                "-f", "lavfi", "-i", "gradients=s=\(width)x\(height):c0=\(from):c1=\(to)",
-                "-vf", Self.promptOverlay(width: width), "-frames:v", "1", "-update", "1", "-q:v", "3", partial,
-            ], in: absoluteDirectory)
+            var arguments: [String]
+            var filter = Self.promptOverlay(width: width)
+            if let source = input.firstFramePath {
+                arguments = ["-i", source]
+                filter = "scale=\(width):\(height):force_original_aspect_ratio=increase,crop=\(width):\(height),setsar=1,hue=h=120:s=1.4,"
+                    + filter
+            } else {
+                let (from, to) = Self.colours(for: input.prompt)
+                arguments = ["-f", "lavfi", "-i", "gradients=s=\(width)x\(height):c0=\(from):c1=\(to)"]
+            }
+            try await ffmpeg.run(arguments + ["-vf", filter, "-frames:v", "1", "-update", "1", "-q:v", "3", partial], in: absoluteDirectory)
             try FileManager.default.moveItem(atPath: absoluteDirectory + "/" + partial, toPath: store.absolutePath(image))
             try? FileManager.default.removeItem(atPath: absoluteDirectory + "/prompt.txt")
         }
