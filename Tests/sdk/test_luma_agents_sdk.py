@@ -70,6 +70,24 @@ def test_a_ray32_video_is_made_read_and_plays(gateway):
     assert abs(float(video["format"]["duration"]) - 10.04) < 0.1
 
 
+def test_a_video_is_edited_and_reframed(gateway):
+    agents = client(gateway)
+    source = finish(gateway, agents.generations.create(model="ray-3.2", type="video", prompt="the source", video={"resolution": "360p"}))
+    edited = finish(gateway, agents.generations.create(
+        model="ray-3.2", type="video_edit", prompt="make it neon", source={"generation_id": source.id},
+        video={"resolution": "360p", "edit": {"strength": "flex_2", "auto_controls": True}}))
+    assert edited.state == "completed" and edited.type == "video_edit", edited.failure_reason
+    stream = ffprobe(download(edited.output[0].url, ".mp4"))["streams"][0]
+    assert (stream["width"], stream["height"]) == (640, 360), "an edit keeps its source's frame"
+    reframed = finish(gateway, agents.generations.create(
+        model="ray-3.2", type="video_reframe", prompt="stand it up", aspect_ratio="9:16", source={"generation_id": source.id},
+        video={"resolution": "360p", "source_position": {"x_norm": 0, "y_norm": 0.3, "w_norm": 1, "h_norm": 0.32}}))
+    assert reframed.state == "completed" and reframed.type == "video_reframe", reframed.failure_reason
+    video = ffprobe(download(reframed.output[0].url, ".mp4"))
+    assert (video["streams"][0]["width"], video["streams"][0]["height"]) == (360, 640)
+    assert abs(float(video["format"]["duration"]) - 5.04) < 0.1, "as long as its source"
+
+
 def test_a_uni1_image_is_made_in_the_asked_format(gateway):
     done = finish(gateway, client(gateway).generations.create(
         model="uni-1", type="image", prompt="a red kite", aspect_ratio="3:2", output_format="png"))

@@ -48,7 +48,7 @@ public struct Pricing: Sendable, Equatable {
     public func price(of request: GenerationRequest) -> Int64 {
         let model = request.officialModel ?? ""
         switch request.kind ?? .video {
-        case .video:
+        case .video, .videoEdit, .videoReframe:
             guard let fiveSeconds = video[model]?[request.resolution ?? defaultResolution] else { return 0 }
             let seconds = Int64(request.durationSeconds)
             return (fiveSeconds * seconds + 4) / 5

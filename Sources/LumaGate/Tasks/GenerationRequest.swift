@@ -13,11 +13,15 @@ public struct GenerationRequest: Sendable, Codable, Equatable {
         case reframeImage = "reframe_image"
         /// The Agents API's edit of an image (`image`, the source) as the prompt says.
         case imageEdit = "image_edit"
+        /// The Agents API's changed copy of a video (`remixedFrom`, the source) as the prompt says,
+        /// and the source placed on a new canvas.
+        case videoEdit = "video_edit"
+        case videoReframe = "video_reframe"
 
         public var producesImage: Bool { self == .image || self == .reframeImage || self == .imageEdit }
 
         /// Operations the gateway cannot render itself: only an upstream does them.
-        public var isRelayedOperation: Bool { ![.video, .image, .imageEdit].contains(self) }
+        public var isRelayedOperation: Bool { ![.video, .image, .imageEdit, .videoEdit, .videoReframe].contains(self) }
     }
 
     public var prompt: String
@@ -52,6 +56,13 @@ public struct GenerationRequest: Sendable, Codable, Equatable {
     /// ray-3.2 through the Agents API: a high-dynamic-range video, and an EXR beside it.
     public var hdr: Bool?
     public var exrExport: Bool?
+    /// A video reframe: where the source goes on the new canvas (`x, y, width, height`, as
+    /// fractions of the canvas); nil lets the upstream centre it.
+    public var sourcePosition: [Double]?
+    /// A video edit: how far it may stray from the source (`adhere_1` ... `reimagine_3`), and
+    /// whether the upstream derives its controls from the source.
+    public var editStrength: String?
+    public var autoControls: Bool?
 
     public init(
         prompt: String, aspectRatio: String = AspectRatio.wide.rawValue, expandPrompt: Bool? = nil,

@@ -229,6 +229,24 @@ public struct TaskService: Sendable {
         return upload
     }
 
+    /// Stores a video_edit or video_reframe of `source` (a completed video of `token`'s): as long as
+    /// the source, an edit in its frame, made on the source's channel, which must be able to.
+    public func change(_ source: VideoTask, request: GenerationRequest, token: APIToken, idempotency: IdempotencyKey? = nil) async throws -> VideoTask {
+        guard source.state == .completed, !source.request.producesImage, source.media?.video != nil else {
+            throw GatewayError.conflict("Generation \(source.id) is \(source.state.rawValue) or not a video; only a finished video can be changed.")
+        }
+        var request = request
+        request.remixedFrom = source.id
+        request.duration = source.request.duration
+        if request.kind == .videoEdit { request.aspectRatio = source.request.aspectRatio }
+        let sandboxMade = source.channel == SandboxChannel.channelName
+        guard sandboxMade || router.channels.first(where: { $0.name == source.channel })?.supports(request) == true else {
+            throw GatewayError.invalidRequest(
+                "Generation \(source.id) was made by the upstream \(source.channel), which cannot \(request.kind == .videoEdit ? "edit" : "reframe") it; only videos made through an Agents channel or the sandbox can be.")
+        }
+        return try await create(token: token, request: request, parent: nil, end: nil, images: .init(), idempotency: idempotency, source: source)
+    }
+
     /// Stores a changed copy of `source` (a completed video of `token`'s): the same size, length
     /// and model with a new prompt, opening on the source's first frame, on the source's channel.
     /// Only the sandbox can make one: Luma's own remix (modify) is not relayed.

@@ -19,7 +19,8 @@ public protocol UpstreamChannel: Sendable {
     func validate(_ request: GenerationRequest) throws
 
     /// Starts the generation for `task` and returns the upstream's id for it. `parent` and `end`
-    /// are the generations it opens on (an extension) and leads into, when it names any.
+    /// are the generations it opens on (an extension) or acts on (an edit) and leads into, when it
+    /// names any.
     func submit(_ task: VideoTask, parent: VideoTask?, end: VideoTask?) async throws -> String
 
     /// Where the generation stands now.

@@ -29,7 +29,13 @@ import Testing
                 (#"{"model": "ray-3.2", "prompt": "x", "video": {"keyframes": [{"url": "https://example.com/a.png"}], "keyframe_indexes": [121]}}"#, 422, "from 0 to 120"),
                 (#"{"model": "ray-3.2", "prompt": "x", "video": {"keyframes": [{"url": "https://example.com/a.png"}], "keyframe_indexes": [0]}}"#, 501, "`video.keyframes` is not available"),
                 (#"{"model": "uni-1", "prompt": "x", "output_format": "gif"}"#, 400, "Field `output_format`"),
-                (#"{"model": "ray-3.2", "type": "video_edit", "prompt": "x"}"#, 501, "video_edit is not available"),
+                (#"{"model": "uni-1", "type": "layering", "prompt": "x"}"#, 501, "layering is not available"),
+                (#"{"model": "ray-3.2", "type": "video_edit", "prompt": "x"}"#, 400, "Field `source` is required"),
+                (#"{"model": "ray-3.2", "type": "video_edit", "prompt": "x", "source": {"url": "https://example.com/a.mp4", "media_type": "video/mp4"}}"#, 501, "by `generation_id`"),
+                (#"{"model": "ray-3.2", "type": "video_reframe", "prompt": "x", "source": {"generation_id": "00000000-0000-0000-0000-000000000000"}}"#, 400, "Field `aspect_ratio` is required"),
+                (#"{"model": "ray-3.2", "type": "video_edit", "prompt": "x", "source": {"generation_id": "00000000-0000-0000-0000-000000000000"}, "video": {"duration": "5s"}}"#, 422, "the source's"),
+                (#"{"model": "ray-3.2", "type": "video_edit", "prompt": "x", "source": {"generation_id": "00000000-0000-0000-0000-000000000000"}, "video": {"edit": {"strength": "wild"}}}"#, 400, "Field `video.edit.strength`"),
+                (#"{"model": "ray-3.2", "type": "video_reframe", "aspect_ratio": "1:1", "prompt": "x", "source": {"generation_id": "00000000-0000-0000-0000-000000000000"}, "video": {"source_position": {"x_norm": 0, "y_norm": 0, "w_norm": 3, "h_norm": 1}}}"#, 400, "`w_norm` and `h_norm`"),
                 (#"{"model": "uni-1", "type": "image_edit", "prompt": "x"}"#, 400, "Field `source` is required"),
                 (#"{"model": "uni-1", "prompt": "x", "source": {"url": "https://example.com/a.png"}}"#, 422, "Field `source` is for"),
                 (#"{"model": "uni-1", "prompt": "x", "video": {}}"#, 422, "for the video types"),
@@ -117,6 +123,34 @@ import Testing
         }
     }
 
+    @Test func theSandboxEditsAndReframesAnEarlierVideo() async throws {
+        try await TestGateway.with { gateway in
+            let token = try await gateway.createToken()
+            func made(_ json: String) async throws -> [String: Any] {
+                let created = try await gateway.request(.POST, "/agents/v1/generations", token: token, json: json)
+                #expect(created.status == 201, "\(created.text)")
+                return try await gateway.waitForTerminal(try #require(created.object["id"] as? String), token: token, path: "/agents/v1/generations/")
+            }
+            func video(_ generation: [String: Any]) async throws -> (Data, [FFprobe.Stream]) {
+                let url = try #require(((generation["output"] as? [[String: Any]])?.first)?["url"] as? String)
+                let body = try await gateway.request(.GET, url).body
+                return (body, try FFprobe.streams(of: body, suffix: ".mp4"))
+            }
+            let source = try await made(#"{"model": "ray-3.2", "prompt": "the source", "video": {"resolution": "360p"}}"#)
+            let sourceID = try #require(source["id"] as? String)
+            let edited = try await made(#"{"model": "ray-3.2", "type": "video_edit", "prompt": "neon", "source": {"generation_id": "\#(sourceID)"}, "video": {"resolution": "360p", "edit": {"strength": "flex_2"}}}"#)
+            #expect(edited["state"] as? String == "completed" && edited["type"] as? String == "video_edit", "\(edited)")
+            let (sourceBytes, _) = try await video(source)
+            let (editBytes, editStreams) = try await video(edited)
+            #expect(editBytes != sourceBytes && editStreams.first.map { [$0.width, $0.height] } == [640, 360], "a changed copy in the source's frame")
+            let reframed = try await made(#"{"model": "ray-3.2", "type": "video_reframe", "prompt": "tall", "aspect_ratio": "9:16", "source": {"generation_id": "\#(sourceID)"}, "video": {"resolution": "360p", "source_position": {"x_norm": 0, "y_norm": 0.3, "w_norm": 1, "h_norm": 0.32}}}"#)
+            #expect(reframed["state"] as? String == "completed" && reframed["type"] as? String == "video_reframe", "\(reframed)")
+            let (_, reframedStreams) = try await video(reframed)
+            #expect(reframedStreams.first.map { [$0.width, $0.height] } == [360, 640], "the new canvas")
+            #expect(Double(reframedStreams.first?.duration ?? "") ?? 0 > 5, "as long as the source")
+        }
+    }
+
     @Test func uni1ImagesAreRelayedToTheAgentsAPIAndKept() async throws {
         let fake = try await FakeLumaAgents.start(outputLifetime: 1)
         try await TestGateway.with(configure: { configuration in
@@ -151,6 +185,24 @@ import Testing
             #expect(sentEdit.request["type"] as? String == "image_edit")
             let source = try #require(sentEdit.request["source"] as? [String: Any])
             #expect((source["data"] as? String).flatMap { Data(base64Encoded: $0) }.flatMap(ImageProbe.format(of:)) != nil)
+
+            // A video edit names its source by the id Luma gave it.
+            let video = try await gateway.request(.POST, "/agents/v1/generations", token: token,
+                                                  json: #"{"model": "ray-3.2", "prompt": "to be edited", "video": {"resolution": "540p"}}"#)
+            let videoID = try #require(video.object["id"] as? String)
+            #expect(try await gateway.waitForTerminal(videoID, token: token, path: "/agents/v1/generations/")["state"] as? String == "completed")
+            let change = try await gateway.request(.POST, "/agents/v1/generations", token: token, json: #"""
+                {"model": "ray-3.2", "type": "video_reframe", "prompt": "wider", "aspect_ratio": "21:9", "source": {"generation_id": "\#(videoID)"},
+                 "video": {"resolution": "540p", "source_position": {"x_norm": 0.25, "y_norm": 0, "w_norm": 0.5, "h_norm": 1}}}
+                """#)
+            #expect(change.status == 201, "\(change.text)")
+            let changed = try await gateway.waitForTerminal(try #require(change.object["id"] as? String), token: token, path: "/agents/v1/generations/")
+            #expect(changed["state"] as? String == "completed", "\(changed)")
+            let sentChange = try #require(fake.allGenerations.first { $0.prompt == "wider" })
+            let upstreamSource = try #require(fake.allGenerations.first { $0.prompt == "to be edited" })
+            #expect(sentChange.request["type"] as? String == "video_reframe" && sentChange.request["aspect_ratio"] as? String == "21:9")
+            #expect((sentChange.request["source"] as? [String: Any])?["generation_id"] as? String == upstreamSource.id)
+            #expect((sentChange.video["source_position"] as? [String: Any])?["w_norm"] as? Double == 0.5)
         }
         await fake.stop()
     }

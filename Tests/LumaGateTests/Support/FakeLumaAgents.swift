@@ -72,7 +72,7 @@ final class FakeLumaAgents: Sendable {
             let data = Data(buffer: try await request.body.collect(upTo: 64 << 20))
             guard let body = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
                   let prompt = body["prompt"] as? String,
-                  (body["model"] as? String, body["type"] as? String) == ("ray-3.2", "video")
+                  (body["model"] as? String == "ray-3.2" && ["video", "video_edit", "video_reframe"].contains(body["type"] as? String))
                     || (body["model"] as? String == "uni-1" && ["image", "image_edit"].contains(body["type"] as? String)) else {
                 return json(400, ["detail": "Invalid request body"])
             }
@@ -98,7 +98,7 @@ final class FakeLumaAgents: Sendable {
             guard request.headers[.authorization] == "Bearer \(apiKey)" else { return json(401, ["detail": "Invalid API key"]) }
             let id = try context.parameters.require("id")
             guard let generation = state.generations.withLock({ $0[id] }) else { return json(404, ["detail": "Generation not found"]) }
-            let outputType = generation.request["type"] as? String == "video" ? "video" : "image"
+            let outputType = (generation.request["type"] as? String ?? "video").hasPrefix("video") ? "video" : "image"
             var object: [String: Any] = ["id": id, "created_at": "2026-12-01T00:00:00Z", "model": generation.request["model"] ?? "",
                                          "type": generation.request["type"] ?? "video"]
             let age = Date().timeIntervalSince(generation.created)

@@ -21,6 +21,10 @@ struct AgentsController {
         switch accepted.source {
         case .image(let source): images.first = source
         case .file(let id): images.first = try await service.uploadURL(id: id, tokenID: token.id, field: "source.file_id")
+        case .generation(let id) where !accepted.request.producesImage:
+            let source = try await service.keyframeGeneration(id: id, tokenID: token.id, field: "source.generation_id")
+            let task = try await service.change(source, request: accepted.request, token: token, idempotency: idempotency)
+            return .json(view.render(task), status: .created)
         case .generation(let id):
             let made = try await service.editableImage(id: id, tokenID: token.id, field: "source.generation_id")
             images.first = made.source

@@ -19,6 +19,25 @@ struct AgentsGenerationBody: Decodable {
         init(from decoder: any Decoder) throws {}
     }
 
+    /// Where a reframed video's source goes, as fractions of the new canvas.
+    struct SourcePosition: Decodable {
+        var x_norm: Double?
+        var y_norm: Double?
+        var w_norm: Double?
+        var h_norm: Double?
+    }
+
+    /// A video edit's controls; the per-signal `controls` and edit keyframes are not relayed yet.
+    struct EditOptions: Decodable {
+        var strength: String?
+        var auto_controls: Bool?
+        var controls: Present?
+        var keyframes: Present?
+        var keyframe_indexes: Present?
+    }
+
+    static let editStrengths = ["adhere_1", "adhere_2", "adhere_3", "flex_1", "flex_2", "flex_3", "reimagine_1", "reimagine_2", "reimagine_3"]
+
     struct VideoOptions: Decodable {
         var duration: String?
         var resolution: String?
@@ -29,8 +48,8 @@ struct AgentsGenerationBody: Decodable {
         var end_frame: ImageRef?
         var keyframes: [ImageRef]?
         var keyframe_indexes: [Int]?
-        var source_position: Present?
-        var edit: Present?
+        var source_position: SourcePosition?
+        var edit: EditOptions?
     }
 
     var model: String?
@@ -81,19 +100,20 @@ struct AgentsGenerationBody: Decodable {
         guard makesVideo == (model == GenerationRequest.agentsVideoModel) else {
             throw GatewayError.invalidCombination("Field `model` \(model) does not make type \(type): \(makesVideo ? "videos are made by ray-3.2" : "images are made by uni-1 or uni-1-max").")
         }
-        guard ["image", "image_edit", "video"].contains(type) else {
+        guard type != "layering" else {
             throw GatewayError(status: .notImplemented, code: "not_implemented",
-                               detail: "Type \(type) is not available through this gateway yet; it makes types image, image_edit and video.")
+                               detail: "Type layering is not available through this gateway yet; it makes every other type.")
         }
         guard let prompt = prompt?.trimmingCharacters(in: .whitespacesAndNewlines), !prompt.isEmpty else {
             throw GatewayError.invalidRequest(self.prompt == nil ? "Field `prompt` is required." : "Field `prompt` must not be blank.")
         }
         try FieldRules.promptLength("prompt", prompt, max: Self.maxPromptLength)
         let sourceFrame = try source.map { try Self.frame($0, field: "source") }
-        if type == "image_edit", sourceFrame == nil {
-            throw GatewayError.invalidRequest("Field `source` is required for type image_edit: the image to edit.")
+        let edits = ["image_edit", "video_edit", "video_reframe"].contains(type)
+        if edits, sourceFrame == nil {
+            throw GatewayError.invalidRequest("Field `source` is required for type \(type): the \(makesVideo ? "video" : "image") to change.")
         }
-        if type != "image_edit", sourceFrame != nil {
+        if !edits, sourceFrame != nil {
             throw GatewayError.invalidCombination("Field `source` is for types image_edit, video_edit, video_reframe and layering.")
         }
         if layering != nil { throw GatewayError.invalidCombination("Field `layering` is for type layering.") }
@@ -106,14 +126,68 @@ struct AgentsGenerationBody: Decodable {
             throw GatewayError(status: .notImplemented, code: "not_implemented", detail: "Field `image_ref` is not available through this gateway yet.")
         }
         let aspectRatio = aspect_ratio ?? AspectRatio.wide.rawValue
-        if type != "video" {
+        if !makesVideo {
             if video != nil { throw GatewayError.invalidCombination("Field `video` is for the video types.") }
             let request = GenerationRequest(prompt: prompt, aspectRatio: aspectRatio, model: model, kind: type == "image" ? .image : .imageEdit,
                                             imageFormat: output_format.map { $0 == "jpeg" ? "jpg" : $0 })
             return Validated(request: request, source: sourceFrame)
         }
         if output_format != nil { throw GatewayError.invalidCombination("Field `output_format` is for images.") }
-        return try validatedVideo(prompt: prompt, aspectRatio: aspectRatio)
+        if type == "video" { return try validatedVideo(prompt: prompt, aspectRatio: aspectRatio) }
+        guard case .generation = sourceFrame else {
+            throw GatewayError(status: .notImplemented, code: "not_implemented",
+                               detail: "Field `source` of a \(type) must name one of your videos by `generation_id` here; video files, URLs and data are not available through this gateway yet.")
+        }
+        return try validatedChange(type, prompt: prompt, source: sourceFrame)
+    }
+
+    /// A video_edit or video_reframe of a source video: its own options only.
+    private func validatedChange(_ type: String, prompt: String, source: Frame?) throws -> Validated {
+        let options = video ?? VideoOptions()
+        try FieldRules.check("video.resolution", options.resolution, in: FieldRules.agentsResolutions)
+        if let aspect_ratio, !FieldRules.agentsAspectRatios.contains(aspect_ratio) {
+            throw GatewayError.invalidCombination("Field `aspect_ratio` must be one of \(FieldRules.list(FieldRules.agentsAspectRatios)) for ray-3.2 videos.")
+        }
+        if type == "video_reframe", aspect_ratio == nil {
+            throw GatewayError.invalidRequest("Field `aspect_ratio` is required for type video_reframe: the new canvas.")
+        }
+        if options.duration != nil { throw GatewayError.invalidCombination("Field `video.duration` is the source's for a \(type); leave it out.") }
+        let framed = [("video.start_frame", options.start_frame != nil), ("video.end_frame", options.end_frame != nil),
+                      ("video.keyframes", options.keyframes != nil), ("video.loop", options.loop != nil)]
+        if let (field, _) = framed.first(where: \.1) { throw GatewayError.invalidCombination("Field `\(field)` is for type video.") }
+        if type == "video_reframe", options.hdr == true { throw GatewayError.invalidCombination("Field `video.hdr` is not available for video_reframe.") }
+        if options.exr_export == true, options.hdr != true {
+            throw GatewayError.invalidCombination("Field `video.exr_export` needs `video.hdr` true.")
+        }
+        var request = GenerationRequest(
+            prompt: prompt, aspectRatio: aspect_ratio ?? AspectRatio.wide.rawValue, model: GenerationRequest.agentsVideoModel,
+            resolution: options.resolution, kind: type == "video_edit" ? .videoEdit : .videoReframe, hdr: options.hdr, exrExport: options.exr_export)
+        if type == "video_edit" {
+            if options.source_position != nil { throw GatewayError.invalidCombination("Field `video.source_position` is for type video_reframe.") }
+            if let edit = options.edit {
+                try FieldRules.check("video.edit.strength", edit.strength, in: Self.editStrengths)
+                if edit.controls != nil || edit.keyframes != nil || edit.keyframe_indexes != nil {
+                    throw GatewayError(status: .notImplemented, code: "not_implemented",
+                                       detail: "Fields `video.edit.controls` and `video.edit.keyframes` are not available through this gateway yet.")
+                }
+                request.editStrength = edit.strength
+                request.autoControls = edit.auto_controls
+            }
+        } else {
+            if options.edit != nil { throw GatewayError.invalidCombination("Field `video.edit` is for type video_edit.") }
+            if let position = options.source_position {
+                let values = [("x_norm", position.x_norm), ("y_norm", position.y_norm), ("w_norm", position.w_norm), ("h_norm", position.h_norm)]
+                for (name, value) in values where value == nil {
+                    throw GatewayError.invalidRequest("Field `video.source_position.\(name)` is required.")
+                }
+                let numbers = values.map { $0.1! }
+                guard numbers[2] > 0, numbers[2] <= 2, numbers[3] > 0, numbers[3] <= 2, numbers[0] > -2, numbers[0] < 2, numbers[1] > -2, numbers[1] < 2 else {
+                    throw GatewayError.invalidRequest("Field `video.source_position` must have `w_norm` and `h_norm` in (0, 2] and `x_norm`, `y_norm` in (-2, 2).")
+                }
+                request.sourcePosition = numbers
+            }
+        }
+        return Validated(request: request, source: source)
     }
 
     private func validatedVideo(prompt: String, aspectRatio: String) throws -> Validated {

@@ -11,7 +11,7 @@ struct AgentsGenerationView {
             ("created_at", .string(RFC3339.timestamp(task.createdAtMillis))),
             ("model", .string(task.request.officialModel ?? GenerationRequest.defaultVideoModel)),
             ("state", .string(Self.state(task.state))),
-            ("type", .string(task.request.kind == .imageEdit ? "image_edit" : makesImage ? "image" : "video")),
+            ("type", .string(Self.type(of: task.request))),
         ]
         if task.state == .failed {
             let reason = task.failureReason ?? "The generation failed."
@@ -26,6 +26,15 @@ struct AgentsGenerationView {
             }
         }
         return .object(members)
+    }
+
+    /// The Agents API's type for a task of any face: its own kinds by name, every other image an
+    /// image and every other video a video.
+    static func type(of request: GenerationRequest) -> String {
+        switch request.kind {
+        case .imageEdit?, .videoEdit?, .videoReframe?: request.kind!.rawValue
+        default: request.producesImage ? "image" : "video"
+        }
     }
 
     static func state(_ state: TaskState) -> String {

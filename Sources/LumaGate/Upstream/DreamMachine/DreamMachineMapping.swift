@@ -64,7 +64,7 @@ public enum DreamMachineMapping {
         case .modifyVideo: "/generations/video/modify"
         case .reframeVideo: "/generations/video/reframe"
         case .reframeImage: "/generations/image/reframe"
-        case .video, .image, .imageEdit: nil
+        case .video, .image, .imageEdit, .videoEdit, .videoReframe: nil
         }
     }
 

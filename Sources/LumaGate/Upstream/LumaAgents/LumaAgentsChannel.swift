@@ -49,14 +49,21 @@ public struct LumaAgentsChannel: UpstreamChannel {
 
     /// ray-3.2 videos and uni-1 images and image edits; the Dream Machine models and operations are not on this API.
     public func supports(_ request: GenerationRequest) -> Bool {
-        [.video, .image, .imageEdit].contains(request.kind ?? .video) && request.needsAgentsAPI
+        [.video, .image, .imageEdit, .videoEdit, .videoReframe].contains(request.kind ?? .video) && request.needsAgentsAPI
     }
 
     public func submit(_ task: VideoTask, parent: VideoTask?, end: VideoTask?) async throws -> String {
-        let body = task.request.producesImage
-            ? try LumaAgentsMapping.imageBody(for: task, userID: task.tokenID, image: inline)
-            : try LumaAgentsMapping.videoBody(
+        let body: JSONValue
+        switch task.request.kind ?? .video {
+        case .videoEdit, .videoReframe:
+            guard let source = parent?.upstreamID else { throw UpstreamError.rejected("the video to change has no id at Luma") }
+            body = LumaAgentsMapping.changeBody(for: task, sourceUpstreamID: source, userID: task.tokenID)
+        case .image, .imageEdit:
+            body = try LumaAgentsMapping.imageBody(for: task, userID: task.tokenID, image: inline)
+        default:
+            body = try LumaAgentsMapping.videoBody(
                 for: task, parentUpstreamID: parent?.upstreamID, endUpstreamID: end?.upstreamID, userID: task.tokenID, image: inline)
+        }
         return try LumaAgentsMapping.generation(from: try await http.send(.POST, "/generations", body: body.bytes())).id
     }
 

@@ -44,6 +44,33 @@ enum LumaAgentsMapping {
         ])
     }
 
+    /// The create body for a video_edit or video_reframe `task` of the generation Luma knows as
+    /// `sourceUpstreamID`.
+    static func changeBody(for task: VideoTask, sourceUpstreamID: String, userID: String) -> JSONValue {
+        let request = task.request
+        var video: [(String, JSONValue)] = [("resolution", .string(request.resolution ?? Pricing.defaults.defaultResolution))]
+        if let hdr = request.hdr { video.append(("hdr", .bool(hdr))) }
+        if let exrExport = request.exrExport { video.append(("exr_export", .bool(exrExport))) }
+        if request.kind == .videoEdit, request.editStrength != nil || request.autoControls != nil {
+            var edit: [(String, JSONValue)] = []
+            if let strength = request.editStrength { edit.append(("strength", .string(strength))) }
+            if let auto = request.autoControls { edit.append(("auto_controls", .bool(auto))) }
+            video.append(("edit", .object(edit)))
+        }
+        if let position = request.sourcePosition, position.count == 4 {
+            video.append(("source_position", .object(zip(["x_norm", "y_norm", "w_norm", "h_norm"], position).map { ($0, .double($1)) })))
+        }
+        return .object([
+            ("model", .string(GenerationRequest.agentsVideoModel)),
+            ("type", .string(request.kind?.rawValue ?? "video_edit")),
+            ("prompt", .string(request.prompt)),
+            ("aspect_ratio", .string(request.aspectRatio)),
+            ("user_id", .string(userID)),
+            ("source", .object([("generation_id", .string(sourceUpstreamID))])),
+            ("video", .object(video)),
+        ])
+    }
+
     /// The create body for a uni-1 image `task`; an edit sends its source inline.
     static func imageBody(for task: VideoTask, userID: String, image: (ImageReference) throws -> InlineImage) throws -> JSONValue {
         let isEdit = task.request.kind == .imageEdit

@@ -60,7 +60,12 @@ public struct SandboxChannel: UpstreamChannel {
             firstFramePath: firstFrame(of: task).map(store.absolutePath)
         )
         let (request, now) = (task.request, self.now)
+        let sourceVideo = request.remixedFrom.map { store.absolutePath("\(store.taskDirectory($0))/\(VideoStills.videoFile)") }
         switch await renders.poll(taskID: task.id, tokenID: task.tokenID, render: {
+            if let sourceVideo, request.kind == .videoEdit || request.kind == .videoReframe {
+                return try await renderer.renderChange(input, sourcePath: sourceVideo, reframe: request.kind == .videoReframe,
+                                                       position: request.sourcePosition, createdAtMillis: now().millis)
+            }
             if request.producesImage {
                 let format = request.imageFormat ?? DreamMachineGenerationView.defaultImageFormat
                 return try await renderer.renderImage(input, format: format, createdAtMillis: now().millis)

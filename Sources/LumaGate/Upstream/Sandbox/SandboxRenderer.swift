@@ -41,6 +41,44 @@ public struct SandboxRenderer: Sendable {
         }
     }
 
+    /// Renders a video_edit or video_reframe of the video at `sourcePath` (absolute) and returns
+    /// the task's media. An edit is the source in the new frame, visibly recoloured, with the
+    /// prompt drawn on it; a reframe is the source on a canvas of the new frame, at `position`
+    /// (`x, y, width, height` as fractions of the canvas; centred and fitted when nil), over a
+    /// blurred fill of itself.
+    public func renderChange(_ input: Input, sourcePath: String, reframe: Bool, position: [Double]?, createdAtMillis: Int64) async throws -> TaskMedia {
+        let directory = store.taskDirectory(input.taskID)
+        if !store.exists("\(directory)/\(VideoStills.videoFile)") {
+            let absoluteDirectory = store.absolutePath(directory)
+            try FileManager.default.createDirectory(atPath: absoluteDirectory, withIntermediateDirectories: true)
+            let (width, height) = input.frameSize
+            let fill = "scale=\(width):\(height):force_original_aspect_ratio=increase,crop=\(width):\(height),setsar=1"
+            let graph: String
+            if reframe {
+                let placed: String
+                if let position, position.count == 4 {
+                    let even = { (value: Double) in max(Int((value / 2).rounded()) * 2, 2) }
+                    placed = "scale=\(even(position[2] * Double(width))):\(even(position[3] * Double(height))),setsar=1[fg];"
+                        + "[bg][fg]overlay=x=\(Int(position[0] * Double(width))):y=\(Int(position[1] * Double(height)))"
+                } else {
+                    placed = "scale=\(width):\(height):force_original_aspect_ratio=decrease,setsar=1[fg];[bg][fg]overlay=x=(W-w)/2:y=(H-h)/2"
+                }
+                graph = "[0:v]split[a][b];[a]\(fill),boxblur=20[bg];[b]\(placed),format=yuv420p[v]"
+            } else {
+                try Self.wrap(input.prompt, width: width).write(toFile: absoluteDirectory + "/prompt.txt", atomically: true, encoding: .utf8)
+                graph = "[0:v]\(fill),hue=h=120:s=1.4,\(Self.promptOverlay(width: width)),format=yuv420p[v]"
+            }
+            let partial = "partial-\(UUID().uuidString).mp4"
+            try await ffmpeg.run([
+                "-i", sourcePath, "-filter_complex", graph, "-map", "[v]", "-r", "\(Self.framesPerSecond)",
+                "-c:v", "libx264", "-threads", "2", "-preset", "veryfast", "-crf", "23", "-pix_fmt", "yuv420p", "-movflags", "+faststart", partial,
+            ], in: absoluteDirectory)
+            try FileManager.default.moveItem(atPath: absoluteDirectory + "/" + partial, toPath: absoluteDirectory + "/" + VideoStills.videoFile)
+            try? FileManager.default.removeItem(atPath: absoluteDirectory + "/prompt.txt")
+        }
+        return try await VideoStills(ffmpeg: ffmpeg, store: store).media(taskID: input.taskID, createdAtMillis: createdAtMillis)
+    }
+
     /// Renders an image generation's picture (`format` jpg or png) and returns its media. An edit
     /// (an input with a first frame, its source) is the source filling the frame, visibly
     /// recoloured, with the prompt drawn on it.
