@@ -190,6 +190,24 @@ import Testing
         await fake.stop()
     }
 
+    @Test func everyFailureCodeBecomesASentenceAClientCanActOn() throws {
+        let advice = [
+            "content_moderated": "Change the prompt or image", "generation_failed": "(generation_failed): why.",
+            "budget_exhausted": "Submit it again later", "output_not_found": "(output_not_found): why.",
+            "image_too_large": "Send a PNG, JPEG or WebP", "unsupported_format": "Send a PNG, JPEG or WebP",
+            "corrupt_input": "Send a PNG, JPEG or WebP", "invalid_request": "refused this request as invalid: why.",
+            "rate_limited": "Submit it again later",
+        ]
+        for (code, words) in advice {
+            let sentence = LumaAgentsMapping.failureSentence(code: code, reason: "why")
+            #expect(sentence.contains(words), "\(code): \(sentence)")
+        }
+        #expect(LumaAgentsMapping.failureSentence(code: nil, reason: " ").contains("gave no reason"))
+        #expect(try LumaAgentsMapping.progress(of: .init(id: "g", state: "completed", output: [])) == .failed(
+            reason: LumaAgentsMapping.failureSentence(code: "output_not_found", reason: "the completed generation has no output")))
+        #expect(throws: UpstreamError.self) { try LumaAgentsMapping.progress(of: .init(id: "g", state: "dreaming")) }
+    }
+
     @Test func ray32OptionsAreCheckedBeforeAnythingIsStored() async throws {
         try await TestGateway.with(configure: { $0.runsPoller = false }) { gateway in
             let token = try await gateway.createToken("checked")
