@@ -1,9 +1,9 @@
 import Foundation
 
-/// Keeps a finished upstream video in the gateway's media store, because upstream links expire
-/// (the Agents API's an hour after the generation finished) and the gateway's must not. The file is
-/// streamed to a scratch name, bounded in bytes and time, and takes its final name only when
-/// complete; its stills are made as for a sandbox render. The URL comes from the upstream, so it
+/// Keeps a finished upstream output (a video or an image) in the gateway's media store, because
+/// upstream links expire (the Agents API's an hour after they were made) and the gateway's must
+/// not. The file is streamed to a scratch name, bounded in bytes and time, and takes its final
+/// name only when complete; a video's stills are made as for a sandbox render. The URL comes from the upstream, so it
 /// goes through the outbound policy like a client's.
 public struct OutputKeeper: Sendable {
     public struct Settings: Sendable {
@@ -95,7 +95,7 @@ public struct OutputKeeper: Sendable {
                 store.remove(partial)
                 throw Self.failure(error, maxBytes: settings.maxBytes)
             }
-            let head = (try? FileHandle(forReadingFrom: URL(fileURLWithPath: store.absolutePath(partial))).read(upToCount: 64)) ?? nil
+            let head = try? Data(contentsOf: URL(fileURLWithPath: store.absolutePath(partial)), options: .alwaysMapped).prefix(64)
             guard let format = head.flatMap(ImageProbe.format(of:)) else {
                 store.remove(partial)
                 throw Failure(permanent: true, description: "the upstream's image is not a PNG, JPEG or WebP")
@@ -112,11 +112,11 @@ public struct OutputKeeper: Sendable {
     private static func failure(_ error: any Error, maxBytes: Int) -> Failure {
         switch error {
         case OutboundError.tooLarge:
-            Failure(permanent: true, description: "the upstream's video is larger than the \(maxBytes / 1024 / 1024) MiB this gateway keeps")
+            Failure(permanent: true, description: "the upstream's file is larger than the \(maxBytes / 1024 / 1024) MiB this gateway keeps")
         case OutboundError.refused(let refusal):
-            Failure(permanent: true, description: "the upstream's video is at an address this gateway may not fetch (\(refusal))")
+            Failure(permanent: true, description: "the upstream's file is at an address this gateway may not fetch (\(refusal))")
         default:
-            Failure(permanent: false, description: "the upstream's video could not be fetched (\(error))")
+            Failure(permanent: false, description: "the upstream's file could not be fetched (\(error))")
         }
     }
 }

@@ -2,9 +2,10 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 
-/// Luma's current API, the Agents API, with the operator's API key: ray-3.2 videos. There are no
-/// callbacks, so generations are polled; outputs are presigned links that expire after an hour,
-/// so a finished video is copied into the gateway's media store before its task completes.
+/// Luma's current API, the Agents API, with the operator's API key: ray-3.2 videos and their
+/// edits, uni-1 images and their edits. There are no callbacks, so generations are polled;
+/// outputs are presigned links that expire after an hour, so a finished output is copied into
+/// the gateway's media store before its task completes.
 public struct LumaAgentsChannel: UpstreamChannel {
     public struct Settings: Sendable {
         public var apiKey: String
