@@ -122,6 +122,13 @@ def test_frames_come_inline_from_files_and_from_earlier_generations(gateway):
         model="ray-3.2", type="video", prompt="from a file", video={"resolution": "360p", "end_frame": {"file_id": ready.id}}))
     assert from_file.state == "completed", from_file.failure_reason
 
+    # Keyframes pinned to output frames, from a file and inline bytes.
+    guided = finish(gateway, agents.generations.create(
+        model="ray-3.2", type="video", prompt="guided",
+        video={"resolution": "360p", "keyframes": [{"file_id": ready.id}, {"data": base64.b64encode(png_bytes()).decode(), "media_type": "image/png"}],
+               "keyframe_indexes": [0, 72]}))
+    assert guided.state == "completed", guided.failure_reason
+
     # An extension: the earlier generation's last frame opens the new one.
     extended = finish(gateway, agents.generations.create(
         model="ray-3.2", type="video", prompt="and further", video={"resolution": "360p", "start_frame": {"generation_id": inline.id}}))

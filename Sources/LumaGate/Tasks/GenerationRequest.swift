@@ -63,6 +63,13 @@ public struct GenerationRequest: Sendable, Codable, Equatable {
     /// whether the upstream derives its controls from the source.
     public var editStrength: String?
     public var autoControls: Bool?
+    /// ray-3.2 guide frames, each pinned to an output frame (24 a second), in the client's order.
+    public var keyframes: [Keyframe]?
+
+    public struct Keyframe: Sendable, Codable, Equatable {
+        public var image: ImageReference
+        public var index: Int
+    }
 
     public init(
         prompt: String, aspectRatio: String = AspectRatio.wide.rawValue, expandPrompt: Bool? = nil,

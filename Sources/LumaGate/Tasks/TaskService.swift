@@ -43,6 +43,8 @@ public struct TaskService: Sendable {
     public struct ImageSources: Sendable {
         public var first: String?
         public var last: String?
+        /// Guide frames (an image field's value each) and the output frames they are pinned to.
+        public var keyframes: [(source: String, index: Int)] = []
         /// Where the request carried them, for error messages.
         public var firstField: String
         public var lastField: String
@@ -187,7 +189,8 @@ public struct TaskService: Sendable {
         }
         guard let task = try await tasks.delete(id: id, ownedBy: tokenID, at: now().millis) else { throw GatewayError.taskNotFound(id) }
         store.remove(store.taskDirectory(task.id))
-        [task.request.image, task.request.imageEnd].compactMap { $0?.storedPath }.forEach(store.remove)
+        ([task.request.image, task.request.imageEnd].compactMap { $0?.storedPath } + (task.request.keyframes ?? []).map(\.image.storedPath))
+            .forEach(store.remove)
     }
 
     /// The video to download for a completed task.
@@ -297,6 +300,11 @@ public struct TaskService: Sendable {
             if let last = sources.last {
                 request.imageEnd = try await importImage(last, field: sources.lastField, tokenID: token.id)
                 stored.append(request.imageEnd!.storedPath)
+            }
+            for (position, keyframe) in sources.keyframes.enumerated() {
+                let image = try await importImage(keyframe.source, field: "video.keyframes[\(position)]", tokenID: token.id)
+                stored.append(image.storedPath)
+                request.keyframes = (request.keyframes ?? []) + [.init(image: image, index: keyframe.index)]
             }
             try routed?.validate(request)
             let at = now().millis

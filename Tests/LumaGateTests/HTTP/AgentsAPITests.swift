@@ -27,7 +27,9 @@ import Testing
                 (#"{"model": "ray-3.2", "prompt": "x", "video": {"start_frame": {"url": "https://example.com/a.png", "file_id": "f"}}}"#, 400, "exactly one of"),
                 (#"{"model": "ray-3.2", "prompt": "x", "video": {"start_frame": {"data": "\#(png)"}}}"#, 400, "`video.start_frame.media_type` is required"),
                 (#"{"model": "ray-3.2", "prompt": "x", "video": {"keyframes": [{"url": "https://example.com/a.png"}], "keyframe_indexes": [121]}}"#, 422, "from 0 to 120"),
-                (#"{"model": "ray-3.2", "prompt": "x", "video": {"keyframes": [{"url": "https://example.com/a.png"}], "keyframe_indexes": [0]}}"#, 501, "`video.keyframes` is not available"),
+                (#"{"model": "ray-3.2", "prompt": "x", "video": {"keyframes": [{"generation_id": "00000000-0000-0000-0000-000000000000"}], "keyframe_indexes": [0]}}"#, 400, "must be an image"),
+                (#"{"model": "ray-3.2", "prompt": "x", "video": {"keyframes": [{"url": "https://example.com/a.png"}, {"url": "https://example.com/b.png"}], "keyframe_indexes": [3, 3]}}"#, 422, "unique"),
+                (#"{"model": "ray-3.2", "prompt": "x", "video": {"keyframes": [{"url": "https://example.com/a.png"}], "keyframe_indexes": [0], "loop": true}}"#, 422, "cannot be combined"),
                 (#"{"model": "uni-1", "prompt": "x", "output_format": "gif"}"#, 400, "Field `output_format`"),
                 (#"{"model": "uni-1", "type": "layering", "prompt": "x"}"#, 501, "layering is not available"),
                 (#"{"model": "ray-3.2", "type": "video_edit", "prompt": "x"}"#, 400, "Field `source` is required"),
@@ -123,6 +125,33 @@ import Testing
         }
     }
 
+    @Test func theSandboxShowsEachKeyframeFromItsIndex() async throws {
+        let directory = TestGateway.temporaryDirectory()
+        try FFmpegFixture.make(["-f", "lavfi", "-i", "color=c=red:s=320x180", "-frames:v", "1", "red.png"], in: directory)
+        try FFmpegFixture.make(["-f", "lavfi", "-i", "color=c=blue:s=320x180", "-frames:v", "1", "blue.png"], in: directory)
+        let inline = { (name: String) in
+            #"{"data": "\#(try Data(contentsOf: URL(fileURLWithPath: directory + "/" + name)).base64EncodedString())", "media_type": "image/png"}"#
+        }
+        try await TestGateway.with { gateway in
+            let token = try await gateway.createToken()
+            let created = try await gateway.request(.POST, "/agents/v1/generations", token: token, json: #"""
+                {"model": "ray-3.2", "prompt": "k", "video": {"resolution": "360p", "keyframes": [\#(try inline("blue.png")), \#(try inline("red.png"))], "keyframe_indexes": [60, 0]}}
+                """#)
+            #expect(created.status == 201, "\(created.text)")
+            let done = try await gateway.waitForTerminal(try #require(created.object["id"] as? String), token: token, path: "/agents/v1/generations/")
+            let url = try #require(((done["output"] as? [[String: Any]])?.first)?["url"] as? String)
+            let video = directory + "/keyframes.mp4"
+            try await gateway.request(.GET, url).body.write(to: URL(fileURLWithPath: video))
+            // The mean colour of a frame: red before frame 60, blue from it.
+            for (frame, colour) in [(10, [255, 0, 0]), (100, [0, 0, 255])] {
+                try FFmpegFixture.make(["-i", video, "-vf", "select=eq(n\\,\(frame)),scale=1:1", "-frames:v", "1", "-f", "rawvideo",
+                                        "-pix_fmt", "rgb24", "frame\(frame).rgb"], in: directory)
+                let mean = try Data(contentsOf: URL(fileURLWithPath: directory + "/frame\(frame).rgb")).map(Int.init)
+                #expect(zip(mean, colour).allSatisfy { abs($0 - $1) < 40 }, "frame \(frame): \(mean)")
+            }
+        }
+    }
+
     @Test func theSandboxEditsAndReframesAnEarlierVideo() async throws {
         try await TestGateway.with { gateway in
             let token = try await gateway.createToken()
@@ -183,6 +212,14 @@ import Testing
             #expect(edited["state"] as? String == "completed", "\(edited)")
             let sentEdit = try #require(fake.allGenerations.first { $0.prompt == "greener" })
             #expect(sentEdit.request["type"] as? String == "image_edit")
+            let guided = try await gateway.request(.POST, "/agents/v1/generations", token: token, json: #"""
+                {"model": "ray-3.2", "prompt": "guided", "video": {"keyframes": [{"data": "\#(try Fixtures.data("first-frame.png").base64EncodedString())", "media_type": "image/png"}], "keyframe_indexes": [24]}}
+                """#)
+            #expect(guided.status == 201, "\(guided.text)")
+            _ = try await gateway.waitForTerminal(try #require(guided.object["id"] as? String), token: token, path: "/agents/v1/generations/")
+            let sentGuided = try #require(fake.allGenerations.first { $0.prompt == "guided" })
+            #expect((sentGuided.video["keyframes"] as? [[String: Any]])?.first?["media_type"] as? String == "image/png")
+            #expect(sentGuided.video["keyframe_indexes"] as? [Int] == [24])
             let source = try #require(sentEdit.request["source"] as? [String: Any])
             #expect((source["data"] as? String).flatMap { Data(base64Encoded: $0) }.flatMap(ImageProbe.format(of:)) != nil)
 

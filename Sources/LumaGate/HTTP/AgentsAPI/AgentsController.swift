@@ -47,6 +47,14 @@ struct AgentsController {
             end = try await service.keyframeGeneration(id: id, tokenID: token.id, field: "video.end_frame.generation_id", other: start)
         case nil: break
         }
+        for (position, keyframe) in accepted.keyframes.enumerated() {
+            switch keyframe.frame {
+            case .image(let source): images.keyframes.append((source, keyframe.index))
+            case .file(let id):
+                images.keyframes.append((try await service.uploadURL(id: id, tokenID: token.id, field: "video.keyframes[\(position)].file_id"), keyframe.index))
+            case .generation: break  // refused by the body's rules
+            }
+        }
         let task = try await service.submit(token: token, request: accepted.request, images: images, start: start, end: end, idempotency: idempotency)
         return .json(view.render(task), status: .created)
     }

@@ -86,6 +86,8 @@ struct AgentsGenerationBody: Decodable {
         var start: Frame?
         var end: Frame?
         var source: Frame?
+        /// Guide frames and the output frames they are pinned to.
+        var keyframes: [(frame: Frame, index: Int)] = []
     }
 
     func validated() throws -> Validated {
@@ -214,17 +216,19 @@ struct AgentsGenerationBody: Decodable {
         }
         if options.edit != nil { throw GatewayError.invalidCombination("Field `video.edit` is for type video_edit.") }
         if options.source_position != nil { throw GatewayError.invalidCombination("Field `video.source_position` is for type video_reframe.") }
+        var keyframes: [(frame: Frame, index: Int)] = []
         if options.keyframes != nil || options.keyframe_indexes != nil {
-            try checkKeyframes(options, framesPerClip: (tenSeconds ? 10 : 5) * SandboxRenderer.framesPerSecond)
+            keyframes = try checkKeyframes(options, framesPerClip: (tenSeconds ? 10 : 5) * SandboxRenderer.framesPerSecond)
         }
         let request = GenerationRequest(
             prompt: prompt, aspectRatio: aspectRatio, loop: options.loop, model: GenerationRequest.agentsVideoModel,
             resolution: options.resolution, duration: options.duration, kind: .video, hdr: options.hdr, exrExport: options.exr_export)
-        return Validated(request: request, start: start, end: end)
+        return Validated(request: request, start: start, end: end, keyframes: keyframes)
     }
 
-    /// Keyframes as Luma checks them; then refused, since this gateway does not relay them yet.
-    private func checkKeyframes(_ options: VideoOptions, framesPerClip: Int) throws {
+    /// Keyframes as Luma checks them: 1-64 images (by URL, data or file) with as many unique
+    /// indexes inside the clip, and neither start nor end frame nor loop beside them.
+    private func checkKeyframes(_ options: VideoOptions, framesPerClip: Int) throws -> [(frame: Frame, index: Int)] {
         let keyframes = options.keyframes ?? []
         let indexes = options.keyframe_indexes ?? []
         guard (1...Self.maxKeyframes).contains(keyframes.count) else {
@@ -239,9 +243,13 @@ struct AgentsGenerationBody: Decodable {
         if options.start_frame != nil || options.end_frame != nil || options.loop == true {
             throw GatewayError.invalidCombination("Field `video.keyframes` cannot be combined with `video.start_frame`, `video.end_frame` or `video.loop`.")
         }
-        for (index, keyframe) in keyframes.enumerated() { _ = try Self.frame(keyframe, field: "video.keyframes[\(index)]") }
-        throw GatewayError(status: .notImplemented, code: "not_implemented",
-                           detail: "Field `video.keyframes` is not available through this gateway yet; use `video.start_frame` and `video.end_frame`.")
+        return try zip(keyframes, indexes).enumerated().map { position, pair in
+            let frame = try Self.frame(pair.0, field: "video.keyframes[\(position)]")
+            if case .generation = frame {
+                throw GatewayError.invalidRequest("Field `video.keyframes[\(position)]` must be an image (`url`, `data` or `file_id`), not a generation.")
+            }
+            return (frame, pair.1)
+        }
     }
 
     /// What one ImageRef names, checked: exactly one source, `media_type` with `data`.

@@ -34,6 +34,10 @@ enum LumaAgentsMapping {
         } else if let last = request.imageEnd {
             video.append(("end_frame", try imageRef(image(last))))
         }
+        if let keyframes = request.keyframes, !keyframes.isEmpty {
+            video.append(("keyframes", .array(try keyframes.map { try imageRef(image($0.image)) })))
+            video.append(("keyframe_indexes", .array(keyframes.map { .int($0.index) })))
+        }
         return .object([
             ("model", .string(GenerationRequest.agentsVideoModel)),
             ("type", .string("video")),

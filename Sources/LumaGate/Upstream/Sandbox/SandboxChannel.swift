@@ -57,7 +57,8 @@ public struct SandboxChannel: UpstreamChannel {
             prompt: task.request.prompt,
             frameSize: Self.frameSize(of: task.request),
             durationSeconds: task.request.durationSeconds,
-            firstFramePath: firstFrame(of: task).map(store.absolutePath)
+            firstFramePath: firstFrame(of: task).map(store.absolutePath),
+            keyframes: (task.request.keyframes ?? []).sorted { $0.index < $1.index }.map { (store.absolutePath($0.image.storedPath), $0.index) }
         )
         let (request, now) = (task.request, self.now)
         let sourceVideo = request.remixedFrom.map { store.absolutePath("\(store.taskDirectory($0))/\(VideoStills.videoFile)") }

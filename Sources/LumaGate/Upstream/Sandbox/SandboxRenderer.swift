@@ -22,6 +22,9 @@ public struct SandboxRenderer: Sendable {
         /// Absolute path of the image to open on: the client's first frame, or the parent's last
         /// frame for an extension.
         public var firstFramePath: String?
+        /// Absolute paths of guide frames, by the output frame each is pinned to (ascending): each
+        /// shows from its frame until the next one's (the first from the start).
+        public var keyframes: [(path: String, index: Int)] = []
     }
 
     public static let framesPerSecond = 24
@@ -125,18 +128,33 @@ public struct SandboxRenderer: Sendable {
         let seconds = Double(frames) / Double(Self.framesPerSecond)
         try Self.wrap(input.prompt, width: width).write(toFile: directory + "/prompt.txt", atomically: true, encoding: .utf8)
 
-        var arguments: [String]
-        if let firstFrame = input.firstFramePath {
+        var arguments: [String] = []
+        let fit = "scale=\(width):\(height):force_original_aspect_ratio=increase,crop=\(width):\(height),setsar=1,"
+        let text = Self.promptOverlay(width: width)
+        var background: String
+        if !input.keyframes.isEmpty {
+            // One looped input a keyframe, each cut to its stretch of frames, joined in order.
+            var segments = ""
+            for (position, keyframe) in input.keyframes.enumerated() {
+                arguments += ["-loop", "1", "-framerate", "\(Self.framesPerSecond)", "-i", keyframe.path]
+                let start = position == 0 ? 0 : keyframe.index
+                let end = position + 1 < input.keyframes.count ? input.keyframes[position + 1].index : frames
+                segments += "[\(position):v]\(fit)trim=end_frame=\(max(end - start, 1)),setpts=PTS-STARTPTS[k\(position)];"
+            }
+            let joined = input.keyframes.indices.map { "[k\($0)]" }.joined()
+            background = segments + "\(joined)concat=n=\(input.keyframes.count):v=1:a=0,\(text)[bg]"
+        } else if let firstFrame = input.firstFramePath {
             arguments = ["-loop", "1", "-framerate", "\(Self.framesPerSecond)", "-i", firstFrame]
+            background = "[0:v]\(fit)\(text)[bg]"
         } else {
             let (from, to) = Self.colours(for: input.prompt)
             arguments = ["-f", "lavfi", "-i", "gradients=s=\(width)x\(height):c0=\(from):c1=\(to):speed=0.015:r=\(Self.framesPerSecond)"]
+            background = "[0:v]\(fit)\(text)[bg]"
         }
+        let bar = max(input.keyframes.count, 1)
         arguments += ["-f", "lavfi", "-i", "color=c=white@0.85:s=\(width)x\(max(height / 75, 4)):r=\(Self.framesPerSecond)"]
-        let fit = "scale=\(width):\(height):force_original_aspect_ratio=increase,crop=\(width):\(height),setsar=1,"
-        let text = Self.promptOverlay(width: width)
         // A bar sweeps along the bottom edge so the video visibly plays from first to last frame.
-        let graph = "[0:v]\(fit)\(text)[bg];[bg][1:v]overlay=x=-w+W*t/\(String(format: "%.6f", seconds)):y=H-h:eval=frame,format=yuv420p[v]"
+        let graph = "\(background);[bg][\(bar):v]overlay=x=-w+W*t/\(String(format: "%.6f", seconds)):y=H-h:eval=frame,format=yuv420p[v]"
         arguments += [
             "-filter_complex", graph, "-map", "[v]", "-frames:v", "\(frames)", "-r", "\(Self.framesPerSecond)",
             "-c:v", "libx264", "-threads", "2", "-preset", "veryfast", "-crf", "23", "-pix_fmt", "yuv420p", "-movflags", "+faststart",
