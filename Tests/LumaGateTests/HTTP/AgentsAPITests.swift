@@ -125,7 +125,7 @@ import Testing
         }
     }
 
-    @Test func theSandboxShowsEachKeyframeFromItsIndex() async throws {
+    @Test func theSandboxShowsEachKeyframeFromItsIndexAndEndsOnTheEndFrame() async throws {
         let directory = TestGateway.temporaryDirectory()
         try FFmpegFixture.make(["-f", "lavfi", "-i", "color=c=red:s=320x180", "-frames:v", "1", "red.png"], in: directory)
         try FFmpegFixture.make(["-f", "lavfi", "-i", "color=c=blue:s=320x180", "-frames:v", "1", "blue.png"], in: directory)
@@ -142,13 +142,29 @@ import Testing
             let url = try #require(((done["output"] as? [[String: Any]])?.first)?["url"] as? String)
             let video = directory + "/keyframes.mp4"
             try await gateway.request(.GET, url).body.write(to: URL(fileURLWithPath: video))
-            // The mean colour of a frame: red before frame 60, blue from it.
-            for (frame, colour) in [(10, [255, 0, 0]), (100, [0, 0, 255])] {
-                try FFmpegFixture.make(["-i", video, "-vf", "select=eq(n\\,\(frame)),scale=1:1", "-frames:v", "1", "-f", "rawvideo",
-                                        "-pix_fmt", "rgb24", "frame\(frame).rgb"], in: directory)
-                let mean = try Data(contentsOf: URL(fileURLWithPath: directory + "/frame\(frame).rgb")).map(Int.init)
-                #expect(zip(mean, colour).allSatisfy { abs($0 - $1) < 40 }, "frame \(frame): \(mean)")
-            }
+            // Red before frame 60, blue from it.
+            try Self.expectColours(of: video, [(10, [255, 0, 0]), (100, [0, 0, 255])], in: directory)
+
+            // A start and an end frame: the video opens on one and ends on the other.
+            let framed = try await gateway.request(.POST, "/agents/v1/generations", token: token, json: #"""
+                {"model": "ray-3.2", "prompt": "f", "video": {"resolution": "360p", "start_frame": \#(try inline("red.png")), "end_frame": \#(try inline("blue.png"))}}
+                """#)
+            let finished = try await gateway.waitForTerminal(try #require(framed.object["id"] as? String), token: token, path: "/agents/v1/generations/")
+            let framedURL = try #require(((finished["output"] as? [[String: Any]])?.first)?["url"] as? String)
+            let framedVideo = directory + "/framed.mp4"
+            try await gateway.request(.GET, framedURL).body.write(to: URL(fileURLWithPath: framedVideo))
+            try Self.expectColours(of: framedVideo, [(10, [255, 0, 0]), (120, [0, 0, 255])], in: directory)
+        }
+    }
+
+    /// Checks the mean colour of each frame numbered, within a margin for the drawn prompt and bar.
+    private static func expectColours(of video: String, _ frames: [(Int, [Int])], in directory: String) throws {
+        for (frame, colour) in frames {
+            let name = "frame-\(UUID().uuidString).rgb"
+            try FFmpegFixture.make(["-i", video, "-vf", "select=eq(n\\,\(frame)),scale=1:1", "-frames:v", "1", "-f", "rawvideo",
+                                    "-pix_fmt", "rgb24", name], in: directory)
+            let mean = try Data(contentsOf: URL(fileURLWithPath: directory + "/" + name)).map(Int.init)
+            #expect(zip(mean, colour).allSatisfy { abs($0 - $1) < 40 }, "frame \(frame) of \(video): \(mean)")
         }
     }
 

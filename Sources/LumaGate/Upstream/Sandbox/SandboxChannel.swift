@@ -58,7 +58,8 @@ public struct SandboxChannel: UpstreamChannel {
             frameSize: Self.frameSize(of: task.request),
             durationSeconds: task.request.durationSeconds,
             firstFramePath: firstFrame(of: task).map(store.absolutePath),
-            keyframes: (task.request.keyframes ?? []).sorted { $0.index < $1.index }.map { (store.absolutePath($0.image.storedPath), $0.index) }
+            keyframes: (task.request.keyframes ?? []).sorted { $0.index < $1.index }.map { (store.absolutePath($0.image.storedPath), $0.index) },
+            lastFramePath: lastFrame(of: task).map(store.absolutePath)
         )
         let (request, now) = (task.request, self.now)
         let sourceVideo = request.remixedFrom.map { store.absolutePath("\(store.taskDirectory($0))/\(VideoStills.videoFile)") }
@@ -98,6 +99,15 @@ public struct SandboxChannel: UpstreamChannel {
         guard request.needsAgentsAPI else { return (AspectRatio(rawValue: request.aspectRatio) ?? .wide).frameSize }
         if request.producesImage { return AspectRatio.frameSize(ratio: request.aspectRatio, longSide: 2048) }
         return AspectRatio.frameSize(ratio: request.aspectRatio, shortSide: Int((request.resolution ?? "720p").dropLast()) ?? 720)
+    }
+
+    /// A video leading into another generation ends on that one's first frame; otherwise on the
+    /// client's last frame, if any.
+    private func lastFrame(of task: VideoTask) -> String? {
+        if let endID = task.request.endGenerationID {
+            return "\(store.taskDirectory(endID))/\(VideoStills.thumbnailFile)"
+        }
+        return task.request.imageEnd?.storedPath
     }
 
     /// An extension opens on its parent's last frame, a remix on its source's first frame;

@@ -25,6 +25,9 @@ public struct SandboxRenderer: Sendable {
         /// Absolute paths of guide frames, by the output frame each is pinned to (ascending): each
         /// shows from its frame until the next one's (the first from the start).
         public var keyframes: [(path: String, index: Int)] = []
+        /// Absolute path of the image to end on: the client's last frame, or the first frame of the
+        /// generation the video leads into. It fades in over the last second.
+        public var lastFramePath: String?
     }
 
     public static let framesPerSecond = 24
@@ -131,7 +134,7 @@ public struct SandboxRenderer: Sendable {
         var arguments: [String] = []
         let fit = "scale=\(width):\(height):force_original_aspect_ratio=increase,crop=\(width):\(height),setsar=1,"
         let text = Self.promptOverlay(width: width)
-        var background: String
+        var base: String
         if !input.keyframes.isEmpty {
             // One looped input a keyframe, each cut to its stretch of frames, joined in order.
             var segments = ""
@@ -142,16 +145,25 @@ public struct SandboxRenderer: Sendable {
                 segments += "[\(position):v]\(fit)trim=end_frame=\(max(end - start, 1)),setpts=PTS-STARTPTS[k\(position)];"
             }
             let joined = input.keyframes.indices.map { "[k\($0)]" }.joined()
-            background = segments + "\(joined)concat=n=\(input.keyframes.count):v=1:a=0,\(text)[bg]"
+            base = segments + "\(joined)concat=n=\(input.keyframes.count):v=1:a=0[base]"
         } else if let firstFrame = input.firstFramePath {
             arguments = ["-loop", "1", "-framerate", "\(Self.framesPerSecond)", "-i", firstFrame]
-            background = "[0:v]\(fit)\(text)[bg]"
+            base = "[0:v]\(fit)null[base]"
         } else {
             let (from, to) = Self.colours(for: input.prompt)
             arguments = ["-f", "lavfi", "-i", "gradients=s=\(width)x\(height):c0=\(from):c1=\(to):speed=0.015:r=\(Self.framesPerSecond)"]
-            background = "[0:v]\(fit)\(text)[bg]"
+            base = "[0:v]\(fit)null[base]"
         }
-        let bar = max(input.keyframes.count, 1)
+        var inputs = max(input.keyframes.count, 1)
+        var shown = "base"
+        if let lastFrame = input.lastFramePath {
+            arguments += ["-loop", "1", "-framerate", "\(Self.framesPerSecond)", "-i", lastFrame]
+            base += ";[\(inputs):v]\(fit)format=yuva420p,fade=t=in:st=\(max(input.durationSeconds - 1, 0)):d=1:alpha=1[end];[base][end]overlay[ended]"
+            inputs += 1
+            shown = "ended"
+        }
+        let background = "\(base);[\(shown)]\(text)[bg]"
+        let bar = inputs
         arguments += ["-f", "lavfi", "-i", "color=c=white@0.85:s=\(width)x\(max(height / 75, 4)):r=\(Self.framesPerSecond)"]
         // A bar sweeps along the bottom edge so the video visibly plays from first to last frame.
         let graph = "\(background);[bg][\(bar):v]overlay=x=-w+W*t/\(String(format: "%.6f", seconds)):y=H-h:eval=frame,format=yuv420p[v]"
