@@ -172,9 +172,9 @@ public final class Poller: Service, Sendable {
         var end: VideoTask?
         if let id = task.parentID { parent = try await tasks.find(id: id) }
         if let id = task.request.endGenerationID { end = try await tasks.find(id: id) }
-        // An edit's channel acts on its source generation as an extension's on its parent.
+        // A remix or an edit acts on its source as an extension on its parent: on the source's
+        // channel, which is handed the source in the parent's place.
         if parent == nil, let id = task.request.remixedFrom { parent = try await tasks.find(id: id) }
-        // A remix or an edit acts on its source's generation, so it stays on the source's channel.
         let pinned = parent != nil || end != nil || task.request.remixedFrom != nil
         let choices = pinned ? [channels[task.channel]].compactMap { $0 } : router.candidates(for: task.request)
         var lastError: (any Error)?

@@ -14,9 +14,6 @@ enum FieldRules {
     static let agentsResolutions = ["360p", "540p", "720p", "1080p"]
     static let agentsDurations = ["5s", "10s"]
     static let agentsAspectRatios = ["1:1", "16:9", "9:16", "4:3", "3:4", "21:9"]
-    /// Every value some model accepts, as the API documents list them.
-    static let allResolutions = agentsResolutions + ["4k"]
-    static let allDurations = durations + ["10s"]
 
     static func check(_ field: String, _ value: String?, in allowed: [String], for model: String? = nil) throws {
         if let value, !allowed.contains(value) {

@@ -68,6 +68,11 @@ public struct GatewayError: Error, Sendable, Equatable {
         GatewayError(status: .unsupportedMediaType, code: "unsupported_media_type", detail: detail)
     }
 
+    /// A valid request for something this gateway does not make (yet, or without a channel for it).
+    public static func notImplemented(_ detail: String) -> GatewayError {
+        GatewayError(status: .notImplemented, code: "not_implemented", detail: detail)
+    }
+
     /// Each field is valid alone, but not with the others (the Agents API's 422).
     public static func invalidCombination(_ detail: String) -> GatewayError {
         GatewayError(status: .unprocessableContent, code: "invalid_combination", detail: detail)

@@ -103,8 +103,7 @@ struct AgentsGenerationBody: Decodable {
             throw GatewayError.invalidCombination("Field `model` \(model) does not make type \(type): \(makesVideo ? "videos are made by ray-3.2" : "images are made by uni-1 or uni-1-max").")
         }
         guard type != "layering" else {
-            throw GatewayError(status: .notImplemented, code: "not_implemented",
-                               detail: "Type layering is not available through this gateway yet; it makes every other type.")
+            throw GatewayError.notImplemented("Type layering is not available through this gateway yet; it makes every other type.")
         }
         guard let prompt = prompt?.trimmingCharacters(in: .whitespacesAndNewlines), !prompt.isEmpty else {
             throw GatewayError.invalidRequest(self.prompt == nil ? "Field `prompt` is required." : "Field `prompt` must not be blank.")
@@ -120,12 +119,12 @@ struct AgentsGenerationBody: Decodable {
         }
         if layering != nil { throw GatewayError.invalidCombination("Field `layering` is for type layering.") }
         if web_search == true {
-            throw GatewayError(status: .notImplemented, code: "not_implemented", detail: "Field `web_search` is not available through this gateway.")
+            throw GatewayError.notImplemented("Field `web_search` is not available through this gateway.")
         }
         if let image_ref, !image_ref.isEmpty {
             guard image_ref.count <= 9 else { throw GatewayError.invalidRequest("Field `image_ref` holds at most 9 references.") }
             for (index, reference) in image_ref.enumerated() { _ = try Self.frame(reference, field: "image_ref[\(index)]") }
-            throw GatewayError(status: .notImplemented, code: "not_implemented", detail: "Field `image_ref` is not available through this gateway yet.")
+            throw GatewayError.notImplemented("Field `image_ref` is not available through this gateway yet.")
         }
         let aspectRatio = aspect_ratio ?? AspectRatio.wide.rawValue
         if !makesVideo {
@@ -137,8 +136,7 @@ struct AgentsGenerationBody: Decodable {
         if output_format != nil { throw GatewayError.invalidCombination("Field `output_format` is for images.") }
         if type == "video" { return try validatedVideo(prompt: prompt, aspectRatio: aspectRatio) }
         guard case .generation = sourceFrame else {
-            throw GatewayError(status: .notImplemented, code: "not_implemented",
-                               detail: "Field `source` of a \(type) must name one of your videos by `generation_id` here; video files, URLs and data are not available through this gateway yet.")
+            throw GatewayError.notImplemented("Field `source` of a \(type) must name one of your videos by `generation_id` here; video files, URLs and data are not available through this gateway yet.")
         }
         return try validatedChange(type, prompt: prompt, source: sourceFrame)
     }
@@ -169,8 +167,7 @@ struct AgentsGenerationBody: Decodable {
             if let edit = options.edit {
                 try FieldRules.check("video.edit.strength", edit.strength, in: Self.editStrengths)
                 if edit.controls != nil || edit.keyframes != nil || edit.keyframe_indexes != nil {
-                    throw GatewayError(status: .notImplemented, code: "not_implemented",
-                                       detail: "Fields `video.edit.controls` and `video.edit.keyframes` are not available through this gateway yet.")
+                    throw GatewayError.notImplemented("Fields `video.edit.controls` and `video.edit.keyframes` are not available through this gateway yet.")
                 }
                 request.editStrength = edit.strength
                 request.autoControls = edit.auto_controls

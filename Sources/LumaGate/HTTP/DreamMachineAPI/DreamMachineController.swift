@@ -106,9 +106,7 @@ struct DreamMachineController {
     ) async throws -> Response {
         let token = try context.requireToken()
         guard !dreamMachineChannels.isEmpty else {
-            throw GatewayError(
-                status: .notImplemented, code: "not_implemented",
-                detail: "\(kind.rawValue) needs Luma's Dream Machine API, and this gateway has no dream-machine channel configured.")
+            throw GatewayError.notImplemented("\(kind.rawValue) needs Luma's Dream Machine API, and this gateway has no dream-machine channel configured.")
         }
         let (submitted, idempotency) = try await body.decodeSubmission(DreamMachineOperationBody.self, from: request)
         let accepted = try submitted.validated(as: kind)

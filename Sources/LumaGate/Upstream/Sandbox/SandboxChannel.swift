@@ -62,9 +62,11 @@ public struct SandboxChannel: UpstreamChannel {
             lastFramePath: lastFrame(of: task).map(store.absolutePath)
         )
         let (request, now) = (task.request, self.now)
-        let sourceVideo = request.remixedFrom.map { store.absolutePath("\(store.taskDirectory($0))/\(VideoStills.videoFile)") }
+        // An edit or a reframe is made from its source's video.
+        let sourceVideo = request.kind == .videoEdit || request.kind == .videoReframe
+            ? request.remixedFrom.map { store.absolutePath("\(store.taskDirectory($0))/\(VideoStills.videoFile)") } : nil
         switch await renders.poll(taskID: task.id, tokenID: task.tokenID, render: {
-            if let sourceVideo, request.kind == .videoEdit || request.kind == .videoReframe {
+            if let sourceVideo {
                 return try await renderer.renderChange(input, sourcePath: sourceVideo, reframe: request.kind == .videoReframe,
                                                        position: request.sourcePosition, createdAtMillis: now().millis)
             }

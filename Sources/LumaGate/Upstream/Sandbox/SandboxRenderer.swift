@@ -3,8 +3,8 @@ import Foundation
 /// Renders a sandbox task's media with ffmpeg: an H.264 MP4 with the prompt drawn on it (over the
 /// first-frame image when there is one), then its stills (`VideoStills`). Rendering is idempotent:
 /// finished files are reused, and the video appears under its final name only once complete, so a
-/// crash mid-render just means the next attempt starts over. Each attempt renders into its own scratch file: an ffmpeg
-/// orphaned by a killed gateway may still be writing the previous one.
+/// crash mid-render just means the next attempt starts over. Each attempt renders into its own
+/// scratch file: an ffmpeg orphaned by a killed gateway may still be writing the previous one.
 public struct SandboxRenderer: Sendable {
     let ffmpeg: FFmpeg
     let store: MediaStore
@@ -31,6 +31,13 @@ public struct SandboxRenderer: Sendable {
     }
 
     public static let framesPerSecond = 24
+    /// How the sandbox shows an edit: a visible change of colour.
+    static let recolour = "hue=h=120:s=1.4"
+
+    /// An ffmpeg filter that makes any picture fill a `width`×`height` frame (scaled, then cropped).
+    static func fill(_ width: Int, _ height: Int) -> String {
+        "scale=\(width):\(height):force_original_aspect_ratio=increase,crop=\(width):\(height),setsar=1"
+    }
 
     /// Renders what is missing and returns the task's media, read back from the files.
     public func render(_ input: Input, createdAtMillis: Int64) async throws -> TaskMedia {
@@ -58,7 +65,7 @@ public struct SandboxRenderer: Sendable {
             let absoluteDirectory = store.absolutePath(directory)
             try FileManager.default.createDirectory(atPath: absoluteDirectory, withIntermediateDirectories: true)
             let (width, height) = input.frameSize
-            let fill = "scale=\(width):\(height):force_original_aspect_ratio=increase,crop=\(width):\(height),setsar=1"
+            let fill = Self.fill(width, height)
             let graph: String
             if reframe {
                 let placed: String
@@ -72,7 +79,7 @@ public struct SandboxRenderer: Sendable {
                 graph = "[0:v]split[a][b];[a]\(fill),boxblur=20[bg];[b]\(placed),format=yuv420p[v]"
             } else {
                 try Self.wrap(input.prompt, width: width).write(toFile: absoluteDirectory + "/prompt.txt", atomically: true, encoding: .utf8)
-                graph = "[0:v]\(fill),hue=h=120:s=1.4,\(Self.promptOverlay(width: width)),format=yuv420p[v]"
+                graph = "[0:v]\(fill),\(Self.recolour),\(Self.promptOverlay(width: width)),format=yuv420p[v]"
             }
             let partial = "partial-\(UUID().uuidString).mp4"
             try await ffmpeg.run([
@@ -101,8 +108,7 @@ public struct SandboxRenderer: Sendable {
             var filter = Self.promptOverlay(width: width)
             if let source = input.firstFramePath {
                 arguments = ["-i", source]
-                filter = "scale=\(width):\(height):force_original_aspect_ratio=increase,crop=\(width):\(height),setsar=1,hue=h=120:s=1.4,"
-                    + filter
+                filter = "\(Self.fill(width, height)),\(Self.recolour),\(filter)"
             } else {
                 let (from, to) = Self.colours(for: input.prompt)
                 arguments = ["-f", "lavfi", "-i", "gradients=s=\(width)x\(height):c0=\(from):c1=\(to)"]
@@ -132,7 +138,7 @@ public struct SandboxRenderer: Sendable {
         try Self.wrap(input.prompt, width: width).write(toFile: directory + "/prompt.txt", atomically: true, encoding: .utf8)
 
         var arguments: [String] = []
-        let fit = "scale=\(width):\(height):force_original_aspect_ratio=increase,crop=\(width):\(height),setsar=1,"
+        let fit = Self.fill(width, height) + ","
         let text = Self.promptOverlay(width: width)
         var base: String
         if !input.keyframes.isEmpty {
@@ -163,10 +169,9 @@ public struct SandboxRenderer: Sendable {
             shown = "ended"
         }
         let background = "\(base);[\(shown)]\(text)[bg]"
-        let bar = inputs
         arguments += ["-f", "lavfi", "-i", "color=c=white@0.85:s=\(width)x\(max(height / 75, 4)):r=\(Self.framesPerSecond)"]
         // A bar sweeps along the bottom edge so the video visibly plays from first to last frame.
-        let graph = "\(background);[bg][\(bar):v]overlay=x=-w+W*t/\(String(format: "%.6f", seconds)):y=H-h:eval=frame,format=yuv420p[v]"
+        let graph = "\(background);[bg][\(inputs):v]overlay=x=-w+W*t/\(String(format: "%.6f", seconds)):y=H-h:eval=frame,format=yuv420p[v]"
         arguments += [
             "-filter_complex", graph, "-map", "[v]", "-frames:v", "\(frames)", "-r", "\(Self.framesPerSecond)",
             "-c:v", "libx264", "-threads", "2", "-preset", "veryfast", "-crf", "23", "-pix_fmt", "yuv420p", "-movflags", "+faststart",
