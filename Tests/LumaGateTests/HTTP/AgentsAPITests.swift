@@ -157,15 +157,43 @@ import Testing
         }
     }
 
+    @Test func aSandboxLoopEndsOnItsOwnFirstFrame() async throws {
+        let directory = TestGateway.temporaryDirectory()
+        try await TestGateway.with { gateway in
+            let token = try await gateway.createToken()
+            var drift: [Bool: Int] = [:]
+            for loop in [false, true] {
+                let created = try await gateway.request(.POST, "/agents/v1/generations", token: token, json: #"""
+                    {"model": "ray-3.2", "prompt": "the same drifting colours", "video": {"resolution": "360p", "loop": \#(loop)}}
+                    """#)
+                #expect(created.status == 201, "\(created.text)")
+                let done = try await gateway.waitForTerminal(try #require(created.object["id"] as? String), token: token, path: "/agents/v1/generations/")
+                let url = try #require(((done["output"] as? [[String: Any]])?.first)?["url"] as? String)
+                let video = directory + "/loop-\(loop).mp4"
+                try await gateway.request(.GET, url).body.write(to: URL(fileURLWithPath: video))
+                let first = try Self.meanColour(of: video, frame: 0, grid: 4, in: directory)
+                let last = try Self.meanColour(of: video, frame: 120, grid: 4, in: directory)
+                drift[loop] = zip(first, last).map { abs($0 - $1) }.max() ?? 0
+            }
+            #expect(drift[true]! <= 24, "a loop's last frame is its first, but for the sweeping bar: \(drift)")
+            #expect(drift[false]! > 60, "without loop the colours drift away: \(drift)")
+        }
+    }
+
     /// Checks the mean colour of each frame numbered, within a margin for the drawn prompt and bar.
     private static func expectColours(of video: String, _ frames: [(Int, [Int])], in directory: String) throws {
         for (frame, colour) in frames {
-            let name = "frame-\(UUID().uuidString).rgb"
-            try FFmpegFixture.make(["-i", video, "-vf", "select=eq(n\\,\(frame)),scale=1:1", "-frames:v", "1", "-f", "rawvideo",
-                                    "-pix_fmt", "rgb24", name], in: directory)
-            let mean = try Data(contentsOf: URL(fileURLWithPath: directory + "/" + name)).map(Int.init)
+            let mean = try meanColour(of: video, frame: frame, in: directory)
             #expect(zip(mean, colour).allSatisfy { abs($0 - $1) < 40 }, "frame \(frame) of \(video): \(mean)")
         }
+    }
+
+    /// The mean RGB of one frame of `video`, or of each cell of a `grid`×`grid` split of it.
+    private static func meanColour(of video: String, frame: Int, grid: Int = 1, in directory: String) throws -> [Int] {
+        let name = "frame-\(UUID().uuidString).rgb"
+        try FFmpegFixture.make(["-i", video, "-vf", "select=eq(n\\,\(frame)),scale=\(grid):\(grid)", "-frames:v", "1", "-f", "rawvideo",
+                                "-pix_fmt", "rgb24", name], in: directory)
+        return try Data(contentsOf: URL(fileURLWithPath: directory + "/" + name)).map(Int.init)
     }
 
     @Test func theSandboxEditsAndReframesAnEarlierVideo() async throws {

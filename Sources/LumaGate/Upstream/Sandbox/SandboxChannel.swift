@@ -59,7 +59,8 @@ public struct SandboxChannel: UpstreamChannel {
             durationSeconds: task.request.durationSeconds,
             firstFramePath: firstFrame(of: task).map(store.absolutePath),
             keyframes: (task.request.keyframes ?? []).sorted { $0.index < $1.index }.map { (store.absolutePath($0.image.storedPath), $0.index) },
-            lastFramePath: lastFrame(of: task).map(store.absolutePath)
+            lastFramePath: lastFrame(of: task).map(store.absolutePath),
+            loop: task.request.loop ?? false
         )
         let (request, now) = (task.request, self.now)
         // An edit or a reframe is made from its source's video.

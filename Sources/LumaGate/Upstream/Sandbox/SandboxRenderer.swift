@@ -28,6 +28,9 @@ public struct SandboxRenderer: Sendable {
         /// Absolute path of the image to end on: the client's last frame, or the first frame of the
         /// generation the video leads into. It fades in over the last second.
         public var lastFramePath: String?
+        /// A loop without an end frame of its own ends on its own first frame (faded in over the
+        /// last second), so the video plays seamlessly on repeat.
+        public var loop = false
     }
 
     public static let framesPerSecond = 24
@@ -166,6 +169,10 @@ public struct SandboxRenderer: Sendable {
             arguments += ["-loop", "1", "-framerate", "\(Self.framesPerSecond)", "-i", lastFrame]
             base += ";[\(inputs):v]\(fit)format=yuva420p,fade=t=in:st=\(max(input.durationSeconds - 1, 0)):d=1:alpha=1[end];[base][end]overlay[ended]"
             inputs += 1
+            shown = "ended"
+        } else if input.loop {
+            base += ";[base]split[main][head];[head]trim=end_frame=1,loop=loop=-1:size=1,setpts=N/\(Self.framesPerSecond)/TB,"
+                + "format=yuva420p,fade=t=in:st=\(max(input.durationSeconds - 1, 0)):d=1:alpha=1[end];[main][end]overlay[ended]"
             shown = "ended"
         }
         let background = "\(base);[\(shown)]\(text)[bg]"
