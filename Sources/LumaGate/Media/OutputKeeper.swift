@@ -35,14 +35,23 @@ public struct OutputKeeper: Sendable {
         self.settings = settings
     }
 
-    /// What a channel reports for `task`'s finished generation whose output is at `url`: completed
-    /// once the output is kept; still dreaming while another attempt can help; failed otherwise.
-    func snapshot(of task: VideoTask, outputAt url: String, now: Date) async -> UpstreamSnapshot {
+    /// What a channel reports for `task`'s finished generation whose output is at `url` (with
+    /// `extras` made alongside it, such as an EXR export): completed once every file is kept;
+    /// still dreaming while another attempt can help; failed otherwise.
+    func snapshot(of task: VideoTask, outputAt url: String, extras: [(type: String, url: String)] = [], now: Date) async -> UpstreamSnapshot {
         let kind = task.request.producesImage ? "image" : "video"
         do {
-            return .completed(task.request.producesImage
+            var media = task.request.producesImage
                 ? try await keepImage(taskID: task.id, from: url, atMillis: now.millis)
-                : try await keepVideo(taskID: task.id, from: url, atMillis: now.millis))
+                : try await keepVideo(taskID: task.id, from: url, atMillis: now.millis)
+            if !extras.isEmpty {
+                var kept: [TaskMedia.Extra] = []
+                for (index, extra) in extras.prefix(Self.maxExtras).enumerated() {
+                    kept.append(try await keepExtra(taskID: task.id, index: index, type: extra.type, from: extra.url))
+                }
+                media.extras = kept
+            }
+            return .completed(media)
         } catch let failure as Failure {
             guard failure.permanent || now.timeIntervalSince(Date(millis: task.createdAtMillis)) > settings.deadlineSeconds else {
                 return .dreaming
@@ -108,6 +117,32 @@ public struct OutputKeeper: Sendable {
         return TaskMedia(video: nil, image: .init(url: image, width: size?.width, height: size?.height, paletteGrid: palette),
                          createdAtMillis: atMillis)
     }
+
+    /// At most this many files besides the main output are kept; Luma makes one (the EXR).
+    static let maxExtras = 4
+
+    /// A file made alongside the output, kept byte for byte under a name whose extension comes
+    /// from a short list, so a stored file is never served as a page.
+    func keepExtra(taskID: String, index: Int, type: String, from url: String) async throws -> TaskMedia.Extra {
+        let directory = store.taskDirectory(taskID)
+        let urlExtension = URL(string: url).map { $0.pathExtension.lowercased() } ?? ""
+        let fileExtension = [type.lowercased(), urlExtension].first(where: Self.extraExtensions.contains) ?? "bin"
+        let path = "\(directory)/extra-\(index).\(fileExtension)"
+        if !store.exists(path) {
+            let partial = "\(directory)/partial-\(UUID().uuidString)"
+            do {
+                try await outbound.download(url, to: store.absolutePath(partial), maxBytes: settings.maxBytes, timeout: settings.timeout)
+                try FileManager.default.moveItem(atPath: store.absolutePath(partial), toPath: store.absolutePath(path))
+            } catch {
+                store.remove(partial)
+                throw Self.failure(error, maxBytes: settings.maxBytes)
+            }
+        }
+        let bytes = (try? FileManager.default.attributesOfItem(atPath: store.absolutePath(path))[.size] as? Int) ?? 0
+        return TaskMedia.Extra(type: type, url: path, bytes: bytes)
+    }
+
+    private static let extraExtensions: Set<String> = ["exr", "zip", "mp4", "mov", "png", "jpg", "webp", "tif", "tiff"]
 
     private static func failure(_ error: any Error, maxBytes: Int) -> Failure {
         switch error {

@@ -17,12 +17,22 @@ public struct TaskMedia: Sendable, Codable, Equatable {
         public var paletteGrid: String?
     }
 
+    /// A file an upstream made alongside the main output (the Agents API's EXR export), kept as
+    /// it came.
+    public struct Extra: Sendable, Codable, Equatable {
+        /// The upstream's name for it, such as `exr`.
+        public var type: String
+        public var url: String
+        public var bytes: Int
+    }
+
     /// Set for every finished video task; nil for an image generation.
     public var video: Video?
     public var thumbnail: Image?
     public var lastFrame: Image?
     /// An image generation's picture.
     public var image: Image?
+    public var extras: [Extra]?
     /// When the artifacts were produced (milliseconds since 1970).
     public var createdAtMillis: Int64
 

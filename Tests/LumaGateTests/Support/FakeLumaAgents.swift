@@ -15,7 +15,7 @@ import Synchronization
 /// - `fail:<code>`: the generation fails with that `failure_code`.
 /// Generations are queued for `queuedSeconds`, processing for `processingSeconds`, then completed
 /// with a real MP4 behind a presigned-style URL that answers 403 once `outputLifetime` has passed
-/// since the poll that handed it out. With `submitStatus`, every submit answers that status (an
+/// since the poll that handed it out (and, with `exr_export`, an OpenEXR file beside it). With `submitStatus`, every submit answers that status (an
 /// account in trouble); with `outputFailures`, the first that many output downloads answer 503.
 final class FakeLumaAgents: Sendable {
     static let apiKey = "luma-api-test-agents-key"
@@ -60,8 +60,10 @@ final class FakeLumaAgents: Sendable {
         try FFmpegFixture.make(["-f", "lavfi", "-i", "testsrc2=s=640x360:r=24", "-frames:v", "121", "-c:v", "libx264",
                                 "-preset", "ultrafast", "-pix_fmt", "yuv420p", "video.mp4"], in: files)
         try FFmpegFixture.make(["-f", "lavfi", "-i", "testsrc2=s=1536x1024", "-frames:v", "1", "image.png"], in: files)
+        try FFmpegFixture.make(["-f", "lavfi", "-i", "testsrc2=s=64x36", "-frames:v", "1", "-pix_fmt", "gbrpf32le", "frame.exr"], in: files)
         let video = try Data(contentsOf: URL(fileURLWithPath: files + "/video.mp4"))
         let image = try Data(contentsOf: URL(fileURLWithPath: files + "/image.png"))
+        let exr = try Data(contentsOf: URL(fileURLWithPath: files + "/frame.exr"))
         let state = State(outputFailures: outputFailures)
         let router = Router()
 
@@ -112,11 +114,12 @@ final class FakeLumaAgents: Sendable {
                 object["failure_reason"] = "Scripted failure"
             } else {
                 let expires = Date().addingTimeInterval(outputLifetime).timeIntervalSince1970
-                let file = outputType == "image" ? "\(id).png" : "\(id).mp4"
-                let url = "\(state.baseURL.withLock { $0 })/outputs/\(file)?X-Expires=\(expires)&X-Signature=fake"
-                state.outputsHandedOut.withLock { $0.append(url) }
+                let link = { (file: String) in "\(state.baseURL.withLock { $0 })/outputs/\(file)?X-Expires=\(expires)&X-Signature=fake" }
+                var outputs = [["type": outputType, "url": link(outputType == "image" ? "\(id).png" : "\(id).mp4")]]
+                if generation.video["exr_export"] as? Bool == true { outputs.append(["type": "exr", "url": link("\(id).exr")]) }
+                state.outputsHandedOut.withLock { $0 += outputs.map { $0["url"]! } }
                 object["state"] = "completed"
-                object["output"] = [["type": outputType, "url": url]]
+                object["output"] = outputs
             }
             return json(200, object)
         }
@@ -131,9 +134,9 @@ final class FakeLumaAgents: Sendable {
                 return left > 0
             }
             if fails { return Response(status: .serviceUnavailable) }
-            let isImage = try context.parameters.require("file").hasSuffix(".png")
-            return Response(status: .ok, headers: [.contentType: isImage ? "image/png" : "video/mp4"],
-                            body: .init(byteBuffer: ByteBuffer(data: isImage ? image : video)))
+            let file = try context.parameters.require("file")
+            let (type, bytes) = file.hasSuffix(".png") ? ("image/png", image) : file.hasSuffix(".exr") ? ("image/x-exr", exr) : ("video/mp4", video)
+            return Response(status: .ok, headers: [.contentType: type], body: .init(byteBuffer: ByteBuffer(data: bytes)))
         }
 
         let server = try await LocalServer.start(router, label: "the fake Agents API")

@@ -69,6 +69,29 @@ import Testing
         await fake.stop()
     }
 
+    @Test func anEXRExportIsKeptBesideTheVideo() async throws {
+        let fake = try await FakeLumaAgents.start(outputLifetime: 1)
+        try await withGateway(fake) { gateway in
+            let token = try await gateway.createToken()
+            let created = try await gateway.request(.POST, "/agents/v1/generations", token: token, json: #"""
+                {"model": "ray-3.2", "prompt": "a grade-ready sunset", "video": {"resolution": "720p", "hdr": true, "exr_export": true}}
+                """#)
+            #expect(created.status == 201, "\(created.text)")
+            let done = try await gateway.waitForTerminal(try #require(created.object["id"] as? String), token: token, path: "/agents/v1/generations/")
+            let outputs = try #require(done["output"] as? [[String: Any]])
+            #expect(outputs.map { $0["type"] as? String } == ["video", "exr"], "\(done)")
+            #expect(fake.allGenerations.first?.video["exr_export"] as? Bool == true)
+
+            try await Task.sleep(for: .seconds(1.2))
+            #expect(try await TestGateway.request(.GET, try #require(fake.outputURLs.last)).status == 403, "Luma's link has expired")
+            let exr = try await gateway.request(.GET, try #require(outputs.last?["url"] as? String))
+            #expect(exr.status == 200 && exr.body.prefix(4) == Data([0x76, 0x2F, 0x31, 0x01]), "the OpenEXR file, byte for byte")
+            #expect(exr.header("x-content-type-options") == "nosniff")
+            #expect(try await gateway.request(.GET, try #require(outputs.first?["url"] as? String)).status == 200)
+        }
+        await fake.stop()
+    }
+
     @Test func framesGoInlineAndExtensionsContinueByGenerationID() async throws {
         let fake = try await FakeLumaAgents.start()
         try await withGateway(fake) { gateway in

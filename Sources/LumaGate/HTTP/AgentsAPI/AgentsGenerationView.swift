@@ -19,11 +19,14 @@ struct AgentsGenerationView {
             members.append(("failure_reason", .string(reason)))
         }
         if task.state == .completed, let media = task.media {
+            var outputs: [JSONValue] = []
             if makesImage, let image = media.image {
-                members.append(("output", .array([Self.output("image", mediaURL(image.url))])))
+                outputs.append(Self.output("image", mediaURL(image.url)))
             } else if let video = media.video {
-                members.append(("output", .array([Self.output("video", mediaURL(video.url))])))
+                outputs.append(Self.output("video", mediaURL(video.url)))
             }
+            outputs += (media.extras ?? []).map { Self.output($0.type, mediaURL($0.url)) }
+            if !outputs.isEmpty { members.append(("output", .array(outputs))) }
         }
         return .object(members)
     }

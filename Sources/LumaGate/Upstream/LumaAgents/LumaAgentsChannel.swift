@@ -84,8 +84,8 @@ public struct LumaAgentsChannel: UpstreamChannel {
         case .queued: return .queued
         case .processing: return .dreaming
         case .failed(let reason): return .failed(reason: reason)
-        case .completed(let outputURL):
-            return await keeper.snapshot(of: task, outputAt: outputURL, now: now())
+        case .completed(let outputURL, let extras):
+            return await keeper.snapshot(of: task, outputAt: outputURL, extras: extras.map { ($0.type, $0.url) }, now: now())
         }
     }
 

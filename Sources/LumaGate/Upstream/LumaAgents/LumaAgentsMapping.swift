@@ -102,11 +102,12 @@ enum LumaAgentsMapping {
         }
     }
 
-    /// Where a generation stands; a completed one with the URL of its output of `type`.
+    /// Where a generation stands; a completed one with the URL of its output of `type` and the
+    /// other files made alongside it.
     enum Progress: Equatable {
         case queued
         case processing
-        case completed(outputURL: String)
+        case completed(outputURL: String, extras: [LumaAgentsGeneration.Output])
         case failed(reason: String)
     }
 
@@ -115,10 +116,13 @@ enum LumaAgentsMapping {
         case "queued": return .queued
         case "processing": return .processing
         case "completed":
-            guard let output = generation.output?.first(where: { $0.type == type }) ?? generation.output?.first else {
+            let outputs = generation.output ?? []
+            guard let main = outputs.firstIndex(where: { $0.type == type }) ?? outputs.indices.first else {
                 return .failed(reason: failureSentence(code: "output_not_found", reason: "the completed generation has no output"))
             }
-            return .completed(outputURL: output.url)
+            var extras = outputs
+            extras.remove(at: main)
+            return .completed(outputURL: outputs[main].url, extras: extras)
         case "failed":
             return .failed(reason: failureSentence(code: generation.failure_code, reason: generation.failure_reason))
         default:
