@@ -358,6 +358,75 @@ def test_playground_sends_a_first_frame_and_shows_a_failure(gateway, browser, tm
     assert card.find_element(By.CSS_SELECTOR, "[data-state-badge]").text == "failed"
 
 
+def test_playground_makes_images_and_edits_through_the_agents_face(gateway, browser, tmp_path):
+    maker = gateway.create_token("maker")
+    sign_in(browser, gateway, maker)
+    browser.get(gateway.base + "/dashboard#/playground")
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#prompt"))
+
+    def make(kind, prompt, model=None, ratio=None):
+        Select(css(browser, "#kind")).select_by_value(kind)
+        if model:
+            Select(css(browser, "#model")).select_by_value(model)
+        if ratio:
+            Select(css(browser, "#aspect-ratio")).select_by_value(ratio)
+        field = css(browser, "#prompt")
+        field.clear()
+        field.send_keys(prompt)
+        before = browser.find_elements(By.CSS_SELECTOR, "#progress[data-task-id]")
+        previous = before[0].get_attribute("data-task-id") if before else None
+        css(browser, "#submit").click()
+        task_id = wait(browser, lambda d: (css(d, "#progress").get_attribute("data-task-id") or None)
+                       if css(d, "#progress").get_attribute("data-task-id") != previous else None)
+        wait(browser, lambda d: css(d, "#progress").get_attribute("data-state") == "completed",
+             message=f"the {kind} never finished")
+        return task_id, gateway.json("GET", f"/agents/v1/generations/{task_id}", maker)
+
+    def image_size():
+        return wait(browser, lambda d: d.execute_script("""
+            const image = document.querySelector('img#result-image');
+            return image && image.complete && image.naturalWidth ? [image.naturalWidth, image.naturalHeight] : null;"""),
+            message="the image never loaded")
+
+    # An image: fields the kind does not use are hidden, the result is shown as an image.
+    Select(css(browser, "#kind")).select_by_value("image")
+    assert not css(browser, "#duration").is_displayed() and not css(browser, "#image").is_displayed()
+    _, made = make("image", "a paper crane on a desk", model="uni-1-max", ratio="3:2")
+    assert made["type"] == "image" and made["model"] == "uni-1-max"
+    assert image_size() == [2048, 1366]
+    assert made["output"][0]["url"] == browser.execute_script("return document.querySelector('img#result-image').src")
+    screenshot(browser, "playground-image")
+
+    # An image edit of a file chosen in the page.
+    Select(css(browser, "#kind")).select_by_value("image_edit")
+    assert css(browser, "#image").is_displayed() and not css(browser, "#duration").is_displayed()
+    source = tmp_path / "source.png"
+    source.write_bytes(png(300, 200))
+    css(browser, "#image").send_keys(str(source))
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, '#image-preview img[src^="data:image/png;base64,"]'))
+    _, edited = make("image_edit", "make it look like winter", ratio="2:3")
+    assert edited["type"] == "image_edit"
+    assert image_size() == [1366, 2048]
+
+    # A ray-3.2 video, then an edit of it: the video's id is offered as the edit's source.
+    video_id, _ = make("video", "a tram crossing a bridge", model="ray-3.2", ratio="16:9")
+    Select(css(browser, "#kind")).select_by_value("video_edit")
+    assert css(browser, "#source").get_attribute("value") == video_id
+    edit_id, video_edit = make("video_edit", "at night, neon lights")
+    assert video_edit["type"] == "video_edit" and edit_id != video_id
+    src = wait(browser, lambda d: d.execute_script("""
+        const video = document.querySelector('video#result');
+        return video && video.readyState >= 1 ? video.currentSrc : null;"""), message="the edited video never loaded")
+    assert edit_id in src
+
+    # A source that is not a video of this token is refused in the page with the gateway's words.
+    css(browser, "#source").clear()
+    css(browser, "#source").send_keys("00000000-0000-4000-8000-000000000000")
+    css(browser, "#submit").click()
+    error = wait(browser, lambda d: css(d, "#submit-error") if css(d, "#submit-error").is_displayed() else None)
+    assert "source" in error.text.lower()
+
+
 def test_a_client_token_sees_only_its_own_tasks(gateway, browser):
     own = gateway.json("POST", "/luma/generations", gateway.client, {"user_prompt": "the client's own paper boat"})
     pending = gateway.json("POST", "/luma/generations", gateway.client, {"user_prompt": "the client's second boat"})

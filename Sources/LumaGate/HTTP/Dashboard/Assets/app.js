@@ -6,6 +6,10 @@ const STATES = ['pending', 'processing', 'completed', 'failed'];
 const ASPECT_RATIOS = ['16:9', '9:16', '1:1', '4:3', '3:4', '21:9', '9:21'];
 // ray-3.2 is made through Luma's Agents API (5s or 10s); the ray-2 models make 5s or 9s.
 const VIDEO_MODELS = ['ray-2', 'ray-flash-2', 'ray-3.2'];
+// uni-1 images and ray-3.2 reframes are made through the Agents API, with its ratios.
+const IMAGE_MODELS = ['uni-1', 'uni-1-max'];
+const IMAGE_ASPECT_RATIOS = ['16:9', '3:2', '4:3', '1:1', '3:4', '2:3', '9:16', '21:9', '2:1', '3:1', '1:2', '1:3'];
+const REFRAME_ASPECT_RATIOS = ['16:9', '9:16', '1:1', '4:3', '3:4', '21:9'];
 const TOKEN_KEY = 'lumagate.token';
 
 const session = { token: null, role: null };
@@ -569,58 +573,132 @@ async function tokensView(view, { live }) {
 
 // --- Playground -------------------------------------------------------------------------------
 
+// What the playground makes. Videos go through the relay face (every model); images and edits
+// through the Agents face, which is the one that has them.
+const PLAYGROUND_KINDS = {
+  video: { label: 'Video', models: VIDEO_MODELS, ratios: ASPECT_RATIOS, fields: ['image', 'duration'] },
+  image: { label: 'Image', models: IMAGE_MODELS, ratios: IMAGE_ASPECT_RATIOS, fields: [] },
+  image_edit: { label: 'Edit an image', models: IMAGE_MODELS, ratios: IMAGE_ASPECT_RATIOS, fields: ['image'] },
+  video_edit: { label: 'Edit a video', models: ['ray-3.2'], ratios: null, fields: ['source'] },
+  video_reframe: { label: 'Reframe a video', models: ['ray-3.2'], ratios: REFRAME_ASPECT_RATIOS, fields: ['source'] },
+};
+
+// How each face's task reads into what the progress panel shows.
+const FACES = {
+  relay: {
+    path: '/luma/generations/',
+    read: (task) => ({ state: task.state, video: task.video?.url, poster: task.thumbnail?.url, failure: task.failure_reason }),
+  },
+  agents: {
+    path: '/agents/v1/generations/',
+    read: (generation) => ({
+      state: generation.state === 'queued' ? 'pending' : generation.state,
+      video: generation.output?.find((output) => output.type === 'video')?.url,
+      image: generation.output?.find((output) => output.type === 'image')?.url,
+      failure: generation.failure_reason,
+    }),
+  },
+};
+
 function playgroundView(view, { live }) {
-  let imageDataURI = null;
-  const preview = h('div', { class: 'image-preview', id: 'image-preview' }, 'PNG, JPEG or WebP, up to 10 MiB');
+  let image = null; // { dataURI, base64, mediaType } of the chosen file
+  const hint = 'PNG, JPEG or WebP, up to 10 MiB';
+  const preview = h('div', { class: 'image-preview', id: 'image-preview' }, hint);
   const fileInput = h('input', { type: 'file', id: 'image', accept: 'image/png,image/jpeg,image/webp' });
   fileInput.addEventListener('change', () => {
     const file = fileInput.files[0];
-    imageDataURI = null;
-    if (!file) { preview.replaceChildren('PNG, JPEG or WebP, up to 10 MiB'); return; }
-    // The gateway takes the first frame inline as a data: URI, so no upload step is needed.
+    image = null;
+    if (!file) { preview.replaceChildren(hint); return; }
+    // Images travel inline as data, so no upload step is needed.
     const reader = new FileReader();
     reader.onload = () => {
-      imageDataURI = reader.result;
-      preview.replaceChildren(h('img', { src: imageDataURI, alt: 'First frame preview' }), `${file.name} · ${Math.round(file.size / 1024)} KiB`);
+      const [head, base64] = reader.result.split(',');
+      image = { dataURI: reader.result, base64, mediaType: head.slice(5, head.indexOf(';')) };
+      preview.replaceChildren(h('img', { src: reader.result, alt: 'Chosen image' }), `${file.name} · ${Math.round(file.size / 1024)} KiB`);
     };
     reader.onerror = () => preview.replaceChildren(h('span', { class: 'failure' }, 'This file could not be read.'));
     reader.readAsDataURL(file);
   });
 
+  const kindSelect = h('select', { id: 'kind' }, Object.entries(PLAYGROUND_KINDS).map(([kind, { label }]) => h('option', { value: kind }, label)));
+  const modelSelect = h('select', { id: 'model' });
+  const ratioSelect = h('select', { id: 'aspect-ratio' });
+  const imageLabel = h('label', { for: 'image' });
+  const sourceInput = h('input', { id: 'source', placeholder: 'id of one of your finished videos', autocomplete: 'off' });
+  const fields = {
+    ratio: h('div', {}, h('label', { for: 'aspect-ratio' }, 'Aspect ratio'), ratioSelect),
+    image: h('div', {}, imageLabel, fileInput),
+    duration: h('div', {}, h('label', { for: 'duration' }, 'Length'),
+      h('select', { id: 'duration' }, ['5s', '9s', '10s'].map((duration) => h('option', { value: duration }, duration)))),
+    source: h('div', {}, h('label', { for: 'source' }, 'Video'), sourceInput),
+  };
+  const options = (select, values) => select.replaceChildren(...values.map((value) => h('option', { value }, value)));
+  const showKind = () => {
+    const kind = PLAYGROUND_KINDS[kindSelect.value];
+    options(modelSelect, kind.models);
+    if (kind.ratios) options(ratioSelect, kind.ratios);
+    fields.ratio.hidden = !kind.ratios;
+    for (const name of ['image', 'duration', 'source']) fields[name].hidden = !kind.fields.includes(name);
+    preview.hidden = !kind.fields.includes('image');
+    imageLabel.textContent = kindSelect.value === 'video' ? 'First frame (optional)' : 'Image to edit';
+    submit.textContent = kindSelect.value === 'image' ? 'Generate image' : kindSelect.value === 'video' ? 'Generate video' : 'Make the edit';
+  };
+  kindSelect.addEventListener('change', showKind);
+
   const submitError = h('p', { class: 'error', id: 'submit-error', role: 'alert', hidden: true });
-  const submit = h('button', { type: 'submit', class: 'button primary', id: 'submit' }, 'Generate video');
+  const submit = h('button', { type: 'submit', class: 'button primary', id: 'submit' });
   const progress = h('section', { class: 'card progress-panel', id: 'progress', 'aria-live': 'polite', hidden: true });
-  const idle = h('div', { class: 'card empty' }, 'Your video appears here once it is made.');
+  const idle = h('div', { class: 'card empty' }, 'What you make appears here once it is made.');
 
   const form = h('form', { class: 'card form', id: 'playground-form' },
+    h('div', { class: 'row' },
+      h('div', {}, h('label', { for: 'kind' }, 'Make'), kindSelect),
+      h('div', {}, h('label', { for: 'model' }, 'Model'), modelSelect)),
     h('div', {}, h('label', { for: 'prompt' }, 'Prompt'),
       h('textarea', { id: 'prompt', required: true, maxlength: 5000, placeholder: 'a lighthouse in a storm, cinematic' })),
-    h('div', { class: 'row' },
-      h('div', {}, h('label', { for: 'aspect-ratio' }, 'Aspect ratio'),
-        h('select', { id: 'aspect-ratio' }, ASPECT_RATIOS.map((ratio) => h('option', { value: ratio }, ratio)))),
-      h('div', {}, h('label', { for: 'image' }, 'First frame (optional)'), fileInput)),
-    h('div', { class: 'row' },
-      h('div', {}, h('label', { for: 'model' }, 'Model'),
-        h('select', { id: 'model' }, VIDEO_MODELS.map((model) => h('option', { value: model }, model)))),
-      h('div', {}, h('label', { for: 'duration' }, 'Length'),
-        h('select', { id: 'duration' }, ['5s', '9s', '10s'].map((duration) => h('option', { value: duration }, duration))))),
+    h('div', { class: 'row' }, fields.ratio, fields.duration),
+    h('div', { class: 'row' }, fields.image, fields.source),
     preview,
     submitError,
     h('div', {}, submit),
     h('p', { class: 'muted small' }, 'Tip: put ', h('code', {}, 'sandbox:fail'), ' in a prompt to see a failure in the sandbox engine.'));
+  showKind();
+
+  // The request for the chosen kind, and the face it goes to.
+  const request = () => {
+    const kind = kindSelect.value;
+    const prompt = $('#prompt').value;
+    if (kind === 'video') {
+      const body = { user_prompt: prompt, aspect_ratio: ratioSelect.value, model_name: modelSelect.value, duration: $('#duration').value };
+      if (image) body.image_url = image.dataURI;
+      return { face: FACES.relay, path: '/luma/generations', body };
+    }
+    const body = { type: kind, model: modelSelect.value, prompt };
+    if (PLAYGROUND_KINDS[kind].ratios) body.aspect_ratio = ratioSelect.value;
+    if (kind === 'image_edit') {
+      if (!image) throw new Error('Choose the image to edit.');
+      body.source = { data: image.base64, media_type: image.mediaType };
+    }
+    if (kind === 'video_edit' || kind === 'video_reframe') {
+      if (!sourceInput.value.trim()) throw new Error('Name the video to change by its id.');
+      body.source = { generation_id: sourceInput.value.trim() };
+    }
+    return { face: FACES.agents, path: '/agents/v1/generations', body };
+  };
 
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     submitError.hidden = true;
-    const body = { user_prompt: $('#prompt').value, aspect_ratio: $('#aspect-ratio').value,
-                   model_name: $('#model').value, duration: $('#duration').value };
-    if (imageDataURI) body.image_url = imageDataURI;
     submit.disabled = true;
     try {
-      const task = await api('/luma/generations', { method: 'POST', body });
+      const { face, path, body } = request();
+      const task = await api(path, { method: 'POST', body });
       if (!live()) return;
       idle.hidden = true;
-      follow(task, live, progress);
+      follow(task.id, $('#prompt').value, face, live, progress, (finished) => {
+        // A finished video is the natural source of the next edit.
+        if (finished.video && !sourceInput.value) sourceInput.value = task.id;
+      });
     } catch (error) {
       submitError.textContent = error.message;
       submitError.hidden = false;
@@ -636,24 +714,25 @@ function playgroundView(view, { live }) {
   return Promise.resolve();
 }
 
-// Shows a submitted task's state and elapsed time, polling it every second until it finishes.
-function follow(task, live, panel) {
+// Shows a submitted task's state and elapsed time, polling it through `face` every second until
+// it finishes; `done` gets what it finished as.
+function follow(id, prompt, face, live, panel, done) {
   const started = performance.now();
   const state = h('span', { id: 'progress-state' });
   const elapsed = h('span', { class: 'elapsed', id: 'elapsed' });
   const steps = h('div', { class: 'steps', 'aria-hidden': 'true' }, h('span'), h('span'), h('span'));
   const outcome = h('div', {});
   panel.hidden = false;
-  panel.dataset.taskId = task.id;
+  panel.dataset.taskId = id;
   panel.replaceChildren(
     h('div', { class: 'progress-head' }, state, elapsed),
     steps,
-    h('p', { class: 'prompt small', style: 'margin:0' }, task.request?.prompt ?? task.prompt),
+    h('p', { class: 'prompt small', style: 'margin:0' }, prompt),
     outcome,
-    h('a', { href: `#/task/${task.id}`, class: 'small', id: 'progress-task-link' }, 'Open the task page →'));
+    h('a', { href: `#/task/${id}`, class: 'small', id: 'progress-task-link' }, 'Open the task page →'));
 
   // Only the newest submission drives the panel.
-  const mine = () => live() && panel.dataset.taskId === task.id;
+  const mine = () => live() && panel.dataset.taskId === id;
   const show = (current) => {
     state.replaceChildren(badge(current.state));
     panel.dataset.state = current.state;
@@ -662,23 +741,26 @@ function follow(task, live, panel) {
       step.className = index < stage ? 'done' : index === stage ? 'active' : '';
     });
     steps.classList.toggle('failed', current.state === 'failed');
-    if (current.state === 'completed' && current.video?.url) {
-      const video = h('video', { id: 'result', src: current.video.url, poster: current.thumbnail?.url, controls: true, autoplay: true, muted: true, loop: true, playsinline: true });
+    if (current.state === 'completed' && current.video) {
+      const video = h('video', { id: 'result', src: current.video, poster: current.poster, controls: true, autoplay: true, muted: true, loop: true, playsinline: true });
       video.muted = true;
       outcome.replaceChildren(video);
+    } else if (current.state === 'completed' && current.image) {
+      outcome.replaceChildren(h('img', { id: 'result-image', src: current.image, alt: prompt }));
     } else if (current.state === 'failed') {
-      outcome.replaceChildren(h('p', { class: 'error', id: 'failure-reason' }, current.failure_reason ?? 'The task failed.'));
+      outcome.replaceChildren(h('p', { class: 'error', id: 'failure-reason' }, current.failure ?? 'The task failed.'));
     }
+    if (!unfinished(current.state)) done?.(current);
   };
   const tickClock = () => {
     if (!mine()) return;
     elapsed.textContent = `${((performance.now() - started) / 1000).toFixed(1)} s`;
     if (unfinished(panel.dataset.state)) requestAnimationFrame(tickClock);
   };
-  show(task);
+  show({ state: 'pending' });
   tickClock();
   poll(mine, 1000, async () => {
-    const current = await api(`/luma/generations/${encodeURIComponent(task.id)}`);
+    const current = face.read(await api(face.path + encodeURIComponent(id)));
     if (!mine()) return false;
     show(current);
     if (!unfinished(current.state)) elapsed.textContent = `${((performance.now() - started) / 1000).toFixed(1)} s`;
