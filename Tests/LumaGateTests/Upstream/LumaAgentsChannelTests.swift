@@ -151,7 +151,7 @@ import Testing
             let token = try await gateway.createToken("troubled")
             var ids: [String: String] = [:]
             for prompt in ["busy now", "crowded now", "overloaded now", "reject this", "unprocessable frame",
-                           "fail:content_moderated please", "fail:generation_failed please"] {
+                           "fail:content_moderated please", "fail:generation_failed please", "fail:corrupt_input please"] {
                 ids[prompt] = try await gateway.submit(token: token, #"{"user_prompt": "\#(prompt)", "model_name": "ray-3.2"}"#)["id"] as? String
             }
             var tasks: [String: [String: Any]] = [:]
@@ -163,10 +163,13 @@ import Testing
             #expect((tasks["unprocessable frame"]?["failure_reason"] as? String)?.contains("`video.start_frame`: image could not be decoded") == true)
             #expect((tasks["fail:content_moderated please"]?["failure_reason"] as? String)?.contains("content moderation refused") == true)
             #expect((tasks["fail:generation_failed please"]?["failure_reason"] as? String)?.contains("(generation_failed): Scripted failure") == true)
-            // Three completed at 720p (30 each); the four failures were charged and refunded once.
+            // The Agents face shows Luma's own code again.
+            let corrupt = try await gateway.request(.GET, "/agents/v1/generations/\(ids["fail:corrupt_input please"]!)", token: token)
+            #expect(corrupt.object["failure_code"] as? String == "corrupt_input", "\(corrupt.text)")
+            // Three completed at 720p (30 each); the five failures were charged and refunded once.
             #expect(try await used(gateway, "troubled") == 90)
             let refunds = try await LedgerRepository(database: gateway.gateway.database).entries().filter { $0.kind == .refund }
-            #expect(refunds.count == 4 && Set(refunds.map(\.taskID)).count == 4)
+            #expect(refunds.count == 5 && Set(refunds.map(\.taskID)).count == 5)
         }
         await fake.stop()
     }
@@ -224,7 +227,10 @@ import Testing
         for (code, words) in advice {
             let sentence = LumaAgentsMapping.failureSentence(code: code, reason: "why")
             #expect(sentence.contains(words), "\(code): \(sentence)")
+            #expect(LumaAgentsMapping.failureCode(of: sentence) == code, "the Agents face shows Luma's code again: \(sentence)")
         }
+        #expect(Set(advice.keys) == Set(LumaAgentsMapping.failureCodes))
+        #expect(LumaAgentsMapping.failureCode(of: "The sandbox failed this task on purpose") == "generation_failed")
         #expect(LumaAgentsMapping.failureSentence(code: nil, reason: " ").contains("gave no reason"))
         #expect(try LumaAgentsMapping.progress(of: .init(id: "g", state: "completed", output: [])) == .failed(
             reason: LumaAgentsMapping.failureSentence(code: "output_not_found", reason: "the completed generation has no output")))

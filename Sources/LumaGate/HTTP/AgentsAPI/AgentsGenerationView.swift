@@ -15,7 +15,7 @@ struct AgentsGenerationView {
         ]
         if task.state == .failed {
             let reason = task.failureReason ?? "The generation failed."
-            members.append(("failure_code", .string(Self.failureCode(reason))))
+            members.append(("failure_code", .string(LumaAgentsMapping.failureCode(of: reason))))
             members.append(("failure_reason", .string(reason)))
         }
         if task.state == .completed, let media = task.media {
@@ -47,11 +47,6 @@ struct AgentsGenerationView {
         case .completed: "completed"
         case .failed: "failed"
         }
-    }
-
-    /// The gateway keeps reasons, not codes: moderation is told apart, the rest is a failed generation.
-    static func failureCode(_ reason: String) -> String {
-        reason.contains("content moderation") ? "content_moderated" : "generation_failed"
     }
 
     private static func output(_ type: String, _ url: JSONValue) -> JSONValue {

@@ -130,6 +130,19 @@ enum LumaAgentsMapping {
         }
     }
 
+    /// Every `failure_code` Luma documents.
+    static let failureCodes = ["content_moderated", "generation_failed", "budget_exhausted", "output_not_found", "image_too_large",
+                               "unsupported_format", "corrupt_input", "invalid_request", "rate_limited"]
+
+    /// The code a failure reason was written from (`failureSentence` names it), so the Agents
+    /// face shows Luma's own code without the gateway storing it apart; `generation_failed` for a
+    /// reason of any other origin.
+    static func failureCode(of reason: String) -> String {
+        if reason.contains("content moderation") { return "content_moderated" }
+        if reason.hasPrefix("Luma refused this request as invalid") { return "invalid_request" }
+        return failureCodes.first { reason.contains("(\($0))") } ?? "generation_failed"
+    }
+
     /// Luma's `failure_code` and reason in words a client can act on.
     static func failureSentence(code: String?, reason: String?) -> String {
         let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
