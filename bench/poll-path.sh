@@ -33,22 +33,8 @@ SERVER=""
 trap '[ -n "$SERVER" ] && kill $SERVER 2>/dev/null; [ -f "$WORK/nginx.pid" ] && kill $(cat "$WORK/nginx.pid") 2>/dev/null; rm -rf "$WORK"' EXIT
 BASE=http://127.0.0.1:$PORT
 
-start_server() { # database, then serve flags
-  local database=$1; shift
-  $BIN serve --data-dir "$WORK/data" --database "$database" --port "$PORT" --log-level warning "$@" >>"$WORK/serve.log" 2>&1 &
-  SERVER=$!
-  for _ in $(seq 100); do curl -sf "$BASE/healthz" >/dev/null && return; sleep 0.2; done
-  echo "the gateway did not start: $(tail -5 "$WORK/serve.log")" >&2; exit 1
-}
-stop_server() { kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=""; }
+source bench/common.sh
 rss_mib() { echo $(( $(ps -o rss= -p "$SERVER" | tr -d ' ') / 1024 )); }
-
-run() { # wrk arguments; prints "requests/s p50 p99"
-  wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency "$@" >"$WORK/wrk.out" 2>"$WORK/wrk.err"
-  if [ -s "$WORK/wrk.err" ]; then echo "wrk: $(sort -u "$WORK/wrk.err" | head -3)" >&2; exit 1; fi
-  python3 bench/wrk_stats.py "$WORK/wrk.out"
-}
-median() { python3 -c 'import statistics,sys; rows=[list(map(float,l.split())) for l in open(sys.argv[1])]; print(" ".join(f"{statistics.median(c):.3f}" for c in zip(*rows)))' "$1"; }
 # Median milliseconds of 20 GETs of a path.
 timed() { # path token
   for _ in $(seq 20); do curl -sf -o /dev/null -w '%{time_total}\n' "$BASE$1" -H "Authorization: Bearer $2"; done |

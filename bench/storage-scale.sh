@@ -27,22 +27,7 @@ WORK=$(mktemp -d)
 SERVER=""
 trap '[ -n "$SERVER" ] && kill $SERVER 2>/dev/null; rm -rf "$WORK"' EXIT
 
-start_server() { # database, then serve flags
-  local database=$1; shift
-  $BIN serve --data-dir "$WORK/data" --database "$database" --port "$PORT" --log-level warning "$@" >>"$WORK/serve.log" 2>&1 &
-  SERVER=$!
-  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && return; sleep 0.2; done
-  echo "the gateway did not start: $(tail -5 "$WORK/serve.log")" >&2; exit 1
-}
-stop_server() { kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=""; }
-
-run() { # wrk arguments; prints "requests/s p50 p99"
-  wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency "$@" >"$WORK/wrk.out" 2>"$WORK/wrk.err"
-  if [ -s "$WORK/wrk.err" ]; then echo "wrk: $(sort -u "$WORK/wrk.err" | head -3)" >&2; exit 1; fi
-  python3 bench/wrk_stats.py "$WORK/wrk.out"
-}
-
-median() { python3 -c 'import statistics,sys; rows=[list(map(float,l.split())) for l in open(sys.argv[1])]; print(" ".join(f"{statistics.median(c):.3f}" for c in zip(*rows)))' "$1"; }
+source bench/common.sh
 
 echo "lumagate storage benchmark: sizes $SIZES; $ROUNDS rounds of ${SECONDS_PER_RUN}s per route; $CONNECTIONS connections; $(nproc) cores"
 printf '%-9s %9s %-7s %12s %10s %10s\n' backend tasks route "requests/s" "p50 ms" "p99 ms"

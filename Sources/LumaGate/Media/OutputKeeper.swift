@@ -67,15 +67,7 @@ public struct OutputKeeper: Sendable {
         let directory = store.taskDirectory(taskID)
         let video = "\(directory)/\(VideoStills.videoFile)"
         if !store.exists(video) {
-            try FileManager.default.createDirectory(atPath: store.absolutePath(directory), withIntermediateDirectories: true)
-            let partial = "\(directory)/partial-\(UUID().uuidString).mp4"
-            do {
-                try await outbound.download(url, to: store.absolutePath(partial), maxBytes: settings.maxBytes, timeout: settings.timeout)
-                try FileManager.default.moveItem(atPath: store.absolutePath(partial), toPath: store.absolutePath(video))
-            } catch {
-                store.remove(partial)
-                throw Self.failure(error, maxBytes: settings.maxBytes)
-            }
+            try await download(url, to: video, in: directory)
         }
         do {
             return try await stills.media(taskID: taskID, createdAtMillis: atMillis)
@@ -129,17 +121,23 @@ public struct OutputKeeper: Sendable {
         let fileExtension = [type.lowercased(), urlExtension].first(where: Self.extraExtensions.contains) ?? "bin"
         let path = "\(directory)/extra-\(index).\(fileExtension)"
         if !store.exists(path) {
-            let partial = "\(directory)/partial-\(UUID().uuidString)"
-            do {
-                try await outbound.download(url, to: store.absolutePath(partial), maxBytes: settings.maxBytes, timeout: settings.timeout)
-                try FileManager.default.moveItem(atPath: store.absolutePath(partial), toPath: store.absolutePath(path))
-            } catch {
-                store.remove(partial)
-                throw Self.failure(error, maxBytes: settings.maxBytes)
-            }
+            try await download(url, to: path, in: directory)
         }
         let bytes = (try? FileManager.default.attributesOfItem(atPath: store.absolutePath(path))[.size] as? Int) ?? 0
         return TaskMedia.Extra(type: type, url: path, bytes: bytes)
+    }
+
+    /// Streams `url` into the store at `path` (in `directory`), under a scratch name until complete.
+    private func download(_ url: String, to path: String, in directory: String) async throws {
+        try FileManager.default.createDirectory(atPath: store.absolutePath(directory), withIntermediateDirectories: true)
+        let partial = "\(directory)/partial-\(UUID().uuidString)"
+        do {
+            try await outbound.download(url, to: store.absolutePath(partial), maxBytes: settings.maxBytes, timeout: settings.timeout)
+            try FileManager.default.moveItem(atPath: store.absolutePath(partial), toPath: store.absolutePath(path))
+        } catch {
+            store.remove(partial)
+            throw Self.failure(error, maxBytes: settings.maxBytes)
+        }
     }
 
     private static let extraExtensions: Set<String> = ["exr", "zip", "mp4", "mov", "png", "jpg", "webp", "tif", "tiff"]
