@@ -74,6 +74,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("openai-default-model"), help: "The model of a /v1/videos request that names none: ray-2 or ray-flash-2. Env: LUMAGATE_OPENAI_DEFAULT_MODEL. Default: ray-2")
     var openAIDefaultModel: String?
 
+    @Option(name: .customLong("query-cache-mb"), help: "Memory for tokens and task views on the poll path, in MiB (0: none). Env: LUMAGATE_QUERY_CACHE_MB. Default: 64")
+    var queryCacheMB: Int?
+
     @Option(name: .customLong("max-uploads-per-token"), help: "Uploaded images one token keeps at once. Env: LUMAGATE_MAX_UPLOADS_PER_TOKEN. Default: 100")
     var maxUploadsPerToken: Int?
 
@@ -152,6 +155,10 @@ struct ServeCommand: AsyncParsableCommand {
                 throw ValidationError("--openai-default-model must be one of \(OpenAIVideoFormat.models.joined(separator: ", ")).")
             }
             configuration.openAIDefaultModel = model
+        }
+        if let value = try queryCacheMB ?? Self.number(environment, "LUMAGATE_QUERY_CACHE_MB", as: Int.self) {
+            guard value >= 0 else { throw ValidationError("--query-cache-mb must be 0 or more.") }
+            configuration.queryCacheBytes = value * 1024 * 1024
         }
         if let value = try maxUploadsPerToken ?? Self.number(environment, "LUMAGATE_MAX_UPLOADS_PER_TOKEN", as: Int.self) {
             configuration.uploads.maxPerToken = value

@@ -61,7 +61,7 @@ public final class Gateway: Sendable {
         newID: @escaping @Sendable () -> UUID = { UUID() },
         logger: Logger
     ) async throws -> Gateway {
-        let database = try await Database.open(configuration.databaseLocation, logger: logger)
+        let database = try await Database.open(configuration.databaseLocation, queryCacheBytes: configuration.queryCacheBytes, logger: logger)
         let tasks = TaskRepository(database: database)
         let webhookDeliveries = WebhookRepository(database: database)
         let outbound = OutboundClient(policy: OutboundPolicy(allowedHosts: configuration.outboundAllowHosts))

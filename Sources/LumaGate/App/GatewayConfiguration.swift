@@ -55,6 +55,8 @@ public struct GatewayConfiguration: Sendable {
     public var outboundAllowHosts: [String] = []
     /// When set, `/metrics` needs `Authorization: Bearer <it>`; otherwise it is open.
     public var metricsToken: String?
+    /// Memory for tokens and task views on the poll path (0: none); see `QueryCache`.
+    public var queryCacheBytes = 64 * 1024 * 1024
     public var logLevel: Logger.Level = .info
 
     public init() {}

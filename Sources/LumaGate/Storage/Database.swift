@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import SQLKit
+import Synchronization
 
 /// The gateway's SQL store, through SQLKit: an embedded SQLite file that one process owns, or a
 /// PostgreSQL server that any number of gateway processes share. Repositories see only this type:
@@ -8,25 +9,41 @@ import SQLKit
 public final class Database: Sendable {
     public let location: DatabaseLocation
     private let store: any SQLStore
+    /// The poll path's memory, when the process serves queries (see `QueryCache`).
+    let queryCache: QueryCache?
+    private let feed = Mutex<(any ChangeFeed)?>(nil)
+    private let following = Mutex<Task<Void, Never>?>(nil)
 
-    private init(location: DatabaseLocation, store: any SQLStore) {
+    private init(location: DatabaseLocation, store: any SQLStore, queryCache: QueryCache?) {
         self.location = location
         self.store = store
+        self.queryCache = queryCache
     }
 
-    /// Opens (creating if needed) the store at `location` and brings its schema up to date.
-    public static func open(_ location: DatabaseLocation, logger: Logger) async throws -> Database {
+    /// Opens (creating if needed) the store at `location` and brings its schema up to date. With
+    /// `queryCacheBytes`, tokens and task views are kept in memory up to that many bytes and
+    /// forgotten as the store records their changes.
+    public static func open(_ location: DatabaseLocation, queryCacheBytes: Int = 0, logger: Logger) async throws -> Database {
         let store: any SQLStore
         switch location {
         case .sqlite(let path): store = try await SQLiteStore.open(path: path, logger: logger)
         case .postgres(let url): store = try PostgresStore(url: url, logger: logger)
         }
-        let database = Database(location: location, store: store)
+        let cache = queryCacheBytes > 0 ? QueryCache(maxBytes: queryCacheBytes) : nil
+        let database = Database(location: location, store: store, queryCache: cache)
         do {
             try await Migrator(migrations: Migrations.all).migrate(database)
         } catch {
             await database.close()
             throw error
+        }
+        if let cache {
+            let feed: any ChangeFeed = switch store {
+            case let postgres as PostgresStore: PostgresChangeFeed(cache: cache, listen: { try await postgres.listen(on: PostgresChangeFeed.channel, $0) })
+            default: SQLiteChangeFeed(database: database, cache: cache)
+            }
+            database.feed.withLock { $0 = feed }
+            database.following.withLock { $0 = Task { await feed.follow() } }
         }
         return database
     }
@@ -51,10 +68,18 @@ public final class Database: Sendable {
     /// Runs `body` in one write transaction: all of it commits, or none of it does. `body` may run
     /// more than once when the server asks for a retry (a deadlock or serialization failure).
     public func write<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
-        try await store.write(body)
+        guard let feed = feed.withLock({ $0 }) else { return try await store.write(body) }
+        return try await feed.around { closing in
+            try await store.write { sql in
+                let result = try await body(sql)
+                try await closing(sql)
+                return result
+            }
+        }
     }
 
     public func close() async {
+        following.withLock { $0?.cancel() }
         await store.close()
     }
 }

@@ -188,15 +188,32 @@ public struct TaskRepository: Sendable {
     /// The stored relay-format view of a task if `tokenID` owns it. This is the query path: an
     /// indexed read shared with whatever other queries arrive at the same moment.
     public func lumaView(id: String, ownedBy tokenID: String) async throws -> String? {
-        guard let found = try await viewLookup.value(for: id), found.tokenID == tokenID else { return nil }
-        return found.view
+        let cache = database.queryCache
+        let key = QueryCache.viewKey(taskID: id)
+        if case .view(let owner, let view)? = cache?.entry(key) { return owner == tokenID ? view : nil }
+        let ticket = cache?.ticket()
+        guard let found = try await viewLookup.value(for: id) else { return nil }
+        if let cache, let ticket { cache.keep(.view(tokenID: found.tokenID, view: found.view), for: key, ticket: ticket) }
+        return found.tokenID == tokenID ? found.view : nil
     }
 
     /// The stored relay-format views of the owner's tasks among `ids`, in the order asked;
     /// unknown and foreign ids are left out.
     public func lumaViews(ids: [String], ownedBy tokenID: String) async throws -> [String] {
         guard !ids.isEmpty else { return [] }
-        let found = try await Self.readLumaViews(ids: ids, from: database)
+        var found: [String: (tokenID: String, view: String)] = [:]
+        let cache = database.queryCache
+        for id in ids {
+            if case .view(let owner, let view)? = cache?.entry(QueryCache.viewKey(taskID: id)) { found[id] = (owner, view) }
+        }
+        let missing = ids.filter { found[$0] == nil }
+        if !missing.isEmpty {
+            let ticket = cache?.ticket()
+            for (id, row) in try await Self.readLumaViews(ids: missing, from: database) {
+                found[id] = row
+                if let cache, let ticket { cache.keep(.view(tokenID: row.tokenID, view: row.view), for: QueryCache.viewKey(taskID: id), ticket: ticket) }
+            }
+        }
         return ids.compactMap { id in found[id].flatMap { $0.tokenID == tokenID ? $0.view : nil } }
     }
 

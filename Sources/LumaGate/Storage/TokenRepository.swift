@@ -27,11 +27,18 @@ public struct TokenRepository: Sendable {
         }
     }
 
+    /// Served from the query cache when it holds the token: every request looks its token up.
     func find(secretHash: String) async throws -> APIToken? {
-        try await database.read { sql in
+        let cache = database.queryCache
+        let key = QueryCache.tokenKey(secretHash: secretHash)
+        if case .token(let token)? = cache?.entry(key) { return token }
+        let ticket = cache?.ticket()
+        let token = try await database.read { sql in
             try await sql.raw("SELECT \(unsafeRaw: Self.columns) FROM tokens WHERE secret_hash = \(bind: secretHash)")
                 .first().map(Self.token(from:))
         }
+        if let cache, let ticket, let token { cache.keep(.token(token), for: key, ticket: ticket) }
+        return token
     }
 
     func find(idOrName: String) async throws -> APIToken? {

@@ -74,6 +74,14 @@ final class PostgresStore: SQLStore {
         }
     }
 
+    /// Runs `body` with the notifications on `channel`, on a connection of its own, until it
+    /// returns or the connection fails.
+    func listen(on channel: String, _ body: @escaping @Sendable (PostgresNotificationSequence) async throws -> Void) async throws {
+        try await client.withConnection { connection in
+            try await connection.listen(on: channel) { try await body($0) }
+        }
+    }
+
     /// Deadlocks and serialization failures leave nothing behind: running the transaction again is
     /// what the server asks for.
     private static func asksForRetry(_ error: PSQLError) -> Bool {

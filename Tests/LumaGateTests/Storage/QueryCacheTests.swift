@@ -1,0 +1,93 @@
+import Foundation
+@testable import LumaGate
+import Testing
+
+/// The poll path's memory (`QueryCache`) never shows what the store no longer says: this
+/// process's changes at once, other processes' (a `lumagate` command, another gateway on the same
+/// PostgreSQL) within `bound`. Runs on SQLite and, with LUMAGATE_TEST_POSTGRES_URL, PostgreSQL.
+@Suite(.serialized) struct QueryCacheTests {
+    /// How late another process's change may reach a gateway's answers (docs/configuration.md).
+    static let bound: Duration = .seconds(1)
+
+    /// Asks `ask` until `accepted` holds, at most `bound`; the last answer is returned.
+    private func within<T>(_ bound: Duration, _ ask: () async throws -> T, until accepted: (T) -> Bool) async throws -> T {
+        let deadline = ContinuousClock.now + bound
+        var answer = try await ask()
+        while !accepted(answer), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+            answer = try await ask()
+        }
+        return answer
+    }
+
+    @Test func aGatewayAnswersItsOwnChangesAtOnce() async throws {
+        try await TestGateway.with(configure: { $0.sandbox = SandboxSchedule(queuedSeconds: 0.5, dreamingSeconds: 0.5) }) { gateway in
+            let token = try await gateway.createToken("poller")
+            let id = try await gateway.submit(token: token, #"{"user_prompt": "kept in memory"}"#)["id"] as! String
+            let first = try await gateway.request(.GET, "/luma/generations/\(id)", token: token)
+            #expect(first.object["state"] as? String == "pending")
+            let cache = try #require(gateway.gateway.database.queryCache)
+            #expect(cache.size.entries >= 2, "the token and the view are kept")
+
+            // Every state the poller writes shows in the next answer, not a kept one.
+            var seen: [String] = []
+            let deadline = ContinuousClock.now + .seconds(30)
+            while seen.last != "completed", ContinuousClock.now < deadline {
+                let state = try await gateway.request(.GET, "/luma/generations/\(id)", token: token).object["state"] as? String ?? "?"
+                if seen.last != state { seen.append(state) }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(seen == ["pending", "processing", "completed"])
+            let batch = try await gateway.request(.POST, "/luma/tasks", token: token, json: #"{"ids": ["\#(id)"]}"#)
+            #expect(batch.array.first?["state"] as? String == "completed")
+
+            // A deleted task and a revoked token are gone from the very next answer.
+            #expect(try await gateway.request(.DELETE, "/dream-machine/v1/generations/\(id)", token: token).status == 204)
+            #expect(try await gateway.request(.GET, "/luma/generations/\(id)", token: token).status == 404)
+            #expect(try await gateway.request(.POST, "/luma/tasks", token: token, json: #"{"ids": ["\#(id)"]}"#).array.isEmpty)
+            _ = try await TokenRepository(database: gateway.gateway.database).revoke(idOrName: "poller", at: Date().millis)
+            #expect(try await gateway.request(.GET, "/luma/generations", token: token).status == 403)
+        }
+    }
+
+    @Test func aCommandBesideTheGatewayTakesEffectWithinTheBound() async throws {
+        let directory = TestGateway.temporaryDirectory()
+        let server = try ServeProcess(dataDirectory: directory, extraArguments: ["--sandbox-queued-seconds", "600"])
+        defer { server.stop() }
+        let created = try ServeProcess.command(["token", "create", "--name", "acme", "--data-dir", directory])
+        let secret = try #require(created.output.split(separator: "\n").last.map(String.init))
+        let submitted = try await TestGateway.request(.POST, server.baseURL + "/luma/generations", token: secret, json: #"{"user_prompt": "cli"}"#)
+        let id = try #require(submitted.object["id"] as? String)
+        #expect(try await TestGateway.request(.GET, server.baseURL + "/luma/generations/\(id)", token: secret).status == 200)
+
+        #expect(try ServeProcess.command(["token", "revoke", "acme", "--data-dir", directory]).status == 0)
+        let started = ContinuousClock.now
+        let refused = try await within(Self.bound, { try await TestGateway.request(.GET, server.baseURL + "/luma/generations/\(id)", token: secret) },
+                                       until: { $0.status == 403 })
+        #expect(refused.status == 403, "a token revoked by the command is refused within \(Self.bound), not after \(ContinuousClock.now - started)")
+    }
+
+    @Test func anotherGatewaysChangesReachThisOneWithinTheBound() async throws {
+        guard TestStore.isPostgres else { return }  // one SQLite file is served by one process
+        let directory = TestGateway.temporaryDirectory()
+        let first = try ServeProcess(dataDirectory: directory, extraArguments: ["--sandbox-queued-seconds", "1", "--sandbox-dreaming-seconds", "1"])
+        defer { first.stop() }
+        let second = try ServeProcess(dataDirectory: directory, extraArguments: ["--sandbox-queued-seconds", "1", "--sandbox-dreaming-seconds", "1"])
+        defer { second.stop() }
+        let created = try ServeProcess.command(["token", "create", "--name", "shared", "--data-dir", directory])
+        let secret = try #require(created.output.split(separator: "\n").last.map(String.init))
+        let id = try #require(try await TestGateway.request(.POST, first.baseURL + "/luma/generations", token: secret, json: #"{"user_prompt": "two gateways"}"#).object["id"] as? String)
+        let query = { (server: ServeProcess) in try await TestGateway.request(.GET, server.baseURL + "/luma/generations/\(id)", token: secret) }
+        #expect(try await query(second).object["state"] as? String == "pending", "the second gateway keeps the pending view")
+
+        // Whichever gateway's poller finishes the task, both answer completed within the bound of it.
+        let done = try await within(.seconds(60), { try await query(first) }, until: { $0.object["state"] as? String == "completed" })
+        #expect(done.object["state"] as? String == "completed")
+        #expect(try await within(Self.bound, { try await query(second) }, until: { $0.object["state"] as? String == "completed" })
+            .object["state"] as? String == "completed")
+
+        // Deleted through one (Luma's face has the delete), gone from the other.
+        #expect(try await TestGateway.request(.DELETE, first.baseURL + "/dream-machine/v1/generations/\(id)", token: secret).status == 204)
+        #expect(try await within(Self.bound, { try await query(second) }, until: { $0.status == 404 }).status == 404)
+    }
+}
