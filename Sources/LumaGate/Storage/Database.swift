@@ -21,15 +21,16 @@ public final class Database: Sendable {
     }
 
     /// Opens (creating if needed) the store at `location` and brings its schema up to date. With
-    /// `queryCacheBytes`, tokens and task views are kept in memory up to that many bytes and
-    /// forgotten as the store records their changes.
-    public static func open(_ location: DatabaseLocation, queryCacheBytes: Int = 0, logger: Logger) async throws -> Database {
+    /// `queryCacheBytes` (a serving process), tokens and task views are kept in memory up to that
+    /// many bytes (0: none) and forgotten as the store records their changes; the process also
+    /// empties SQLite's change log as it reads it.
+    public static func open(_ location: DatabaseLocation, queryCacheBytes: Int? = nil, logger: Logger) async throws -> Database {
         let store: any SQLStore
         switch location {
         case .sqlite(let path): store = try await SQLiteStore.open(path: path, logger: logger)
         case .postgres(let url): store = try PostgresStore(url: url, logger: logger)
         }
-        let cache = queryCacheBytes > 0 ? QueryCache(maxBytes: queryCacheBytes) : nil
+        let cache = queryCacheBytes.map(QueryCache.init(maxBytes:))
         let database = Database(location: location, store: store, queryCache: cache)
         do {
             try await Migrator(migrations: Migrations.all).migrate(database)
