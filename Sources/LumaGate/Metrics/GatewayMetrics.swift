@@ -1,5 +1,6 @@
 import Foundation
 import Prometheus
+import Synchronization
 
 /// The gateway's Prometheus metrics, one registry per gateway (no global state): requests by route
 /// and status with latency histograms, upstream calls by channel and outcome, webhook deliveries
@@ -12,18 +13,29 @@ public final class GatewayMetrics: Sendable {
         .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10),
     ]
 
+    /// Each route, method and status's counter and histogram, made once: looking them up in the
+    /// registry with their labels on every request costs the poll path more than the store does.
+    private let requestSeries = Mutex<[String: (counter: Counter, histogram: DurationHistogram)]>([:])
+
     public init() {}
 
     /// One answered request; `route` is the matched route's pattern, not the concrete path.
     func recordRequest(route: String, method: String, status: Int, duration: Duration) {
-        registry.makeCounter(
-            descriptor: .init(namespace: "lumagate", metricName: "http_requests", unitName: "total", helpText: "HTTP requests answered"),
-            labels: [("route", route), ("method", method), ("status", String(status))]
-        ).increment()
-        registry.makeDurationHistogram(
-            descriptor: .init(namespace: "lumagate", metricName: "http_request_duration", unitName: "seconds", helpText: "Time to answer a request"),
-            labels: [("route", route), ("method", method)], buckets: Self.latencyBuckets
-        ).record(duration)
+        let key = "\(method) \(route) \(status)"
+        let series = requestSeries.withLock { series in
+            if let known = series[key] { return known }
+            let made = (
+                counter: registry.makeCounter(
+                    descriptor: .init(namespace: "lumagate", metricName: "http_requests", unitName: "total", helpText: "HTTP requests answered"),
+                    labels: [("route", route), ("method", method), ("status", String(status))]),
+                histogram: registry.makeDurationHistogram(
+                    descriptor: .init(namespace: "lumagate", metricName: "http_request_duration", unitName: "seconds", helpText: "Time to answer a request"),
+                    labels: [("route", route), ("method", method)], buckets: Self.latencyBuckets))
+            series[key] = made
+            return made
+        }
+        series.counter.increment()
+        series.histogram.record(duration)
     }
 
     /// One call to (or callback from) an upstream: `call` is submit, poll or callback; `outcome` is
