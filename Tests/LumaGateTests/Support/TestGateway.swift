@@ -198,7 +198,9 @@ extension TestGateway {
     /// Steps the poller by hand until task `id` is final: the clock moves `step` a pass, and real
     /// time passes too, since a sandbox render runs on its own workers between passes.
     func pollUntilFinished(_ id: String, clock: ManualClock, step: Double = 0.25) async throws {
-        let deadline = ContinuousClock.now + .seconds(60)
+        // As long as waitForTerminal and more: with every suite rendering at once, a render can
+        // wait a minute for the machine.
+        let deadline = ContinuousClock.now + .seconds(120)
         while try await gateway.tasks.find(id: id)?.state.isTerminal == false {
             guard ContinuousClock.now < deadline else { throw TestFailure("task \(id) did not finish") }
             _ = await gateway.poller.pollOnce(now: clock.now)
