@@ -81,6 +81,8 @@ public final class Database: Sendable {
 
     public func close() async {
         following.withLock { $0?.cancel() }
+        // The SQLite feed holds this database: let go of it so both can be freed.
+        feed.withLock { $0 = nil }
         await store.close()
     }
 }

@@ -16,12 +16,15 @@ final class PostgresChangeFeed: ChangeFeed {
         case heard
     }
 
-    private let listen: @Sendable (_ body: @escaping @Sendable (PostgresNotificationSequence) async throws -> Void) async throws -> Void
+    /// Runs its argument with the notifications on `channel`, on a connection of its own.
+    typealias Listen = @Sendable (_ body: @escaping @Sendable (PostgresNotificationSequence) async throws -> Void) async throws -> Void
+
+    private let listen: Listen
     private let cache: QueryCache
     private let markers = Mutex<[String: Marker]>([:])
     private let listening = Atomic<Bool>(false)
 
-    init(cache: QueryCache, listen: @escaping @Sendable (_ body: @escaping @Sendable (PostgresNotificationSequence) async throws -> Void) async throws -> Void) {
+    init(cache: QueryCache, listen: @escaping Listen) {
         self.cache = cache
         self.listen = listen
     }
