@@ -96,11 +96,13 @@ struct ServeCommand: AsyncParsableCommand {
     var logLevel: String?
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var media: MediaOptions
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         var configuration = GatewayConfiguration()
         store.apply(to: &configuration, environment: environment)
+        try media.apply(to: &configuration, environment: environment)
         if let value = host ?? environment["LUMAGATE_HOST"] { configuration.host = value }
         if let value = try port ?? Self.number(environment, "LUMAGATE_PORT", as: Int.self) { configuration.port = value }
         if let value = publicURL ?? environment["LUMAGATE_PUBLIC_URL"] { configuration.publicURL = value }

@@ -73,10 +73,15 @@ public final class Gateway: Sendable {
             try await webhookDeliveries.releaseAllLeases()
         }
 
-        let store = MediaStore(root: configuration.mediaDirectory)
-        try FileManager.default.createDirectory(atPath: store.root, withIntermediateDirectories: true)
-        let publicURL = PublicURL(configuration.publicURL ?? "http://\(configuration.host):\(configuration.port)")
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
+        let bucket = configuration.mediaBucket.map { location in
+            S3Bucket(location: location, credentials: configuration.bucketCredentials ?? .init(accessKeyID: "", secretAccessKey: ""),
+                     httpClient: httpClient)
+        }
+        let store = MediaStore(root: configuration.mediaDirectory, bucket: bucket)
+        try FileManager.default.createDirectory(atPath: store.root, withIntermediateDirectories: true)
+        let publicURL = PublicURL(configuration.publicURL ?? "http://\(configuration.host):\(configuration.port)",
+                                  links: configuration.mediaLinks, bucket: bucket)
 
         var ffmpeg = FFmpeg.locate()
         ffmpeg?.timeLimit = .seconds(configuration.mediaJobSeconds)
@@ -192,9 +197,16 @@ public final class Gateway: Sendable {
         router.add(middleware: MetricsMiddleware(metrics: metrics))
         let routes = RouteTable()
         router.add(middleware: ErrorMiddleware(routes: routes, shapes: [("/v1/", OpenAIErrorShape())]))
-        router.add(middleware: MediaGuardMiddleware(root: configuration.mediaDirectory))
-        router.add(middleware: FileMiddleware(
-            configuration.mediaDirectory, urlBasePath: "/media", logger: logger))
+        if let bucket = videoContent.store.bucket {
+            router.add(middleware: MediaGuardMiddleware(root: nil))
+            let media = BucketMediaResponder(bucket: bucket)
+            router.get("media/**") { request, _ in
+                try await media.response(for: String(request.uri.path.dropFirst("/media/".count)), request: request)
+            }
+        } else {
+            router.add(middleware: MediaGuardMiddleware(root: configuration.mediaDirectory))
+            router.add(middleware: FileMiddleware(configuration.mediaDirectory, urlBasePath: "/media", logger: logger))
+        }
         router.get("healthz") { _, _ in Response.json(.object([("status", .string("ok"))])) }
         router.get("openapi.json") { _, _ in OpenAPIDocument.response }
         let (tasks, metrics, ledger) = (self.tasks, self.metrics, LedgerRepository(database: database))
@@ -257,7 +269,7 @@ public final class Gateway: Sendable {
     /// Serves until SIGINT or SIGTERM, then shuts down gracefully.
     public func run() async throws {
         let app = application()
-        logger.notice("store: \(database.description); engine: \(engineDescription)")
+        logger.notice("store: \(database.description); media: \(configuration.mediaBucket?.description ?? configuration.mediaDirectory); engine: \(engineDescription)")
         do {
             try await app.runService()
         } catch {

@@ -4,9 +4,16 @@ import Logging
 public struct GatewayConfiguration: Sendable {
     public var host = "127.0.0.1"
     public var port = 8080
-    /// Holds the SQLite file (by default) and the media the gateway stores and renders. With
-    /// PostgreSQL, every process must see the same media folder (shared storage).
+    /// Holds the SQLite file (by default) and the media the gateway stores and renders (with a
+    /// bucket, only its scratch files). With PostgreSQL and no bucket, every process must see the
+    /// same media folder (shared storage).
     public var dataDirectory = "./data"
+    /// Where media is kept: nil for `<dataDirectory>/media`, or an S3-compatible bucket.
+    public var mediaBucket: S3Bucket.Location?
+    /// The bucket's credentials (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`).
+    public var bucketCredentials: S3Signer.Credentials?
+    /// How clients reach stored media.
+    public var mediaLinks = MediaLinks.gateway
     /// A SQLite file's path or a `postgres://` URL; nil means `<dataDirectory>/lumagate.sqlite`.
     public var database: String?
     /// Base for absolute URLs in responses; nil means `http://<host>:<port>` as bound.

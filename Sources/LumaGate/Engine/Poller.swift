@@ -249,6 +249,8 @@ public final class Poller: Service, Sendable {
             // (If that step loses a race, the task is processing already or finished; either way the
             // next step is right or harmless.) It stays due for a poll, so a crash or an error
             // between the two steps leaves a task the next poll finishes, not one stuck in processing.
+            // Its files are in the media store before any client is told it is finished.
+            try await store?.publish(media, of: task.id)
             if task.state == .pending {
                 _ = try await tasks.transition(id: task.id, from: .pending, to: .processing, changes: .init(nextPollAtMillis: nextPoll.millis),
                                                reason: "upstream is generating", at: at)
@@ -270,7 +272,7 @@ public final class Poller: Service, Sendable {
     private func discardLocalMedia(_ media: TaskMedia, of task: VideoTask) async throws {
         guard let store, let video = media.video?.url ?? media.image?.url, !video.hasPrefix("http") else { return }
         if let current = try await tasks.find(id: task.id), current.state == .completed { return }
-        store.remove(store.taskDirectory(task.id))
+        await store.delete(store.taskDirectory(task.id))
     }
 
     private func fail(_ task: VideoTask, reason: String) async throws {

@@ -23,9 +23,10 @@ public enum StoredView {
     }
 
     /// Writes stored views into one buffer, as a JSON array when `asArray`, with placeholders
-    /// replaced by `<public-url>/media/`.
+    /// replaced by the media URLs' common start (`<public-url>/media/`), or each path by its own
+    /// URL when each is signed.
     static func resolve(_ views: [String], asArray: Bool, publicURL: PublicURL) -> ByteBuffer {
-        let prefix = Array((publicURL.base + "/media/").utf8)
+        guard let prefix = publicURL.mediaPrefix.map({ Array($0.utf8) }) else { return resolveEach(views, asArray: asArray, publicURL: publicURL) }
         var buffer = ByteBuffer()
         buffer.reserveCapacity(views.reduce(2) { $0 + $1.utf8.count + 64 })
         if asArray { buffer.writeInteger(UInt8(ascii: "[")) }
@@ -44,5 +45,24 @@ public enum StoredView {
         }
         if asArray { buffer.writeInteger(UInt8(ascii: "]")) }
         return buffer
+    }
+
+    /// `resolve` for links made one by one: each placeholder runs to the string's closing quote
+    /// (media paths hold no quote or escape).
+    private static func resolveEach(_ views: [String], asArray: Bool, publicURL: PublicURL) -> ByteBuffer {
+        var output = asArray ? "[" : ""
+        for (index, view) in views.enumerated() {
+            if index > 0 { output += "," }
+            var rest = Substring(view)
+            while let marker = rest.firstIndex(of: Character(Unicode.Scalar(Self.marker))) {
+                output += rest[..<marker]
+                let path = rest[rest.index(after: marker)...].prefix { $0 != "\"" }
+                output += publicURL.media(String(path))
+                rest = rest[path.endIndex...]
+            }
+            output += rest
+        }
+        if asArray { output += "]" }
+        return ByteBuffer(string: output)
     }
 }

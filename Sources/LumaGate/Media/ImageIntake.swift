@@ -30,7 +30,7 @@ public struct ImageIntake: Sendable {
         if value.hasPrefix("data:") {
             data = try decodeDataURI(value, field: field)
         } else if let stored = storedUpload(value) {
-            guard let bytes = FileManager.default.contents(atPath: store.absolutePath(stored)) else {
+            guard let bytes = try await store.read(stored) else {
                 throw GatewayError.invalidRequest("Field `\(field)` names an upload this gateway no longer keeps.")
             }
             data = bytes
@@ -52,8 +52,8 @@ public struct ImageIntake: Sendable {
     /// The stored path of one of this gateway's own uploads named by its public URL: read from
     /// the store rather than fetched, so a gateway on a private address can use its own uploads.
     private func storedUpload(_ value: String) -> String? {
-        let prefix = publicURL.media("uploads/")
-        guard value.hasPrefix(prefix) else { return nil }
+        let prefixes = [publicURL.gatewayMedia("uploads/"), publicURL.mediaPrefix.map { $0 + "uploads/" }].compactMap { $0 }
+        guard let prefix = prefixes.first(where: value.hasPrefix) else { return nil }
         let name = value.dropFirst(prefix.count)
         guard !name.isEmpty, name.count <= 64, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." }),
               !name.hasPrefix(".") else { return nil }

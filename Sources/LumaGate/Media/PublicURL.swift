@@ -1,12 +1,18 @@
+import Foundation
 import Synchronization
 
-/// The base of every absolute URL the gateway hands out. Set from `--public-url`, or from the
-/// address the server actually bound (so `--port 0` works).
+/// The base of every absolute URL the gateway hands out, and of media URLs as `MediaLinks` says.
+/// Set from `--public-url`, or from the address the server actually bound (so `--port 0` works).
 public final class PublicURL: Sendable {
     private let value: Mutex<String>
+    public let links: MediaLinks
+    /// Signs presigned media URLs; set when `links` is `.presigned`.
+    let bucket: S3Bucket?
 
-    public init(_ base: String) {
+    public init(_ base: String, links: MediaLinks = .gateway, bucket: S3Bucket? = nil) {
         value = Mutex(Self.trimmed(base))
+        self.links = bucket == nil && links != .gateway && !Self.isPublicBase(links) ? .gateway : links
+        self.bucket = bucket
     }
 
     public var base: String { value.withLock { $0 } }
@@ -15,10 +21,34 @@ public final class PublicURL: Sendable {
         value.withLock { $0 = Self.trimmed(base) }
     }
 
-    /// An absolute URL for a stored media path; a value that already is a URL passes through.
+    /// The URL clients get for a stored media path; a value that already is a URL passes through.
     public func media(_ pathOrURL: String) -> String {
-        if pathOrURL.hasPrefix("http://") || pathOrURL.hasPrefix("https://") { return pathOrURL }
-        return base + "/media/" + pathOrURL
+        if MediaStore.isURL(pathOrURL) { return pathOrURL }
+        if case .presigned(let lifetime) = links, let bucket {
+            let (date, expires) = MediaLinks.signing(lifetimeSeconds: lifetime, now: Date())
+            return bucket.presignedURL(pathOrURL, expires: expires, date: date)
+        }
+        return mediaPrefix! + pathOrURL
+    }
+
+    /// What every media URL starts with, when they share a start (not when each is signed).
+    public var mediaPrefix: String? {
+        switch links {
+        case .gateway: base + "/media/"
+        case .publicBase(let base): base + "/"
+        case .presigned: bucket == nil ? base + "/media/" : nil
+        }
+    }
+
+    /// The gateway's own URL of a stored media path, which it always serves and reads back as
+    /// its own (an upload named as a frame, say) whatever `links` says.
+    public func gatewayMedia(_ path: String) -> String {
+        base + "/media/" + path
+    }
+
+    private static func isPublicBase(_ links: MediaLinks) -> Bool {
+        if case .publicBase = links { return true }
+        return false
     }
 
     private static func trimmed(_ base: String) -> String {

@@ -39,7 +39,7 @@ public struct UploadSweeper: Service {
         var removed = 0
         while true {
             let paths = try await uploads.removeExpired(before: cutoff, now: now().millis, limit: 500)
-            paths.forEach(store.remove)
+            for path in paths { await store.delete(path) }
             removed += paths.count
             if paths.count < 500 { return removed }
         }

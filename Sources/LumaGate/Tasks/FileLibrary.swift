@@ -55,7 +55,7 @@ public struct FileLibrary: Sendable {
         do {
             try await uploads.insert(upload)
         } catch {
-            store.remove(upload.storedPath)
+            await store.delete(upload.storedPath)
             throw error
         }
         return upload
@@ -85,7 +85,7 @@ public struct FileLibrary: Sendable {
         }
         let path = try await storeImage(bytes, id: id, field: "body")
         guard try await uploads.attachBytes(id: id, secret: secret, storedPath: path) else {
-            store.remove(path)
+            await store.delete(path)
             throw GatewayError.conflict("File \(id) already has its bytes.")
         }
     }
@@ -128,7 +128,7 @@ public struct FileLibrary: Sendable {
         guard let path = try await uploads.delete(id: id, tokenID: tokenID) else {
             throw GatewayError.notFound("No file with id \(id) exists for this token.")
         }
-        if !path.isEmpty { store.remove(path) }
+        if !path.isEmpty { await store.delete(path) }
     }
 
     private func newUpload(_ declaration: Declaration, tokenID: String, state: Upload.State) async throws -> Upload {
@@ -148,6 +148,6 @@ public struct FileLibrary: Sendable {
 
     private func storeImage(_ bytes: Data, id: String, field: String) async throws -> String {
         let image = try await normalizer.normalize(bytes, field: field)
-        return try store.saveUpload(image.data, format: image.format, id: id)
+        return try await store.saveUpload(image.data, format: image.format, id: id)
     }
 }

@@ -83,7 +83,7 @@ public struct TaskService: Sendable {
             throw GatewayError.conflict("Field `\(field)` names generation \(id), which is not completed; only a finished image can be edited.")
         }
         if image.url.hasPrefix("http") { return (image.url, task.request.aspectRatio) }
-        guard let data = FileManager.default.contents(atPath: store.absolutePath(image.url)), let format = ImageProbe.format(of: data) else {
+        guard let data = try await store.read(image.url), let format = ImageProbe.format(of: data) else {
             throw GatewayError.conflict("Field `\(field)` names generation \(id), whose image this gateway no longer keeps.")
         }
         return ("data:\(format.mediaType);base64,\(data.base64EncodedString())", task.request.aspectRatio)
@@ -188,9 +188,10 @@ public struct TaskService: Sendable {
             }
         }
         guard let task = try await tasks.delete(id: id, ownedBy: tokenID, at: now().millis) else { throw GatewayError.taskNotFound(id) }
-        store.remove(store.taskDirectory(task.id))
-        ([task.request.image, task.request.imageEnd].compactMap { $0?.storedPath } + (task.request.keyframes ?? []).map(\.image.storedPath))
-            .forEach(store.remove)
+        await store.delete(store.taskDirectory(task.id))
+        for path in [task.request.image, task.request.imageEnd].compactMap({ $0?.storedPath }) + (task.request.keyframes ?? []).map(\.image.storedPath) {
+            await store.delete(path)
+        }
     }
 
     /// The video to download for a completed task.
@@ -207,7 +208,7 @@ public struct TaskService: Sendable {
         guard let path = try await uploads.storedPath(id: id, tokenID: tokenID) else {
             throw GatewayError.invalidRequest("Field `\(field)` names no upload of this token (uploads are kept \(uploadLimits.lifetimeSeconds / 3600) h).")
         }
-        return images.publicURL.media(path)
+        return images.publicURL.gatewayMedia(path)
     }
 
     /// Stores an image for later use as a first or last frame. A token keeps at most
@@ -226,7 +227,7 @@ public struct TaskService: Sendable {
         do {
             try await uploads.insert(upload)
         } catch {
-            store.remove(reference.storedPath)
+            await store.delete(reference.storedPath)
             throw error
         }
         return upload
@@ -317,13 +318,13 @@ public struct TaskService: Sendable {
             if let existing = try await tasks.insert(
                 task, reason: parent == nil ? "submitted" : "submitted as an extension of \(parent!.id)",
                 maxInFlight: token.maxInFlight ?? defaultMaxInFlight, idempotency: idempotency) {
-                stored.forEach(store.remove)
+                for path in stored { await store.delete(path) }
                 return try await earlierTask(existing, idempotency: idempotency, tokenID: token.id)
             }
             onSubmit()
             return task
         } catch {
-            stored.forEach(store.remove)
+            for path in stored { await store.delete(path) }
             throw error
         }
     }
@@ -348,7 +349,7 @@ public struct TaskService: Sendable {
 
     private func importImage(_ source: String, field: String, tokenID: String) async throws -> ImageReference {
         let image = try await images.load(source, field: field, tokenID: tokenID)
-        let path = try store.saveUpload(image.data, format: image.format, id: newID().uuidString.lowercased())
+        let path = try await store.saveUpload(image.data, format: image.format, id: newID().uuidString.lowercased())
         return ImageReference(sourceURL: source.hasPrefix("data:") ? nil : source, storedPath: path)
     }
 }

@@ -127,7 +127,7 @@ import Testing
             }
             #expect(ids.count == 1, "\(ids)")
             #expect(try await gateway.gateway.tokens.usage("retrying").charged == 71)
-            let uploads = try FileManager.default.contentsOfDirectory(atPath: gateway.directory + "/media/uploads")
+            let uploads = try await TestMedia.paths(under: "uploads/", directory: gateway.directory)
             #expect(uploads.count == 1, "the retries' image copies were removed: \(uploads)")
 
             let changed = try await gateway.request(.POST, "/dream-machine/v1/generations", token: secret,

@@ -78,7 +78,7 @@ import Testing
             try await expectRejected(gateway, token: token, json: #"{"user_prompt": "x", "image_url": "\#(png)", "image_end_url": "data:image/png;base64,\#(text)"}"#,
                                      status: 400, code: "invalid_request", mentions: "`image_end_url`")
 
-            let uploads = (try? FileManager.default.contentsOfDirectory(atPath: gateway.directory + "/media/uploads")) ?? []
+            let uploads = try await TestMedia.paths(under: "uploads/", directory: gateway.directory)
             #expect(uploads.isEmpty, "left behind: \(uploads)")
             #expect(try await gateway.gateway.tasks.countInFlight() == 0)
         }

@@ -197,7 +197,7 @@ import Testing
             // The stored first frame turns to garbage before the render reads it (ffmpeg then spins
             // on it until its limit).
             let stored = try #require(try await gateway.gateway.tasks.find(id: id)?.request.image?.storedPath)
-            try Data("not a picture".utf8).write(to: URL(fileURLWithPath: gateway.directory + "/media/" + stored))
+            try await TestMedia.overwrite(stored, with: Data("not a picture".utf8), directory: gateway.directory)
             let task = try await gateway.waitForTerminal(id, token: token)
             #expect(task["state"] as? String == "failed")
             let reason = try #require(task["failure_reason"] as? String ?? task["fail_reason"] as? String)
@@ -287,16 +287,17 @@ import Testing
             let created = try await gateway.gateway.tokens.create(name: "deleter", quota: 10_000)
             let id = try await gateway.submit(token: created.secret, #"{"user_prompt": "delete me mid-render", "resolution": "1080p"}"#)["id"] as! String
             // Wait for the render to start, then delete.
-            let directory = gateway.directory + "/media/tasks/" + id
+            let directory = "tasks/" + id
             let deadline = ContinuousClock.now + .seconds(20)
-            while !FileManager.default.fileExists(atPath: directory + "/" + RenderJobs.runningMarker), ContinuousClock.now < deadline {
+            while try await !TestMedia.exists(directory + "/" + RenderJobs.runningMarker, directory: gateway.directory), ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(20))
             }
             let deleted = try await gateway.request(.DELETE, "/dream-machine/v1/generations/\(id)", token: created.secret)
             #expect(deleted.status == 200 || deleted.status == 204, "\(deleted.text)")
             // Long enough for the render to have finished.
             try await Task.sleep(for: .seconds(6))
-            #expect(!FileManager.default.fileExists(atPath: directory + "/video.mp4"), "the render's files are removed")
+            #expect(try await !TestMedia.exists(directory + "/video.mp4", directory: gateway.directory), "the render's files are removed")
+            #expect(!FileManager.default.fileExists(atPath: gateway.directory + "/media/" + directory + "/video.mp4"))
             #expect(try await gateway.request(.GET, "/media/tasks/\(id)/video.mp4").status == 404)
             let usage = try await gateway.gateway.tokens.usage(created.token.id)
             #expect(usage.charged == usage.refunded && usage.charged > 0, "\(usage)")
@@ -340,12 +341,15 @@ import Testing
             }
             let third = try await gateway.request(.POST, "/luma/generations/file_upload", token: token, json: #"{"url": "\#(try Fixtures.pngDataURI())"}"#)
             #expect(third.status == 429 && third.text.contains("keeps 2 uploads"), "\(third.text)")
-            let sweeper = UploadSweeper(uploads: UploadRepository(database: gateway.gateway.database), store: MediaStore(root: gateway.directory + "/media"),
+            let sweeper = UploadSweeper(uploads: UploadRepository(database: gateway.gateway.database), store: gateway.gateway.videoContent.store,
                                         limits: UploadLimits(), now: { clock.now }, logger: .init(label: "test"))
             #expect(try await sweeper.sweepOnce() == 0)
             clock.advance(25 * 3600)
             #expect(try await sweeper.sweepOnce() == 2)
-            for path in paths { #expect(!FileManager.default.fileExists(atPath: gateway.directory + "/media/" + path)) }
+            for path in paths {
+                #expect(!path.isEmpty)
+                #expect(try await !TestMedia.exists(path, directory: gateway.directory))
+            }
             let again = try await gateway.request(.POST, "/luma/generations/file_upload", token: token, json: #"{"url": "\#(try Fixtures.pngDataURI())"}"#)
             #expect(again.status == 200)
         }

@@ -32,6 +32,7 @@ final class TestGateway: Sendable {
         configuration.poller.idleInterval = .milliseconds(50)
         // Webhook receivers in tests listen on 127.0.0.1.
         configuration.outboundAllowHosts = ["127.0.0.1"]
+        TestMedia.configure(&configuration, directory: directory)
         configure(&configuration)
         var logger = Logger(label: "lumagate-test")
         logger.logLevel = .warning

@@ -34,8 +34,9 @@ enum TestStore {
     /// The environment for a `lumagate` child process whose arguments name `--data-dir`.
     static func environment(for arguments: [String]) throws -> [String: String] {
         var environment = ProcessInfo.processInfo.environment
-        if isPostgres, let flag = arguments.firstIndex(of: "--data-dir"), flag + 1 < arguments.count {
-            environment["LUMAGATE_DATABASE"] = try location(for: arguments[flag + 1])
+        if let flag = arguments.firstIndex(of: "--data-dir"), flag + 1 < arguments.count {
+            if isPostgres { environment["LUMAGATE_DATABASE"] = try location(for: arguments[flag + 1]) }
+            if arguments.first == "serve" { environment.merge(TestMedia.environment(forDataDirectory: arguments[flag + 1])) { $1 } }
         }
         return environment
     }

@@ -230,7 +230,7 @@ import Testing
                                                     json: #"{"user_prompt": "x", "image_url": "\#(try Fixtures.pngDataURI())"}"#)
             #expect(refused.status == 400)
             #expect((refused.object["detail"] as? String)?.contains("--public-url") == true)
-            let uploads = (try? FileManager.default.contentsOfDirectory(atPath: gateway.directory + "/media/uploads")) ?? []
+            let uploads = try await TestMedia.paths(under: "uploads/", directory: gateway.directory)
             #expect(uploads.isEmpty, "nothing stays behind")
             let textOnly = try await gateway.request(.POST, "/luma/generations", token: token, json: #"{"user_prompt": "x"}"#)
             #expect(textOnly.status == 200)

@@ -5,8 +5,8 @@ import NIOFoundationCompat
 
 /// The bytes behind `GET /v1/videos/{id}/content`: the MP4, its thumbnail, or a spritesheet (a
 /// 5×5 grid of frames taken evenly across the video, made once with ffmpeg and kept beside it),
-/// with single-range HTTP Range requests answered. Media an upstream keeps is read through the
-/// outbound policy.
+/// with single-range HTTP Range requests answered (from a bucket, streamed with the range passed
+/// on). Media an upstream keeps is read through the outbound policy.
 struct OpenAIVideoContent: Sendable {
     enum Variant: String {
         case video, thumbnail, spritesheet
@@ -18,28 +18,31 @@ struct OpenAIVideoContent: Sendable {
     static let maxRemoteBytes = 512 * 1024 * 1024
     static let spritesheetFile = "spritesheet.jpg"
 
-    func response(for task: VideoTask, variant: Variant, range: String?) async throws -> Response {
+    func response(for task: VideoTask, variant: Variant, request: Request) async throws -> Response {
         guard task.state == .completed, let media = task.media, let video = media.video else {
             throw GatewayError.conflict("Video \(task.id) is \(OpenAIVideoView.status(task.state)); its content can be downloaded once it is completed.")
         }
-        let bytes: Data
-        let type: String
+        let path: String
         switch variant {
         case .video:
-            (bytes, type) = (try await read(video.url), "video/mp4")
+            path = video.url
         case .thumbnail:
             guard let thumbnail = media.thumbnail?.url else { throw GatewayError.notFound("Video \(task.id) has no thumbnail.") }
-            (bytes, type) = (try await read(thumbnail), "image/jpeg")
+            path = thumbnail
         case .spritesheet:
-            (bytes, type) = (try await spritesheet(of: task, video: video), "image/jpeg")
+            path = try await spritesheet(of: task, video: video)
         }
-        return Self.serve(bytes, type: type, range: range)
+        let type = variant == .video ? "video/mp4" : "image/jpeg"
+        if let bucket = store.bucket, !MediaStore.isURL(path) {
+            return try await BucketMediaResponder(bucket: bucket).response(for: path, request: request, type: type)
+        }
+        return Self.serve(try await read(path), type: type, range: request.headers[.range])
     }
 
-    /// A stored path is read from the media store; a URL (an upstream's) is fetched.
+    /// A stored path is read from the media folder; a URL (an upstream's) is fetched.
     private func read(_ pathOrURL: String) async throws -> Data {
-        if !pathOrURL.hasPrefix("http://") && !pathOrURL.hasPrefix("https://") {
-            guard let data = FileManager.default.contents(atPath: store.absolutePath(pathOrURL)) else {
+        if !MediaStore.isURL(pathOrURL) {
+            guard let data = try await store.read(pathOrURL, maxBytes: Self.maxRemoteBytes) else {
                 throw GatewayError.notFound("This video's file is no longer kept.")
             }
             return data
@@ -55,31 +58,32 @@ struct OpenAIVideoContent: Sendable {
         }
     }
 
-    private func spritesheet(of task: VideoTask, video: TaskMedia.Video) async throws -> Data {
+    /// The stored path of the video's spritesheet, made first unless an earlier request did.
+    private func spritesheet(of task: VideoTask, video: TaskMedia.Video) async throws -> String {
         let path = "\(store.taskDirectory(task.id))/\(Self.spritesheetFile)"
-        if let existing = FileManager.default.contents(atPath: store.absolutePath(path)) { return existing }
+        if await store.size(path) != nil { return path }
         guard let ffmpeg else {
             throw GatewayError(status: .serviceUnavailable, code: "unavailable", detail: "This gateway cannot make spritesheets: ffmpeg is not installed.")
         }
-        let directory = store.absolutePath(store.taskDirectory(task.id))
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        var input = video.url
-        if !input.hasPrefix("http") {
-            input = store.absolutePath(input)
-        } else if outbound.policy.refusalBeforeLookup(input) != nil {
+        if MediaStore.isURL(video.url), outbound.policy.refusalBeforeLookup(video.url) != nil {
             throw GatewayError.notFound("This video's file cannot be read for a spritesheet.")
         }
+        let directory = store.absolutePath(store.taskDirectory(task.id))
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let seconds = max(video.duration ?? Double(task.request.durationSeconds), 1)
         let partial = "partial-\(UUID().uuidString).jpg"
         do {
-            try await ffmpeg.run(["-i", input, "-vf", "fps=25/\(String(format: "%.3f", seconds)),scale=256:-2,tile=5x5",
-                                  "-frames:v", "1", "-q:v", "4", partial], in: directory)
+            try await store.withLocalFiles([MediaStore.isURL(video.url) ? nil : video.url]) { local in
+                try await ffmpeg.run(["-i", local[0] ?? video.url, "-vf", "fps=25/\(String(format: "%.3f", seconds)),scale=256:-2,tile=5x5",
+                                      "-frames:v", "1", "-q:v", "4", partial], in: directory)
+            }
             try FileManager.default.moveItem(atPath: directory + "/" + partial, toPath: store.absolutePath(path))
+            try await store.publish(path)
         } catch {
             try? FileManager.default.removeItem(atPath: directory + "/" + partial)
             throw GatewayError(status: .internalServerError, code: "spritesheet_failed", detail: "The spritesheet of this video could not be made.")
         }
-        return FileManager.default.contents(atPath: store.absolutePath(path)) ?? Data()
+        return path
     }
 
     /// The bytes, or the one range `Range: bytes=a-b` (`a-`, `-n`) asks for. A header this does

@@ -54,6 +54,13 @@ public struct LumaAgentsChannel: UpstreamChannel {
     }
 
     public func submit(_ task: VideoTask, parent: VideoTask?, end: VideoTask?) async throws -> String {
+        let images = try await storedImages(of: task.request)
+        let inline = { (image: ImageReference) throws -> LumaAgentsMapping.InlineImage in
+            guard let image = images[image.storedPath] else {
+                throw UpstreamError.rejected("an image of this request is no longer kept by the gateway")
+            }
+            return image
+        }
         let body: JSONValue
         switch task.request.kind ?? .video {
         case .videoEdit, .videoReframe:
@@ -68,13 +75,15 @@ public struct LumaAgentsChannel: UpstreamChannel {
         return try LumaAgentsMapping.generation(from: try await http.send(.POST, "/generations", body: body.bytes())).id
     }
 
-    /// A stored image as the Agents API takes it inline.
-    private func inline(_ image: ImageReference) throws -> LumaAgentsMapping.InlineImage {
-        guard let data = FileManager.default.contents(atPath: store.absolutePath(image.storedPath)),
-              let format = ImageProbe.format(of: data) else {
-            throw UpstreamError.rejected("an image of this request is no longer kept by the gateway")
+    /// The request's stored images as the Agents API takes them inline, by stored path; one the
+    /// store no longer has is left out.
+    private func storedImages(of request: GenerationRequest) async throws -> [String: LumaAgentsMapping.InlineImage] {
+        var images: [String: LumaAgentsMapping.InlineImage] = [:]
+        for path in [request.image, request.imageEnd].compactMap({ $0?.storedPath }) + (request.keyframes ?? []).map(\.image.storedPath) {
+            guard let data = try await store.read(path), let format = ImageProbe.format(of: data) else { continue }
+            images[path] = .init(base64: data.base64EncodedString(), mediaType: format.mediaType)
         }
-        return .init(base64: data.base64EncodedString(), mediaType: format.mediaType)
+        return images
     }
 
     public func fetch(_ task: VideoTask) async throws -> UpstreamSnapshot {

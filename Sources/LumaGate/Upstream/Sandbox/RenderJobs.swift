@@ -6,8 +6,8 @@ import Logging
 /// `workers` run at once and at most one per token, so one client's renders leave the other
 /// workers to everyone else.
 ///
-/// Processes that share the media folder (several gateways on one PostgreSQL) see one another's
-/// renders through two files in the task's folder: `.rendering` while one runs, naming the
+/// Processes that share the media store (several gateways on one PostgreSQL, with one media folder
+/// or one bucket) see one another's renders through two markers beside the task's media: `.rendering` while one runs, naming the
 /// process and touched every few seconds (one that died mid-render leaves a marker that goes
 /// stale within `staleAfter`), and `.render-failed` with
 /// the reason once one failed; so a render is never started twice, nor a failed one tried again.
@@ -42,27 +42,27 @@ actor RenderJobs {
     }
 
     /// Where `taskID`'s render stands; starts it (with `render`) when none has started anywhere.
-    func poll(taskID: String, tokenID: String, render: @escaping @Sendable () async throws -> TaskMedia) -> Poll {
+    func poll(taskID: String, tokenID: String, render: @escaping @Sendable () async throws -> TaskMedia) async -> Poll {
         if let done = finished.removeValue(forKey: taskID) { return .finished(done.result) }
         if running.contains(taskID) { return .running }
-        let directory = store.absolutePath(store.taskDirectory(taskID))
-        if let reason = try? String(contentsOfFile: directory + "/" + Self.failedMarker, encoding: .utf8) {
+        // Claimed before the first wait, so a poll arriving meanwhile does not start it twice.
+        running.insert(taskID)
+        let directory = store.taskDirectory(taskID)
+        let (failedMarker, marker) = (directory + "/" + Self.failedMarker, directory + "/" + Self.runningMarker)
+        if let reason = await store.readMarker(failedMarker)?.text {
+            running.remove(taskID)
             return .finished(.failure(RenderFailure(reason: reason)))
         }
-        let marker = directory + "/" + Self.runningMarker
-        if sharesMedia, let owner = try? String(contentsOfFile: marker, encoding: .utf8), owner != processID,
-           let started = (try? FileManager.default.attributesOfItem(atPath: marker))?[.modificationDate] as? Date,
-           Date().timeIntervalSince(started) < staleAfter {
+        if sharesMedia, let owner = await store.readMarker(marker), owner.text != processID, Date().timeIntervalSince(owner.written) < staleAfter {
+            running.remove(taskID)
             return .running
         }
-        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: marker, contents: Data(processID.utf8))
-        running.insert(taskID)
-        let (limiter, heartbeat) = (self.limiter, staleAfter / 3)
+        await store.writeMarker(marker, processID)
+        let (limiter, heartbeat, store, processID) = (self.limiter, staleAfter / 3, self.store, self.processID)
         Task {
             let beating = Task {
                 while (try? await Task.sleep(for: .seconds(heartbeat))) != nil {
-                    try? FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: marker)
+                    await store.writeMarker(marker, processID)
                 }
             }
             let result: Result<TaskMedia, RenderFailure> = await limiter.holding(tokenID) {
@@ -74,10 +74,10 @@ actor RenderJobs {
             }
             beating.cancel()
             if case .failure(let failure) = result {
-                try? failure.reason.write(toFile: directory + "/" + Self.failedMarker, atomically: true, encoding: .utf8)
+                await store.writeMarker(failedMarker, failure.reason)
             }
-            try? FileManager.default.removeItem(atPath: marker)
-            self.finish(taskID, result)
+            await store.removeMarker(marker)
+            await self.finish(taskID, result)
         }
         return .running
     }

@@ -52,30 +52,35 @@ public struct SandboxChannel: UpstreamChannel {
         guard let renderer else {
             return .failed(reason: "The gateway's sandbox cannot render videos because ffmpeg is not installed on its host.")
         }
+        let keyframes = (task.request.keyframes ?? []).sorted { $0.index < $1.index }
         let input = SandboxRenderer.Input(
             taskID: task.id,
             prompt: task.request.prompt,
             frameSize: Self.frameSize(of: task.request),
             durationSeconds: task.request.durationSeconds,
-            firstFramePath: firstFrame(of: task).map(store.absolutePath),
-            keyframes: (task.request.keyframes ?? []).sorted { $0.index < $1.index }.map { (store.absolutePath($0.image.storedPath), $0.index) },
-            lastFramePath: lastFrame(of: task).map(store.absolutePath),
             loop: task.request.loop ?? false
         )
-        let (request, now) = (task.request, self.now)
+        let (request, now, store) = (task.request, self.now, self.store)
         // An edit or a reframe is made from its source's video.
         let sourceVideo = request.kind == .videoEdit || request.kind == .videoReframe
-            ? request.remixedFrom.map { store.absolutePath("\(store.taskDirectory($0))/\(VideoStills.videoFile)") } : nil
+            ? request.remixedFrom.map { "\(store.taskDirectory($0))/\(VideoStills.videoFile)" } : nil
+        let inputs = [firstFrame(of: task), lastFrame(of: task), sourceVideo] + keyframes.map(\.image.storedPath)
         switch await renders.poll(taskID: task.id, tokenID: task.tokenID, render: {
-            if let sourceVideo {
-                return try await renderer.renderChange(input, sourcePath: sourceVideo, reframe: request.kind == .videoReframe,
-                                                       position: request.sourcePosition, createdAtMillis: now().millis)
+            try await store.withLocalFiles(inputs) { local in
+                var input = input
+                input.firstFramePath = local[0]
+                input.lastFramePath = local[1]
+                input.keyframes = zip(local.dropFirst(3), keyframes).compactMap { path, keyframe in path.map { ($0, keyframe.index) } }
+                if let sourceVideo = local[2] {
+                    return try await renderer.renderChange(input, sourcePath: sourceVideo, reframe: request.kind == .videoReframe,
+                                                           position: request.sourcePosition, createdAtMillis: now().millis)
+                }
+                if request.producesImage {
+                    let format = request.imageFormat ?? DreamMachineGenerationView.defaultImageFormat
+                    return try await renderer.renderImage(input, format: format, createdAtMillis: now().millis)
+                }
+                return try await renderer.render(input, createdAtMillis: now().millis)
             }
-            if request.producesImage {
-                let format = request.imageFormat ?? DreamMachineGenerationView.defaultImageFormat
-                return try await renderer.renderImage(input, format: format, createdAtMillis: now().millis)
-            }
-            return try await renderer.render(input, createdAtMillis: now().millis)
         }) {
         case .running: return .dreaming
         case .finished(.success(let media)): return .completed(media)
