@@ -26,7 +26,14 @@ struct MediaOptions: ParsableArguments {
     @Option(name: .customLong("media-url-lifetime"), help: "Seconds a presigned media URL stays valid at least (at most 4 days). Env: LUMAGATE_MEDIA_URL_LIFETIME. Default: 3600")
     var mediaURLLifetime: Int?
 
+    @Option(name: .customLong("media-retention-days"), help: "Days a finished task's media is kept before it is deleted (from the folder or the bucket). Env: LUMAGATE_MEDIA_RETENTION_DAYS. Default: for ever")
+    var mediaRetentionDays: Double?
+
     func apply(to configuration: inout GatewayConfiguration, environment: [String: String]) throws {
+        if let text = mediaRetentionDays.map({ String($0) }) ?? environment["LUMAGATE_MEDIA_RETENTION_DAYS"] {
+            guard let days = Double(text), days > 0 else { throw ValidationError("--media-retention-days must be a number of days above 0.") }
+            configuration.mediaRetentionDays = days
+        }
         let store = mediaStore ?? environment["LUMAGATE_MEDIA_STORE"] ?? "file"
         if store != "file" {
             let endpoint = s3Endpoint ?? environment["LUMAGATE_S3_ENDPOINT"]

@@ -19,6 +19,7 @@ public final class Gateway: Sendable {
     public let webhooks: WebhookDispatcher
     let channelSync: ChannelSync
     let uploadSweeper: UploadSweeper
+    public let mediaRetention: MediaRetention?
     let videoContent: OpenAIVideoContent
     let fileLibrary: FileLibrary
     public let metrics: GatewayMetrics
@@ -31,6 +32,7 @@ public final class Gateway: Sendable {
     private init(
         configuration: GatewayConfiguration, database: Database, tasks: TaskRepository, dreamMachines: [DreamMachineChannel], tokens: TokenService,
         taskService: TaskService, poller: Poller, webhooks: WebhookDispatcher, channelSync: ChannelSync, uploadSweeper: UploadSweeper,
+        mediaRetention: MediaRetention?,
         videoContent: OpenAIVideoContent, fileLibrary: FileLibrary, metrics: GatewayMetrics,
         publicURL: PublicURL, engineDescription: String,
         httpClient: HTTPClient, logger: Logger
@@ -45,6 +47,7 @@ public final class Gateway: Sendable {
         self.webhooks = webhooks
         self.channelSync = channelSync
         self.uploadSweeper = uploadSweeper
+        self.mediaRetention = mediaRetention
         self.videoContent = videoContent
         self.fileLibrary = fileLibrary
         self.metrics = metrics
@@ -183,6 +186,9 @@ public final class Gateway: Sendable {
                                      interval: configuration.channelSyncInterval, logger: logger),
             uploadSweeper: UploadSweeper(uploads: UploadRepository(database: database), store: store, limits: configuration.uploads,
                                          now: now, logger: logger),
+            mediaRetention: configuration.mediaRetentionDays.map {
+                MediaRetention(tasks: tasks, store: store, retentionDays: $0, now: now, logger: logger)
+            },
             videoContent: OpenAIVideoContent(store: store, outbound: outbound, ffmpeg: ffmpeg),
             fileLibrary: FileLibrary(uploads: UploadRepository(database: database), normalizer: ImageNormalizer(ffmpeg: ffmpeg), store: store,
                                      limits: configuration.uploads, maxBytes: configuration.maxImageBytes, now: now, newID: newID),
@@ -239,7 +245,8 @@ public final class Gateway: Sendable {
         files.register(on: agents)
         files.registerUploads(on: router)
         OpenAIVideosController(service: taskService, media: videoContent, maxBodyBytes: configuration.maxBodyBytes,
-                               defaultModel: configuration.openAIDefaultModel).register(on: router.group("v1").add(middleware: auth))
+                               defaultModel: configuration.openAIDefaultModel,
+                               view: OpenAIVideoView(retentionSeconds: configuration.mediaRetentionDays.map { Int64($0 * 86400) })).register(on: router.group("v1").add(middleware: auth))
         let admin = router.group("admin").add(middleware: auth).add(middleware: AdminMiddleware())
         AdminController(
             tokens: tokens, tasks: tasks, channels: ChannelRepository(database: database), ledger: ledger,
@@ -251,10 +258,12 @@ public final class Gateway: Sendable {
         routes.load(from: router)
 
         let configuration = self.configuration
+        var services: [any Service] = [poller, webhooks, channelSync, uploadSweeper]
+        if let mediaRetention { services.append(mediaRetention) }
         return Application(
             responder: HeadResponder(base: router.buildResponder()),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "lumagate"),
-            services: configuration.runsPoller ? [poller, webhooks, channelSync, uploadSweeper] : [],
+            services: configuration.runsPoller ? services : [],
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
                 if configuration.publicURL == nil {

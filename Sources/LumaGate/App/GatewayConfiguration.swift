@@ -14,6 +14,8 @@ public struct GatewayConfiguration: Sendable {
     public var bucketCredentials: S3Signer.Credentials?
     /// How clients reach stored media.
     public var mediaLinks = MediaLinks.gateway
+    /// Days a finished task's media is kept (nil: for ever); see `MediaRetention`.
+    public var mediaRetentionDays: Double?
     /// A SQLite file's path or a `postgres://` URL; nil means `<dataDirectory>/lumagate.sqlite`.
     public var database: String?
     /// Base for absolute URLs in responses; nil means `http://<host>:<port>` as bound.

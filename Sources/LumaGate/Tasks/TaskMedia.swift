@@ -35,6 +35,8 @@ public struct TaskMedia: Sendable, Codable, Equatable {
     public var extras: [Extra]?
     /// When the artifacts were produced (milliseconds since 1970).
     public var createdAtMillis: Int64
+    /// When the gateway deleted the files, after its media retention; every URL above is gone.
+    public var expiredAtMillis: Int64?
 
     public init(video: Video?, thumbnail: Image? = nil, lastFrame: Image? = nil, image: Image? = nil, createdAtMillis: Int64) {
         self.video = video
@@ -42,5 +44,18 @@ public struct TaskMedia: Sendable, Codable, Equatable {
         self.lastFrame = lastFrame
         self.image = image
         self.createdAtMillis = createdAtMillis
+    }
+
+    /// What a task shows once its files are deleted: when they were made and when they went.
+    public func expired(at millis: Int64) -> TaskMedia {
+        var expired = TaskMedia(video: nil, createdAtMillis: createdAtMillis)
+        expired.expiredAtMillis = millis
+        return expired
+    }
+
+    /// The stored media paths of these artifacts (upstream URLs are not the gateway's to delete).
+    public var storedPaths: [String] {
+        ([video?.url, video?.downloadURL, thumbnail?.url, lastFrame?.url, image?.url].compactMap { $0 } + (extras ?? []).map(\.url))
+            .filter { !MediaStore.isURL($0) }
     }
 }

@@ -160,7 +160,7 @@ struct MediaBucketTests {
             .output.split(separator: "\n").last.map(String.init))
         var environment = TestMedia.environment(forDataDirectory: shared)
         environment["LUMAGATE_DATABASE"] = try TestStore.location(for: shared)
-        let timing = ["--sandbox-queued-seconds", "0.2", "--sandbox-dreaming-seconds", "0.3", "--lease-seconds", "5"]
+        let timing = ["--sandbox-queued-seconds", "0.2", "--sandbox-dreaming-seconds", "0.3", "--upstream-timeout", "2", "--lease-seconds", "5"]
         var servers = try (0..<3).map { _ in
             try ServeProcess(dataDirectory: TestGateway.temporaryDirectory(), extraArguments: timing, environment: environment)
         }

@@ -27,6 +27,7 @@ struct AgentsGenerationView {
             }
             outputs += (media.extras ?? []).map { Self.output($0.type, mediaURL($0.url)) }
             if !outputs.isEmpty { members.append(("output", .array(outputs))) }
+            if let expired = media.expiredAtMillis { members.append(("media_expired_at", .string(RFC3339.timestamp(expired)))) }
         }
         return .object(members)
     }

@@ -23,6 +23,9 @@ struct DreamMachineGenerationView {
         ]
         if let model = task.request.officialModel { members.append(("model", .string(model))) }
         members.append(("request", request(task)))
+        if task.state == .completed, let expired = task.media?.expiredAtMillis {
+            members.append(("media_expired_at", .string(RFC3339.timestamp(expired))))
+        }
         return .object(members)
     }
 

@@ -23,7 +23,7 @@ struct LumaTaskView {
                 ("last_frame", lastFrame),
             ])
         } ?? .null
-        return .object([
+        var members: [(String, JSONValue)] = [
             ("id", .string(task.id)),
             ("state", .string(task.state.rawValue)),
             ("video", video),
@@ -37,7 +37,10 @@ struct LumaTaskView {
             ("prompt", .string(task.request.prompt)),
             ("liked", .null),
             ("estimate_wait_seconds", .null),
-        ])
+        ]
+        // A task whose files the gateway deleted (its media retention) says so beside its nulls.
+        if let expired = media?.expiredAtMillis { members.append(("media_expired_at", .string(RFC3339.timestamp(expired)))) }
+        return .object(members)
     }
 
     private func requestObject(_ request: GenerationRequest) -> JSONValue {

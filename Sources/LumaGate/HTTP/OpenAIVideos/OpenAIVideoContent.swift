@@ -19,6 +19,9 @@ struct OpenAIVideoContent: Sendable {
     static let spritesheetFile = "spritesheet.jpg"
 
     func response(for task: VideoTask, variant: Variant, request: Request) async throws -> Response {
+        if let expired = task.media?.expiredAtMillis {
+            throw GatewayError.notFound("The content of video \(task.id) expired at \(RFC3339.timestamp(expired)) and is no longer kept.")
+        }
         guard task.state == .completed, let media = task.media, let video = media.video else {
             throw GatewayError.conflict("Video \(task.id) is \(OpenAIVideoView.status(task.state)); its content can be downloaded once it is completed.")
         }

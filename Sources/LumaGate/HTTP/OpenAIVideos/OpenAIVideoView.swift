@@ -4,6 +4,9 @@ import Foundation
 /// completed), unix-second times, and the `seconds` and `size` of what was actually made (what
 /// was asked for, until then).
 struct OpenAIVideoView {
+    /// The gateway's media retention: a finished video's content expires this long after it was made.
+    var retentionSeconds: Int64?
+
     /// How long a task of `model` usually takes, for `progress` (the sandbox is much quicker).
     static func expectedSeconds(for task: VideoTask) -> Double {
         if task.channel == SandboxChannel.channelName { return 5 }
@@ -28,13 +31,21 @@ struct OpenAIVideoView {
             ("progress", .int(Self.progress(task))),
             ("created_at", .int(Int(task.createdAtMillis / 1000))),
             ("completed_at", task.state == .completed ? .int(Int(task.updatedAtMillis / 1000)) : .null),
-            ("expires_at", .null),
+            ("expires_at", expiresAt(task)),
             ("prompt", .string(task.request.prompt)),
             ("seconds", .string(seconds)),
             ("size", .string(size)),
             ("remixed_from_video_id", .optional(task.request.remixedFrom)),
             ("error", error),
         ])
+    }
+
+    /// When the content goes: with a retention, known from the start (counted from completion),
+    /// and when the files went, that moment.
+    private func expiresAt(_ task: VideoTask) -> JSONValue {
+        guard task.state == .completed, let media = task.media else { return .null }
+        if let expired = media.expiredAtMillis { return .int(Int(expired / 1000)) }
+        return retentionSeconds.map { .int(Int(task.updatedAtMillis / 1000 + $0)) } ?? .null
     }
 
     static func status(_ state: TaskState) -> String {

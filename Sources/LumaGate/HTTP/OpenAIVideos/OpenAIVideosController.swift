@@ -13,7 +13,7 @@ struct OpenAIVideosController {
     let maxBodyBytes: Int
     /// The model of a request that names none.
     let defaultModel: String
-    let view = OpenAIVideoView()
+    let view: OpenAIVideoView
 
     static let defaultPageSize = 20
     static let maxPageSize = 100
