@@ -6,7 +6,7 @@ struct LumaGateCommand: AsyncParsableCommand {
         commandName: "lumagate",
         abstract: "A self-hosted gateway for Luma video generation.",
         subcommands: [
-            ServeCommand.self, TokenCommand.self, ChannelCommand.self, TaskCommand.self, GenerateCommand.self, TasksCommand.self,
+            ServeCommand.self, TokenCommand.self, ChannelCommand.self, TaskCommand.self, MediaCommand.self, GenerateCommand.self, TasksCommand.self,
         ],
         defaultSubcommand: ServeCommand.self
     )

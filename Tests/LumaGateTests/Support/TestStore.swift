@@ -38,6 +38,10 @@ enum TestStore {
             if isPostgres { environment["LUMAGATE_DATABASE"] = try location(for: arguments[flag + 1]) }
             if arguments.first == "serve" { environment.merge(TestMedia.environment(forDataDirectory: arguments[flag + 1])) { $1 } }
         }
+        if TestMedia.inBucket {
+            environment["AWS_ACCESS_KEY_ID"] = TestMedia.credentials.accessKeyID
+            environment["AWS_SECRET_ACCESS_KEY"] = TestMedia.credentials.secretAccessKey
+        }
         return environment
     }
 
