@@ -27,14 +27,10 @@ public struct MediaRetention: Service {
     }
 
     public func run() async throws {
-        repeat {
-            do {
-                let expired = try await sweepOnce()
-                if expired > 0 { logger.info("media retention: deleted the media of \(expired) tasks") }
-            } catch {
-                logger.warning("media retention: \(error)")
-            }
-        } while (try? await cancelWhenGracefulShutdown({ try await Task.sleep(for: interval) })) != nil
+        await Rounds.run(every: interval, logger: logger, failure: "media retention") {
+            let expired = try await sweepOnce()
+            if expired > 0 { logger.info("media retention: deleted the media of \(expired) tasks") }
+        }
     }
 
     /// Expires every task whose media is older than the retention; returns how many.

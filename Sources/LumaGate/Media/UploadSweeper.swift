@@ -23,13 +23,7 @@ public struct UploadSweeper: Service {
     }
 
     public func run() async throws {
-        repeat {
-            do {
-                try await sweepOnce()
-            } catch {
-                logger.warning("could not remove expired uploads: \(error)")
-            }
-        } while (try? await cancelWhenGracefulShutdown({ try await Task.sleep(for: interval) })) != nil
+        await Rounds.run(every: interval, logger: logger, failure: "could not remove expired uploads") { try await sweepOnce() }
     }
 
     /// Removes every expired upload; returns how many there were.

@@ -14,6 +14,16 @@ enum TestMedia {
 
     static var inBucket: Bool { endpoint != nil }
 
+    /// A bucket (a prefix of its own) on a server that checks every signature, from
+    /// `LUMAGATE_TEST_S3_VERIFYING`: "ENDPOINT s3://BUCKET ACCESS_KEY_ID SECRET_ACCESS_KEY".
+    static let verifyingServer: (location: S3Bucket.Location, credentials: S3Signer.Credentials)? = {
+        guard let line = ProcessInfo.processInfo.environment["LUMAGATE_TEST_S3_VERIFYING"] else { return nil }
+        let parts = line.split(separator: " ").map(String.init)
+        guard parts.count == 4, let location = S3Bucket.Location(url: parts[1] + "/" + UUID().uuidString, endpoint: parts[0], region: "us-east-1")
+        else { return nil }
+        return (location, .init(accessKeyID: parts[2], secretAccessKey: parts[3]))
+    }()
+
     /// The bucket location of the gateway whose data directory is `directory`.
     static func location(for directory: String) -> S3Bucket.Location? {
         endpoint.map { S3Bucket.Location(bucket: bucketName, prefix: URL(fileURLWithPath: directory).lastPathComponent, endpoint: $0) }
