@@ -241,7 +241,7 @@ public final class Gateway: Sendable {
         ).register(on: dreamMachine)
         let agents = router.group("agents/v1").add(middleware: auth)
         AgentsController(service: taskService, view: AgentsGenerationView(mediaURL: mediaURL), body: body).register(on: agents)
-        let files = AgentsFilesController(files: fileLibrary, view: AgentsFileView(store: fileLibrary.store), body: body, publicURL: publicURL)
+        let files = AgentsFilesController(files: fileLibrary, view: AgentsFileView(), body: body, publicURL: publicURL)
         files.register(on: agents)
         files.registerUploads(on: router)
         OpenAIVideosController(service: taskService, media: videoContent, maxBodyBytes: configuration.maxBodyBytes,

@@ -58,10 +58,10 @@ public struct UploadRepository: Sendable {
 
     /// Records where a pending upload's bytes were stored; false when it is not pending, already
     /// has its bytes, or the secret is not its own.
-    func attachBytes(id: String, secret: String, storedPath: String) async throws -> Bool {
+    func attachBytes(id: String, secret: String, storedPath: String, sizeBytes: Int) async throws -> Bool {
         try await database.write { sql in
             try await sql.raw("""
-                UPDATE uploads SET stored_path = \(bind: storedPath)
+                UPDATE uploads SET stored_path = \(bind: storedPath), size_bytes = \(bind: sizeBytes)
                 WHERE id = \(bind: id) AND put_secret = \(bind: secret) AND state = 'pending' AND stored_path = ''
                 RETURNING id
                 """).first() != nil

@@ -50,8 +50,7 @@ public struct FileLibrary: Sendable {
         try check(declaration, needsSize: false)
         guard bytes.count <= maxBytes else { throw GatewayError.payloadTooLarge("Field `file` is larger than \(maxBytes) bytes.") }
         var upload = try await newUpload(declaration, tokenID: tokenID, state: .ready)
-        upload.storedPath = try await storeImage(bytes, id: upload.id, field: "file")
-        upload.sizeBytes = bytes.count
+        (upload.storedPath, upload.sizeBytes) = try await storeImage(bytes, id: upload.id, field: "file")
         do {
             try await uploads.insert(upload)
         } catch {
@@ -83,8 +82,8 @@ public struct FileLibrary: Sendable {
         guard bytes.count == upload.sizeBytes else {
             throw GatewayError.invalidRequest("The body is \(bytes.count) bytes; the file was declared with `size_bytes` \(upload.sizeBytes ?? 0).")
         }
-        let path = try await storeImage(bytes, id: id, field: "body")
-        guard try await uploads.attachBytes(id: id, secret: secret, storedPath: path) else {
+        let (path, size) = try await storeImage(bytes, id: id, field: "body")
+        guard try await uploads.attachBytes(id: id, secret: secret, storedPath: path, sizeBytes: size) else {
             await store.delete(path)
             throw GatewayError.conflict("File \(id) already has its bytes.")
         }
@@ -146,8 +145,9 @@ public struct FileLibrary: Sendable {
             expiresAtMillis: min(declaration.expiresAtMillis ?? lifetimeEnd, lifetimeEnd))
     }
 
-    private func storeImage(_ bytes: Data, id: String, field: String) async throws -> String {
+    /// Stores the image normalized; returns its path and stored size (which a File object shows).
+    private func storeImage(_ bytes: Data, id: String, field: String) async throws -> (path: String, size: Int) {
         let image = try await normalizer.normalize(bytes, field: field)
-        return try await store.saveUpload(image.data, format: image.format, id: id)
+        return (try await store.saveUpload(image.data, format: image.format, id: id), image.data.count)
     }
 }
