@@ -161,8 +161,17 @@ public struct TaskRepository: Sendable {
                 if let until = filter.createdUntil { query.where("created_at", .lessThan, until) }
                 return query
             }
-            let total = try await filtered(sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n"))
-                .first()?.decode(column: "n", as: Int.self) ?? 0
+            let total: Int
+            if filter.channel == nil, filter.createdSince == nil, filter.createdUntil == nil {
+                // What the kept counts (M0015) answer without counting rows.
+                let query = sql.select().column(SQLRaw("COALESCE(CAST(SUM(n) AS BIGINT), 0)"), as: "n").from("task_counts").where("deleted", .equal, 0)
+                if let state = filter.state { query.where("state", .equal, state.rawValue) }
+                if let tokenID = filter.tokenID { query.where("token_id", .equal, tokenID) }
+                total = try await query.first()?.decode(column: "n", as: Int.self) ?? 0
+            } else {
+                total = try await filtered(sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n"))
+                    .first()?.decode(column: "n", as: Int.self) ?? 0
+            }
             let tasks = try await filtered(sql.select().column(SQLRaw(Self.columns)))
                 .orderBy("created_at", .descending).orderBy("id", .descending).limit(filter.limit).offset(filter.offset)
                 .all().map(Self.task(from:))
@@ -394,16 +403,18 @@ public struct TaskRepository: Sendable {
         }
     }
 
-    /// Tasks by state, deleted ones included: one token's, or all of them.
+    /// Tasks by state, deleted ones included: one token's, or all of them; read from the kept counts.
     public func countByState(tokenID: String? = nil) async throws -> [TaskState: Int] {
         try await database.read { sql in
             var counts: [TaskState: Int] = [:]
-            let query = sql.select().column("state").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
-                .from("tasks").groupBy("state")
+            let query = sql.select().column("state").column(SQLRaw("CAST(SUM(n) AS BIGINT)"), as: "n")
+                .from("task_counts").groupBy("state")
             if let tokenID { query.where("token_id", .equal, tokenID) }
             for row in try await query.all() {
-                if let state = TaskState(rawValue: try row.decode(column: "state", as: String.self)) {
-                    counts[state] = try row.decode(column: "n", as: Int.self)
+                // A kept row whose tasks all moved on stays, at zero.
+                if let state = TaskState(rawValue: try row.decode(column: "state", as: String.self)), case let n = try row.decode(column: "n", as: Int.self),
+                   n > 0 {
+                    counts[state] = n
                 }
             }
             return counts
