@@ -29,7 +29,7 @@ head -c $((MIB * 1024 * 1024)) /dev/urandom >"$WORK/folder/media/tasks/bench/vid
 path=tasks/bench/video.mp4
 
 started=$(date +%s.%N)
-$BIN media migrate --to "$BUCKET" --s3-endpoint "$ENDPOINT" --data-dir "$WORK/folder" >"$WORK/migrate.out"
+$BIN media migrate --to "$BUCKET" --s3-endpoint "$ENDPOINT" --data-dir "$WORK/folder" >"$WORK/migrate.out" 2>/tmp/migrate-crash.log
 upload=$(python3 -c "import sys; print(f'{$MIB / (float(sys.argv[2]) - float(sys.argv[1])):.1f}')" "$started" "$(date +%s.%N)")
 
 serve() { # name port flags...

@@ -41,42 +41,52 @@ public struct MediaMigration: Sendable {
         return paths.sorted()
     }
 
+    /// What became of one file.
+    struct Outcome: Sendable {
+        enum Kind: Sendable {
+            case copied(bytes: Int)
+            case skipped
+            case failed(reason: String)
+        }
+
+        var path: String
+        var kind: Kind
+    }
+
     /// Copies what the bucket lacks; `progress` hears each file as it is done.
     public func run(progress: @escaping @Sendable (String, String) -> Void = { _, _ in }) async -> Report {
         var report = Report()
-        let paths = storedPaths()
-        var next = 0
-        await withTaskGroup(of: (String, Result<Int?, any Error>).self) { group in
-            func start() {
-                guard next < paths.count else { return }
-                let path = paths[next]
-                next += 1
-                group.addTask {
-                    do {
-                        return (path, .success(try await copy(path)))
-                    } catch {
-                        return (path, .failure(error))
-                    }
-                }
+        var paths = storedPaths().makeIterator()
+        await withTaskGroup(of: Outcome.self) { group in
+            for _ in 0..<concurrency {
+                guard let path = paths.next() else { break }
+                group.addTask { await outcome(path) }
             }
-            for _ in 0..<concurrency { start() }
-            while let (path, result) = await group.next() {
-                switch result {
-                case .success(let bytes?):
-                    report.copied.append(path)
+            for await outcome in group {
+                switch outcome.kind {
+                case .copied(let bytes):
+                    report.copied.append(outcome.path)
                     report.copiedBytes += bytes
-                    progress("copied", path)
-                case .success(nil):
-                    report.skipped.append(path)
-                    progress("skipped", path)
-                case .failure(let error):
-                    report.failed.append((path, "\(error)"))
-                    progress("failed", path)
+                    progress("copied", outcome.path)
+                case .skipped:
+                    report.skipped.append(outcome.path)
+                    progress("skipped", outcome.path)
+                case .failed(let reason):
+                    report.failed.append((outcome.path, reason))
+                    progress("failed", outcome.path)
                 }
-                start()
+                if let path = paths.next() { group.addTask { await self.outcome(path) } }
             }
         }
         return report
+    }
+
+    private func outcome(_ path: String) async -> Outcome {
+        do {
+            return Outcome(path: path, kind: try await copy(path).map { .copied(bytes: $0) } ?? .skipped)
+        } catch {
+            return Outcome(path: path, kind: .failed(reason: "\(error)"))
+        }
     }
 
     /// The bytes copied, or nil when the bucket already holds the file at its size.
