@@ -41,12 +41,14 @@ public struct LedgerRepository: Sendable {
             """).run()
     }
 
-    /// Credits moved, by kind: one token's, or all tokens' together; read from the kept totals.
+    /// Credits moved, by kind: one token's, or all tokens' together; read from the kept totals
+    /// where the store keeps them (`M0015_KeepCounts`).
     public func totals(tokenID: String? = nil) async throws -> [LedgerEntry.Kind: Int64] {
         try await database.read { sql in
             var totals: [LedgerEntry.Kind: Int64] = [:]
-            let query = sql.select().column("kind").column(SQLRaw("CAST(SUM(total) AS BIGINT)"), as: "total")
-                .from("ledger_totals").groupBy("kind")
+            let kept = M0015_KeepCounts.keepsCounts(sql)
+            let query = sql.select().column("kind").column(SQLRaw(kept ? "CAST(SUM(total) AS BIGINT)" : "CAST(SUM(amount) AS BIGINT)"), as: "total")
+                .from(kept ? "ledger_totals" : "ledger").groupBy("kind")
             if let tokenID { query.where("token_id", .equal, tokenID) }
             for row in try await query.all() {
                 if let kind = LedgerEntry.Kind(rawValue: try row.decode(column: "kind", as: String.self)) {

@@ -162,8 +162,8 @@ public struct TaskRepository: Sendable {
                 return query
             }
             let total: Int
-            if filter.channel == nil, filter.createdSince == nil, filter.createdUntil == nil {
-                // What the kept counts (M0015) answer without counting rows.
+            if M0015_KeepCounts.keepsCounts(sql), filter.channel == nil, filter.createdSince == nil, filter.createdUntil == nil {
+                // What the kept counts answer without counting rows.
                 let query = sql.select().column(SQLRaw("COALESCE(CAST(SUM(n) AS BIGINT), 0)"), as: "n").from("task_counts").where("deleted", .equal, 0)
                 if let state = filter.state { query.where("state", .equal, state.rawValue) }
                 if let tokenID = filter.tokenID { query.where("token_id", .equal, tokenID) }
@@ -403,12 +403,14 @@ public struct TaskRepository: Sendable {
         }
     }
 
-    /// Tasks by state, deleted ones included: one token's, or all of them; read from the kept counts.
+    /// Tasks by state, deleted ones included: one token's, or all of them; read from the kept
+    /// counts where the store keeps them (`M0015_KeepCounts`).
     public func countByState(tokenID: String? = nil) async throws -> [TaskState: Int] {
         try await database.read { sql in
             var counts: [TaskState: Int] = [:]
-            let query = sql.select().column("state").column(SQLRaw("CAST(SUM(n) AS BIGINT)"), as: "n")
-                .from("task_counts").groupBy("state")
+            let query = M0015_KeepCounts.keepsCounts(sql)
+                ? sql.select().column("state").column(SQLRaw("CAST(SUM(n) AS BIGINT)"), as: "n").from("task_counts").groupBy("state")
+                : sql.select().column("state").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("tasks").groupBy("state")
             if let tokenID { query.where("token_id", .equal, tokenID) }
             for row in try await query.all() {
                 // A kept row whose tasks all moved on stays, at zero.

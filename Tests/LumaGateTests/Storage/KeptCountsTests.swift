@@ -3,7 +3,7 @@ import Foundation
 import SQLKit
 import Testing
 
-/// The counts `/metrics` and the admin totals read are kept by the store's triggers (M0015): after
+/// The counts `/metrics` and the admin totals read (kept by SQLite's triggers, M0015; counted on PostgreSQL): after
 /// submits, finished and failed tasks, deletions, and tasks another process wrote (`lumagate task
 /// seed`), they equal what counting the rows says, per state, per token and in credits.
 struct KeptCountsTests {
