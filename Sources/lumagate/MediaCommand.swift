@@ -28,7 +28,7 @@ struct MediaCommand: AsyncParsableCommand {
             media.s3Endpoint = s3Endpoint
             media.s3Region = s3Region
             try media.apply(to: &configuration, environment: environment)
-            guard let location = configuration.mediaBucket, let credentials = configuration.bucketCredentials else {
+            guard let (location, credentials) = configuration.mediaBucket else {
                 throw ValidationError("--to must be s3://BUCKET[/PREFIX].")
             }
             let client = HTTPClient(eventLoopGroupProvider: .singleton)

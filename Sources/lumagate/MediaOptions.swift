@@ -47,8 +47,7 @@ struct MediaOptions: ParsableArguments {
             guard let key = environment["AWS_ACCESS_KEY_ID"], let secret = environment["AWS_SECRET_ACCESS_KEY"], !key.isEmpty, !secret.isEmpty else {
                 throw ValidationError("--media-store \(store) needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment.")
             }
-            configuration.mediaBucket = location
-            configuration.bucketCredentials = .init(accessKeyID: key, secretAccessKey: secret, sessionToken: environment["AWS_SESSION_TOKEN"])
+            configuration.mediaBucket = (location, .init(accessKeyID: key, secretAccessKey: secret, sessionToken: environment["AWS_SESSION_TOKEN"]))
         }
         let lifetimeText = mediaURLLifetime.map(String.init) ?? environment["LUMAGATE_MEDIA_URL_LIFETIME"] ?? "3600"
         guard let lifetime = Int(lifetimeText), lifetime >= 60, lifetime <= 4 * 24 * 3600 else {

@@ -21,6 +21,8 @@ public final class Gateway: Sendable {
     let uploadSweeper: UploadSweeper
     public let mediaRetention: MediaRetention?
     let videoContent: OpenAIVideoContent
+    /// Where the gateway keeps media (every service that writes or reads it has the same one).
+    var mediaStore: MediaStore { videoContent.store }
     let fileLibrary: FileLibrary
     public let metrics: GatewayMetrics
     public let publicURL: PublicURL
@@ -77,10 +79,7 @@ public final class Gateway: Sendable {
         }
 
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
-        let bucket = configuration.mediaBucket.map { location in
-            S3Bucket(location: location, credentials: configuration.bucketCredentials ?? .init(accessKeyID: "", secretAccessKey: ""),
-                     httpClient: httpClient)
-        }
+        let bucket = configuration.mediaBucket.map { S3Bucket(location: $0.location, credentials: $0.credentials, httpClient: httpClient) }
         let store = MediaStore(root: configuration.mediaDirectory, bucket: bucket)
         try FileManager.default.createDirectory(atPath: store.root, withIntermediateDirectories: true)
         let publicURL = PublicURL(configuration.publicURL ?? "http://\(configuration.host):\(configuration.port)",
@@ -203,7 +202,7 @@ public final class Gateway: Sendable {
         router.add(middleware: MetricsMiddleware(metrics: metrics))
         let routes = RouteTable()
         router.add(middleware: ErrorMiddleware(routes: routes, shapes: [("/v1/", OpenAIErrorShape())]))
-        if let bucket = videoContent.store.bucket {
+        if let bucket = mediaStore.bucket {
             router.add(middleware: MediaGuardMiddleware(root: nil))
             let media = BucketMediaResponder(bucket: bucket)
             router.get("media/**") { request, _ in
@@ -278,7 +277,7 @@ public final class Gateway: Sendable {
     /// Serves until SIGINT or SIGTERM, then shuts down gracefully.
     public func run() async throws {
         let app = application()
-        logger.notice("store: \(database.description); media: \(configuration.mediaBucket?.description ?? configuration.mediaDirectory); engine: \(engineDescription)")
+        logger.notice("store: \(database.description); media: \(configuration.mediaBucket?.location.description ?? configuration.mediaDirectory); engine: \(engineDescription)")
         do {
             try await app.runService()
         } catch {

@@ -8,10 +8,9 @@ public struct GatewayConfiguration: Sendable {
     /// bucket, only its scratch files). With PostgreSQL and no bucket, every process must see the
     /// same media folder (shared storage).
     public var dataDirectory = "./data"
-    /// Where media is kept: nil for `<dataDirectory>/media`, or an S3-compatible bucket.
-    public var mediaBucket: S3Bucket.Location?
-    /// The bucket's credentials (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`).
-    public var bucketCredentials: S3Signer.Credentials?
+    /// Where media is kept: nil for `<dataDirectory>/media`, or an S3-compatible bucket with the
+    /// credentials to sign for it (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`).
+    public var mediaBucket: (location: S3Bucket.Location, credentials: S3Signer.Credentials)?
     /// How clients reach stored media.
     public var mediaLinks = MediaLinks.gateway
     /// Days a finished task's media is kept (nil: for ever); see `MediaRetention`.

@@ -43,9 +43,7 @@ public struct MediaRetention: Service {
             var expiredNow = 0
             for task in batch {
                 guard try await tasks.expireMedia(of: task, at: now().millis) != nil else { continue }
-                await store.delete(store.taskDirectory(task.id))
-                let images = [task.request.image, task.request.imageEnd].compactMap { $0?.storedPath } + (task.request.keyframes ?? []).map(\.image.storedPath)
-                for path in Set((task.media?.storedPaths ?? []) + images) { await store.delete(path) }
+                await store.deleteMedia(of: task)
                 expiredNow += 1
             }
             expired += expiredNow

@@ -42,9 +42,7 @@ public struct MediaStore: Sendable {
     /// to do: the files are in place.
     public func publish(_ media: TaskMedia, of taskID: String) async throws {
         guard let bucket else { return }
-        let paths = [media.video?.url, media.thumbnail?.url, media.lastFrame?.url, media.image?.url].compactMap { $0 }
-            + (media.extras ?? []).map(\.url)
-        for path in Set(paths) where !Self.isURL(path) && FileManager.default.fileExists(atPath: absolutePath(path)) {
+        for path in Set(media.storedPaths) where FileManager.default.fileExists(atPath: absolutePath(path)) {
             try await bucket.upload(file: absolutePath(path), as: path, contentType: Self.contentType(of: path))
         }
         remove(taskDirectory(taskID))
@@ -115,6 +113,16 @@ public struct MediaStore: Sendable {
             after = page.next
         } while after != nil
         try? await bucket.delete(relativePath)
+    }
+
+    /// Removes everything stored for `task`: its folder, any file of its media outside it, and the
+    /// copies of the images it was made from.
+    public func deleteMedia(of task: VideoTask) async {
+        let folder = taskDirectory(task.id)
+        await delete(folder)
+        for path in Set((task.media?.storedPaths ?? []) + task.request.storedImagePaths) where !path.hasPrefix(folder + "/") {
+            await delete(path)
+        }
     }
 
     /// Whether a file is in the local folder.

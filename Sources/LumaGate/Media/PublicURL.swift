@@ -11,7 +11,8 @@ public final class PublicURL: Sendable {
 
     public init(_ base: String, links: MediaLinks = .gateway, bucket: S3Bucket? = nil) {
         value = Mutex(Self.trimmed(base))
-        self.links = bucket == nil && links != .gateway && !Self.isPublicBase(links) ? .gateway : links
+        // Without a bucket there is nothing to presign: such links are the gateway's.
+        if case .presigned = links, bucket == nil { self.links = .gateway } else { self.links = links }
         self.bucket = bucket
     }
 
@@ -24,19 +25,19 @@ public final class PublicURL: Sendable {
     /// The URL clients get for a stored media path; a value that already is a URL passes through.
     public func media(_ pathOrURL: String) -> String {
         if MediaStore.isURL(pathOrURL) { return pathOrURL }
-        if case .presigned(let lifetime) = links, let bucket {
-            let (date, expires) = MediaLinks.signing(lifetimeSeconds: lifetime, now: Date())
-            return bucket.presignedURL(pathOrURL, expires: expires, date: date)
-        }
-        return mediaPrefix! + pathOrURL
+        if let prefix = mediaPrefix { return prefix + pathOrURL }
+        // Only presigned links have no common start, and they always come with a bucket.
+        guard case .presigned(let lifetime) = links, let bucket else { return gatewayMedia(pathOrURL) }
+        let (date, expires) = MediaLinks.signing(lifetimeSeconds: lifetime, now: Date())
+        return bucket.presignedURL(pathOrURL, expires: expires, date: date)
     }
 
     /// What every media URL starts with, when they share a start (not when each is signed).
     public var mediaPrefix: String? {
         switch links {
-        case .gateway: base + "/media/"
+        case .gateway: gatewayMedia("")
         case .publicBase(let base): base + "/"
-        case .presigned: bucket == nil ? base + "/media/" : nil
+        case .presigned: nil
         }
     }
 
@@ -44,11 +45,6 @@ public final class PublicURL: Sendable {
     /// its own (an upload named as a frame, say) whatever `links` says.
     public func gatewayMedia(_ path: String) -> String {
         base + "/media/" + path
-    }
-
-    private static func isPublicBase(_ links: MediaLinks) -> Bool {
-        if case .publicBase = links { return true }
-        return false
     }
 
     private static func trimmed(_ base: String) -> String {

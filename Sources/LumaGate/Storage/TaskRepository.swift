@@ -413,9 +413,9 @@ public struct TaskRepository: Sendable {
                 : sql.select().column("state").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("tasks").groupBy("state")
             if let tokenID { query.where("token_id", .equal, tokenID) }
             for row in try await query.all() {
+                let n = try row.decode(column: "n", as: Int.self)
                 // A kept row whose tasks all moved on stays, at zero.
-                if let state = TaskState(rawValue: try row.decode(column: "state", as: String.self)), case let n = try row.decode(column: "n", as: Int.self),
-                   n > 0 {
+                if n > 0, let state = TaskState(rawValue: try row.decode(column: "state", as: String.self)) {
                     counts[state] = n
                 }
             }

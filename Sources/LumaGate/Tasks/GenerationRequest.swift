@@ -111,6 +111,11 @@ public struct GenerationRequest: Sendable, Codable, Equatable {
     /// What the generation produces is a picture, not a video.
     public var producesImage: Bool { kind?.producesImage ?? false }
 
+    /// The media paths of the task's own copies of the images it was made from.
+    public var storedImagePaths: [String] {
+        [image, imageEnd].compactMap { $0?.storedPath } + (keyframes ?? []).map(\.image.storedPath)
+    }
+
     public static let defaultVideoModel = "ray-2"
     /// Luma's current video model, served by its Agents API only (not by the Dream Machine API).
     public static let agentsVideoModel = "ray-3.2"

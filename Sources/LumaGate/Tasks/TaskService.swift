@@ -188,10 +188,7 @@ public struct TaskService: Sendable {
             }
         }
         guard let task = try await tasks.delete(id: id, ownedBy: tokenID, at: now().millis) else { throw GatewayError.taskNotFound(id) }
-        await store.delete(store.taskDirectory(task.id))
-        for path in [task.request.image, task.request.imageEnd].compactMap({ $0?.storedPath }) + (task.request.keyframes ?? []).map(\.image.storedPath) {
-            await store.delete(path)
-        }
+        await store.deleteMedia(of: task)
     }
 
     /// The video to download for a completed task.

@@ -50,7 +50,7 @@ struct SignedBucketTests {
 
     @Test func aGatewayKeepsATaskInIt() async throws {
         let (location, credentials) = try #require(TestMedia.verifyingServer)
-        try await TestGateway.with(configure: { $0.mediaBucket = location; $0.bucketCredentials = credentials }) { gateway in
+        try await TestGateway.with(configure: { $0.mediaBucket = (location, credentials) }) { gateway in
             let token = try await gateway.createToken()
             let id = try await gateway.submit(token: token, #"{"user_prompt": "signed all the way", "image_url": "\#(try Fixtures.pngDataURI())"}"#)["id"] as! String
             let task = try await gateway.waitForTerminal(id, token: token)

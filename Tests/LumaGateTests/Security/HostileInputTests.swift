@@ -341,7 +341,7 @@ import Testing
             }
             let third = try await gateway.request(.POST, "/luma/generations/file_upload", token: token, json: #"{"url": "\#(try Fixtures.pngDataURI())"}"#)
             #expect(third.status == 429 && third.text.contains("keeps 2 uploads"), "\(third.text)")
-            let sweeper = UploadSweeper(uploads: UploadRepository(database: gateway.gateway.database), store: gateway.gateway.videoContent.store,
+            let sweeper = UploadSweeper(uploads: UploadRepository(database: gateway.gateway.database), store: gateway.gateway.mediaStore,
                                         limits: UploadLimits(), now: { clock.now }, logger: .init(label: "test"))
             #expect(try await sweeper.sweepOnce() == 0)
             clock.advance(25 * 3600)

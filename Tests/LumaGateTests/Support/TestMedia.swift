@@ -31,8 +31,7 @@ enum TestMedia {
 
     static func configure(_ configuration: inout GatewayConfiguration, directory: String) {
         guard let location = location(for: directory) else { return }
-        configuration.mediaBucket = location
-        configuration.bucketCredentials = credentials
+        configuration.mediaBucket = (location, credentials)
     }
 
     /// The environment a `lumagate` child process with `--data-dir directory` needs for the same media.

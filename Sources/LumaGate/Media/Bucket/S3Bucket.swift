@@ -209,9 +209,7 @@ public struct S3Bucket: Sendable {
         if method == "PUT" || method == "POST" { signed.append(("content-length", String(body.count))) }
         signed += signer.sign(method: method, path: canonicalPath, query: query, headers: signed, payloadHash: S3Signer.sha256Hex(body),
                               date: Date())
-        let queryString = query.isEmpty ? "" : "?" + query.map { name, value in
-            value.isEmpty ? Self.queryEncode(name) : Self.queryEncode(name) + "=" + Self.queryEncode(value)
-        }.joined(separator: "&")
+        let queryString = query.isEmpty ? "" : "?" + S3Signer.canonicalQuery(query)
         var request = HTTPClientRequest(url: base + canonicalPath + queryString)
         request.method = HTTPMethod(rawValue: method)
         for (name, value) in signed where name != "content-length" { request.headers.add(name: name, value: value) }
@@ -235,11 +233,6 @@ public struct S3Bucket: Sendable {
         }
         let host = "\(location.bucket).s3.\(location.region).amazonaws.com"
         return ("https://" + host, host, "/")
-    }
-
-    private static func queryEncode(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: CharacterSet(charactersIn:
-            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")) ?? text
     }
 
     private static func failure(status: Int, body: Data) -> Failure {

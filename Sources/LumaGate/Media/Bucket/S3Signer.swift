@@ -93,7 +93,8 @@ public struct S3Signer: Sendable {
         return (names.map { "\($0):\(merged[$0]!.joined(separator: ","))\n" }.joined(), names.joined(separator: ";"))
     }
 
-    private static func canonicalQuery(_ query: [(String, String)]) -> String {
+    /// The query as signed, which is also a valid query string to send (`uploads` as `uploads=`).
+    static func canonicalQuery(_ query: [(String, String)]) -> String {
         let encoded: [(name: String, value: String)] = query.map { (encode($0.0, keepingSlash: false), encode($0.1, keepingSlash: false)) }
         let sorted = encoded.sorted { $0.name == $1.name ? $0.value < $1.value : $0.name < $1.name }
         return sorted.map { $0.name + "=" + $0.value }.joined(separator: "&")

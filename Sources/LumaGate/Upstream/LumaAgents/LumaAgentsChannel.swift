@@ -79,7 +79,7 @@ public struct LumaAgentsChannel: UpstreamChannel {
     /// store no longer has is left out.
     private func storedImages(of request: GenerationRequest) async throws -> [String: LumaAgentsMapping.InlineImage] {
         var images: [String: LumaAgentsMapping.InlineImage] = [:]
-        for path in [request.image, request.imageEnd].compactMap({ $0?.storedPath }) + (request.keyframes ?? []).map(\.image.storedPath) {
+        for path in request.storedImagePaths {
             guard let data = try await store.read(path), let format = ImageProbe.format(of: data) else { continue }
             images[path] = .init(base64: data.base64EncodedString(), mediaType: format.mediaType)
         }
