@@ -192,7 +192,7 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.logLevel = level
         }
         switch logFormat ?? environment["LUMAGATE_LOG_FORMAT"] ?? "text" {
-        case "text": break
+        case "text": LoggingSystem.bootstrap { TextLogHandler(label: $0) }
         case "json": LoggingSystem.bootstrap { JSONLogHandler(label: $0) }
         case let other: throw ValidationError("--log-format must be text or json, not \(other).")
         }

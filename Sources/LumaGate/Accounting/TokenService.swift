@@ -104,6 +104,6 @@ public struct TokenService: Sendable {
     }
 
     static func hash(_ secret: String) -> String {
-        Data(SHA256.hash(data: Data(secret.utf8))).hexString
+        SHA256.hash(data: Array(secret.utf8)).withUnsafeBytes { Data($0) }.hexString
     }
 }

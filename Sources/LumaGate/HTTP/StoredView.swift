@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 
 /// A task's response rendered once, when the task changes, and kept in the store beside it, so
@@ -34,8 +35,11 @@ public enum StoredView {
             if index > 0 { buffer.writeInteger(UInt8(ascii: ",")) }
             var view = view
             view.withUTF8 { bytes in
+                // memchr: a byte-by-byte loop here was a fifth of a batch query's time.
+                guard let base = bytes.baseAddress else { return }
                 var start = 0
-                for index in bytes.indices where bytes[index] == marker {
+                while start < bytes.count, let found = memchr(base + start, Int32(marker), bytes.count - start) {
+                    let index = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
                     buffer.writeBytes(UnsafeBufferPointer(rebasing: bytes[start..<index]))
                     buffer.writeBytes(prefix)
                     start = index + 1

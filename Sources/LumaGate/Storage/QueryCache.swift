@@ -49,6 +49,11 @@ final class QueryCache: Sendable {
         state.withLock { $0.active ? $0.entries[key]?.entry : nil }
     }
 
+    /// `entry` for many keys under one lock (a batch query asks for up to a hundred).
+    func entries(_ keys: [String]) -> [Entry?] {
+        state.withLock { state in state.active ? keys.map { state.entries[$0]?.entry } : Array(repeating: nil, count: keys.count) }
+    }
+
     /// Keeps `entry` read after `ticket` was taken, unless its key changed since.
     func keep(_ entry: Entry, for key: String, ticket: UInt64) {
         let cost = key.utf8.count + 96 + {

@@ -15,11 +15,9 @@ struct AuthMiddleware: RouterMiddleware {
         guard let header = request.headers[.authorization] else {
             throw GatewayError.unauthorized("Missing Authorization header: send Authorization: Bearer <token>.")
         }
-        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+        guard let secret = Self.bearerSecret(header) else {
             throw GatewayError.unauthorized("The Authorization header must be \"Bearer <token>\".")
         }
-        let secret = parts[1].trimmingCharacters(in: .whitespaces)
         switch try await tokens.check(secret: secret) {
         case .valid(let token):
             if let limit = token.requestsPerMinute ?? defaultRequestsPerMinute,
@@ -35,5 +33,18 @@ struct AuthMiddleware: RouterMiddleware {
         case .unknown:
             throw GatewayError.unauthorized("This token is not valid for this gateway.")
         }
+    }
+
+    /// The secret of `Bearer <secret>` (scheme in any case, spaces and tabs around the secret).
+    /// Read byte by byte: Foundation's trimming cost a twentieth of a task query's time.
+    static func bearerSecret(_ header: String) -> String? {
+        let blank: (UInt8) -> Bool = { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+        let bytes = header.utf8
+        guard let schemeStart = bytes.firstIndex(where: { !blank($0) }) else { return nil }
+        let afterScheme = bytes[schemeStart...].firstIndex(where: blank) ?? bytes.endIndex
+        guard String(header[schemeStart..<afterScheme]).lowercased() == "bearer",
+              let secretStart = bytes[afterScheme...].firstIndex(where: { !blank($0) }),
+              let last = bytes[secretStart...].lastIndex(where: { !blank($0) }) else { return nil }
+        return String(header[secretStart...last])
     }
 }

@@ -31,11 +31,11 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
         return String(path[..<slash]) + "/[redacted]"
     }
 
-    /// The client's id if it is 1 to 128 visible ASCII characters, else a fresh UUID.
+    /// The client's id if it is 1 to 128 visible ASCII characters, else a fresh one.
     static func requestID(from value: String?) -> String {
         if let value, !value.isEmpty, value.utf8.count <= maxIDLength, value.utf8.allSatisfy({ (0x21..<0x7F).contains($0) }) {
             return value
         }
-        return UUID().uuidString.lowercased()
+        return RequestIDs.next()
     }
 }
