@@ -259,6 +259,7 @@ public final class Gateway: Sendable {
         let configuration = self.configuration
         var services: [any Service] = [poller, webhooks, channelSync, uploadSweeper]
         if let mediaRetention { services.append(mediaRetention) }
+        if database.isShared { services.append(KeptCountsFolder(database: database, interval: .seconds(1), logger: logger)) }
         return Application(
             responder: HeadResponder(base: router.buildResponder()),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "lumagate"),

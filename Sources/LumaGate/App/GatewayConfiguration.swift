@@ -37,8 +37,9 @@ public struct GatewayConfiguration: Sendable {
     /// Whether Luma is asked to post state changes back; `auto` means when it can reach `publicURL`.
     public var upstreamCallbacks = UpstreamCallbackMode.auto
     public var poller = Poller.Settings()
-    /// How soon every process follows a channel enabled, disabled or re-routed in the store.
-    public var channelSyncInterval: Duration = .seconds(5)
+    /// How soon every process follows a channel enabled, disabled or re-routed in the store:
+    /// within the second other changes take (a read of the few channel rows, whatever the tasks).
+    public var channelSyncInterval: Duration = .milliseconds(500)
     public var webhooks = WebhookDispatcher.Settings()
     /// Runs the poller and the webhook dispatcher in the background; tests that step time by hand
     /// turn them off.

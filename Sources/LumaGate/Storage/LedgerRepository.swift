@@ -46,9 +46,7 @@ public struct LedgerRepository: Sendable {
     public func totals(tokenID: String? = nil) async throws -> [LedgerEntry.Kind: Int64] {
         try await database.read { sql in
             var totals: [LedgerEntry.Kind: Int64] = [:]
-            let kept = M0015_KeepCounts.keepsCounts(sql)
-            let query = sql.select().column("kind").column(SQLRaw(kept ? "CAST(SUM(total) AS BIGINT)" : "CAST(SUM(amount) AS BIGINT)"), as: "total")
-                .from(kept ? "ledger_totals" : "ledger").groupBy("kind")
+            let query = sql.select().column("kind").column(SQLRaw("CAST(SUM(total) AS BIGINT)"), as: "total").from("kept_ledger_totals").groupBy("kind")
             if let tokenID { query.where("token_id", .equal, tokenID) }
             for row in try await query.all() {
                 if let kind = LedgerEntry.Kind(rawValue: try row.decode(column: "kind", as: String.self)) {

@@ -162,9 +162,9 @@ public struct TaskRepository: Sendable {
                 return query
             }
             let total: Int
-            if M0015_KeepCounts.keepsCounts(sql), filter.channel == nil, filter.createdSince == nil, filter.createdUntil == nil {
+            if filter.channel == nil, filter.createdSince == nil, filter.createdUntil == nil {
                 // What the kept counts answer without counting rows.
-                let query = sql.select().column(SQLRaw("COALESCE(CAST(SUM(n) AS BIGINT), 0)"), as: "n").from("task_counts").where("deleted", .equal, 0)
+                let query = sql.select().column(SQLRaw("COALESCE(CAST(SUM(n) AS BIGINT), 0)"), as: "n").from("kept_task_counts").where("deleted", .equal, 0)
                 if let state = filter.state { query.where("state", .equal, state.rawValue) }
                 if let tokenID = filter.tokenID { query.where("token_id", .equal, tokenID) }
                 total = try await query.first()?.decode(column: "n", as: Int.self) ?? 0
@@ -241,8 +241,8 @@ public struct TaskRepository: Sendable {
         guard !ids.isEmpty else { return [] }
         var found: [String: (tokenID: String, view: String)] = [:]
         let cache = database.queryCache
-        for id in ids {
-            if case .view(let owner, let view)? = cache?.entry(QueryCache.viewKey(taskID: id)) { found[id] = (owner, view) }
+        for (id, entry) in zip(ids, cache?.entries(ids.map(QueryCache.viewKey(taskID:))) ?? []) {
+            if case .view(let owner, let view)? = entry { found[id] = (owner, view) }
         }
         let missing = ids.filter { found[$0] == nil }
         if !missing.isEmpty {
@@ -404,13 +404,11 @@ public struct TaskRepository: Sendable {
     }
 
     /// Tasks by state, deleted ones included: one token's, or all of them; read from the kept
-    /// counts where the store keeps them (`M0015_KeepCounts`).
+    /// counts (`M0015_KeepCounts`, `M0017_KeepCountsByDeltas`).
     public func countByState(tokenID: String? = nil) async throws -> [TaskState: Int] {
         try await database.read { sql in
             var counts: [TaskState: Int] = [:]
-            let query = M0015_KeepCounts.keepsCounts(sql)
-                ? sql.select().column("state").column(SQLRaw("CAST(SUM(n) AS BIGINT)"), as: "n").from("task_counts").groupBy("state")
-                : sql.select().column("state").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("tasks").groupBy("state")
+            let query = sql.select().column("state").column(SQLRaw("CAST(SUM(n) AS BIGINT)"), as: "n").from("kept_task_counts").groupBy("state")
             if let tokenID { query.where("token_id", .equal, tokenID) }
             for row in try await query.all() {
                 let n = try row.decode(column: "n", as: Int.self)

@@ -4,7 +4,7 @@ import Testing
 
 /// The poll path's memory (`QueryCache`) never shows what the store no longer says: this
 /// process's changes at once, other processes' (a `lumagate` command, another gateway on the same
-/// PostgreSQL) within `bound`. Runs on SQLite and, with LUMAGATE_TEST_POSTGRES_URL, PostgreSQL.
+/// PostgreSQL) within `bound`; so do quotas and channels changed by a command. Runs on SQLite and, with LUMAGATE_TEST_POSTGRES_URL, PostgreSQL.
 @Suite(.serialized) struct QueryCacheTests {
     /// How late another process's change may reach a gateway's answers (docs/configuration.md).
     static let bound: Duration = .seconds(1)
@@ -67,6 +67,39 @@ import Testing
         let refused = try await within(Self.bound, { try await TestGateway.request(.GET, server.baseURL + "/luma/generations/\(id)", token: secret) },
                                        until: { $0.status == 403 })
         #expect(refused.status == 403, "a token revoked by the command is refused within \(Self.bound), not after \(ContinuousClock.now - started)")
+    }
+
+    @Test func aQuotaSetByACommandHoldsWithinTheBound() async throws {
+        let directory = TestGateway.temporaryDirectory()
+        let server = try ServeProcess(dataDirectory: directory, extraArguments: ["--sandbox-queued-seconds", "600"])
+        defer { server.stop() }
+        let created = try ServeProcess.command(["token", "create", "--name", "metered", "--data-dir", directory])
+        let secret = try #require(created.output.split(separator: "\n").last.map(String.init))
+        let submit = { try await TestGateway.request(.POST, server.baseURL + "/luma/generations", token: secret, json: #"{"user_prompt": "metered"}"#) }
+        #expect(try await submit().status == 200)
+
+        #expect(try ServeProcess.command(["token", "set-quota", "metered", "0", "--data-dir", directory]).status == 0)
+        let refused = try await within(Self.bound, submit, until: { $0.status == 402 })
+        #expect(refused.status == 402 && refused.object["code"] as? String == "insufficient_quota", "\(refused.status)")
+    }
+
+    @Test func aChannelDisabledByACommandTakesNoTaskWithinTheBound() async throws {
+        let upstream = try await FakeDreamMachine.start()
+        let directory = TestGateway.temporaryDirectory()
+        let added = try ServeProcess.command(["channel", "add", "dream-machine", "--name", "main", "--key", FakeDreamMachine.apiKey,
+                                              "--base-url", upstream.baseURL, "--data-dir", directory])
+        #expect(added.status == 0, "\(added.output)")
+        let server = try ServeProcess(dataDirectory: directory, extraArguments: ["--outbound-allow-hosts", "127.0.0.1"])
+        defer { server.stop() }
+        let created = try ServeProcess.command(["token", "create", "--name", "routed", "--data-dir", directory])
+        let secret = try #require(created.output.split(separator: "\n").last.map(String.init))
+        let submit = { try await TestGateway.request(.POST, server.baseURL + "/luma/generations", token: secret, json: #"{"user_prompt": "routed"}"#) }
+        #expect(try await submit().status == 200)
+
+        #expect(try ServeProcess.command(["channel", "disable", "main", "--data-dir", directory]).status == 0)
+        let refused = try await within(Self.bound, submit, until: { $0.status == 503 })
+        #expect(refused.status == 503 && refused.object["code"] as? String == "no_channel_available", "\(refused.status)")
+        await upstream.stop()
     }
 
     @Test func anotherGatewaysChangesReachThisOneWithinTheBound() async throws {

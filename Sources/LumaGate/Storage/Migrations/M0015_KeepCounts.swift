@@ -5,21 +5,16 @@ import SQLKit
 /// `ledger_totals`. The store's own triggers keep them, so every writer (the gateway, the
 /// `lumagate` commands) is counted. Not on PostgreSQL: there every transition of a token's task
 /// would hold that token's count rows until it commits, and many processes moving one busy
-/// token's tasks at once queued behind them (seen in the three-process run); PostgreSQL counts
-/// rows as before.
+/// token's tasks at once queued behind them (seen in the three-process run); PostgreSQL keeps
+/// them by appended deltas instead (`M0017_KeepCountsByDeltas`).
 struct M0015_KeepCounts: Migration {
     let version = 15
     let name = "keep task counts and ledger totals"
 
     static let deleted = "CASE WHEN deleted_at IS NULL THEN 0 ELSE 1 END"
 
-    /// Whether `sql`'s store keeps the counts.
-    static func keepsCounts(_ sql: any SQLDatabase) -> Bool {
-        sql.dialect.name != "postgresql"
-    }
-
     func prepare(on sql: any SQLDatabase) async throws {
-        guard Self.keepsCounts(sql) else { return }
+        guard sql.dialect.name != "postgresql" else { return }
         try await sql.raw("""
             CREATE TABLE task_counts (token_id TEXT NOT NULL, state TEXT NOT NULL, deleted INTEGER NOT NULL, n BIGINT NOT NULL,
                                       PRIMARY KEY (token_id, state, deleted))
