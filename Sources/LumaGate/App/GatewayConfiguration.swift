@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 
 /// Everything `lumagate serve` can be told, with the defaults a first run needs.
@@ -71,10 +72,16 @@ public struct GatewayConfiguration: Sendable {
     public init() {}
 
     public var databaseLocation: DatabaseLocation {
-        DatabaseLocation(database ?? dataDirectory + "/lumagate.sqlite")
+        DatabaseLocation(database ?? dataFolder + "/lumagate.sqlite")
     }
 
     public var mediaDirectory: String {
-        dataDirectory + "/media"
+        dataFolder + "/media"
+    }
+
+    /// `dataDirectory` from the root: ffmpeg and the stills reader run in folders of their own,
+    /// where a relative path (the default `./data`) names nothing.
+    private var dataFolder: String {
+        dataDirectory.hasPrefix("/") ? dataDirectory : FileManager.default.currentDirectoryPath + "/" + dataDirectory
     }
 }

@@ -1,8 +1,8 @@
 import Foundation
 import Testing
 
-/// The `lumagate` binary itself: token commands beside a running server, and a server killed
-/// in the middle of rendering that finishes the work after a restart.
+/// The `lumagate` binary itself: token commands beside a running server, a server killed in the
+/// middle of rendering that finishes the work after a restart, and the quick start's `./data`.
 @Suite(.serialized) struct LumaGateCommandTests {
     @Test func tokenCommandsWorkOnTheStoreWhileServeRuns() async throws {
         let directory = TestGateway.temporaryDirectory()
@@ -122,5 +122,28 @@ import Testing
         }
         #expect(state == "completed", "\(task)")
         #expect((task["video_raw"] as? [String: Any])?["duration"] as? Double == 9.041667)
+    }
+
+    /// The quick start runs `lumagate serve` with its data in `./data`: a relative folder must
+    /// work for renders too (ffmpeg runs elsewhere).
+    @Test func aRelativeDataDirectoryRendersFromTheFolderServeStartedIn() async throws {
+        // The quick start's store is SQLite; the PostgreSQL pass names a database after the folder as written.
+        guard !TestStore.isPostgres else { return }
+        let folder = TestGateway.temporaryDirectory()
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let server = try ServeProcess(dataDirectory: "./data", extraArguments: ["--sandbox-queued-seconds", "0", "--sandbox-dreaming-seconds", "0"],
+                                      currentDirectory: folder)
+        defer { server.stop() }
+        let secret = try #require(try ServeProcess.command(["token", "create", "--name", "relative", "--data-dir", folder + "/data"])
+            .output.split(separator: "\n").last.map(String.init))
+        let submitted = try await TestGateway.request(.POST, server.baseURL + "/luma/generations", token: secret, json: #"{"user_prompt": "from ./data"}"#)
+        let id = try #require(submitted.object["id"] as? String)
+        var task: [String: Any] = [:]
+        let finish = Date().addingTimeInterval(90)
+        while !["completed", "failed"].contains(task["state"] as? String ?? ""), Date() < finish {
+            task = try await TestGateway.request(.GET, server.baseURL + "/luma/generations/\(id)", token: secret).object
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(task["state"] as? String == "completed", "\(task)")
     }
 }

@@ -24,8 +24,9 @@ final class ServeProcess: @unchecked Sendable {
     var output: String { collected.withLock { $0 } }
 
     /// Starts `lumagate serve` on a free port and waits until it listens.
-    init(dataDirectory: String, extraArguments: [String] = [], environment: [String: String] = [:]) throws {
+    init(dataDirectory: String, extraArguments: [String] = [], environment: [String: String] = [:], currentDirectory: String? = nil) throws {
         process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.currentDirectoryURL = currentDirectory.map { URL(fileURLWithPath: $0) }
         process.arguments = ["serve", "--port", "0", "--data-dir", dataDirectory, "--log-level", "info"] + extraArguments
         process.environment = try TestStore.environment(for: process.arguments!).merging(environment) { $1 }
         let output = Pipe()
