@@ -2,15 +2,18 @@
 # The poll path against its ceilings, on SQLite and PostgreSQL, at each store size: the task query
 # (TOKENS tokens each asking for its own tasks at random, a fifth of them unfinished), the batch
 # query (20 ids), /healthz (the framework's ceiling) and nginx serving the same bytes as a task
-# query as a static file (the machine's). Prints requests/s and p50/p99 per route (medians of
-# ROUNDS alternating rounds), each route's ratio to /healthz, the time /metrics and the admin
-# totals take, and the gateway's resident memory idle and after the rounds.
+# query and a batch query as static files (the machine's), while the gateway's poller moves the
+# unfinished tasks; then submits from SUBMIT_TOKENS clients. Prints requests/s and p50/p99 per
+# route (medians of ROUNDS alternating rounds), each route's ratio to /healthz, how many tasks
+# moved during the rounds, submits answered and stored, the time /metrics and the admin totals
+# take, and the gateway's resident memory idle and after the rounds.
 #
 #   bench/poll-path.sh                                  # both backends, 10k then 1M tasks
 #   SIZES=10000 ROUNDS=3 BACKENDS=sqlite bench/poll-path.sh
 #
 # Targets (docs/benchmarks.md): query >= 0.8x /healthz on SQLite, 0.6x on PostgreSQL; batch >= 0.5x;
-# p99 at 1M <= 2x p99 at 10k; /metrics and admin totals <= 10 ms at 1M; RSS < 256 MB at 1M.
+# p99 at 1M <= 2x p99 at 10k; submits >= 1,000/s; /metrics and admin totals <= 10 ms at 1M;
+# RSS < 256 MB at 1M.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +23,7 @@ ROUNDS=${ROUNDS:-3}
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-10}
 CONNECTIONS=${CONNECTIONS:-32}
 TOKENS=${TOKENS:-4}
+SUBMIT_TOKENS=${SUBMIT_TOKENS:-8}
 PORT=${PORT:-18100}
 NGINX_PORT=${NGINX_PORT:-18101}
 
@@ -35,6 +39,9 @@ BASE=http://127.0.0.1:$PORT
 
 source bench/common.sh
 rss_mib() { echo $(( $(ps -o rss= -p "$SERVER" | tr -d ' ') / 1024 )); }
+# Tasks processing, and all tasks, by the kept counts.
+processing() { curl -sf "$BASE/metrics" -H "Authorization: Bearer $admin" | awk -F' ' '/^lumagate_tasks\{state="processing"\}/ {print int($2)}'; }
+total_tasks() { curl -sf "$BASE/admin/tasks?limit=1" -H "Authorization: Bearer $admin" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])'; }
 # Median milliseconds of 20 GETs of a path.
 timed() { # path token
   for _ in $(seq 20); do curl -sf -o /dev/null -w '%{time_total}\n' "$BASE$1" -H "Authorization: Bearer $2"; done |
@@ -72,6 +79,7 @@ for backend in $BACKENDS; do
   esac
   admin=$($BIN token create --name admin --admin --database "$database" | tail -1)
   tokens=$(for n in $(seq "$TOKENS"); do $BIN token create --name "poller-$n" --database "$database" | tail -1; done)
+  submit_tokens=$(for n in $(seq "$SUBMIT_TOKENS"); do $BIN token create --name "submitter-$n" --database "$database" | tail -1; done | paste -sd,)
 
   # Per token, one finished sandbox task to copy, and tasks left unfinished in the sandbox's
   # queue: the unfinished fifth of what clients poll.
@@ -97,10 +105,17 @@ for backend in $BACKENDS; do
       $BIN task seed --like "$id" --count $(( (size - stored) * 4 / 5 / TOKENS )) --ids-file "$WORK/new" --database "$database" >/dev/null
       sed "s/^/$token /" "$WORK/new" >>"$WORK/ids"
     done <"$WORK/templates"
-    # The unfinished fifth: real submits that wait in the sandbox's queue for the whole run.
-    start_server "$database" --sandbox-queued-seconds 1000000
+    # The unfinished fifth: real submits, which the sandbox holds queued for MOVE_AFTER seconds from
+    # their submit and then dreaming for good, so while the rounds run the gateway's poller keeps
+    # moving them from pending to processing (each move rewrites the view every process caches).
+    # The rounds start when the first of them moves, so the moves run through the rounds.
+    count=$(( (size - stored) / 5 / TOKENS * TOKENS ))
+    move_after=$(( count / 600 + 20 ))  # a little longer than the submits take
+    start_server "$database" --sandbox-queued-seconds "$move_after" --sandbox-dreaming-seconds 1000000
+    idle=$(rss_mib)
+    submits_started=$(date +%s); submitters=""
     for token in $tokens; do
-      TOKEN=$token COUNT=$(( (size - stored) / 5 / TOKENS )) python3 - "$BASE" >>"$WORK/ids" <<'PY'
+      TOKEN=$token COUNT=$(( count / TOKENS )) python3 - "$BASE" >"$WORK/ids-$token" <<'PY2' &
 import concurrent.futures, json, os, sys, urllib.request
 token, base = os.environ["TOKEN"], sys.argv[1]
 def submit(_):
@@ -110,29 +125,46 @@ def submit(_):
 with concurrent.futures.ThreadPoolExecutor(8) as pool:
     for id in pool.map(submit, range(int(os.environ["COUNT"]))):
         print(token, id)
-PY
+PY2
+      submitters="$submitters $!"
     done
+    wait $submitters
+    for token in $tokens; do cat "$WORK/ids-$token" >>"$WORK/ids"; done
     stored=$size
     echo "($backend: stored $size tasks in $(( $(date +%s) - started )) s)" >&2
-    stop_server; start_server "$database" --sandbox-queued-seconds 1000000
-    idle=$(rss_mib)
-    for route in healthz nginx query batch; do : >"$WORK/$route.all"; done
+    # One batch query's exact bytes for nginx too.
+    read -r first_token _ <"$WORK/ids"
+    batch_ids=$(awk -v token="$first_token" '$1 == token && n < 20 { printf "%s\"%s\"", (n++ ? "," : ""), $2 }' "$WORK/ids")
+    curl -sf -X POST "$BASE/luma/tasks" -H "Authorization: Bearer $first_token" -H "Content-Type: application/json" \
+      -d "{\"ids\": [$batch_ids]}" >"$WORK/nginx/root/batch.json"
+    sleep $(( submits_started + move_after - $(date +%s) > 0 ? submits_started + move_after - $(date +%s) : 0 ))
+    processing_before=$(processing)
+    for route in healthz nginx nginx-batch query batch; do : >"$WORK/$route.all"; done
     for _ in $(seq "$ROUNDS"); do
       run "$BASE/healthz" >>"$WORK/healthz.all"
       run "http://127.0.0.1:$NGINX_PORT/task.json" >>"$WORK/nginx.all"
+      run "http://127.0.0.1:$NGINX_PORT/batch.json" >>"$WORK/nginx-batch.all"
       IDS_FILE="$WORK/ids" run -s bench/poll-mix.lua "$BASE" >>"$WORK/query.all"
       IDS_FILE="$WORK/ids" BATCH=20 run -s bench/poll-mix.lua "$BASE" >>"$WORK/batch.all"
     done
+    moved=$(( $(processing) - processing_before ))
     metrics_ms=$(timed /metrics "$admin"); totals_ms=$(timed "/admin/tasks?limit=1" "$admin")
     busy=$(rss_mib)
+    # Submits: SUBMIT_TOKENS clients, no images; every answered submit must be a stored task.
+    before=$(total_tasks)
+    TOKENS="$submit_tokens" run -s bench/submit.lua "$BASE" >"$WORK/submit.all"
+    answered=$(grep -o '[0-9]* requests in' "$WORK/wrk.out" | cut -d' ' -f1)
+    kept=$(( $(total_tasks) - before ))
+    stored=$(( stored + kept ))
     stop_server
     read -r health _ < <(median "$WORK/healthz.all")
-    for route in healthz nginx query batch; do
+    for route in healthz nginx nginx-batch query batch submit; do
       read -r rps p50 p99 < <(median "$WORK/$route.all")
       printf '%-9s %9s %-8s %12.0f %10.3f %10.3f %8.2fx\n' "$backend" "$size" "$route" "$rps" "$p50" "$p99" "$(echo "$rps / $health" | bc -l)"
       echo "$backend $size $route $rps $p50 $p99" >>"$WORK/results"
     done
     echo "$backend $size: /metrics ${metrics_ms} ms, admin task list with totals ${totals_ms} ms (medians of 20); resident memory idle ${idle} MiB, after the rounds ${busy} MiB"
+    echo "$backend $size: $moved unfinished tasks moved from pending to processing during the rounds; $answered submits answered, $kept tasks stored (the difference: submits in flight when wrk stopped)"
   done
   kill "$(cat "$WORK/nginx.pid")"; rm -f "$WORK/nginx.pid"
 done
