@@ -192,8 +192,8 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.logLevel = level
         }
         switch logFormat ?? environment["LUMAGATE_LOG_FORMAT"] ?? "text" {
-        case "text": LoggingSystem.bootstrap { TextLogHandler(label: $0) }
-        case "json": LoggingSystem.bootstrap { JSONLogHandler(label: $0) }
+        case "text": LoggingSystem.bootstrap { LineLogHandler(label: $0, format: .text) }
+        case "json": LoggingSystem.bootstrap { LineLogHandler(label: $0, format: .json) }
         case let other: throw ValidationError("--log-format must be text or json, not \(other).")
         }
         var logger = Logger(label: "lumagate")
