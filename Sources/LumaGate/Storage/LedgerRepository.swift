@@ -42,7 +42,7 @@ public struct LedgerRepository: Sendable {
     }
 
     /// Credits moved, by kind: one token's, or all tokens' together; read from the kept totals
-    /// where the store keeps them (`M0015_KeepCounts`).
+    /// (`M0015_KeepCounts`, `M0017_KeepCountsByDeltas`).
     public func totals(tokenID: String? = nil) async throws -> [LedgerEntry.Kind: Int64] {
         try await database.read { sql in
             var totals: [LedgerEntry.Kind: Int64] = [:]
