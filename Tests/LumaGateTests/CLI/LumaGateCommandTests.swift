@@ -134,8 +134,7 @@ import Testing
         let server = try ServeProcess(dataDirectory: "./data", extraArguments: ["--sandbox-queued-seconds", "0", "--sandbox-dreaming-seconds", "0"],
                                       currentDirectory: folder)
         defer { server.stop() }
-        let secret = try #require(try ServeProcess.command(["token", "create", "--name", "relative", "--data-dir", folder + "/data"])
-            .output.split(separator: "\n").last.map(String.init))
+        let secret = try ServeProcess.createToken("relative", dataDirectory: folder + "/data")
         let submitted = try await TestGateway.request(.POST, server.baseURL + "/luma/generations", token: secret, json: #"{"user_prompt": "from ./data"}"#)
         let id = try #require(submitted.object["id"] as? String)
         var task: [String: Any] = [:]

@@ -56,8 +56,7 @@ import Testing
         let directory = TestGateway.temporaryDirectory()
         let server = try ServeProcess(dataDirectory: directory, extraArguments: ["--sandbox-queued-seconds", "600"])
         defer { server.stop() }
-        let created = try ServeProcess.command(["token", "create", "--name", "acme", "--data-dir", directory])
-        let secret = try #require(created.output.split(separator: "\n").last.map(String.init))
+        let secret = try ServeProcess.createToken("acme", dataDirectory: directory)
         let submitted = try await TestGateway.request(.POST, server.baseURL + "/luma/generations", token: secret, json: #"{"user_prompt": "cli"}"#)
         let id = try #require(submitted.object["id"] as? String)
         #expect(try await TestGateway.request(.GET, server.baseURL + "/luma/generations/\(id)", token: secret).status == 200)
@@ -73,8 +72,7 @@ import Testing
         let directory = TestGateway.temporaryDirectory()
         let server = try ServeProcess(dataDirectory: directory, extraArguments: ["--sandbox-queued-seconds", "600"])
         defer { server.stop() }
-        let created = try ServeProcess.command(["token", "create", "--name", "metered", "--data-dir", directory])
-        let secret = try #require(created.output.split(separator: "\n").last.map(String.init))
+        let secret = try ServeProcess.createToken("metered", dataDirectory: directory)
         let submit = { try await TestGateway.request(.POST, server.baseURL + "/luma/generations", token: secret, json: #"{"user_prompt": "metered"}"#) }
         #expect(try await submit().status == 200)
 
@@ -91,8 +89,7 @@ import Testing
         #expect(added.status == 0, "\(added.output)")
         let server = try ServeProcess(dataDirectory: directory, extraArguments: ["--outbound-allow-hosts", "127.0.0.1"])
         defer { server.stop() }
-        let created = try ServeProcess.command(["token", "create", "--name", "routed", "--data-dir", directory])
-        let secret = try #require(created.output.split(separator: "\n").last.map(String.init))
+        let secret = try ServeProcess.createToken("routed", dataDirectory: directory)
         let submit = { try await TestGateway.request(.POST, server.baseURL + "/luma/generations", token: secret, json: #"{"user_prompt": "routed"}"#) }
         #expect(try await submit().status == 200)
 
@@ -109,8 +106,7 @@ import Testing
         defer { first.stop() }
         let second = try ServeProcess(dataDirectory: directory, extraArguments: ["--sandbox-queued-seconds", "1", "--sandbox-dreaming-seconds", "1"])
         defer { second.stop() }
-        let created = try ServeProcess.command(["token", "create", "--name", "shared", "--data-dir", directory])
-        let secret = try #require(created.output.split(separator: "\n").last.map(String.init))
+        let secret = try ServeProcess.createToken("shared", dataDirectory: directory)
         let id = try #require(try await TestGateway.request(.POST, first.baseURL + "/luma/generations", token: secret, json: #"{"user_prompt": "two gateways"}"#).object["id"] as? String)
         let query = { (server: ServeProcess) in try await TestGateway.request(.GET, server.baseURL + "/luma/generations/\(id)", token: secret) }
         #expect(try await query(second).object["state"] as? String == "pending", "the second gateway keeps the pending view")

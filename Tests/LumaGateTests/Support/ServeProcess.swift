@@ -75,6 +75,15 @@ final class ServeProcess: @unchecked Sendable {
         }
     }
 
+    /// Creates a token with `lumagate token create` on the store in `dataDirectory`; returns its secret.
+    static func createToken(_ name: String, dataDirectory: String) throws -> String {
+        let created = try command(["token", "create", "--name", name, "--data-dir", dataDirectory])
+        guard created.status == 0, let secret = created.output.split(separator: "\n").last else {
+            throw TestFailure("lumagate token create failed: \(created.output)")
+        }
+        return String(secret)
+    }
+
     /// Runs a one-off `lumagate` command and returns its stdout and exit status.
     static func command(_ arguments: [String]) throws -> (output: String, status: Int32) {
         let process = Process()
