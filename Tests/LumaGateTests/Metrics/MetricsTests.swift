@@ -3,6 +3,8 @@ import Testing
 
 /// `/metrics` in Prometheus' text format: requests, upstream calls, webhooks, tasks and credits.
 @Suite struct MetricsTests {
+    private static let delivered = #"lumagate_webhook_deliveries_total{outcome="delivered"}"#
+
     /// The samples of an exposition, by series (name with labels), after checking every line's shape.
     private func samples(_ text: String) throws -> [String: Double] {
         var samples: [String: Double] = [:]
@@ -30,7 +32,11 @@ import Testing
             let failed = try await gateway.submit(token: token, #"{"user_prompt": "counted sandbox:fail"}"#)["id"] as! String
             for id in [done, failed] { _ = try await gateway.waitForTerminal(id, token: token) }
             _ = try await receiver.wait(for: 2, at: "/m")
-            try await Task.sleep(for: .milliseconds(200))
+            // A delivery is counted once its answer is read, a moment after the receiver has it.
+            let deadline = ContinuousClock.now + .seconds(10)
+            while try samples(try await gateway.request(.GET, "/metrics").text)[Self.delivered] != 2, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+            }
             _ = try await gateway.request(.GET, "/luma/generations/\(UUID().uuidString.lowercased())", token: token)
             _ = try await gateway.request(.GET, "/no/such/route")
 
@@ -44,7 +50,7 @@ import Testing
             #expect(metrics[#"lumagate_ledger_credits{kind="refund"}"#] == 71)
             #expect(metrics[#"lumagate_upstream_calls_total{call="submit",channel="sandbox",outcome="ok"}"#] == 2)
             #expect((metrics[#"lumagate_upstream_calls_total{call="poll",channel="sandbox",outcome="ok"}"#] ?? 0) >= 2)
-            #expect(metrics[#"lumagate_webhook_deliveries_total{outcome="delivered"}"#] == 2)
+            #expect(metrics[Self.delivered] == 2)
             let notFound = metrics.filter { $0.key.hasPrefix("lumagate_http_requests_total{") && $0.key.contains(#"status="404""#) }
             #expect(notFound.values.reduce(0, +) == 2, "\(notFound)")
             #expect(notFound.keys.contains { $0.contains(#"route="NotFound""#) }, "unknown paths share one series: \(notFound.keys)")
