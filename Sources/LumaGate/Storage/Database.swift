@@ -61,6 +61,9 @@ public final class Database: Sendable {
     /// How many reads can run at once.
     public var readerCount: Int { store.readerCount }
 
+    /// One-row reads on the calling thread, on SQLite (see `SQLiteDirectReader`); nil on PostgreSQL.
+    var directReader: SQLiteDirectReader? { store.directReader }
+
     /// Runs read-only work on a connection of its own.
     public func read<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
         try await store.read(body)

@@ -230,7 +230,8 @@ public struct TaskRepository: Sendable {
         let key = QueryCache.viewKey(taskID: id)
         if case .view(let owner, let view)? = cache?.entry(key) { return owner == tokenID ? view : nil }
         let ticket = cache?.ticket()
-        guard let found = try await viewLookup.value(for: id) else { return nil }
+        let read = if let direct = database.directReader { try Self.readLumaView(id: id, with: direct) } else { try await viewLookup.value(for: id) }
+        guard let found = read else { return nil }
         if let cache, let ticket { cache.keep(.view(tokenID: found.tokenID, view: found.view), for: key, ticket: ticket) }
         return found.tokenID == tokenID ? found.view : nil
     }
@@ -256,7 +257,12 @@ public struct TaskRepository: Sendable {
     }
 
     private static func readLumaViews(ids: [String], from database: Database) async throws -> [String: (tokenID: String, view: String)] {
-        try await database.read { sql in
+        if let direct = database.directReader {
+            var found: [String: (tokenID: String, view: String)] = [:]
+            for id in ids { found[id] = try readLumaView(id: id, with: direct) }
+            return found
+        }
+        return try await database.read { sql in
             var found: [String: (tokenID: String, view: String)] = [:]
             let rows = try await sql.select().column("id").column("token_id").column("luma_view").from("tasks")
                 .where("id", .in, ids).where("kind", .equal, GenerationRequest.Kind.video.rawValue).where("deleted_at", .is, SQLLiteral.null)
@@ -267,6 +273,11 @@ public struct TaskRepository: Sendable {
             }
             return found
         }
+    }
+
+    private static func readLumaView(id: String, with reader: SQLiteDirectReader) throws -> (tokenID: String, view: String)? {
+        try reader.firstRow("SELECT token_id, luma_view FROM tasks WHERE id = ?1 AND kind = 'video' AND deleted_at IS NULL", binding: id)
+            .map { ($0[0], $0[1]) }
     }
 
     /// The stored relay-format views of the owner's tasks, newest first.

@@ -14,14 +14,16 @@ final class SQLiteStore: SQLStore {
     private let readers: [any SQLDatabase]
     private let writer: any SQLDatabase
     private let connections: [SQLiteConnection]
+    let directReader: SQLiteDirectReader?
     private let writeLock = AsyncSemaphore(permits: 1)
     private let group = Mutex(Group())
     private let nextReader = Atomic<Int>(0)
 
-    private init(readers: [any SQLDatabase], writer: any SQLDatabase, connections: [SQLiteConnection]) {
+    private init(readers: [any SQLDatabase], writer: any SQLDatabase, connections: [SQLiteConnection], directReader: SQLiteDirectReader) {
         self.readers = readers
         self.writer = writer
         self.connections = connections
+        self.directReader = directReader
     }
 
     static func open(path: String, readerCount: Int = 4, logger: Logger) async throws -> SQLiteStore {
@@ -48,7 +50,8 @@ final class SQLiteStore: SQLStore {
             throw error
         }
         let databases = connections.map { $0.sql() }
-        return SQLiteStore(readers: Array(databases.dropFirst()), writer: databases[0], connections: connections)
+        return SQLiteStore(
+            readers: Array(databases.dropFirst()), writer: databases[0], connections: connections, directReader: SQLiteDirectReader(path: path))
     }
 
     var readerCount: Int { readers.count }
@@ -176,6 +179,7 @@ final class SQLiteStore: SQLStore {
     }
 
     func close() async {
+        directReader?.close()
         for connection in connections { try? await connection.close() }
     }
 }
