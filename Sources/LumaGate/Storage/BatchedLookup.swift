@@ -2,8 +2,8 @@ import Synchronization
 
 /// Serves concurrent lookups by key with as few reads as possible: while `concurrency` reads are
 /// under way, newly asked keys wait and then go together in one read. A lone lookup is never
-/// delayed. Under load this turns many small queries (each a thread hop and a statement
-/// prepare) into a few larger ones.
+/// delayed. Under load this turns many small queries (each a round trip to the server) into a
+/// few larger ones.
 final class BatchedLookup<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     private typealias Waiter = (key: Key, continuation: CheckedContinuation<Value?, any Error>)
 

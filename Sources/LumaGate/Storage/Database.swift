@@ -58,11 +58,11 @@ public final class Database: Sendable {
         return false
     }
 
-    /// How many reads can run at once.
-    public var readerCount: Int { store.readerCount }
-
-    /// One-row reads on the calling thread, on SQLite (see `SQLiteDirectReader`); nil on PostgreSQL.
-    var directReader: SQLiteDirectReader? { store.directReader }
+    /// The owner and stored relay-format view of each of `ids` that is a video task and not
+    /// deleted: the poll path's read.
+    func storedViews(ids: [String]) async throws -> [String: OwnedView] {
+        try await store.storedViews(ids: ids)
+    }
 
     /// Runs read-only work on a connection of its own.
     public func read<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {

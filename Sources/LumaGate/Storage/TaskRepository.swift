@@ -9,15 +9,9 @@ public struct TaskRepository: Sendable {
     /// Renders the relay-format view stored with each task version (see `StoredView`).
     let renderLumaView: @Sendable (VideoTask) -> String
 
-    /// Single-task view reads, coalesced: the query route is the hottest path of all.
-    private let viewLookup: BatchedLookup<String, (tokenID: String, view: String)>
-
     public init(database: Database, renderLumaView: @escaping @Sendable (VideoTask) -> String = StoredView.luma) {
         self.database = database
         self.renderLumaView = renderLumaView
-        self.viewLookup = BatchedLookup(concurrency: database.readerCount) { ids in
-            try await Self.readLumaViews(ids: ids, from: database)
-        }
     }
 
     private static let columns = """
@@ -230,8 +224,7 @@ public struct TaskRepository: Sendable {
         let key = QueryCache.viewKey(taskID: id)
         if case .view(let owner, let view)? = cache?.entry(key) { return owner == tokenID ? view : nil }
         let ticket = cache?.ticket()
-        let read = if let direct = database.directReader { try Self.readLumaView(id: id, with: direct) } else { try await viewLookup.value(for: id) }
-        guard let found = read else { return nil }
+        guard let found = try await database.storedViews(ids: [id])[id] else { return nil }
         if let cache, let ticket { cache.keep(.view(tokenID: found.tokenID, view: found.view), for: key, ticket: ticket) }
         return found.tokenID == tokenID ? found.view : nil
     }
@@ -240,7 +233,7 @@ public struct TaskRepository: Sendable {
     /// unknown and foreign ids are left out.
     public func lumaViews(ids: [String], ownedBy tokenID: String) async throws -> [String] {
         guard !ids.isEmpty else { return [] }
-        var found: [String: (tokenID: String, view: String)] = [:]
+        var found: [String: OwnedView] = [:]
         let cache = database.queryCache
         for (id, entry) in zip(ids, cache?.entries(ids.map(QueryCache.viewKey(taskID:))) ?? []) {
             if case .view(let owner, let view)? = entry { found[id] = (owner, view) }
@@ -248,36 +241,12 @@ public struct TaskRepository: Sendable {
         let missing = ids.filter { found[$0] == nil }
         if !missing.isEmpty {
             let ticket = cache?.ticket()
-            for (id, row) in try await Self.readLumaViews(ids: missing, from: database) {
+            for (id, row) in try await database.storedViews(ids: missing) {
                 found[id] = row
                 if let cache, let ticket { cache.keep(.view(tokenID: row.tokenID, view: row.view), for: QueryCache.viewKey(taskID: id), ticket: ticket) }
             }
         }
         return ids.compactMap { id in found[id].flatMap { $0.tokenID == tokenID ? $0.view : nil } }
-    }
-
-    private static func readLumaViews(ids: [String], from database: Database) async throws -> [String: (tokenID: String, view: String)] {
-        if let direct = database.directReader {
-            var found: [String: (tokenID: String, view: String)] = [:]
-            for id in ids { found[id] = try readLumaView(id: id, with: direct) }
-            return found
-        }
-        return try await database.read { sql in
-            var found: [String: (tokenID: String, view: String)] = [:]
-            let rows = try await sql.select().column("id").column("token_id").column("luma_view").from("tasks")
-                .where("id", .in, ids).where("kind", .equal, GenerationRequest.Kind.video.rawValue).where("deleted_at", .is, SQLLiteral.null)
-                .all()
-            for row in rows {
-                found[try row.decode(column: "id", as: String.self)] =
-                    (try row.decode(column: "token_id", as: String.self), try row.decode(column: "luma_view", as: String.self))
-            }
-            return found
-        }
-    }
-
-    private static func readLumaView(id: String, with reader: SQLiteDirectReader) throws -> (tokenID: String, view: String)? {
-        try reader.firstRow("SELECT token_id, luma_view FROM tasks WHERE id = ?1 AND kind = 'video' AND deleted_at IS NULL", binding: id)
-            .map { ($0[0], $0[1]) }
     }
 
     /// The stored relay-format views of the owner's tasks, newest first.

@@ -10,7 +10,7 @@ struct SQLiteDirectReaderTests {
     @Test func readsEachCommittedWriteAndNothingAfterClose() async throws {
         let path = TestGateway.temporaryDirectory() + "/lumagate.sqlite"
         let database = try await Database.open(.sqlite(path: path), logger: Logger(label: "direct-reader-test"))
-        let reader = try #require(database.directReader)
+        let reader = SQLiteDirectReader(path: path)
         let lookup = "SELECT value FROM probe WHERE key = ?1"
         try await database.write { try await $0.raw("CREATE TABLE probe (key TEXT PRIMARY KEY, value TEXT)").run() }
         #expect(try reader.firstRow(lookup, binding: "a") == nil)
@@ -37,7 +37,8 @@ struct SQLiteDirectReaderTests {
         }
         #expect(try reader.firstRow(lookup, binding: "a") == ["second"])
 
-        await database.close()
+        reader.close()
         #expect(throws: SQLiteDirectReader.Failure.self) { try reader.firstRow(lookup, binding: "a") }
+        await database.close()
     }
 }

@@ -14,7 +14,7 @@ final class SQLiteStore: SQLStore {
     private let readers: [any SQLDatabase]
     private let writer: any SQLDatabase
     private let connections: [SQLiteConnection]
-    let directReader: SQLiteDirectReader?
+    private let directReader: SQLiteDirectReader
     private let writeLock = AsyncSemaphore(permits: 1)
     private let group = Mutex(Group())
     private let nextReader = Atomic<Int>(0)
@@ -54,12 +54,21 @@ final class SQLiteStore: SQLStore {
             readers: Array(databases.dropFirst()), writer: databases[0], connections: connections, directReader: SQLiteDirectReader(path: path))
     }
 
-    var readerCount: Int { readers.count }
-
     func read<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
         let index = nextReader.add(1, ordering: .relaxed).oldValue
         return try await body(readers[index % readers.count])
     }
+
+    /// One id at a time, each a one-row read on the calling thread (see `SQLiteDirectReader`).
+    func storedViews(ids: [String]) async throws -> [String: OwnedView] {
+        var found: [String: OwnedView] = [:]
+        for id in ids {
+            if let row = try directReader.firstRow(Self.storedViewByID, binding: id) { found[id] = (row[0], row[1]) }
+        }
+        return found
+    }
+
+    private static let storedViewByID = "SELECT token_id, luma_view FROM tasks WHERE id = ?1 AND kind = 'video' AND deleted_at IS NULL"
 
     /// Writes group-commit: one that arrives while another's transaction is open joins it, in a
     /// savepoint of its own (its failure undoes only its changes), and every write of the group
@@ -179,7 +188,7 @@ final class SQLiteStore: SQLStore {
     }
 
     func close() async {
-        directReader?.close()
+        directReader.close()
         for connection in connections { try? await connection.close() }
     }
 }
