@@ -40,44 +40,28 @@ lambda_sources.lambda_description = _lambda_description
 _form_body_is_valid_as_sent = openapi_checks._form_body_is_valid_as_sent
 
 
-class _BodyAsWritten:
-    def __init__(self, alternative):
-        self._alternative = alternative
+class _Overlay:
+    """`target` with some of its attributes replaced."""
+
+    def __init__(self, target, **replaced):
+        self._target, self._replaced = target, replaced
 
     def __getattr__(self, name):
-        return getattr(self._alternative, name)
-
-    @property
-    def optimized_schema(self):
-        return self._alternative.validation_schema
+        return self._replaced[name] if name in self._replaced else getattr(self._target, name)
 
 
-class _OperationAsWritten:
-    def __init__(self, operation):
-        self._operation = operation
+def _as_written(case):
+    operation = case.operation
 
-    def __getattr__(self, name):
-        return getattr(self._operation, name)
+    def body_for(media_type):
+        alternative = operation.get_body_for_media_type(media_type)
+        return None if alternative is None else _Overlay(alternative, optimized_schema=alternative.validation_schema)
 
-    def get_body_for_media_type(self, media_type):
-        alternative = self._operation.get_body_for_media_type(media_type)
-        return None if alternative is None else _BodyAsWritten(alternative)
-
-
-class _CaseAsWritten:
-    def __init__(self, case):
-        self._case = case
-
-    def __getattr__(self, name):
-        return getattr(self._case, name)
-
-    @property
-    def operation(self):
-        return _OperationAsWritten(self._case.operation)
+    return _Overlay(case, operation=_Overlay(operation, get_body_for_media_type=body_for))
 
 
 openapi_checks._form_body_is_valid_as_sent = lambda response, case, media_type: _form_body_is_valid_as_sent(
-    response, _CaseAsWritten(case), media_type
+    response, _as_written(case), media_type
 )
 
 IMAGE_URL = os.environ["FUZZ_IMAGE_URL"]
