@@ -225,7 +225,7 @@ import Testing
     }
 
     @Test func uni1ImagesAreRelayedToTheAgentsAPIAndKept() async throws {
-        let fake = try await FakeLumaAgents.start(outputLifetime: 1)
+        let fake = try await FakeLumaAgents.start(outputLifetime: 5)
         try await TestGateway.with(configure: { configuration in
             configuration.lumaAgents = LumaAgentsChannel.Settings(apiKey: FakeLumaAgents.apiKey, baseURL: fake.apiURL)
             configuration.agentsPolling.firstPollSeconds = 0.2
@@ -242,7 +242,7 @@ import Testing
             let sent = try #require(fake.allGenerations.first)
             #expect(sent.request["type"] as? String == "image" && sent.request["output_format"] as? String == "jpeg")
             #expect(sent.request["aspect_ratio"] as? String == "3:2")
-            try await Task.sleep(for: .seconds(1.2))
+            try await Task.sleep(for: .seconds(5.2))
             let url = try #require(((generation["output"] as? [[String: Any]])?.first)?["url"] as? String)
             let kept = try await gateway.request(.GET, url)
             #expect(kept.status == 200 && ImageProbe.size(of: kept.body).map { [$0.width, $0.height] } == [1536, 1024])

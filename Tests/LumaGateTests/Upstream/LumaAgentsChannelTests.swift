@@ -27,7 +27,7 @@ import Testing
     }
 
     @Test func aRay32VideoIsKeptAndOutlivesLumasLink() async throws {
-        let fake = try await FakeLumaAgents.start(outputLifetime: 1)
+        let fake = try await FakeLumaAgents.start(outputLifetime: 5)
         try await withGateway(fake) { gateway in
             let token = try await gateway.createToken("agents-client")
             let id = try await gateway.submit(token: token, #"""
@@ -52,7 +52,7 @@ import Testing
             #expect(url.hasPrefix(gateway.baseURL + "/media/tasks/\(id)/"))
             #expect(video["width"] as? Int == 640 && video["height"] as? Int == 360)
             #expect(video["duration"] as? Double == 5.041667)
-            try await Task.sleep(for: .seconds(1.2))
+            try await Task.sleep(for: .seconds(5.2))
             let expired = try await TestGateway.request(.GET, try #require(fake.outputURLs.last))
             #expect(expired.status == 403, "Luma's link has expired")
             let kept = try await gateway.request(.GET, url)
@@ -70,7 +70,9 @@ import Testing
     }
 
     @Test func anEXRExportIsKeptBesideTheVideo() async throws {
-        let fake = try await FakeLumaAgents.start(outputLifetime: 1)
+        // Luma's links live 5 s here: time for a loaded machine to fetch both files after the
+        // poll that handed them out (with 1 s the task once did not finish within 90 s in CI).
+        let fake = try await FakeLumaAgents.start(outputLifetime: 5)
         try await withGateway(fake) { gateway in
             let token = try await gateway.createToken()
             let created = try await gateway.request(.POST, "/agents/v1/generations", token: token, json: #"""
@@ -82,7 +84,7 @@ import Testing
             #expect(outputs.map { $0["type"] as? String } == ["video", "exr"], "\(done)")
             #expect(fake.allGenerations.first?.video["exr_export"] as? Bool == true)
 
-            try await Task.sleep(for: .seconds(1.2))
+            try await Task.sleep(for: .seconds(5.2))
             #expect(try await TestGateway.request(.GET, try #require(fake.outputURLs.last)).status == 403, "Luma's link has expired")
             let exr = try await gateway.request(.GET, try #require(outputs.last?["url"] as? String))
             #expect(exr.status == 200 && exr.body.prefix(4) == Data([0x76, 0x2F, 0x31, 0x01]), "the OpenEXR file, byte for byte")
