@@ -41,16 +41,16 @@ public struct OutputKeeper: Sendable {
     func snapshot(of task: VideoTask, outputAt url: String, extras: [(type: String, url: String)] = [], now: Date) async -> UpstreamSnapshot {
         let kind = task.request.producesImage ? "image" : "video"
         do {
+            // The extras first, while their links are fresh: a video's stills are made again at
+            // each attempt and, on a loaded machine, could outlast short-lived links every time.
+            var kept: [TaskMedia.Extra] = []
+            for (index, extra) in extras.prefix(Self.maxExtras).enumerated() {
+                kept.append(try await keepExtra(taskID: task.id, index: index, type: extra.type, from: extra.url))
+            }
             var media = task.request.producesImage
                 ? try await keepImage(taskID: task.id, from: url, atMillis: now.millis)
                 : try await keepVideo(taskID: task.id, from: url, atMillis: now.millis)
-            if !extras.isEmpty {
-                var kept: [TaskMedia.Extra] = []
-                for (index, extra) in extras.prefix(Self.maxExtras).enumerated() {
-                    kept.append(try await keepExtra(taskID: task.id, index: index, type: extra.type, from: extra.url))
-                }
-                media.extras = kept
-            }
+            if !kept.isEmpty { media.extras = kept }
             return .completed(media)
         } catch let failure as Failure {
             guard failure.permanent || now.timeIntervalSince(Date(millis: task.createdAtMillis)) > settings.deadlineSeconds else {
