@@ -2,9 +2,9 @@
 -- own tasks at random, or, with BATCH=N, for N of them at once (POST /luma/tasks).
 -- $IDS_FILE holds "token id" lines; every id has the same length (task ids are UUIDs).
 --
--- Each token's ids are kept as one string, not a table of a million strings: Lua's collector
--- walks every live object, and with a million of them wrk spent three times the CPU per request
--- that it spends at ten thousand, CPU taken from the gateway on the same machine.
+-- Each token's ids are kept as one string, not a table of a million strings: against one server
+-- with a million tasks, wrk sent 13-16 % more queries a second this way (two alternating pairs
+-- of 16 s runs), on the same cores as the gateway.
 local parts, owners, width = {}, {}, nil
 for line in io.lines(os.getenv("IDS_FILE")) do
   local token, id = line:match("(%S+) (%S+)")
