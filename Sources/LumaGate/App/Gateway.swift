@@ -235,7 +235,7 @@ public final class Gateway: Sendable {
         LumaController(service: taskService, view: LumaTaskView(mediaURL: mediaURL), body: body, publicURL: publicURL).register(on: luma)
         let dreamMachine = router.group("dream-machine/v1").add(middleware: auth)
         DreamMachineController(
-            service: taskService, view: DreamMachineGenerationView(mediaURL: mediaURL), body: body,
+            service: taskService, tokens: tokens, view: DreamMachineGenerationView(mediaURL: mediaURL), body: body,
             dreamMachineChannels: Set(dreamMachines.map(\.name))
         ).register(on: dreamMachine)
         let agents = router.group("agents/v1").add(middleware: auth)

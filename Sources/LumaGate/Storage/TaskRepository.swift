@@ -46,10 +46,13 @@ public struct TaskRepository: Sendable {
     /// earlier request used, stores nothing and returns that request's task id.
     @discardableResult
     func insert(_ task: VideoTask, reason: String, maxInFlight: Int? = nil, idempotency: IdempotencyKey? = nil) async throws -> String? {
-        try await database.write { sql in
-            // Holds the token's row until the commit, so its in-flight count, quota and idempotency
-            // keys are checked by one submit at a time, whichever process takes it.
-            try await sql.raw("SELECT id FROM tokens WHERE id = \(bind: task.tokenID) \(unsafeRaw: sql.lockingSelectedRows)").run()
+        try await database.write(changesCachedRows: false) { sql in
+            // Holds the token's row until the commit, so its in-flight count and idempotency keys
+            // are checked by one submit at a time, whichever process takes it. Without either, the
+            // charge's own update is what holds it (and checks the quota).
+            if idempotency != nil || maxInFlight != nil {
+                try await sql.raw("SELECT id FROM tokens WHERE id = \(bind: task.tokenID) \(unsafeRaw: sql.lockingSelectedRows)").run()
+            }
             if let idempotency, let existing = try await IdempotencyRepository.existingTask(
                 for: idempotency, tokenID: task.tokenID, since: task.createdAtMillis - IdempotencyKey.lifetimeMillis, on: sql) {
                 return existing

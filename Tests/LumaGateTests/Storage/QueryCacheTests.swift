@@ -52,6 +52,31 @@ import Testing
         }
     }
 
+    /// A charge moves only the token's `used`: its kept entry stays (M0018), while the balance
+    /// `GET /dream-machine/v1/credits` reports is read from the row, so it moves at once.
+    @Test func spendingKeepsTheTokenButNotItsBalance() async throws {
+        try await TestGateway.with(configure: { $0.sandbox = SandboxSchedule(queuedSeconds: 600, dreamingSeconds: 600) }) { gateway in
+            let token = try await gateway.createToken("spender")
+            _ = try await gateway.gateway.tokens.setQuota("spender", quota: 1000)
+            let cache = try #require(gateway.gateway.database.queryCache)
+            let key = QueryCache.tokenKey(secretHash: TokenService.hash(token))
+            let before = try await gateway.request(.GET, "/dream-machine/v1/credits", token: token).object["credit_balance"] as? Int
+            #expect(before == 1000)
+            #expect(cache.entry(key) != nil, "the request kept its token")
+
+            _ = try await gateway.submit(token: token, #"{"user_prompt": "paid for"}"#)
+            #expect(cache.entry(key) != nil, "a charge does not make the gateway forget the token")
+            let after = try await gateway.request(.GET, "/dream-machine/v1/credits", token: token).object["credit_balance"] as? Int
+            let used = try #require(try await gateway.gateway.tokens.find("spender")).used
+            #expect(used > 0)
+            #expect(after == 1000 - Int(used))
+
+            // A change of anything else still reaches the cache at once.
+            _ = try await gateway.gateway.tokens.setQuota("spender", quota: 5000)
+            #expect(cache.entry(key) == nil)
+        }
+    }
+
     @Test func aCommandBesideTheGatewayTakesEffectWithinTheBound() async throws {
         let directory = TestGateway.temporaryDirectory()
         let server = try ServeProcess(dataDirectory: directory, extraArguments: ["--sandbox-queued-seconds", "600"])

@@ -4,6 +4,7 @@ import Hummingbird
 /// tokens as the relay format, so Luma's own SDKs work against the gateway unchanged.
 struct DreamMachineController {
     let service: TaskService
+    let tokens: TokenService
     let view: DreamMachineGenerationView
     let body: JSONRequestBody
     /// The dream-machine channels configured: upscale, audio, modify and reframe need one.
@@ -20,7 +21,9 @@ struct DreamMachineController {
             return Response.json(.object([("message", .string("pong"))]))
         }
         router.get("credits") { _, context in
-            let remaining = try context.requireToken().remaining
+            // The request's token is the cached one, whose spending may be behind: read the row.
+            let token = try context.requireToken()
+            let remaining = (try await tokens.find(token.id) ?? token).remaining
             return Response.json(.object([("credit_balance", .int(remaining.map(Int.init) ?? Self.unlimitedCreditBalance))]))
         }
         router.get("generations/concepts/list") { _, context in
