@@ -13,15 +13,24 @@ public struct LedgerRepository: Sendable {
     /// when it does not (and nothing was charged).
     static func charge(_ task: VideoTask, at millis: Int64, on sql: any SQLDatabase) async throws -> Bool {
         guard task.price > 0 else { return true }
-        let charged = try await sql.raw("""
+        let entry = LedgerEntry(tokenID: task.tokenID, taskID: task.id, kind: .charge, amount: task.price, atMillis: millis, reason: "task submitted")
+        let spend: SQLQueryString = """
             UPDATE tokens SET used = used + \(bind: task.price)
             WHERE id = \(bind: task.tokenID) AND (quota IS NULL OR used + \(bind: task.price) <= quota)
             RETURNING id
-            """).first()
-        guard charged != nil else { return false }
-        try await record(LedgerEntry(tokenID: task.tokenID, taskID: task.id, kind: .charge, amount: task.price, atMillis: millis,
-                                     reason: "task submitted"), on: sql)
-        return true
+            """
+        // On PostgreSQL the entry is written by the same statement, one round trip fewer per submit.
+        guard sql.dialect.name == "postgresql" else {
+            guard try await sql.raw(spend).first() != nil else { return false }
+            try await record(entry, on: sql)
+            return true
+        }
+        return try await sql.raw("""
+            WITH charged AS (\(spend))
+            INSERT INTO ledger (token_id, task_id, kind, amount, at, reason)
+            SELECT id, \(bind: entry.taskID), \(bind: entry.kind.rawValue), \(bind: entry.amount), \(bind: entry.atMillis), \(bind: entry.reason)
+            FROM charged RETURNING id
+            """).first() != nil
     }
 
     /// Gives a failed task's price back. Called once per task, by the one transition to failed
