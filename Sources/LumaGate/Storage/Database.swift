@@ -71,9 +71,10 @@ public final class Database: Sendable {
 
     /// Runs `body` in one write transaction: all of it commits, or none of it does. `body` may run
     /// more than once when the server asks for a retry (a deadlock or serialization failure).
-    /// Returns once this process's query cache has forgotten what the transaction changed, unless
-    /// it `changesCachedRows: false` (it only adds rows, or changes a token's `used`), which
-    /// spares the change feed's round (on PostgreSQL a notification sent and heard back).
+    /// Returns once this process's query cache has forgotten what the transaction changed. A
+    /// transaction that changes no task's view, owner or deletion and no token but its spending
+    /// (a submit, the poller's leases) says `changesCachedRows: false` and is spared that round
+    /// (on PostgreSQL a notification sent and heard back).
     public func write<T>(changesCachedRows: Bool = true, _ body: (any SQLDatabase) async throws -> T) async throws -> T {
         guard changesCachedRows, let feed = feed.withLock({ $0 }) else { return try await store.write(body) }
         return try await feed.around { closing in

@@ -12,7 +12,7 @@ struct KeptCountsFolder: Service {
 
     func run() async throws {
         await Rounds.run(every: interval, logger: logger, failure: "could not fold the kept counts") {
-            try await database.write { sql in try await M0017_KeepCountsByDeltas.fold(sql) }
+            try await database.write(changesCachedRows: false) { sql in try await M0017_KeepCountsByDeltas.fold(sql) }
         }
     }
 }

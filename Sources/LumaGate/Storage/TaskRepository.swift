@@ -315,8 +315,11 @@ public struct TaskRepository: Sendable {
 
     /// Takes up to `limit` tasks that are due for work and not leased by a live worker, leasing
     /// them to `owner` until `leaseUntil`.
+    ///
+    /// This and the other writes of the poller's bookkeeping below (leases, next polls, the
+    /// upstream's id) change no task's view, owner or deletion, so they skip the change feed.
     public func claimDue(now: Int64, limit: Int, owner: String, leaseUntil: Int64) async throws -> [VideoTask] {
-        try await database.write { sql in
+        try await database.write(changesCachedRows: false) { sql in
             let ids = try await sql.raw("""
                 SELECT id FROM tasks
                 WHERE next_poll_at IS NOT NULL AND next_poll_at <= \(bind: now)
@@ -335,7 +338,7 @@ public struct TaskRepository: Sendable {
     /// Extends `owner`'s lease on a task; false when the lease is no longer `owner`'s (it ran out
     /// and another process claimed the task).
     public func renewLease(id: String, owner: String, until leaseUntil: Int64) async throws -> Bool {
-        try await database.write { sql in
+        try await database.write(changesCachedRows: false) { sql in
             try await sql.raw("""
                 UPDATE tasks SET leased_until = \(bind: leaseUntil) WHERE id = \(bind: id) AND leased_by = \(bind: owner) RETURNING id
                 """).first() != nil
@@ -344,7 +347,7 @@ public struct TaskRepository: Sendable {
 
     /// Gives a claimed task back without changing its state, due again at `nextPollAt`.
     public func reschedule(id: String, owner: String, nextPollAt: Int64) async throws {
-        try await database.write { sql in
+        try await database.write(changesCachedRows: false) { sql in
             try await sql.raw("""
                 UPDATE tasks SET next_poll_at = \(bind: nextPollAt), leased_until = NULL, leased_by = NULL
                 WHERE id = \(bind: id) AND leased_by = \(bind: owner) AND next_poll_at IS NOT NULL
@@ -354,7 +357,7 @@ public struct TaskRepository: Sendable {
 
     /// Records that `channel`'s upstream accepted a claimed task, and frees it until `nextPollAt`.
     public func recordSubmission(id: String, owner: String, upstreamID: String, channel: String, nextPollAt: Int64) async throws {
-        try await database.write { sql in
+        try await database.write(changesCachedRows: false) { sql in
             try await sql.raw("""
                 UPDATE tasks SET upstream_id = \(bind: upstreamID), channel = \(bind: channel), next_poll_at = \(bind: nextPollAt),
                     leased_until = NULL, leased_by = NULL
@@ -366,7 +369,7 @@ public struct TaskRepository: Sendable {
     /// Frees every lease. Only for the embedded store, which one process owns: at start, a lease
     /// can only be a leftover of this process's previous life.
     public func releaseAllLeases() async throws {
-        try await database.write { sql in
+        try await database.write(changesCachedRows: false) { sql in
             try await sql.raw("UPDATE tasks SET leased_until = NULL, leased_by = NULL WHERE leased_until IS NOT NULL").run()
         }
     }
