@@ -96,6 +96,11 @@ public final class ChannelRouter: Sendable {
         state.withLock { $0.inFlight[name] = max($0.inFlight[name, default: 0] - 1, 0) }
     }
 
+    /// Whether any channel caps its tasks at the upstream, so the in-flight counts matter.
+    public var capsInFlight: Bool {
+        state.withLock { $0.routes.values.contains { $0.maxInFlight != nil } }
+    }
+
     /// Replaces the in-flight counts with the store's, which count every process's tasks.
     public func refresh(inFlight: [String: Int]) {
         state.withLock { $0.inFlight = inFlight }

@@ -79,7 +79,9 @@ public final class Poller: Service, Sendable {
             claimed = try await tasks.claimDue(
                 now: now.millis, limit: settings.batchSize, owner: workerID,
                 leaseUntil: now.addingTimeInterval(settings.leaseSeconds).millis)
-            if claimed.contains(where: { $0.upstreamID == nil }) {
+            // The count reads an index entry per task at an upstream, at every pass that has new
+            // tasks: only when a cap needs it.
+            if router.capsInFlight, claimed.contains(where: { $0.upstreamID == nil }) {
                 router.refresh(inFlight: try await tasks.countAtUpstreamByChannel())
             }
         } catch {
