@@ -86,7 +86,10 @@ import Testing
     }
 
     @Test func requestsPerMinuteAndTasksInFlightAreLimitedPerToken() async throws {
-        try await TestGateway.with(configure: { $0.runsPoller = false }) { gateway in
+        // The limiter's clock moves only when told: on a loaded machine four real requests can
+        // take longer than the 20 s a limit of 3 a minute gives back one request in.
+        let clock = ManualClock(Date())
+        try await TestGateway.with(now: { clock.now }, configure: { $0.runsPoller = false }) { gateway in
             let limited = try await gateway.gateway.tokens.create(name: "limited", requestsPerMinute: 3).secret
             let other = try await gateway.createToken()
             for _ in 0..<3 {
@@ -97,6 +100,9 @@ import Testing
             #expect(refused.object["code"] as? String == "rate_limited")
             #expect(Int(refused.header("retry-after") ?? "") ?? 0 >= 1)
             #expect(try await gateway.request(.GET, "/luma/generations", token: other).status == 200, "other tokens are not held back")
+            clock.advance(20)
+            #expect(try await gateway.request(.GET, "/luma/generations", token: limited).status == 200, "a slot comes back every 20 s")
+            #expect(try await gateway.request(.GET, "/luma/generations", token: limited).status == 429)
 
             let busy = try await gateway.gateway.tokens.create(name: "busy", maxInFlight: 2).secret
             for index in 0..<2 {
