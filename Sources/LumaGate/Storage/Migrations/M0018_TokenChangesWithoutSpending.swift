@@ -5,7 +5,7 @@ import SQLKit
 /// made every process forget its token and read it again at the next request, and on PostgreSQL
 /// sent a notification to each. Nothing on the request path reads `used` from the cache (the
 /// charge checks the quota in SQL; `GET /dream-machine/v1/credits` reads the row).
-/// A column added to `tokens` later belongs in `watched`.
+/// A column added to `tokens` later needs a migration that makes the trigger again with it.
 struct M0018_TokenChangesWithoutSpending: Migration {
     let version = 18
     let name = "record token changes other than spending"
