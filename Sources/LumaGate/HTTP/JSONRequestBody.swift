@@ -38,6 +38,10 @@ struct JSONRequestBody {
         let idempotency = try request.headers[HTTPField.Name(IdempotencyKey.header)!].map {
             try IdempotencyKey(key: $0, method: request.method.rawValue, path: request.uri.path, body: data)
         }
+        if let scanned = T.self as? any ScannedJSONBody.Type, let value = buffer.withUnsafeReadableBytes(scanned.scan) as? T {
+            return (value, idempotency)
+        }
+        try Self.refuseNUL(in: data)
         do {
             return (try JSONDecoder().decode(T.self, from: data), idempotency)
         } catch let error as DecodingError {
@@ -48,6 +52,37 @@ struct JSONRequestBody {
     private var tooLarge: GatewayError {
         let limit = maxBytes >= 1024 * 1024 ? "\(maxBytes / (1024 * 1024)) MiB" : "\(maxBytes / 1024) KiB"
         return .payloadTooLarge("The request body is larger than \(limit), the most this gateway accepts.")
+    }
+
+    /// A 400 naming the first string (a key or a value) of a JSON body that holds U+0000. No
+    /// field has a use for it, and PostgreSQL refuses it in text, so it is turned away here
+    /// rather than failing deep in a write (or in a lookup shared with other clients' queries).
+    static func refuseNUL(in data: Data) throws {
+        if let field = fieldHoldingNUL(data) {
+            throw GatewayError.invalidRequest("Field `\(field)` holds a NUL character (\\u0000), which no text here may hold.")
+        }
+    }
+
+    /// Only a body that spells `\u0000` is parsed for the path.
+    private static func fieldHoldingNUL(_ data: Data) -> String? {
+        guard data.range(of: Data(#"\u0000"#.utf8)) != nil,
+              let root = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else { return nil }
+        func search(_ value: Any, _ path: String) -> String? {
+            switch value {
+            case let text as String:
+                return text.utf8.contains(0) ? path : nil
+            case let array as [Any]:
+                return array.enumerated().lazy.compactMap { search($1, "\(path)[\($0)]") }.first
+            case let object as [String: Any]:
+                return object.sorted { $0.key < $1.key }.lazy.compactMap { key, value in
+                    let field = path.isEmpty ? key : "\(path).\(key)"
+                    return key.utf8.contains(0) ? field : search(value, field)
+                }.first
+            default:
+                return nil
+            }
+        }
+        return search(root, "")
     }
 
     private static func describe(_ error: DecodingError) -> String {

@@ -58,6 +58,15 @@ struct MultipartForm {
         } catch {
             throw GatewayError.invalidRequest("The multipart/form-data body could not be read.")
         }
+        // As in JSON bodies (`JSONRequestBody.refuseNUL`): no name, filename or text has a
+        // use for a NUL byte, and PostgreSQL refuses one in text.
+        for part in parts {
+            if part.name.utf8.contains(0) || part.filename?.utf8.contains(0) == true
+                || (part.filename == nil && part.body.readableBytesView.contains(0)) {
+                let field = part.name.replacingOccurrences(of: "\0", with: "\\u0000")
+                throw GatewayError.invalidRequest("Field `\(field)` holds a NUL byte in its \(part.filename == nil ? "value" : "filename"), which no field here may hold.")
+            }
+        }
         return MultipartForm(parts: parts, raw: buffer)
     }
 

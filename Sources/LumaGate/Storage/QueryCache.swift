@@ -8,26 +8,51 @@ import Synchronization
 ///
 /// A read that raced a change must not put the old value back: a reader takes a `ticket` before
 /// it reads the store and `keep` refuses the value if the key was forgotten after that ticket.
+///
+/// Tokens and views sit in a dictionary each, keyed by the hash or id alone: a lookup builds no
+/// key string (a batch query looks up twenty views).
 final class QueryCache: Sendable {
-    enum Entry: Sendable {
-        case token(APIToken)
-        case view(tokenID: String, view: String)
+    enum Key: Hashable, Sendable {
+        case token(secretHash: String)
+        case view(taskID: String)
+
+        /// A key as the stores' change log writes it: `token:<hash>` or `task:<id>`.
+        init?(logged: String) {
+            if logged.hasPrefix("task:") {
+                self = .view(taskID: String(logged.dropFirst(5)))
+            } else if logged.hasPrefix("token:") {
+                self = .token(secretHash: String(logged.dropFirst(6)))
+            } else {
+                return nil
+            }
+        }
     }
 
     private struct State {
-        var entries: [String: (entry: Entry, cost: Int)] = [:]
+        var tokens: [String: (token: APIToken, cost: Int)] = [:]
+        var views: [String: (view: OwnedView, cost: Int)] = [:]
         /// Keys in the order they were kept, oldest first, from `head` on (stale keys are skipped).
-        var order: [String] = []
+        var order: [Key] = []
         var head = 0
         var bytes = 0
         /// Bumped by every change; a ticket is its value when taken.
         var clock: UInt64 = 0
         /// When each recently changed key changed; keys older than `floor` are no longer listed,
         /// so a ticket before `floor` is refused for any key.
-        var changed: [String: UInt64] = [:]
+        var changed: [Key: UInt64] = [:]
         var floor: UInt64 = 0
         /// Off while a feed cannot vouch for what it missed.
         var active = false
+
+        /// Drops `key`'s entry, if kept, and its bytes.
+        mutating func remove(_ key: Key) {
+            let cost: Int?
+            switch key {
+            case .token(let hash): cost = tokens.removeValue(forKey: hash)?.cost
+            case .view(let id): cost = views.removeValue(forKey: id)?.cost
+            }
+            bytes -= cost ?? 0
+        }
     }
 
     private let state = Mutex(State())
@@ -38,43 +63,54 @@ final class QueryCache: Sendable {
         self.maxBytes = maxBytes
     }
 
-    static func tokenKey(secretHash: String) -> String { "token:" + secretHash }
-    static func viewKey(taskID: String) -> String { "task:" + taskID }
-
     func ticket() -> UInt64 {
         state.withLock { $0.clock }
     }
 
-    func entry(_ key: String) -> Entry? {
-        state.withLock { $0.active ? $0.entries[key]?.entry : nil }
+    func token(secretHash: String) -> APIToken? {
+        state.withLock { $0.active ? $0.tokens[secretHash]?.token : nil }
     }
 
-    /// `entry` for many keys under one lock (a batch query asks for up to a hundred).
-    func entries(_ keys: [String]) -> [Entry?] {
-        state.withLock { state in state.active ? keys.map { state.entries[$0]?.entry } : Array(repeating: nil, count: keys.count) }
+    func view(taskID: String) -> OwnedView? {
+        state.withLock { $0.active ? $0.views[taskID]?.view : nil }
     }
 
-    /// Keeps `entry` read after `ticket` was taken, unless its key changed since.
-    func keep(_ entry: Entry, for key: String, ticket: UInt64) {
-        let cost = key.utf8.count + 96 + {
-            switch entry {
-            case .token: 256
-            case .view(let tokenID, let view): tokenID.utf8.count + view.utf8.count
-            }
-        }()
+    /// `view` for many tasks under one lock (a batch query asks for up to a hundred).
+    func views(taskIDs: [String]) -> [OwnedView?] {
+        state.withLock { state in
+            state.active ? taskIDs.map { state.views[$0]?.view } : Array(repeating: nil, count: taskIDs.count)
+        }
+    }
+
+    /// Keeps `token`, read after `ticket` was taken, unless its row changed since.
+    func keep(_ token: APIToken, secretHash: String, ticket: UInt64) {
+        keep(.token(secretHash: secretHash), cost: secretHash.utf8.count + 96 + 256, ticket: ticket) { $0.tokens[secretHash] = (token, $1) }
+    }
+
+    /// Keeps a task's view, read after `ticket` was taken, unless its row changed since.
+    func keep(_ view: OwnedView, taskID: String, ticket: UInt64) {
+        let cost = taskID.utf8.count + 96 + view.tokenID.utf8.count + view.view.utf8.count
+        keep(.view(taskID: taskID), cost: cost, ticket: ticket) { $0.views[taskID] = (view, $1) }
+    }
+
+    private func keep(_ key: Key, cost: Int, ticket: UInt64, insert: (inout State, Int) -> Void) {
         guard cost <= maxBytes / 4 else { return }
         state.withLock { state in
             guard state.active, ticket >= (state.changed[key] ?? state.floor) else { return }
-            if let old = state.entries.updateValue((entry, cost), forKey: key) {
-                state.bytes -= old.cost
-            } else {
-                state.order.append(key)
+            // A key kept again keeps its first place in `order`; it goes when that place comes up.
+            let isNew: Bool
+            switch key {
+            case .token(let hash): isNew = state.tokens[hash] == nil
+            case .view(let id): isNew = state.views[id] == nil
             }
+            state.remove(key)
+            insert(&state, cost)
+            if isNew { state.order.append(key) }
             state.bytes += cost
             while state.bytes > maxBytes, state.head < state.order.count {
                 let oldest = state.order[state.head]
                 state.head += 1
-                if let gone = state.entries.removeValue(forKey: oldest) { state.bytes -= gone.cost }
+                state.remove(oldest)
             }
             if state.head > 1024, state.head * 2 > state.order.count {
                 state.order.removeFirst(state.head)
@@ -83,12 +119,12 @@ final class QueryCache: Sendable {
         }
     }
 
-    /// Drops what is kept for `keys` (`task:<id>`, `token:<hash>`): their rows changed.
-    func forget(_ keys: some Sequence<String>) {
+    /// Drops what is kept for `loggedKeys` (`task:<id>`, `token:<hash>`): their rows changed.
+    func forget(_ loggedKeys: some Sequence<String>) {
         state.withLock { state in
             state.clock += 1
-            for key in keys {
-                if let gone = state.entries.removeValue(forKey: key) { state.bytes -= gone.cost }
+            for key in loggedKeys.lazy.compactMap(Key.init(logged:)) {
+                state.remove(key)
                 state.changed[key] = state.clock
             }
             if state.changed.count > Self.maxChangedKeys {
@@ -105,7 +141,8 @@ final class QueryCache: Sendable {
             state.clock += 1
             state.floor = state.clock
             state.changed.removeAll()
-            state.entries.removeAll()
+            state.tokens.removeAll()
+            state.views.removeAll()
             state.order.removeAll()
             state.head = 0
             state.bytes = 0
@@ -115,6 +152,6 @@ final class QueryCache: Sendable {
 
     /// Kept entries and their bytes, for `/metrics`.
     var size: (entries: Int, bytes: Int) {
-        state.withLock { ($0.entries.count, $0.bytes) }
+        state.withLock { ($0.tokens.count + $0.views.count, $0.bytes) }
     }
 }

@@ -224,11 +224,10 @@ public struct TaskRepository: Sendable {
     /// indexed read shared with whatever other queries arrive at the same moment.
     public func lumaView(id: String, ownedBy tokenID: String) async throws -> String? {
         let cache = database.queryCache
-        let key = QueryCache.viewKey(taskID: id)
-        if case .view(let owner, let view)? = cache?.entry(key) { return owner == tokenID ? view : nil }
+        if let kept = cache?.view(taskID: id) { return kept.tokenID == tokenID ? kept.view : nil }
         let ticket = cache?.ticket()
         guard let found = try await database.storedViews(ids: [id])[id] else { return nil }
-        if let cache, let ticket { cache.keep(.view(tokenID: found.tokenID, view: found.view), for: key, ticket: ticket) }
+        if let cache, let ticket { cache.keep(found, taskID: id, ticket: ticket) }
         return found.tokenID == tokenID ? found.view : nil
     }
 
@@ -236,20 +235,18 @@ public struct TaskRepository: Sendable {
     /// unknown and foreign ids are left out.
     public func lumaViews(ids: [String], ownedBy tokenID: String) async throws -> [String] {
         guard !ids.isEmpty else { return [] }
-        var found: [String: OwnedView] = [:]
         let cache = database.queryCache
-        for (id, entry) in zip(ids, cache?.entries(ids.map(QueryCache.viewKey(taskID:))) ?? []) {
-            if case .view(let owner, let view)? = entry { found[id] = (owner, view) }
-        }
-        let missing = ids.filter { found[$0] == nil }
+        var found = cache?.views(taskIDs: ids) ?? Array(repeating: nil, count: ids.count)
+        let missing = zip(ids, found).compactMap { $1 == nil ? $0 : nil }
         if !missing.isEmpty {
             let ticket = cache?.ticket()
-            for (id, row) in try await database.storedViews(ids: missing) {
-                found[id] = row
-                if let cache, let ticket { cache.keep(.view(tokenID: row.tokenID, view: row.view), for: QueryCache.viewKey(taskID: id), ticket: ticket) }
+            let read = try await database.storedViews(ids: missing)
+            for (id, row) in read {
+                if let cache, let ticket { cache.keep(row, taskID: id, ticket: ticket) }
             }
+            for index in found.indices where found[index] == nil { found[index] = read[ids[index]] }
         }
-        return ids.compactMap { id in found[id].flatMap { $0.tokenID == tokenID ? $0.view : nil } }
+        return found.compactMap { $0?.tokenID == tokenID ? $0?.view : nil }
     }
 
     /// The stored relay-format views of the owner's tasks, newest first.
@@ -284,6 +281,10 @@ public struct TaskRepository: Sendable {
     ) async throws -> VideoTask? {
         precondition(from.canMove(to: to), "illegal transition \(from) → \(to)")
         let mediaJSON = try changes.media.map(Self.encode)
+        var changes = changes
+        changes.failureReason = changes.failureReason.map(Self.storable)
+        changes.upstreamID = changes.upstreamID.map(Self.storable)
+        let reason = Self.storable(reason)
         return try await database.write { sql in
             let updated = try await sql.raw("""
                 UPDATE tasks SET state = \(bind: to.rawValue),
@@ -311,6 +312,12 @@ public struct TaskRepository: Sendable {
             try await Self.recordEvent(TaskEvent(taskID: id, fromState: from, toState: to, reason: reason, atMillis: millis), on: sql)
             return updated
         }
+    }
+
+    /// `text` from an upstream as a text column can hold it: PostgreSQL refuses U+0000, and a
+    /// refused write would leave the task where it was, to fail the same way at every poll.
+    static func storable(_ text: String) -> String {
+        text.utf8.contains(0) ? text.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}") : text
     }
 
     /// Takes up to `limit` tasks that are due for work and not leased by a live worker, leasing
@@ -357,7 +364,8 @@ public struct TaskRepository: Sendable {
 
     /// Records that `channel`'s upstream accepted a claimed task, and frees it until `nextPollAt`.
     public func recordSubmission(id: String, owner: String, upstreamID: String, channel: String, nextPollAt: Int64) async throws {
-        try await database.write(changesCachedRows: false) { sql in
+        let upstreamID = Self.storable(upstreamID)
+        return try await database.write(changesCachedRows: false) { sql in
             try await sql.raw("""
                 UPDATE tasks SET upstream_id = \(bind: upstreamID), channel = \(bind: channel), next_poll_at = \(bind: nextPollAt),
                     leased_until = NULL, leased_by = NULL

@@ -30,14 +30,13 @@ public struct TokenRepository: Sendable {
     /// Served from the query cache when it holds the token: every request looks its token up.
     func find(secretHash: String) async throws -> APIToken? {
         let cache = database.queryCache
-        let key = QueryCache.tokenKey(secretHash: secretHash)
-        if case .token(let token)? = cache?.entry(key) { return token }
+        if let token = cache?.token(secretHash: secretHash) { return token }
         let ticket = cache?.ticket()
         let token = try await database.read { sql in
             try await sql.raw("SELECT \(unsafeRaw: Self.columns) FROM tokens WHERE secret_hash = \(bind: secretHash)")
                 .first().map(Self.token(from:))
         }
-        if let cache, let ticket, let token { cache.keep(.token(token), for: key, ticket: ticket) }
+        if let cache, let ticket, let token { cache.keep(token, secretHash: secretHash, ticket: ticket) }
         return token
     }
 

@@ -62,6 +62,44 @@ import Testing
         }
     }
 
+    /// The plain `{"ids": [...]}` body is read by a scanner (`LumaBatchBody.scan`) and any other
+    /// spelling by `JSONDecoder`: both must mean the same, and a near miss of the plain shape
+    /// must get the decoder's answer.
+    @Test func batchBodiesMeanTheSameHoweverTheyAreWritten() async throws {
+        try await TestGateway.with(configure: { $0.runsPoller = false }) { gateway in
+            let token = try await gateway.createToken()
+            let id = try await gateway.submit(token: token, #"{"user_prompt": "one"}"#)["id"] as! String
+            let escaped = id.unicodeScalars.map { String(format: "\\u%04x", $0.value) }.joined()
+            let same = [
+                #"{"ids":["\#(id)"]}"#,
+                " \n{ \"ids\"\t:\r[ \"\(id)\" ] }\n",
+                #"{"ids": ["\#(escaped)"]}"#,
+                #"{"ids": ["\#(id)"], "other": 1}"#,
+                #"{"other": null, "ids": ["\#(id)"]}"#,
+                // Foundation's decoder takes a trailing comma; the scanner leaves it to it.
+                #"{"ids": ["\#(id)",]}"#,
+            ]
+            for body in same {
+                let reply = try await gateway.request(.POST, "/luma/tasks", token: token, json: body)
+                #expect(reply.status == 200, "\(body): \(reply.text)")
+                #expect(reply.array.map { $0["id"] as? String } == [id], "\(body)")
+            }
+            let unknown = try await gateway.request(.POST, "/luma/tasks", token: token, json: #"{"ids": ["\#(id)\n", "é"]}"#)
+            #expect(unknown.status == 200 && unknown.array.isEmpty, "\(unknown.text)")
+            let wrong: [(String, String)] = [
+                (#"{"ids": ["\#(id)"]} []"#, "not valid JSON"),
+                (#"{"ids": ["\#(id)" "x"]}"#, "not valid JSON"),
+                (#"{"ids": ["\#(id)", null]}"#, "`ids[1]` must be a string"),
+                (#"{"ids": ["\#(id)"#, "not valid JSON"),
+            ]
+            for (body, mention) in wrong {
+                let reply = try await gateway.request(.POST, "/luma/tasks", token: token, json: body)
+                #expect(reply.status == 400, "\(body): \(reply.text)")
+                #expect((reply.object["detail"] as? String ?? "").contains(mention), "\(body): \(reply.text)")
+            }
+        }
+    }
+
     @Test func batchRejectsBadBodies() async throws {
         try await TestGateway.with(configure: { $0.runsPoller = false }) { gateway in
             let token = try await gateway.createToken()

@@ -380,6 +380,46 @@ import Testing
         #expect(SecretComparison.equal("abc", "abc") && !SecretComparison.equal("abc", "abd") && !SecretComparison.equal("abc", "abcd"))
     }
 
+    /// U+0000 has no use in any field, and PostgreSQL refuses it in text: a body holding one is a
+    /// 400 naming the field, on every store, and nothing of it is kept.
+    @Test func nulCharactersAreRefusedWithTheFieldNamed() async throws {
+        try await TestGateway.with(configure: { $0.runsPoller = false }) { gateway in
+            let token = try await gateway.createToken()
+            let json: [(String, String, String)] = [
+                ("/luma/tasks", #"{"ids": ["a", "b\u0000"]}"#, "`ids[1]`"),
+                ("/luma/generations", #"{"user_prompt": "a lighthouse\u0000"}"#, "`user_prompt`"),
+                ("/dream-machine/v1/generations", #"{"prompt": "x", "model": "ray-2", "keyframes": {"frame0": {"type": "image", "url": "\u0000"}}}"#,
+                 "`keyframes.frame0.url`"),
+                ("/v1/videos", #"{"prompt": "x", "metadata\u0000": 1}"#, "`metadata\u{0}`"),
+            ]
+            for (path, body, field) in json {
+                let reply = try await gateway.request(.POST, path, token: token, json: body)
+                #expect(reply.status == 400, "\(path): \(reply.status) \(reply.text)")
+                let detail = reply.object["detail"] as? String ?? (reply.object["error"] as? [String: Any])?["message"] as? String ?? ""
+                #expect(detail.contains("NUL") && detail.contains(field), "\(path): \(reply.text)")
+            }
+            // An escaped backslash before `u0000` is text, not a NUL.
+            let literal = try await gateway.submit(token: token, #"{"user_prompt": "a\\u0000b"}"#)
+            #expect((literal["request"] as? [String: Any])?["prompt"] as? String == #"a\u0000b"#)
+
+            let boundary = "b0undary"
+            func form(_ purpose: String, userID: String, filename: String) throws -> Data {
+                Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\n\(purpose)\r\n--\(boundary)\r\nContent-Disposition: form-data; name=\"user_id\"\r\n\r\n\(userID)\r\n--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(filename)\"\r\nContent-Type: image/png\r\n\r\n".utf8)
+                    + (try Fixtures.data("first-frame.png")) + Data("\r\n--\(boundary)--\r\n".utf8)
+            }
+            for (userID, filename, mention) in [("a\u{0}b", "f.png", "`user_id` holds a NUL byte in its value"),
+                                                ("someone", "f\u{0}.png", "`file` holds a NUL byte in its filename")] {
+                let reply = try await gateway.request(.POST, "/agents/v1/files", token: token, body: try form("input", userID: userID, filename: filename),
+                                                      headers: [("Content-Type", "multipart/form-data; boundary=\(boundary)")])
+                #expect(reply.status == 400 && (reply.object["detail"] as? String ?? "").contains(mention), "\(reply.status) \(reply.text)")
+            }
+            let files = try await gateway.request(.GET, "/agents/v1/files", token: token)
+            #expect(files.status == 200 && (files.object["data"] as? [Any])?.isEmpty == true, "\(files.text)")
+            let tasks = try await gateway.request(.GET, "/luma/generations", token: token)
+            #expect(tasks.array.count == 1, "only the literal-backslash task was kept: \(tasks.text)")
+        }
+    }
+
     @Test func smallEdgesAreClosed() async throws {
         try await TestGateway.with(configure: { $0.runsPoller = false }) { gateway in
             for path in ["/media/tasks", "/media/tasks/", "/media", "/media/uploads"] {

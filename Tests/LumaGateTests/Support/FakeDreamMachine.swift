@@ -169,6 +169,10 @@ final class FakeDreamMachine: Sendable {
         } else if generation.prompt.contains("moderate") {
             object["state"] = "failed"
             object["failure_reason"] = "Prompt flagged by content moderation"
+        } else if generation.prompt.contains("nul byte") {
+            // What no text column on PostgreSQL can hold.
+            object["state"] = "failed"
+            object["failure_reason"] = "Worker\u{0}crashed"
         } else {
             object["state"] = "completed"
             object["assets"] = generation.makesImage ? ["image": "\(base)/files/thumb.jpg"]

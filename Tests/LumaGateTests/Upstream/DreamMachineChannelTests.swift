@@ -162,6 +162,11 @@ import Testing
             #expect(refusedTask["failure_reason"] as? String == "Luma refused this request: Prompt is not allowed.")
             let vanishedTask = try await gateway.waitForTerminal(vanished, token: token)
             #expect((vanishedTask["failure_reason"] as? String)?.contains("no longer knows") == true)
+            // A reason holding U+0000 is stored with it replaced, instead of failing the write
+            // (on PostgreSQL) at every poll.
+            let nul = try await gateway.submit(token: token, #"{"user_prompt": "a nul byte"}"#)["id"] as! String
+            let nulTask = try await gateway.waitForTerminal(nul, token: token)
+            #expect(nulTask["failure_reason"] as? String == "Luma could not generate this video: Worker\u{FFFD}crashed", "\(nulTask)")
         }
         await fake.stop()
     }

@@ -84,9 +84,8 @@ struct LumaController {
     }
 
     @Sendable func batch(_ request: Request, context: GatewayRequestContext) async throws -> Response {
-        struct BatchBody: Decodable { var ids: [String]? }
         let token = try context.requireToken()
-        guard let ids = try await body.decode(BatchBody.self, from: request).ids else {
+        guard let ids = try await body.decode(LumaBatchBody.self, from: request).ids else {
             throw GatewayError.invalidRequest("Field `ids` is required: an array of task ids.")
         }
         guard ids.count <= Self.maxBatch else {

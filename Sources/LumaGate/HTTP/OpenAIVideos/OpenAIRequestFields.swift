@@ -34,6 +34,7 @@ struct OpenAIRequestFields {
         // Past `maxBytes` this throws, which the error middleware answers with a 413.
         let buffer = try await request.body.collect(upTo: maxBytes)
         fields.fingerprint = Data(buffer: buffer)
+        try JSONRequestBody.refuseNUL(in: fields.fingerprint)
         guard let object = (try? JSONSerialization.jsonObject(with: fields.fingerprint)) as? [String: Any] else {
             throw GatewayError.invalidRequest("The body must be a JSON object.")
         }
