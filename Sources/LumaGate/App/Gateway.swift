@@ -202,6 +202,7 @@ public final class Gateway: Sendable {
         router.add(middleware: MetricsMiddleware(metrics: metrics))
         let routes = RouteTable()
         router.add(middleware: ErrorMiddleware(routes: routes, shapes: [("/v1/", OpenAIErrorShape())]))
+        router.add(middleware: QueryNULMiddleware())
         if let bucket = mediaStore.bucket {
             router.add(middleware: MediaGuardMiddleware(root: nil))
             let media = BucketMediaResponder(bucket: bucket)

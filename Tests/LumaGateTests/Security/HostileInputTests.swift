@@ -413,6 +413,12 @@ import Testing
                                                       headers: [("Content-Type", "multipart/form-data; boundary=\(boundary)")])
                 #expect(reply.status == 400 && (reply.object["detail"] as? String ?? "").contains(mention), "\(reply.status) \(reply.text)")
             }
+            let admin = try await gateway.gateway.tokens.create(name: "root", isAdmin: true).secret
+            for path in ["/admin/tasks?channel=a%00b", "/v1/videos?after=x&order=%00", "/agents/v1/files?after=%00"] {
+                let reply = try await gateway.request(.GET, path, token: path.hasPrefix("/admin") ? admin : token)
+                let detail = reply.object["detail"] as? String ?? (reply.object["error"] as? [String: Any])?["message"] as? String ?? ""
+                #expect(reply.status == 400 && detail.contains("holds a NUL"), "\(path): \(reply.status) \(reply.text)")
+            }
             let files = try await gateway.request(.GET, "/agents/v1/files", token: token)
             #expect(files.status == 200 && (files.object["data"] as? [Any])?.isEmpty == true, "\(files.text)")
             let tasks = try await gateway.request(.GET, "/luma/generations", token: token)
