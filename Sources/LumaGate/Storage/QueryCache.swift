@@ -44,14 +44,15 @@ final class QueryCache: Sendable {
         /// Off while a feed cannot vouch for what it missed.
         var active = false
 
-        /// Drops `key`'s entry, if kept, and its bytes.
-        mutating func remove(_ key: Key) {
+        /// Drops `key`'s entry and its bytes; false when nothing was kept for it.
+        @discardableResult mutating func remove(_ key: Key) -> Bool {
             let cost: Int?
             switch key {
             case .token(let hash): cost = tokens.removeValue(forKey: hash)?.cost
             case .view(let id): cost = views.removeValue(forKey: id)?.cost
             }
             bytes -= cost ?? 0
+            return cost != nil
         }
     }
 
@@ -98,14 +99,9 @@ final class QueryCache: Sendable {
         state.withLock { state in
             guard state.active, ticket >= (state.changed[key] ?? state.floor) else { return }
             // A key kept again keeps its first place in `order`; it goes when that place comes up.
-            let isNew: Bool
-            switch key {
-            case .token(let hash): isNew = state.tokens[hash] == nil
-            case .view(let id): isNew = state.views[id] == nil
-            }
-            state.remove(key)
+            let wasKept = state.remove(key)
             insert(&state, cost)
-            if isNew { state.order.append(key) }
+            if !wasKept { state.order.append(key) }
             state.bytes += cost
             while state.bytes > maxBytes, state.head < state.order.count {
                 let oldest = state.order[state.head]
