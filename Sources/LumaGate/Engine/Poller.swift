@@ -98,24 +98,54 @@ public final class Poller: Service, Sendable {
 
     /// Works one channel's share: new tasks are submitted (possibly elsewhere), the others are
     /// asked about, many at once when the channel can, with at most its concurrency at a time.
+    /// What most polls find (a task unchanged, or just started upstream) is written for the whole
+    /// share at once when the last of its polls is done.
     private func work(_ share: [VideoTask], on channel: (any UpstreamChannel)?, claimedAt: Date) async {
         var results: [String: Result<UpstreamSnapshot, any Error>] = [:]
         let live = share.filter { $0.upstreamID != nil && !isTooOld($0) }
         if let channel, !live.isEmpty { results = await channel.fetchMany(live) }
-        await withTaskGroup(of: Void.self) { group in
+        let found = await withTaskGroup(of: Finding?.self) { group in
+            var found: [Finding] = []
             var running = 0
             for task in share {
                 if running == channel?.concurrency ?? 1 {
-                    await group.next()
+                    if let finding = await group.next() ?? nil { found.append(finding) }
                     running -= 1
                 }
                 let fetched = results[task.id]
                 group.addTask {
-                    guard await self.stillHolds(task, claimedAt: claimedAt) else { return }
-                    await self.work(task, on: channel, fetched: fetched)
+                    guard await self.stillHolds(task, claimedAt: claimedAt) else { return nil }
+                    return await self.work(task, on: channel, fetched: fetched)
                 }
                 running += 1
             }
+            for await finding in group { if let finding { found.append(finding) } }
+            return found
+        }
+        await write(found)
+    }
+
+    /// What a poll found that is written with the rest of its share.
+    private enum Finding {
+        case unchanged(id: String, nextPollAtMillis: Int64)
+        case started(id: String, nextPollAtMillis: Int64)
+    }
+
+    /// A task whose write fails stays leased, and is polled again when its lease runs out.
+    private func write(_ found: [Finding]) async {
+        var unchanged: [(id: String, nextPollAtMillis: Int64)] = []
+        var started: [(id: String, nextPollAtMillis: Int64)] = []
+        for finding in found {
+            switch finding {
+            case .unchanged(let id, let next): unchanged.append((id, next))
+            case .started(let id, let next): started.append((id, next))
+            }
+        }
+        do {
+            _ = try await tasks.transition(started, from: .pending, to: .processing, reason: "upstream is generating", at: now().millis)
+            try await tasks.reschedule(unchanged, owner: workerID)
+        } catch {
+            logger.error("poller could not record \(found.count) polls: \(error)")
         }
     }
 
@@ -132,19 +162,19 @@ public final class Poller: Service, Sendable {
         now().timeIntervalSince(Date(millis: task.createdAtMillis)) > settings.maxTaskAgeSeconds
     }
 
-    private func work(_ task: VideoTask, on channel: (any UpstreamChannel)?, fetched: Result<UpstreamSnapshot, any Error>?) async {
+    private func work(_ task: VideoTask, on channel: (any UpstreamChannel)?, fetched: Result<UpstreamSnapshot, any Error>?) async -> Finding? {
         do {
             if isTooOld(task) {
                 try await fail(task, reason: "The task did not finish within \(Self.duration(settings.maxTaskAgeSeconds)) and was stopped; submit it again.")
-                return
+                return nil
             }
             if task.upstreamID == nil {
                 try await submit(task)
-                return
+                return nil
             }
             guard let channel else {
                 try await fail(task, reason: "The channel \"\(task.channel)\" that ran this task is no longer configured.")
-                return
+                return nil
             }
             let snapshot: UpstreamSnapshot
             do {
@@ -156,12 +186,12 @@ public final class Poller: Service, Sendable {
             metrics.recordUpstream("poll", channel: channel.name, outcome: "ok")
             router.recordSuccess(channel.name)
             let nextPoll = channel.nextPoll(for: task, after: snapshot, now: now())
-            if try await !apply(snapshot, to: task, nextPoll: nextPoll) {
-                try await tasks.reschedule(id: task.id, owner: workerID, nextPollAt: nextPoll.millis)
-            }
+            if case .dreaming = snapshot, task.state == .pending { return .started(id: task.id, nextPollAtMillis: nextPoll.millis) }
+            if try await !apply(snapshot, to: task, nextPoll: nextPoll) { return .unchanged(id: task.id, nextPollAtMillis: nextPoll.millis) }
         } catch {
             await handle(error, for: task)
         }
+        return nil
     }
 
     /// Takes a new task upstream. A task tied to other generations (an extension, an operation on

@@ -298,20 +298,64 @@ public struct TaskRepository: Sendable {
                 RETURNING \(unsafeRaw: Self.columns)
                 """).first().map(Self.task(from:))
             guard let updated else { return nil }
-            let lumaView = renderLumaView(updated)
-            try await sql.raw("UPDATE tasks SET luma_view = \(bind: lumaView) WHERE id = \(bind: id)").run()
             if to == .failed, changes.refunds {
                 try await LedgerRepository.refund(updated, reason: reason, at: millis, on: sql)
             }
-            if let url = updated.request.notifyHook {
-                try await WebhookRepository.enqueue(taskID: id, url: url, payload: lumaView, at: millis, on: sql)
-            }
-            if let url = updated.request.callbackURL {
-                try await WebhookRepository.enqueue(taskID: id, url: url, payload: StoredView.dreamMachine(updated), at: millis, on: sql)
-            }
-            try await Self.recordEvent(TaskEvent(taskID: id, fromState: from, toState: to, reason: reason, atMillis: millis), on: sql)
+            try await record([updated], movedFrom: from, reason: reason, at: millis, on: sql)
             return updated
         }
+    }
+
+    /// Moves every task of `moves` that is still in `from` (and not deleted) to the unfinished
+    /// state `to`, each due for its next poll at its own time, in one transaction of a few
+    /// statements whatever their number: what the poller does for all the tasks an upstream has
+    /// started since the last pass. Returns the tasks that moved.
+    public func transition(
+        _ moves: [(id: String, nextPollAtMillis: Int64)], from: TaskState, to: TaskState, reason: String, at millis: Int64
+    ) async throws -> [VideoTask] {
+        precondition(from.canMove(to: to) && !to.isTerminal, "illegal transition \(from) → \(to)")
+        guard !moves.isEmpty else { return [] }
+        let reason = Self.storable(reason)
+        return try await database.write { sql in
+            let updated = try await sql.raw("""
+                UPDATE tasks SET state = \(bind: to.rawValue),
+                    next_poll_at = \(Self.byID(moves.map { ($0.id, $0.nextPollAtMillis) })),
+                    leased_until = NULL, leased_by = NULL,
+                    updated_at = \(bind: millis)
+                WHERE id IN (\(SQLList(moves.map { SQLBind($0.id) }))) AND state = \(bind: from.rawValue) AND deleted_at IS NULL
+                RETURNING \(unsafeRaw: Self.columns)
+                """).all().map(Self.task(from:))
+            try await record(updated, movedFrom: from, reason: reason, at: millis, on: sql)
+            return updated
+        }
+    }
+
+    /// What follows tasks' move from `from`, in the transaction that moved them: their stored
+    /// views, their clients' webhooks in the outbox, and their events.
+    private func record(_ moved: [VideoTask], movedFrom from: TaskState, reason: String, at millis: Int64, on sql: any SQLDatabase) async throws {
+        guard !moved.isEmpty else { return }
+        let views = moved.map { ($0.id, renderLumaView($0)) }
+        try await sql.raw("""
+            UPDATE tasks SET luma_view = \(Self.byID(views)) WHERE id IN (\(SQLList(moved.map { SQLBind($0.id) })))
+            """).run()
+        for (task, (_, view)) in zip(moved, views) {
+            if let url = task.request.notifyHook {
+                try await WebhookRepository.enqueue(taskID: task.id, url: url, payload: view, at: millis, on: sql)
+            }
+            if let url = task.request.callbackURL {
+                try await WebhookRepository.enqueue(taskID: task.id, url: url, payload: StoredView.dreamMachine(task), at: millis, on: sql)
+            }
+        }
+        let events: [SQLQueryString] = moved.map {
+            "(\(bind: $0.id), \(bind: from.rawValue), \(bind: $0.state.rawValue), \(bind: reason), \(bind: millis))"
+        }
+        try await sql.raw("INSERT INTO task_events (task_id, from_state, to_state, reason, at) VALUES \(events.joined(separator: ", "))").run()
+    }
+
+    /// `CASE id WHEN … THEN … END`: a value per task in one statement.
+    private static func byID(_ values: [(id: String, value: some Encodable & Sendable)]) -> SQLQueryString {
+        let cases: [SQLQueryString] = values.map { "WHEN \(bind: $0.id) THEN \(bind: $0.value)" }
+        return "CASE id \(cases.joined(separator: " ")) END"
     }
 
     /// `text` from an upstream as a text column can hold it: PostgreSQL refuses U+0000, and a
@@ -354,10 +398,16 @@ public struct TaskRepository: Sendable {
 
     /// Gives a claimed task back without changing its state, due again at `nextPollAt`.
     public func reschedule(id: String, owner: String, nextPollAt: Int64) async throws {
+        try await reschedule([(id, nextPollAt)], owner: owner)
+    }
+
+    /// Gives claimed tasks back without changing their state, each due again at its own time.
+    public func reschedule(_ polls: [(id: String, nextPollAtMillis: Int64)], owner: String) async throws {
+        guard !polls.isEmpty else { return }
         try await database.write(changesCachedRows: false) { sql in
             try await sql.raw("""
-                UPDATE tasks SET next_poll_at = \(bind: nextPollAt), leased_until = NULL, leased_by = NULL
-                WHERE id = \(bind: id) AND leased_by = \(bind: owner) AND next_poll_at IS NOT NULL
+                UPDATE tasks SET next_poll_at = \(Self.byID(polls.map { ($0.id, $0.nextPollAtMillis) })), leased_until = NULL, leased_by = NULL
+                WHERE id IN (\(SQLList(polls.map { SQLBind($0.id) }))) AND leased_by = \(bind: owner) AND next_poll_at IS NOT NULL
                 """).run()
         }
     }

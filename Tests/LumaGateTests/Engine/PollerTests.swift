@@ -36,6 +36,43 @@ import Testing
         }
     }
 
+    /// A pass writes what its polls found together: every task that started upstream moves once,
+    /// with its event, its next poll and its stored view (which a query that had cached the task
+    /// sees at once); a task failed or deleted meanwhile is left as it is.
+    @Test func aPassStartsManyTasksTogetherAndLeavesTheOthersAlone() async throws {
+        let clock = ManualClock()
+        try await TestGateway.with(now: { clock.now }, configure: { $0.runsPoller = false }) { gateway in
+            let token = try await gateway.createToken()
+            var ids: [String] = []
+            for n in 0..<12 { ids.append(try await gateway.submit(token: token, #"{"user_prompt": "one of many \#(n)"}"#)["id"] as! String) }
+            let poller = gateway.gateway.poller
+            let tasks = gateway.gateway.tasks
+            func state(_ id: String) async throws -> String? {
+                try await gateway.request(.GET, "/luma/generations/\(id)", token: token).object["state"] as? String
+            }
+            #expect(await poller.pollOnce(now: clock.now) == 12, "submits them all upstream")
+            for id in ids { #expect(try await state(id) == "pending") }
+
+            let (failed, deleted) = (ids[0], ids[1])
+            _ = try await tasks.transition(id: failed, from: .pending, to: .failed, changes: .init(failureReason: "failed meanwhile"),
+                                           reason: "failed meanwhile", at: clock.now.millis)
+            #expect(try await gateway.request(.DELETE, "/dream-machine/v1/generations/\(deleted)", token: token).status == 204)
+            clock.advance(0.25)
+            #expect(await poller.pollOnce(now: clock.now) == 10)
+            for id in ids.dropFirst(2) {
+                let task = try #require(try await tasks.find(id: id))
+                #expect(task.state == .processing)
+                #expect(task.nextPollAtMillis.map { $0 > clock.now.millis } == true, "due when its dreaming is over")
+                #expect(try await tasks.events(taskID: id).map(\.toState) == [.pending, .processing])
+                #expect(try await state(id) == "processing")
+            }
+            #expect(try await tasks.events(taskID: failed).map(\.toState) == [.pending, .failed])
+            #expect(try await state(failed) == "failed")
+            #expect(try await gateway.request(.GET, "/luma/generations/\(deleted)", token: token).status == 404)
+            #expect(await poller.pollOnce(now: clock.now) == 0, "none is due again before its own time")
+        }
+    }
+
     /// SQLite belongs to one process, so a lease found at start is its own previous life's and is
     /// freed at once; in PostgreSQL it may be another live process's, so it is waited out.
     @Test func workLeftLeasedByADeadProcessIsPickedUpAgain() async throws {
