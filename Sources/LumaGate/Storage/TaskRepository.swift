@@ -71,8 +71,8 @@ public struct TaskRepository: Sendable {
                 throw GatewayError.insufficientQuota(
                     "This task costs \(task.price) credits, more than this token has left; ask the gateway operator to raise its quota.")
             }
-            try await Self.recordEvent(
-                TaskEvent(taskID: task.id, fromState: nil, toState: task.state, reason: reason, atMillis: task.createdAtMillis), on: sql)
+            try await Self.recordEvents(
+                [TaskEvent(taskID: task.id, fromState: nil, toState: task.state, reason: reason, atMillis: task.createdAtMillis)], on: sql)
             if let idempotency {
                 try await IdempotencyRepository.record(idempotency, tokenID: task.tokenID, taskID: task.id, at: task.createdAtMillis, on: sql)
             }
@@ -346,10 +346,8 @@ public struct TaskRepository: Sendable {
                 try await WebhookRepository.enqueue(taskID: task.id, url: url, payload: StoredView.dreamMachine(task), at: millis, on: sql)
             }
         }
-        let events: [SQLQueryString] = moved.map {
-            "(\(bind: $0.id), \(bind: from.rawValue), \(bind: $0.state.rawValue), \(bind: reason), \(bind: millis))"
-        }
-        try await sql.raw("INSERT INTO task_events (task_id, from_state, to_state, reason, at) VALUES \(events.joined(separator: ", "))").run()
+        try await Self.recordEvents(
+            moved.map { TaskEvent(taskID: $0.id, fromState: from, toState: $0.state, reason: reason, atMillis: millis) }, on: sql)
     }
 
     /// `CASE id WHEN … THEN … END`: a value per task in one statement.
@@ -486,11 +484,12 @@ public struct TaskRepository: Sendable {
         try await insert.run()
     }
 
-    private static func recordEvent(_ event: TaskEvent, on sql: any SQLDatabase) async throws {
-        try await sql.raw("""
-            INSERT INTO task_events (task_id, from_state, to_state, reason, at)
-            VALUES (\(bind: event.taskID), \(bind: event.fromState?.rawValue), \(bind: event.toState.rawValue), \(bind: event.reason), \(bind: event.atMillis))
-            """).run()
+    /// Writes `events` in one statement.
+    private static func recordEvents(_ events: [TaskEvent], on sql: any SQLDatabase) async throws {
+        let rows: [SQLQueryString] = events.map {
+            "(\(bind: $0.taskID), \(bind: $0.fromState?.rawValue), \(bind: $0.toState.rawValue), \(bind: $0.reason), \(bind: $0.atMillis))"
+        }
+        try await sql.raw("INSERT INTO task_events (task_id, from_state, to_state, reason, at) VALUES \(rows.joined(separator: ", "))").run()
     }
 
     private static func encode<T: Encodable>(_ value: T) throws -> String {

@@ -38,7 +38,8 @@ import Testing
 
     /// A pass writes what its polls found together: every task that started upstream moves once,
     /// with its event, its next poll and its stored view (which a query that had cached the task
-    /// sees at once); a task failed or deleted meanwhile is left as it is.
+    /// sees at once); a task failed or deleted meanwhile is left as it is, and the batched move
+    /// itself leaves alone any task that is no longer pending or was deleted.
     @Test func aPassStartsManyTasksTogetherAndLeavesTheOthersAlone() async throws {
         let clock = ManualClock()
         try await TestGateway.with(now: { clock.now }, configure: { $0.runsPoller = false }) { gateway in
@@ -66,6 +67,8 @@ import Testing
                 #expect(try await tasks.events(taskID: id).map(\.toState) == [.pending, .processing])
                 #expect(try await state(id) == "processing")
             }
+            let stale = [failed, deleted, ids[2]].map { (id: $0, nextPollAtMillis: clock.now.millis) }
+            #expect(try await tasks.transition(stale, from: .pending, to: .processing, reason: "stale", at: clock.now.millis).isEmpty)
             #expect(try await tasks.events(taskID: failed).map(\.toState) == [.pending, .failed])
             #expect(try await state(failed) == "failed")
             #expect(try await gateway.request(.GET, "/luma/generations/\(deleted)", token: token).status == 404)
