@@ -11,6 +11,12 @@ import Synchronization
 ///
 /// Tokens and views sit in a dictionary each, keyed by the hash or id alone: a lookup builds no
 /// key string (a batch query looks up twenty views).
+///
+/// A view is kept only when it is asked for the second time while its id is still remembered
+/// (`admitted`): a task a client polls is asked for again within seconds, while in a store far
+/// larger than the cache most reads are of tasks nobody asks for twice, and keeping each of them
+/// would only push out another (at a million tasks, a tenth of a batch query's time went to
+/// keeping and dropping views that were never read again).
 final class QueryCache: Sendable {
     enum Key: Hashable, Sendable {
         case token(secretHash: String)
@@ -43,6 +49,17 @@ final class QueryCache: Sendable {
         var floor: UInt64 = 0
         /// Off while a feed cannot vouch for what it missed.
         var active = false
+        /// Hashes of views asked for once, one per slot (a later id with the same slot takes it).
+        var askedOnce = [Int](repeating: 0, count: QueryCache.rememberedViews)
+
+        /// Whether the view of `taskID` was asked for before; if not, it is remembered now.
+        mutating func admitted(_ taskID: String) -> Bool {
+            let hash = taskID.hashValue | 1
+            let slot = Int(UInt(bitPattern: hash) % UInt(askedOnce.count))
+            if askedOnce[slot] == hash { return true }
+            askedOnce[slot] = hash
+            return false
+        }
 
         /// Drops `key`'s entry and its bytes; false when nothing was kept for it.
         @discardableResult mutating func remove(_ key: Key) -> Bool {
@@ -59,6 +76,9 @@ final class QueryCache: Sendable {
     private let state = Mutex(State())
     let maxBytes: Int
     private static let maxChangedKeys = 100_000
+    /// Ids remembered for `admitted`: 512 KiB, enough for every task polled within seconds of a
+    /// busy gateway to be asked for again before its slot is taken.
+    static let rememberedViews = 65_536
 
     init(maxBytes: Int) {
         self.maxBytes = maxBytes
@@ -98,6 +118,7 @@ final class QueryCache: Sendable {
         guard cost <= maxBytes / 4 else { return }
         state.withLock { state in
             guard state.active, ticket >= (state.changed[key] ?? state.floor) else { return }
+            if case .view(let id) = key, !state.admitted(id) { return }
             // A key kept again keeps its first place in `order`; it goes when that place comes up.
             let wasKept = state.remove(key)
             insert(&state, cost)

@@ -26,6 +26,7 @@ import Testing
             let id = try await gateway.submit(token: token, #"{"user_prompt": "kept in memory"}"#)["id"] as! String
             let first = try await gateway.request(.GET, "/luma/generations/\(id)", token: token)
             #expect(first.object["state"] as? String == "pending")
+            _ = try await gateway.request(.GET, "/luma/generations/\(id)", token: token) // a view is kept from its second read
             let cache = try #require(gateway.gateway.database.queryCache)
             #expect(cache.size.entries >= 2, "the token and the view are kept")
 

@@ -21,35 +21,17 @@ final class SQLiteDirectReader: Sendable {
         self.path = path
     }
 
-    /// The text of each column of the first row `sql` returns with `value` bound to `?1`, or nil
-    /// when it returns none (a NULL column reads as "").
-    func firstRow(_ sql: String, binding value: String) throws -> [String]? {
+    /// For each of `values`, the text of each column of the first row `sql` returns with it bound
+    /// to `?1`, or nil when it returns none (a NULL column reads as ""). Several values are read in
+    /// one read transaction: one snapshot of the store, taken once instead of once per value.
+    func firstRows(_ sql: String, bindingEach values: [String]) throws -> [[String]?] {
         let connection = try checkOut()
         defer { checkIn(connection) }
         let statement = try connection.statement(sql)
-        var value = value
-        return try value.withUTF8 { bytes in
-            // Bound without a copy (SQLITE_STATIC): the statement is reset before `bytes` goes away.
-            defer {
-                sqlite_nio_sqlite3_reset(statement)
-                sqlite_nio_sqlite3_clear_bindings(statement)
-            }
-            var code = sqlite_nio_sqlite3_bind_text(statement, 1, bytes.baseAddress, Int32(bytes.count), nil)
-            guard code == SQLITE_OK else { throw connection.failure(code) }
-            code = sqlite_nio_sqlite3_step(statement)
-            switch code {
-            case SQLITE_ROW:
-                return (0..<sqlite_nio_sqlite3_column_count(statement)).map { column in
-                    guard let text = sqlite_nio_sqlite3_column_text(statement, column) else { return "" }
-                    let count = Int(sqlite_nio_sqlite3_column_bytes(statement, column))
-                    return String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)
-                }
-            case SQLITE_DONE:
-                return nil
-            default:
-                throw connection.failure(code)
-            }
-        }
+        guard values.count > 1 else { return try values.map { try connection.firstRow(statement, binding: $0) } }
+        try connection.run("BEGIN")
+        defer { try? connection.run("COMMIT") }
+        return try values.map { try connection.firstRow(statement, binding: $0) }
     }
 
     /// Closes the idle connections now and the busy ones as they come back; reads after this fail.
@@ -70,8 +52,10 @@ final class SQLiteDirectReader: Sendable {
         return try reused ?? Connection(path: path)
     }
 
+    /// Returns `connection` to the idle list, unless the store closed or a transaction it began
+    /// did not end (it would hold its old snapshot for ever).
     private func checkIn(_ connection: Connection) {
-        let keep = state.withLock { state in
+        let keep = connection.inAutocommit && state.withLock { state in
             if !state.closed { state.idle.append(connection) }
             return !state.closed
         }
@@ -110,6 +94,42 @@ final class SQLiteDirectReader: Sendable {
             statements[sql] = statement
             return statement
         }
+
+        func firstRow(_ statement: OpaquePointer, binding value: String) throws -> [String]? {
+            var value = value
+            return try value.withUTF8 { bytes in
+                // Bound without a copy (SQLITE_STATIC): the statement is reset before `bytes` goes away.
+                defer {
+                    sqlite_nio_sqlite3_reset(statement)
+                    sqlite_nio_sqlite3_clear_bindings(statement)
+                }
+                var code = sqlite_nio_sqlite3_bind_text(statement, 1, bytes.baseAddress, Int32(bytes.count), nil)
+                guard code == SQLITE_OK else { throw failure(code) }
+                code = sqlite_nio_sqlite3_step(statement)
+                switch code {
+                case SQLITE_ROW:
+                    return (0..<sqlite_nio_sqlite3_column_count(statement)).map { column in
+                        guard let text = sqlite_nio_sqlite3_column_text(statement, column) else { return "" }
+                        let count = Int(sqlite_nio_sqlite3_column_bytes(statement, column))
+                        return String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)
+                    }
+                case SQLITE_DONE:
+                    return nil
+                default:
+                    throw failure(code)
+                }
+            }
+        }
+
+        /// Runs a statement that returns no rows (`BEGIN`, `COMMIT`).
+        func run(_ sql: String) throws {
+            let statement = try statement(sql)
+            defer { sqlite_nio_sqlite3_reset(statement) }
+            let code = sqlite_nio_sqlite3_step(statement)
+            guard code == SQLITE_DONE else { throw failure(code) }
+        }
+
+        var inAutocommit: Bool { handle.map { sqlite_nio_sqlite3_get_autocommit($0) != 0 } ?? false }
 
         func failure(_ code: Int32) -> Failure {
             Failure(code: code, message: handle.flatMap { sqlite_nio_sqlite3_errmsg($0) }.map { String(cString: $0) } ?? "cannot open")

@@ -59,11 +59,11 @@ final class SQLiteStore: SQLStore {
         return try await body(readers[index % readers.count])
     }
 
-    /// One id at a time, each a one-row read on the calling thread (see `SQLiteDirectReader`).
+    /// One-row reads by id on the calling thread, all in one read transaction (see `SQLiteDirectReader`).
     func storedViews(ids: [String]) async throws -> [String: OwnedView] {
         var found: [String: OwnedView] = [:]
-        for id in ids {
-            if let row = try directReader.firstRow(Self.storedViewByID, binding: id) { found[id] = (row[0], row[1]) }
+        for (id, row) in zip(ids, try directReader.firstRows(Self.storedViewByID, bindingEach: ids)) {
+            if let row { found[id] = (row[0], row[1]) }
         }
         return found
     }
