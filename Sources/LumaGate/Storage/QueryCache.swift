@@ -76,8 +76,8 @@ final class QueryCache: Sendable {
     private let state = Mutex(State())
     let maxBytes: Int
     private static let maxChangedKeys = 100_000
-    /// Ids remembered for `admitted`: 512 KiB, enough for every task polled within seconds of a
-    /// busy gateway to be asked for again before its slot is taken.
+    /// Ids remembered for `admitted` (512 KiB): an id asked for once most likely stays remembered
+    /// while up to tens of thousands of other ids are asked for, time enough for a client's next poll.
     static let rememberedViews = 65_536
 
     init(maxBytes: Int) {
