@@ -33,8 +33,8 @@ struct QueryCacheAdmissionTests {
         #expect(cache.token(secretHash: "hash-1")?.id == "token-1")
     }
 
-    /// Far more distinct tasks read once than the cache remembers leave it empty: each read
-    /// neither stays nor pushes out what clients poll.
+    /// Far more distinct tasks read once than the cache remembers keep nothing: each read neither
+    /// stays nor pushes out the view a client polls.
     @Test func readsOfManyTasksOnceKeepNothing() {
         let cache = activeCache()
         let polled: OwnedView = (tokenID: "token-1", view: "polled")

@@ -28,9 +28,9 @@ final class SQLiteDirectReader: Sendable {
         let connection = try checkOut()
         defer { checkIn(connection) }
         let statement = try connection.statement(sql)
-        guard values.count > 1 else { return try values.map { try connection.firstRow(statement, binding: $0) } }
-        try connection.run("BEGIN")
-        defer { try? connection.run("COMMIT") }
+        let together = values.count > 1
+        if together { try connection.run("BEGIN") }
+        defer { if together { try? connection.run("COMMIT") } }
         return try values.map { try connection.firstRow(statement, binding: $0) }
     }
 
