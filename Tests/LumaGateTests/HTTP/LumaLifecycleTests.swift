@@ -19,6 +19,13 @@ import Testing
             #expect(differences.isEmpty, "\(differences)")
             let keys = reply.text.matches(of: /"(\w+)":/).map { String($0.output.1) }
             #expect(Array(keys.prefix(3)) == ["id", "state", "video"], "seed key order")
+            // The first answer after the task completed came from the store; later ones come from
+            // the query cache: the same answer, its media links resolved alike.
+            #expect(NSDictionary(dictionary: try #require(reply.json as? [String: Any])) == NSDictionary(dictionary: task))
+            let kept = try await gateway.request(.GET, "/luma/generations/\(id)", token: token)
+            #expect(kept.body == reply.body)
+            let batch = try await gateway.request(.POST, "/luma/tasks", token: token, json: #"{"ids": ["\#(id)"]}"#)
+            #expect(batch.text == "[" + reply.text + "]")
 
             let video = task["video"] as! [String: Any]
             let raw = task["video_raw"] as! [String: Any]
