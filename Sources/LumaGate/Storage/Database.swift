@@ -86,6 +86,13 @@ public final class Database: Sendable {
         }
     }
 
+    /// A write that `body` makes in one statement and that changes no cached rows (like the
+    /// poller's leases): atomic on its own, so the store may run it without a transaction around
+    /// it. `body` may run more than once, as with `write`.
+    func writeStatement<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await store.writeStatement(body)
+    }
+
     public func close() async {
         following.withLock { $0?.cancel() }
         // The SQLite feed holds this database: let go of it so both can be freed.

@@ -13,24 +13,28 @@ public struct LedgerRepository: Sendable {
     /// when it does not (and nothing was charged).
     static func charge(_ task: VideoTask, at millis: Int64, on sql: any SQLDatabase) async throws -> Bool {
         guard task.price > 0 else { return true }
-        let entry = LedgerEntry(tokenID: task.tokenID, taskID: task.id, kind: .charge, amount: task.price, atMillis: millis, reason: "task submitted")
-        let spend: SQLQueryString = """
+        guard try await sql.raw("""
             UPDATE tokens SET used = used + \(bind: task.price)
             WHERE id = \(bind: task.tokenID) AND (quota IS NULL OR used + \(bind: task.price) <= quota)
             RETURNING id
-            """
-        // On PostgreSQL the entry is written by the same statement, one round trip fewer per submit.
-        guard sql.dialect.name == "postgresql" else {
-            guard try await sql.raw(spend).first() != nil else { return false }
-            try await record(entry, on: sql)
-            return true
-        }
-        return try await sql.raw("""
-            WITH charged AS (\(spend))
+            """).first() != nil else { return false }
+        try await record(chargeEntry(for: task, at: millis), on: sql)
+        return true
+    }
+
+    /// The charge's ledger entry for `task`, as an INSERT taking the token's id from `source` (a
+    /// query of the statement it is part of that returns the id when the token paid).
+    static func chargeEntry(_ task: VideoTask, at millis: Int64, from source: String) -> SQLQueryString {
+        let entry = chargeEntry(for: task, at: millis)
+        return """
             INSERT INTO ledger (token_id, task_id, kind, amount, at, reason)
             SELECT id, \(bind: entry.taskID), \(bind: entry.kind.rawValue), \(bind: entry.amount), \(bind: entry.atMillis), \(bind: entry.reason)
-            FROM charged RETURNING id
-            """).first() != nil
+            FROM \(unsafeRaw: source)
+            """
+    }
+
+    private static func chargeEntry(for task: VideoTask, at millis: Int64) -> LedgerEntry {
+        LedgerEntry(tokenID: task.tokenID, taskID: task.id, kind: .charge, amount: task.price, atMillis: millis, reason: "task submitted")
     }
 
     /// Gives a failed task's price back. Called once per task, by the one transition to failed

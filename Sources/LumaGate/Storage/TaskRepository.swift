@@ -46,7 +46,16 @@ public struct TaskRepository: Sendable {
     /// earlier request used, stores nothing and returns that request's task id.
     @discardableResult
     func insert(_ task: VideoTask, reason: String, maxInFlight: Int? = nil, idempotency: IdempotencyKey? = nil) async throws -> String? {
-        try await database.write(changesCachedRows: false) { sql in
+        let event = TaskEvent(taskID: task.id, fromState: nil, toState: task.state, reason: reason, atMillis: task.createdAtMillis)
+        // With nothing to check first, a submit on PostgreSQL is one statement (`insertCharged`),
+        // a transaction of its own.
+        if idempotency == nil, maxInFlight == nil, database.isShared {
+            return try await database.writeStatement { sql in
+                try await insertCharged(task, event: event, on: sql)
+                return nil
+            }
+        }
+        return try await database.write(changesCachedRows: false) { sql in
             // Holds the token's row until the commit, so its in-flight count and idempotency keys
             // are checked by one submit at a time, whichever process takes it. Without either, the
             // charge's own update is what holds it (and checks the quota).
@@ -66,17 +75,43 @@ public struct TaskRepository: Sendable {
                         "This token already has \(inFlight) unfinished tasks, its limit; submit again when one finishes.", retryAfterSeconds: 5)
                 }
             }
-            try await insertRows([task], on: sql)
-            guard try await LedgerRepository.charge(task, at: task.createdAtMillis, on: sql) else {
-                throw GatewayError.insufficientQuota(
-                    "This task costs \(task.price) credits, more than this token has left; ask the gateway operator to raise its quota.")
-            }
-            try await Self.recordEvents(
-                [TaskEvent(taskID: task.id, fromState: nil, toState: task.state, reason: reason, atMillis: task.createdAtMillis)], on: sql)
+            try await insertCharged(task, event: event, on: sql)
             if let idempotency {
                 try await IdempotencyRepository.record(idempotency, tokenID: task.tokenID, taskID: task.id, at: task.createdAtMillis, on: sql)
             }
             return nil
+        }
+    }
+
+    /// Stores `task` with its first event and charges its price, or, when the token's quota cannot
+    /// pay, stores nothing and refuses with a 402. On PostgreSQL in one statement (a round trip
+    /// each otherwise), whose every part waits on the charge.
+    private func insertCharged(_ task: VideoTask, event: TaskEvent, on sql: any SQLDatabase) async throws {
+        let charged: Bool
+        if sql.dialect.name == "postgresql" {
+            let values = SQLList(try rowValues(task).map { SQLBind($0) })
+            let paid: SQLQueryString = task.price > 0
+                ? "UPDATE tokens SET used = used + \(bind: task.price) WHERE id = \(bind: task.tokenID) AND (quota IS NULL OR used + \(bind: task.price) <= quota) RETURNING id"
+                : "SELECT id FROM tokens WHERE id = \(bind: task.tokenID)"
+            let entry: SQLQueryString = task.price > 0
+                ? ", entry AS (\(LedgerRepository.chargeEntry(task, at: task.createdAtMillis, from: "paid")))"
+                : ""
+            charged = try await sql.raw("""
+                WITH paid AS (\(paid)),
+                stored AS (INSERT INTO tasks (\(unsafeRaw: Self.insertedColumns.joined(separator: ", "))) SELECT \(values) FROM paid RETURNING id),
+                event AS (INSERT INTO task_events (task_id, from_state, to_state, reason, at)
+                          SELECT id, NULL, \(bind: event.toState.rawValue), \(bind: event.reason), \(bind: event.atMillis) FROM stored)
+                \(entry)
+                SELECT id FROM stored
+                """).first() != nil
+        } else {
+            try await insertRows([task], on: sql)
+            charged = try await LedgerRepository.charge(task, at: task.createdAtMillis, on: sql)
+            if charged { try await Self.recordEvents([event], on: sql) }
+        }
+        guard charged else {
+            throw GatewayError.insufficientQuota(
+                "This task costs \(task.price) credits, more than this token has left; ask the gateway operator to raise its quota.")
         }
     }
 
@@ -368,26 +403,23 @@ public struct TaskRepository: Sendable {
     /// This and the other writes of the poller's bookkeeping below (leases, next polls, the
     /// upstream's id) change no task's view, owner or deletion, so they skip the change feed.
     public func claimDue(now: Int64, limit: Int, owner: String, leaseUntil: Int64) async throws -> [VideoTask] {
-        try await database.write(changesCachedRows: false) { sql in
-            let ids = try await sql.raw("""
-                SELECT id FROM tasks
-                WHERE next_poll_at IS NOT NULL AND next_poll_at <= \(bind: now)
-                  AND (leased_until IS NULL OR leased_until < \(bind: now))
-                ORDER BY next_poll_at LIMIT \(bind: limit) \(unsafeRaw: sql.skippingLockedRows)
-                """).all().map { try $0.decode(column: "id", as: String.self) }
-            guard !ids.isEmpty else { return [] }
-            return try await sql.update("tasks")
-                .set("leased_until", to: leaseUntil).set("leased_by", to: owner)
-                .where("id", .in, ids)
-                .returning(SQLRaw(Self.columns))
-                .all().map(Self.task(from:))
+        try await database.writeStatement { sql in
+            try await sql.raw("""
+                UPDATE tasks SET leased_until = \(bind: leaseUntil), leased_by = \(bind: owner)
+                WHERE id IN (
+                    SELECT id FROM tasks
+                    WHERE next_poll_at IS NOT NULL AND next_poll_at <= \(bind: now)
+                      AND (leased_until IS NULL OR leased_until < \(bind: now))
+                    ORDER BY next_poll_at LIMIT \(bind: limit) \(unsafeRaw: sql.skippingLockedRows))
+                RETURNING \(unsafeRaw: Self.columns)
+                """).all().map(Self.task(from:))
         }
     }
 
     /// Extends `owner`'s lease on a task; false when the lease is no longer `owner`'s (it ran out
     /// and another process claimed the task).
     public func renewLease(id: String, owner: String, until leaseUntil: Int64) async throws -> Bool {
-        try await database.write(changesCachedRows: false) { sql in
+        try await database.writeStatement { sql in
             try await sql.raw("""
                 UPDATE tasks SET leased_until = \(bind: leaseUntil) WHERE id = \(bind: id) AND leased_by = \(bind: owner) RETURNING id
                 """).first() != nil
@@ -402,7 +434,7 @@ public struct TaskRepository: Sendable {
     /// Gives claimed tasks back without changing their state, each due again at its own time.
     public func reschedule(_ polls: [(id: String, nextPollAtMillis: Int64)], owner: String) async throws {
         guard !polls.isEmpty else { return }
-        try await database.write(changesCachedRows: false) { sql in
+        try await database.writeStatement { sql in
             try await sql.raw("""
                 UPDATE tasks SET next_poll_at = \(Self.byID(polls.map { ($0.id, $0.nextPollAtMillis) })), leased_until = NULL, leased_by = NULL
                 WHERE id IN (\(SQLList(polls.map { SQLBind($0.id) }))) AND leased_by = \(bind: owner) AND next_poll_at IS NOT NULL
@@ -413,7 +445,7 @@ public struct TaskRepository: Sendable {
     /// Records that `channel`'s upstream accepted a claimed task, and frees it until `nextPollAt`.
     public func recordSubmission(id: String, owner: String, upstreamID: String, channel: String, nextPollAt: Int64) async throws {
         let upstreamID = Self.storable(upstreamID)
-        return try await database.write(changesCachedRows: false) { sql in
+        return try await database.writeStatement { sql in
             try await sql.raw("""
                 UPDATE tasks SET upstream_id = \(bind: upstreamID), channel = \(bind: channel), next_poll_at = \(bind: nextPollAt),
                     leased_until = NULL, leased_by = NULL
@@ -474,17 +506,19 @@ public struct TaskRepository: Sendable {
 
     private func insertRows(_ tasks: ArraySlice<VideoTask>, on sql: any SQLDatabase) async throws {
         let insert = sql.insert(into: "tasks").columns(Self.insertedColumns)
-        for task in tasks {
-            insert.values([
-                task.id, task.tokenID, task.state.rawValue, task.channel, task.upstreamID, task.parentID, try Self.encode(task.request),
-                try task.media.map(Self.encode), task.failureReason, task.createdAtMillis, task.updatedAtMillis, task.nextPollAtMillis,
-                task.callbackSecret, task.price, renderLumaView(task), (task.request.kind ?? .video).rawValue,
-            ] as [any Encodable & Sendable])
-        }
+        for task in tasks { insert.values(try rowValues(task)) }
         try await insert.run()
     }
 
-    /// Writes `events` in one statement.
+    /// A task's row, in the order of `insertedColumns`.
+    private func rowValues(_ task: VideoTask) throws -> [any Encodable & Sendable] {
+        [
+            task.id, task.tokenID, task.state.rawValue, task.channel, task.upstreamID, task.parentID, try Self.encode(task.request),
+            try task.media.map(Self.encode), task.failureReason, task.createdAtMillis, task.updatedAtMillis, task.nextPollAtMillis,
+            task.callbackSecret, task.price, renderLumaView(task), (task.request.kind ?? .video).rawValue,
+        ]
+    }
+
     private static func recordEvents(_ events: [TaskEvent], on sql: any SQLDatabase) async throws {
         let rows: [SQLQueryString] = events.map {
             "(\(bind: $0.taskID), \(bind: $0.fromState?.rawValue), \(bind: $0.toState.rawValue), \(bind: $0.reason), \(bind: $0.atMillis))"

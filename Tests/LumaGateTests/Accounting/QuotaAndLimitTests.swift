@@ -37,6 +37,22 @@ import Testing
         }
     }
 
+    @Test func aFreeTaskIsStoredWithItsEventAndNoCharge() async throws {
+        try await TestGateway.with(configure: { $0.runsPoller = false; $0.pricing.video["ray-2"]?["720p"] = 0 }) { gateway in
+            let secret = try await gateway.gateway.tokens.create(name: "free", quota: 0).secret
+            let id = try await gateway.submit(token: secret, #"{"user_prompt": "free"}"#)["id"] as! String
+            #expect(try await ledger(gateway).isEmpty)
+            let usage = try await gateway.gateway.tokens.usage("free")
+            #expect(usage.charged == 0 && usage.token.remaining == 0 && usage.tasks[.pending] == 1)
+            let events = try await gateway.gateway.tasks.events(taskID: id)
+            #expect(events.map(\.toState) == [.pending] && events.first?.reason == "submitted")
+            // A priced task is still refused by the same quota, and leaves nothing behind.
+            let priced = try await gateway.request(.POST, "/luma/generations", token: secret, json: #"{"user_prompt": "paid", "resolution": "1080p"}"#)
+            #expect(priced.status == 402)
+            #expect(try await gateway.request(.GET, "/luma/generations", token: secret).array.count == 1)
+        }
+    }
+
     @Test func racingFailuresAndRepeatedRefundsPayBackOnce() async throws {
         try await TestGateway.with(configure: { $0.runsPoller = false }) { gateway in
             let secret = try await gateway.gateway.tokens.create(name: "raced", quota: 1000).secret

@@ -69,21 +69,30 @@ final class PostgresStore: SQLStore {
     }
 
     func write<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await retrying { connection in
+            let sql = connection.sql(queryLogLevel: nil)
+            try await sql.raw("BEGIN").run()
+            do {
+                let result = try await body(sql)
+                try await sql.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await sql.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    /// One statement in autocommit: one round trip where BEGIN and COMMIT around it make three.
+    func writeStatement<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await retrying { connection in try await body(connection.sql(queryLogLevel: nil)) }
+    }
+
+    private func retrying<T>(_ work: (PostgresConnection) async throws -> T) async throws -> T {
         var retries = 0
         while true {
             do {
-                return try await client.withConnection { connection in
-                    let sql = connection.sql(queryLogLevel: nil)
-                    try await sql.raw("BEGIN").run()
-                    do {
-                        let result = try await body(sql)
-                        try await sql.raw("COMMIT").run()
-                        return result
-                    } catch {
-                        try? await sql.raw("ROLLBACK").run()
-                        throw error
-                    }
-                }
+                return try await client.withConnection(work)
             } catch let error as PSQLError where retries < 5 && Self.asksForRetry(error) {
                 retries += 1
             }
