@@ -24,7 +24,7 @@ public struct LedgerRepository: Sendable {
 
     /// The charge's ledger entry for `task`, as an INSERT taking the token's id from `source` (a
     /// query of the statement it is part of that returns the id when the token paid).
-    static func chargeEntry(_ task: VideoTask, at millis: Int64, from source: String) -> SQLQueryString {
+    static func insertingChargeEntry(_ task: VideoTask, at millis: Int64, from source: String) -> SQLQueryString {
         let entry = chargeEntry(for: task, at: millis)
         return """
             INSERT INTO ledger (token_id, task_id, kind, amount, at, reason)

@@ -94,7 +94,7 @@ public struct TaskRepository: Sendable {
                 ? "UPDATE tokens SET used = used + \(bind: task.price) WHERE id = \(bind: task.tokenID) AND (quota IS NULL OR used + \(bind: task.price) <= quota) RETURNING id"
                 : "SELECT id FROM tokens WHERE id = \(bind: task.tokenID)"
             let entry: SQLQueryString = task.price > 0
-                ? ", entry AS (\(LedgerRepository.chargeEntry(task, at: task.createdAtMillis, from: "paid")))"
+                ? ", entry AS (\(LedgerRepository.insertingChargeEntry(task, at: task.createdAtMillis, from: "paid")))"
                 : ""
             charged = try await sql.raw("""
                 WITH paid AS (\(paid)),
