@@ -49,7 +49,7 @@ public struct TaskRepository: Sendable {
         let event = TaskEvent(taskID: task.id, fromState: nil, toState: task.state, reason: reason, atMillis: task.createdAtMillis)
         // With nothing to check first, a submit on PostgreSQL is one statement (`insertCharged`),
         // a transaction of its own.
-        if idempotency == nil, maxInFlight == nil, database.isShared {
+        if idempotency == nil, maxInFlight == nil, case .postgres = database.location {
             return try await database.writeStatement { sql in
                 try await insertCharged(task, event: event, on: sql)
                 return nil
