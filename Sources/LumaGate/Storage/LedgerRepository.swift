@@ -13,13 +13,20 @@ public struct LedgerRepository: Sendable {
     /// when it does not (and nothing was charged).
     static func charge(_ task: VideoTask, at millis: Int64, on sql: any SQLDatabase) async throws -> Bool {
         guard task.price > 0 else { return true }
-        guard try await sql.raw("""
+        guard try await sql.raw(paying(task)).first() != nil else { return false }
+        try await record(chargeEntry(for: task, at: millis), on: sql)
+        return true
+    }
+
+    /// A query returning the token's id when it pays `task.price` (charging it, if the quota
+    /// allows), and no row when it cannot.
+    static func paying(_ task: VideoTask) -> SQLQueryString {
+        guard task.price > 0 else { return "SELECT id FROM tokens WHERE id = \(bind: task.tokenID)" }
+        return """
             UPDATE tokens SET used = used + \(bind: task.price)
             WHERE id = \(bind: task.tokenID) AND (quota IS NULL OR used + \(bind: task.price) <= quota)
             RETURNING id
-            """).first() != nil else { return false }
-        try await record(chargeEntry(for: task, at: millis), on: sql)
-        return true
+            """
     }
 
     /// The charge's ledger entry for `task`, as an INSERT taking the token's id from `source` (a

@@ -90,14 +90,11 @@ public struct TaskRepository: Sendable {
         let charged: Bool
         if sql.dialect.name == "postgresql" {
             let values = SQLList(try rowValues(task).map { SQLBind($0) })
-            let paid: SQLQueryString = task.price > 0
-                ? "UPDATE tokens SET used = used + \(bind: task.price) WHERE id = \(bind: task.tokenID) AND (quota IS NULL OR used + \(bind: task.price) <= quota) RETURNING id"
-                : "SELECT id FROM tokens WHERE id = \(bind: task.tokenID)"
             let entry: SQLQueryString = task.price > 0
                 ? ", entry AS (\(LedgerRepository.insertingChargeEntry(task, at: task.createdAtMillis, from: "paid")))"
                 : ""
             charged = try await sql.raw("""
-                WITH paid AS (\(paid)),
+                WITH paid AS (\(LedgerRepository.paying(task))),
                 stored AS (INSERT INTO tasks (\(unsafeRaw: Self.insertedColumns.joined(separator: ", "))) SELECT \(values) FROM paid RETURNING id),
                 event AS (INSERT INTO task_events (task_id, from_state, to_state, reason, at)
                           SELECT id, NULL, \(bind: event.toState.rawValue), \(bind: event.reason), \(bind: event.atMillis) FROM stored)
@@ -519,6 +516,7 @@ public struct TaskRepository: Sendable {
         ]
     }
 
+    /// Writes `events` in one statement.
     private static func recordEvents(_ events: [TaskEvent], on sql: any SQLDatabase) async throws {
         let rows: [SQLQueryString] = events.map {
             "(\(bind: $0.taskID), \(bind: $0.fromState?.rawValue), \(bind: $0.toState.rawValue), \(bind: $0.reason), \(bind: $0.atMillis))"
