@@ -9,8 +9,8 @@ import Synchronization
 /// A read that raced a change must not put the old value back: a reader takes a `ticket` before
 /// it reads the store and `keep` refuses the value if the key was forgotten after that ticket.
 ///
-/// Tokens and views sit in a dictionary each, keyed by the hash or id alone: a lookup builds no
-/// key string (a batch query looks up twenty views).
+/// Tokens and views sit in a dictionary each, keyed by the hash or the id's bits alone: a lookup
+/// builds no key string (a batch query looks up twenty views).
 ///
 /// A view is kept only when it is asked for the second time while its id is still remembered
 /// (`admitted`): a task a client polls is asked for again within seconds, while in a store far
@@ -20,12 +20,13 @@ import Synchronization
 final class QueryCache: Sendable {
     enum Key: Hashable, Sendable {
         case token(secretHash: String)
-        case view(taskID: String)
+        case view(TaskIDKey)
 
         /// A key as the stores' change log writes it: `token:<hash>` or `task:<id>`.
         init?(logged: String) {
             if logged.hasPrefix("task:") {
-                self = .view(taskID: String(logged.dropFirst(5)))
+                guard let id = TaskIDKey(String(logged.dropFirst(5))) else { return nil }
+                self = .view(id)
             } else if logged.hasPrefix("token:") {
                 self = .token(secretHash: String(logged.dropFirst(6)))
             } else {
@@ -36,7 +37,7 @@ final class QueryCache: Sendable {
 
     private struct State {
         var tokens: [String: (token: APIToken, cost: Int)] = [:]
-        var views: [String: (view: OwnedView, cost: Int)] = [:]
+        var views: [TaskIDKey: (view: OwnedView, cost: Int)] = [:]
         /// Keys in the order they were kept, oldest first, from `head` on (stale keys are skipped).
         var order: [Key] = []
         var head = 0
@@ -52,9 +53,9 @@ final class QueryCache: Sendable {
         /// Hashes of views asked for once, one per slot (a later id with the same slot takes it).
         var askedOnce = [Int](repeating: 0, count: QueryCache.rememberedViews)
 
-        /// Whether the view of `taskID` was asked for before; if not, it is remembered now.
-        mutating func admitted(_ taskID: String) -> Bool {
-            let hash = taskID.hashValue | 1
+        /// Whether the view of `id` was asked for before; if not, it is remembered now.
+        mutating func admitted(_ id: TaskIDKey) -> Bool {
+            let hash = id.hashValue | 1
             let slot = Int(UInt(bitPattern: hash) % UInt(askedOnce.count))
             if askedOnce[slot] == hash { return true }
             askedOnce[slot] = hash
@@ -93,13 +94,15 @@ final class QueryCache: Sendable {
     }
 
     func view(taskID: String) -> OwnedView? {
-        state.withLock { $0.active ? $0.views[taskID]?.view : nil }
+        guard let id = TaskIDKey(taskID) else { return nil }
+        return state.withLock { $0.active ? $0.views[id]?.view : nil }
     }
 
     /// `view` for many tasks under one lock (a batch query asks for up to a hundred).
     func views(taskIDs: [String]) -> [OwnedView?] {
-        state.withLock { state in
-            state.active ? taskIDs.map { state.views[$0]?.view } : Array(repeating: nil, count: taskIDs.count)
+        let ids = taskIDs.map(TaskIDKey.init)
+        return state.withLock { state in
+            state.active ? ids.map { $0.flatMap { state.views[$0]?.view } } : Array(repeating: nil, count: ids.count)
         }
     }
 
@@ -110,8 +113,9 @@ final class QueryCache: Sendable {
 
     /// Keeps a task's view, read after `ticket` was taken, unless its row changed since.
     func keep(_ view: OwnedView, taskID: String, ticket: UInt64) {
+        guard let id = TaskIDKey(taskID) else { return }
         let cost = taskID.utf8.count + 96 + view.tokenID.utf8.count + view.view.utf8.count
-        keep(.view(taskID: taskID), cost: cost, ticket: ticket) { $0.views[taskID] = (view, $1) }
+        keep(.view(id), cost: cost, ticket: ticket) { $0.views[id] = (view, $1) }
     }
 
     private func keep(_ key: Key, cost: Int, ticket: UInt64, insert: (inout State, Int) -> Void) {
