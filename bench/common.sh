@@ -19,3 +19,17 @@ run() { # wrk arguments; prints "requests/s p50 p99"
 
 # The median of each column of a file of rows of numbers.
 median() { python3 -c 'import statistics,sys; rows=[list(map(float,l.split())) for l in open(sys.argv[1])]; print(" ".join(f"{statistics.median(c):.3f}" for c in zip(*rows)))' "$1"; }
+
+# "token id" lines to the file poll-mix.lua reads: one line per token, its ids one after another.
+pack_ids() { # lines file, packed file
+  python3 - "$1" "$2" <<'PY'
+import collections, sys
+owned = collections.defaultdict(list)
+for line in open(sys.argv[1]):
+    token, id = line.split()
+    owned[token].append(id)
+with open(sys.argv[2], "w") as out:
+    for token, ids in owned.items():
+        out.write(f"{token} {''.join(ids)}\n")
+PY
+}

@@ -1,22 +1,18 @@
 -- wrk script: the poll path as clients drive it. Each request is one token asking for one of its
 -- own tasks at random, or, with BATCH=N, for N of them at once (POST /luma/tasks).
--- $IDS_FILE holds "token id" lines; every id has the same length (task ids are UUIDs).
---
--- Each token's ids are kept as one string, not a table of a million strings: against one server
--- with a million tasks, wrk sent 13-16 % more queries a second this way (two alternating pairs
--- of 16 s runs), on the same cores as the gateway.
-local parts, owners, width = {}, {}, nil
+-- $IDS_FILE holds one line per token: the token, a space, and its task ids written one after
+-- another (bench/common.sh's pack_ids writes it from "token id" lines). Task ids are UUIDs, all
+-- 36 characters, so each token's ids stay one string, not a table of a million strings (against
+-- one server with a million tasks, wrk sent 13-16 % more queries a second that way). wrk runs
+-- this file once per thread and once more; reading a million "token id" lines here took some
+-- 2 s of CPU each time, partly while the first thread was already sending.
+local width, owners, packed = 36, {}, {}
 for line in io.lines(os.getenv("IDS_FILE")) do
-  local token, id = line:match("(%S+) (%S+)")
-  width = width or #id
-  assert(#id == width, "ids of different lengths in " .. os.getenv("IDS_FILE"))
-  if not parts[token] then parts[token] = {}; owners[#owners + 1] = token end
-  table.insert(parts[token], id)
+  local token, ids = line:match("^(%S+) (%S+)$")
+  assert(ids and #ids % width == 0, "not a packed ids line in " .. os.getenv("IDS_FILE"))
+  owners[#owners + 1] = token
+  packed[token] = { ids = ids, count = #ids / width }
 end
-local packed = {}
-for token, ids in pairs(parts) do packed[token] = { ids = table.concat(ids), count = #ids } end
-parts = nil
-collectgarbage()
 local batch = tonumber(os.getenv("BATCH") or "0")
 math.randomseed(os.time())
 

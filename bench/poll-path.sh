@@ -139,6 +139,7 @@ PY2
     batch_ids=$(awk -v token="$first_token" '$1 == token && n < 20 { printf "%s\"%s\"", (n++ ? "," : ""), $2 }' "$WORK/ids")
     curl -sf -X POST "$BASE/luma/tasks" -H "Authorization: Bearer $first_token" -H "Content-Type: application/json" \
       -d "{\"ids\": [$batch_ids]}" >"$WORK/nginx/root/batch.json"
+    pack_ids "$WORK/ids" "$WORK/ids.packed"
     # The seeding leaves gigabytes of the store's file for the kernel to write back; done during
     # the rounds, that writeback would be measured as everything's latency (nginx's too).
     sync
@@ -149,8 +150,8 @@ PY2
       run "$BASE/healthz" >>"$WORK/healthz.all"
       run "http://127.0.0.1:$NGINX_PORT/task.json" >>"$WORK/nginx.all"
       run "http://127.0.0.1:$NGINX_PORT/batch.json" >>"$WORK/nginx-batch.all"
-      IDS_FILE="$WORK/ids" run -s bench/poll-mix.lua "$BASE" >>"$WORK/query.all"
-      IDS_FILE="$WORK/ids" BATCH=20 run -s bench/poll-mix.lua "$BASE" >>"$WORK/batch.all"
+      IDS_FILE="$WORK/ids.packed" run -s bench/poll-mix.lua "$BASE" >>"$WORK/query.all"
+      IDS_FILE="$WORK/ids.packed" BATCH=20 run -s bench/poll-mix.lua "$BASE" >>"$WORK/batch.all"
     done
     moved=$(( $(processing) - processing_before ))
     metrics_ms=$(timed /metrics "$admin"); totals_ms=$(timed "/admin/tasks?limit=1" "$admin")

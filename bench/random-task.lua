@@ -1,20 +1,18 @@
--- wrk script: GET /luma/generations/{id} over ids read from $IDS_FILE, at random. Every id has
--- the same length (task ids are UUIDs); they are kept as one string, not a table of strings, as
--- in poll-mix.lua (where that made wrk faster at a million ids).
-local parts, width = {}, nil
-for line in io.lines(os.getenv("IDS_FILE")) do
-  width = width or #line
-  assert(#line == width, "ids of different lengths in " .. os.getenv("IDS_FILE"))
-  parts[#parts + 1] = line
-end
-local count, ids = #parts, table.concat(parts)
-parts = nil
-collectgarbage()
+-- wrk script: GET /luma/generations/{id} over ids read from $IDS_FILE (one per line), at random.
+-- Every id has the same length (task ids are UUIDs), so the file is read whole and each id found
+-- by its line's offset: no loop over a million lines in each of wrk's Lua states (see
+-- poll-mix.lua).
+local file = assert(io.open(os.getenv("IDS_FILE")))
+local ids = file:read("*a")
+file:close()
+local width = ids:find("\n") - 1
+assert(#ids % (width + 1) == 0, "ids of different lengths in " .. os.getenv("IDS_FILE"))
+local count = #ids / (width + 1)
 local token = os.getenv("TOKEN")
 math.randomseed(os.time())
 
 request = function()
-  local start = (math.random(count) - 1) * width + 1
+  local start = (math.random(count) - 1) * (width + 1) + 1
   return wrk.format("GET", "/luma/generations/" .. ids:sub(start, start + width - 1), { ["Authorization"] = "Bearer " .. token })
 end
 
