@@ -18,10 +18,10 @@ final class PostgresStore: SQLStore {
         configuration.options.maximumConnections = maximumConnections
         // Each time a connection goes back to the pool, the pool starts an idle timer (and a
         // keep-alive timer) and cancels them when the connection is leased again. A cancelled
-        // `Task.sleep` keeps its memory until its deadline (about 500 bytes each), so the defaults
-        // (60 s and 30 s) kept 127,000 of them, most of the heap, at a thousand reads a second.
-        // An idle connection is closed after 10 s, which bounds that to 10 s of reads and makes
-        // a keep-alive query (it would run on connections idle that long) needless.
+        // `Task.sleep` keeps its memory until its deadline (about 500 bytes each): with the
+        // defaults (60 s and 30 s), 127,000 of them, 63 MiB of a 148 MiB heap, after three rounds
+        // of queries over a million tasks. Closing a connection idle for 10 s bounds that to 10 s
+        // of releases, and a keep-alive query (it would ping connections idle that long) is needless.
         configuration.options.connectionIdleTimeout = .seconds(10)
         configuration.options.keepAliveBehavior = nil
         // The pool's own chatter (such as a lease asked for in the instant before `run()` starts)
