@@ -46,7 +46,7 @@ struct NetworkAddress: Equatable, Sendable, CustomStringConvertible {
         withUnsafeMutableBytes(of: &copy) { $0.copyBytes(from: bytes) }
         var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
         inet_ntop(AF_INET6, &copy, &text, socklen_t(text.count))
-        return String(cString: text)
+        return String(decoding: text.prefix { $0 != 0 }.map { UInt8(truncatingIfNeeded: $0) }, as: UTF8.self)
     }
 
     var isPublic: Bool {

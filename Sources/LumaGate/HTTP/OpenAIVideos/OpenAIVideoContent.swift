@@ -76,7 +76,7 @@ struct OpenAIVideoContent: Sendable {
         let seconds = max(video.duration ?? Double(task.request.durationSeconds), 1)
         let partial = "partial-\(UUID().uuidString).jpg"
         do {
-            try await store.withLocalFiles([MediaStore.isURL(video.url) ? nil : video.url]) { local in
+            _ = try await store.withLocalFiles([MediaStore.isURL(video.url) ? nil : video.url]) { local in
                 try await ffmpeg.run(["-i", local[0] ?? video.url, "-vf", "fps=25/\(String(format: "%.3f", seconds)),scale=256:-2,tile=5x5",
                                       "-frames:v", "1", "-q:v", "4", partial], in: directory)
             }

@@ -77,7 +77,7 @@ actor RenderJobs {
                 await store.writeMarker(failedMarker, failure.reason)
             }
             await store.removeMarker(marker)
-            await self.finish(taskID, result)
+            self.finish(taskID, result)
         }
         return .running
     }
