@@ -86,7 +86,12 @@ struct MultiProcessTests {
         }
         #expect(overlapping.isEmpty, "two processes polled one task inside one lease: \(overlapping.prefix(3))")
         let pollers = Set(calls.filter { $0.method == "GET" }.compactMap(\.userAgent))
-        #expect(pollers.count == Self.processCount, "every process polled: \(pollers)")
+        // The killed process may die before any of its tasks is due for a first poll; the two
+        // that live must each have polled.
+        func polled(_ server: ServeProcess) -> Bool { pollers.contains { $0.hasSuffix("-\(server.process.processIdentifier))") } }
+        for server in servers {
+            #expect(polled(server), "process \(server.process.processIdentifier) polled: \(pollers)")
+        }
         // A submit the killed process sent but never recorded is sent again once its lease ends.
         let submits = calls.filter { $0.method == "POST" }.count
         let prompts = upstream.allGenerations.map(\.prompt)
@@ -98,7 +103,8 @@ struct MultiProcessTests {
             submitted in \(String(format: "%.1f", submittedIn)) s, all finished in \(String(format: "%.1f", elapsed)) s
             \(books.summary)
               upstream: \(submits) submits (\(resubmitted) sent twice), \(calls.count - submits) polls, \
-            \(String(format: "%.2f", Double(calls.count) / Double(Self.taskCount))) calls per task; \(pollers.count) processes polled, \
+            \(String(format: "%.2f", Double(calls.count) / Double(Self.taskCount))) calls per task; \(pollers.count) processes polled \
+            (the killed one \(polled(victim) ? "among them" : "not")), \
             \(polledByMoreThanOne) tasks polled by more than one, \(overlapping.count) polls inside another's lease
             """)
         await upstream.stop()
