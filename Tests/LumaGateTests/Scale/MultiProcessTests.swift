@@ -86,8 +86,8 @@ struct MultiProcessTests {
         }
         #expect(overlapping.isEmpty, "two processes polled one task inside one lease: \(overlapping.prefix(3))")
         let pollers = Set(calls.filter { $0.method == "GET" }.compactMap(\.userAgent))
-        // The killed process may die before any of its tasks is due for a first poll; the two
-        // that live must each have polled.
+        // The killed process may die before any of its tasks is due for a first poll; each of the
+        // others must have polled.
         func polled(_ server: ServeProcess) -> Bool { pollers.contains { $0.hasSuffix("-\(server.process.processIdentifier))") } }
         for server in servers {
             #expect(polled(server), "process \(server.process.processIdentifier) polled: \(pollers)")
