@@ -15,6 +15,7 @@ struct MultipartForm {
     }
 
     let parts: [Part]
+    static let maxBoundaryLength = 70
     /// The body as received.
     let raw: ByteBuffer
 
@@ -32,6 +33,11 @@ struct MultipartForm {
         let contentType = request.headers[.contentType] ?? ""
         guard let boundary = parameter("boundary", of: contentType), !boundary.isEmpty else {
             throw GatewayError.invalidRequest("A multipart/form-data body needs a boundary in its Content-Type.")
+        }
+        // RFC 2046 §5.1.1 allows 1 to 70 characters; a longer one would make every search for it
+        // cost its length at each byte of the body.
+        guard boundary.utf8.count <= maxBoundaryLength else {
+            throw GatewayError.invalidRequest("The multipart/form-data boundary in the Content-Type is longer than \(maxBoundaryLength) characters.")
         }
         // Past `maxBytes` this throws, which the error middleware answers with a 413.
         let buffer = try await request.body.collect(upTo: maxBytes)
@@ -72,22 +78,33 @@ struct MultipartForm {
 
     /// Whether every part header's name (what comes before its `:`) is ASCII. multipart-kit's
     /// parser looks each header-name byte up in a 128-entry table and traps on any byte past it,
-    /// so a body that would reach it with one is refused before it is parsed.
+    /// so a body that would reach it with one is refused before it is parsed. One pass, linear in
+    /// the body: the search for the next boundary starts where the last header block ended, since
+    /// a boundary inside a header block is header text to the parser too.
     static func headerNamesAreASCII(_ bytes: [UInt8], boundary: [UInt8]) -> Bool {
         var index = 0
         while let found = firstIndex(of: boundary, in: bytes, from: index) {
-            index = found + boundary.count
             // The rest of the delimiter's line, then header lines up to an empty one.
-            var line = index
+            let blockStart = found + boundary.count
+            var line = blockStart
             while true {
-                let end = firstIndex(of: [13, 10], in: bytes, from: line) ?? bytes.count
-                if end == line, line > index { break }
-                if bytes[line..<end].prefix(while: { $0 != UInt8(ascii: ":") }).contains(where: { $0 >= 0x80 }) { return false }
-                guard end < bytes.count else { break }
+                guard let end = firstIndex(of: [13, 10], in: bytes, from: line) else {
+                    // The rest of the body is one unfinished line: the parser finds no boundary past it.
+                    return !nameHasNonASCII(bytes[line...])
+                }
+                if end == line, line > blockStart {
+                    index = end + 2
+                    break
+                }
+                if nameHasNonASCII(bytes[line..<end]) { return false }
                 line = end + 2
             }
         }
         return true
+    }
+
+    private static func nameHasNonASCII(_ line: ArraySlice<UInt8>) -> Bool {
+        line.prefix(while: { $0 != UInt8(ascii: ":") }).contains(where: { $0 >= 0x80 })
     }
 
     private static func firstIndex(of needle: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
