@@ -19,14 +19,26 @@ public struct LedgerRepository: Sendable {
     }
 
     /// A query returning the token's id when it pays `task.price` (charging it, if the quota
-    /// allows), and no row when it cannot.
+    /// allows), and no row when it cannot. A revoked token pays for nothing: the token's own row
+    /// says so, whatever a cache in front of it still holds, so no paid work starts after a
+    /// revocation commits.
     static func paying(_ task: VideoTask) -> SQLQueryString {
-        guard task.price > 0 else { return "SELECT id FROM tokens WHERE id = \(bind: task.tokenID)" }
+        guard task.price > 0 else { return "SELECT id FROM tokens WHERE id = \(bind: task.tokenID) AND revoked_at IS NULL" }
         return """
             UPDATE tokens SET used = used + \(bind: task.price)
-            WHERE id = \(bind: task.tokenID) AND (quota IS NULL OR used + \(bind: task.price) <= quota)
+            WHERE id = \(bind: task.tokenID) AND revoked_at IS NULL AND (quota IS NULL OR used + \(bind: task.price) <= quota)
             RETURNING id
             """
+    }
+
+    /// Why `paying` returned no row: the token was revoked (a 403, as the auth check answers), or
+    /// its quota cannot pay (a 402).
+    static func refusal(of task: VideoTask, on sql: any SQLDatabase) async throws -> GatewayError {
+        let revoked = try await sql.raw("SELECT revoked_at FROM tokens WHERE id = \(bind: task.tokenID)").first()
+            .map { try $0.decode(column: "revoked_at", as: Int64?.self) != nil } ?? true
+        if revoked { return .tokenDisabled("This token has been revoked; ask the gateway operator for a new one.") }
+        return .insufficientQuota(
+            "This task costs \(task.price) credits, more than this token has left; ask the gateway operator to raise its quota.")
     }
 
     /// The charge's ledger entry for `task`, as an INSERT taking the token's id from `source` (a

@@ -106,10 +106,7 @@ public struct TaskRepository: Sendable {
             charged = try await LedgerRepository.charge(task, at: task.createdAtMillis, on: sql)
             if charged { try await Self.recordEvents([event], on: sql) }
         }
-        guard charged else {
-            throw GatewayError.insufficientQuota(
-                "This task costs \(task.price) credits, more than this token has left; ask the gateway operator to raise its quota.")
-        }
+        guard charged else { throw try await LedgerRepository.refusal(of: task, on: sql) }
     }
 
     /// Inserts many tasks in one transaction, without events (used to seed stores for benchmarks),
