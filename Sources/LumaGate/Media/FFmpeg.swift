@@ -23,9 +23,17 @@ public struct FFmpeg: Sendable {
         return present ? (timeout, prlimit) : nil
     }()
 
-    public init(executable: String) {
+    /// The slots every run takes one of, shared by every copy of this value: renders, stills,
+    /// image imports and spritesheets together start at most one ffmpeg per core.
+    let slots: ProcessSlots
+
+    public init(executable: String, slots: Int = max(ProcessInfo.processInfo.activeProcessorCount, 2)) {
         self.executable = executable
+        self.slots = ProcessSlots(count: slots)
     }
+
+    /// A run for a request found no free slot within the time it may wait.
+    public struct Busy: Error {}
 
     /// Finds `ffmpeg` on the PATH; nil when it is not installed.
     public static func locate(environment: [String: String] = ProcessInfo.processInfo.environment) -> FFmpeg? {
@@ -41,8 +49,16 @@ public struct FFmpeg: Sendable {
     ///
     /// Its output goes to temporary files rather than pipes: reading a pipe blocks a thread for
     /// as long as ffmpeg runs, and a blocked Swift concurrency thread stalls every request.
+    /// A run waits for a slot for at most `slotWait` (nil: as long as it takes) and throws `Busy`
+    /// without one.
     @discardableResult
-    public func run(_ arguments: [String], in directory: String, timeLimit: Duration? = nil) async throws -> Data {
+    public func run(_ arguments: [String], in directory: String, timeLimit: Duration? = nil, slotWait: Duration? = nil) async throws -> Data {
+        guard await slots.acquire(within: slotWait) else { throw Busy() }
+        defer { Task { await slots.release() } }
+        return try await runHoldingSlot(arguments, in: directory, timeLimit: timeLimit)
+    }
+
+    private func runHoldingSlot(_ arguments: [String], in directory: String, timeLimit: Duration?) async throws -> Data {
         let limit = min(timeLimit ?? self.timeLimit, self.timeLimit)
         let seconds = max(Double(limit.components.seconds) + Double(limit.components.attoseconds) / 1e18, 0.1)
         let scratch = NSTemporaryDirectory() + "lumagate-ffmpeg-" + UUID().uuidString
