@@ -97,12 +97,14 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var media: MediaOptions
+    @OptionGroup var edge: EdgeOptions
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         var configuration = GatewayConfiguration()
         store.apply(to: &configuration, environment: environment)
         try media.apply(to: &configuration, environment: environment)
+        try edge.apply(to: &configuration.edge, environment: environment)
         if let value = host ?? environment["LUMAGATE_HOST"] { configuration.host = value }
         if let value = try port ?? Self.number(environment, "LUMAGATE_PORT", as: Int.self) { configuration.port = value }
         if let value = publicURL ?? environment["LUMAGATE_PUBLIC_URL"] { configuration.publicURL = value }

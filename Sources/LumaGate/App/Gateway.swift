@@ -203,15 +203,9 @@ public final class Gateway: Sendable {
         let routes = RouteTable()
         router.add(middleware: ErrorMiddleware(routes: routes, shapes: [("/v1/", OpenAIErrorShape())]))
         router.add(middleware: QueryNULMiddleware())
-        if let bucket = mediaStore.bucket {
-            router.add(middleware: MediaGuardMiddleware(root: nil))
-            let media = BucketMediaResponder(bucket: bucket)
-            router.get("media/**") { request, _ in
-                try await media.response(for: String(request.uri.path.dropFirst("/media/".count)), request: request)
-            }
-        } else {
-            router.add(middleware: MediaGuardMiddleware(root: configuration.mediaDirectory))
-            router.add(middleware: FileMiddleware(configuration.mediaDirectory, urlBasePath: "/media", logger: logger))
+        let media = MediaResponder(store: mediaStore)
+        router.get("media/**") { request, context in
+            try await media.response(for: String(request.uri.path.dropFirst("/media/".count)), request: request, context: context)
         }
         router.get("healthz") { _, _ in Response.json(.object([("status", .string("ok"))])) }
         router.get("openapi.json") { _, _ in OpenAPIDocument.response }
@@ -258,11 +252,13 @@ public final class Gateway: Sendable {
         routes.load(from: router)
 
         let configuration = self.configuration
+        let openConnections = OpenConnections(limit: configuration.edge.maxConnections)
         var services: [any Service] = [poller, webhooks, channelSync, uploadSweeper]
         if let mediaRetention { services.append(mediaRetention) }
         if database.isShared { services.append(KeptCountsFolder(database: database, interval: .seconds(1), logger: logger)) }
         return Application(
             responder: HeadResponder(base: router.buildResponder()),
+            server: .http1(configuration: .init(additionalChannelHandlers: [ConnectionDeadlines(limits: configuration.edge, open: openConnections)])),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "lumagate"),
             services: configuration.runsPoller ? services : [],
             onServerRunning: { channel in

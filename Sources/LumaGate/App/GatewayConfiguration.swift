@@ -46,6 +46,8 @@ public struct GatewayConfiguration: Sendable {
     /// turn them off.
     public var runsPoller = true
     public var maxBodyBytes = 32 * 1024 * 1024
+    /// Deadlines for each part of a request and the cap on open connections.
+    public var edge = EdgeLimits()
     public var maxImageBytes = 10 * 1024 * 1024
     public var maxConcurrentImageFetches = 8
     public var maxImageFetchesPerToken = 2

@@ -4,6 +4,9 @@ import Hummingbird
 public struct GatewayRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var token: APIToken?
+    /// Whether the request is a HEAD that `HeadResponder` answers as a GET: a route that would
+    /// fetch a body only to drop it (media from the bucket) asks for the headers alone.
+    public var isHead = false
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

@@ -142,7 +142,7 @@ public struct MediaStore: Sendable {
             return (text, written)
         }
         guard let text = try? await bucket.read(path).map({ String(decoding: $0, as: UTF8.self) }) else { return nil }
-        let written = (try? await bucket.head(path))?.lastModified.flatMap(Self.httpDate) ?? Date()
+        let written = (try? await bucket.head(path))?.lastModified.flatMap(HTTPDate.parse) ?? Date()
         return (text, written)
     }
 
@@ -183,13 +183,5 @@ public struct MediaStore: Sendable {
         case "zip": "application/zip"
         default: "application/octet-stream"
         }
-    }
-
-    private static func httpDate(_ text: String) -> Date? {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
-        return formatter.date(from: text)
     }
 }

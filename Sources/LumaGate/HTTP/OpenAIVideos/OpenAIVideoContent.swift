@@ -5,8 +5,8 @@ import NIOFoundationCompat
 
 /// The bytes behind `GET /v1/videos/{id}/content`: the MP4, its thumbnail, or a spritesheet (a
 /// 5×5 grid of frames taken evenly across the video, made once with ffmpeg and kept beside it),
-/// with single-range HTTP Range requests answered (from a bucket, streamed with the range passed
-/// on). Media an upstream keeps is read through the outbound policy.
+/// served as `/media` serves files (`MediaResponder`). Media an upstream keeps is read through the
+/// outbound policy.
 struct OpenAIVideoContent: Sendable {
     enum Variant: String {
         case video, thumbnail, spritesheet
@@ -15,10 +15,20 @@ struct OpenAIVideoContent: Sendable {
     let store: MediaStore
     let outbound: OutboundClient
     let ffmpeg: FFmpeg?
+    /// Concurrent requests for one video's spritesheet wait for one ffmpeg run.
+    private let spritesheets = SingleFlight<String, String>()
+    /// How long a request waits for an ffmpeg slot before it is a 503.
+    static let slotWait: Duration = .seconds(10)
     static let maxRemoteBytes = 512 * 1024 * 1024
     static let spritesheetFile = "spritesheet.jpg"
 
-    func response(for task: VideoTask, variant: Variant, request: Request) async throws -> Response {
+    init(store: MediaStore, outbound: OutboundClient, ffmpeg: FFmpeg?) {
+        self.store = store
+        self.outbound = outbound
+        self.ffmpeg = ffmpeg
+    }
+
+    func response(for task: VideoTask, variant: Variant, request: Request, context: GatewayRequestContext) async throws -> Response {
         if let expired = task.media?.expiredAtMillis {
             throw GatewayError.notFound("The content of video \(task.id) expired at \(RFC3339.timestamp(expired)) and is no longer kept.")
         }
@@ -33,25 +43,19 @@ struct OpenAIVideoContent: Sendable {
             guard let thumbnail = media.thumbnail?.url else { throw GatewayError.notFound("Video \(task.id) has no thumbnail.") }
             path = thumbnail
         case .spritesheet:
-            path = try await spritesheet(of: task, video: video)
+            path = try await spritesheets.run(task.id) { try await spritesheet(of: task, video: video) }
         }
         let type = variant == .video ? "video/mp4" : "image/jpeg"
-        if let bucket = store.bucket, !MediaStore.isURL(path) {
-            return try await BucketMediaResponder(bucket: bucket).response(for: path, request: request, type: type)
+        if !MediaStore.isURL(path) {
+            return try await MediaResponder(store: store).response(for: path, request: request, context: context, type: type)
         }
-        return Self.serve(try await read(path), type: type, range: request.headers[.range])
+        return MediaResponder.response(for: try await fetch(path), type: type, request: request)
     }
 
-    /// A stored path is read from the media folder; a URL (an upstream's) is fetched.
-    private func read(_ pathOrURL: String) async throws -> Data {
-        if !MediaStore.isURL(pathOrURL) {
-            guard let data = try await store.read(pathOrURL, maxBytes: Self.maxRemoteBytes) else {
-                throw GatewayError.notFound("This video's file is no longer kept.")
-            }
-            return data
-        }
+    /// A file an upstream keeps, fetched whole (within `maxRemoteBytes`).
+    private func fetch(_ url: String) async throws -> Data {
         do {
-            let response = try await outbound.send(HTTPClientRequest(url: pathOrURL), maxBodyBytes: Self.maxRemoteBytes,
+            let response = try await outbound.send(HTTPClientRequest(url: url), maxBodyBytes: Self.maxRemoteBytes,
                                                    timeout: .seconds(120), redirects: 3)
             guard (200..<300).contains(response.status) else { throw OutboundError.status(response.status) }
             return response.body
@@ -78,53 +82,18 @@ struct OpenAIVideoContent: Sendable {
         do {
             _ = try await store.withLocalFiles([MediaStore.isURL(video.url) ? nil : video.url]) { local in
                 try await ffmpeg.run(["-i", local[0] ?? video.url, "-vf", "fps=25/\(String(format: "%.3f", seconds)),scale=256:-2,tile=5x5",
-                                      "-frames:v", "1", "-q:v", "4", partial], in: directory)
+                                      "-frames:v", "1", "-q:v", "4", partial], in: directory, slotWait: Self.slotWait)
             }
             try FileManager.default.moveItem(atPath: directory + "/" + partial, toPath: store.absolutePath(path))
             try await store.publish(path)
+        } catch is FFmpeg.Busy {
+            try? FileManager.default.removeItem(atPath: directory + "/" + partial)
+            throw GatewayError(status: .serviceUnavailable, code: "busy",
+                               detail: "This gateway is busy making other media; ask for the spritesheet again shortly.", retryAfterSeconds: 5)
         } catch {
             try? FileManager.default.removeItem(atPath: directory + "/" + partial)
             throw GatewayError(status: .internalServerError, code: "spritesheet_failed", detail: "The spritesheet of this video could not be made.")
         }
         return path
-    }
-
-    /// The bytes, or the one range `Range: bytes=a-b` (`a-`, `-n`) asks for. A header this does
-    /// not read (several ranges, a reversed one) is ignored, as HTTP allows; a range that starts
-    /// past the end is a 416.
-    static func serve(_ bytes: Data, type: String, range: String?) -> Response {
-        var headers: HTTPFields = [.acceptRanges: "bytes", .init("X-Content-Type-Options")!: "nosniff"]
-        if let range, let start = Self.start(range), start >= bytes.count {
-            headers[.contentRange] = "bytes */\(bytes.count)"
-            return Response(status: .rangeNotSatisfiable, headers: headers)
-        }
-        headers[.contentType] = type
-        guard let range, let (start, end) = bounds(range, count: bytes.count) else {
-            headers[.contentLength] = String(bytes.count)
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(data: bytes)))
-        }
-        let slice = bytes.subdata(in: start..<(end + 1))
-        headers[.contentRange] = "bytes \(start)-\(end)/\(bytes.count)"
-        headers[.contentLength] = String(slice.count)
-        return Response(status: .partialContent, headers: headers, body: .init(byteBuffer: ByteBuffer(data: slice)))
-    }
-
-    /// Where a single `bytes=a-...` range starts, if that is what the header is.
-    private static func start(_ header: String) -> Int? {
-        guard header.hasPrefix("bytes="), !header.contains(",") else { return nil }
-        return header.dropFirst(6).split(separator: "-", maxSplits: 1).first.flatMap { Int($0) }
-    }
-
-    private static func bounds(_ header: String, count: Int) -> (Int, Int)? {
-        guard header.hasPrefix("bytes="), !header.contains(","), count > 0 else { return nil }
-        let parts = header.dropFirst(6).split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
-        guard parts.count == 2 else { return nil }
-        if parts[0].isEmpty {
-            guard let suffix = Int(parts[1]), suffix > 0 else { return nil }
-            return (max(count - suffix, 0), count - 1)
-        }
-        guard let start = Int(parts[0]), start < count else { return nil }
-        let end = parts[1].isEmpty ? count - 1 : min(Int(parts[1]) ?? -1, count - 1)
-        return end >= start ? (start, end) : nil
     }
 }

@@ -113,7 +113,7 @@ struct OpenAIVideosController {
         guard let kind = OpenAIVideoContent.Variant(rawValue: variant) else {
             throw GatewayError.invalidRequest("Query parameter `variant` must be one of \"video\", \"thumbnail\", \"spritesheet\".")
         }
-        return try await media.response(for: task, variant: kind, request: request)
+        return try await media.response(for: task, variant: kind, request: request, context: context)
     }
 
     @Sendable func remix(_ request: Request, context: GatewayRequestContext) async throws -> Response {

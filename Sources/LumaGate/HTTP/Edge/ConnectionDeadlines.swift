@@ -1,0 +1,136 @@
+import NIOCore
+import NIOHTTPTypes
+
+/// Holds every client connection to `EdgeLimits`, one instance per connection, placed after the
+/// HTTP decoder: a connection with nothing under way is closed after the idle timeout; once a
+/// request's first bytes arrive (a read that completes no head) its head must be complete within
+/// the header timeout; its body must keep arriving at the least rate; while the gateway works on
+/// the request and answers it, no deadline runs (that time is the handler's). Connections past
+/// the open limit are closed as they come.
+final class ConnectionDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
+
+    private enum Phase {
+        /// Waiting for the next request's first byte.
+        case idle
+        /// Its first bytes came; waiting for the rest of its head.
+        case head
+        /// Reading its body: the bytes seen in the current window.
+        case body(bytesThisWindow: Int)
+        /// The request is read; the gateway is answering it.
+        case answering
+    }
+
+    private let limits: EdgeLimits
+    private let open: OpenConnections
+    private var phase = Phase.idle
+    /// Requests read whose answers have not ended yet (HTTP/1.1 may pipeline several).
+    private var unanswered = 0
+    private var counted = false
+    private var timer: Scheduled<Void>?
+
+    init(limits: EdgeLimits, open: OpenConnections) {
+        self.limits = limits
+        self.open = open
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { start(context) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        start(context)
+        context.fireChannelActive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        stop()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        stop()
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head:
+            unanswered += 1
+            phase = .body(bytesThisWindow: 0)
+            arm(context, after: limits.bodyTimeout)
+        case .body(let bytes):
+            if case .body(let seen) = phase { phase = .body(bytesThisWindow: seen + bytes.readableBytes) }
+        case .end:
+            phase = .answering
+            disarm()
+        }
+        context.fireChannelRead(data)
+    }
+
+    /// Bytes arrived; when they completed no head, they began one.
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if case .idle = phase {
+            phase = .head
+            arm(context, after: limits.headerTimeout)
+        }
+        context.fireChannelReadComplete()
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        if case .end = unwrapOutboundIn(data) {
+            unanswered = max(unanswered - 1, 0)
+            if unanswered == 0, case .answering = phase {
+                phase = .idle
+                arm(context, after: limits.idleTimeout)
+            }
+        }
+        context.write(data, promise: promise)
+    }
+
+    private func start(_ context: ChannelHandlerContext) {
+        guard !counted else { return }
+        guard open.enter() else {
+            context.close(promise: nil)
+            return
+        }
+        counted = true
+        arm(context, after: limits.idleTimeout)
+    }
+
+    private func stop() {
+        disarm()
+        if counted {
+            counted = false
+            open.leave()
+        }
+    }
+
+    private func arm(_ context: ChannelHandlerContext, after delay: Duration) {
+        disarm()
+        let loop = context.eventLoop.assumeIsolatedUnsafeUnchecked()
+        timer = loop.scheduleTask(in: TimeAmount(delay)) { [self] in
+            timer = nil
+            expire(context)
+        }
+    }
+
+    private func disarm() {
+        timer?.cancel()
+        timer = nil
+    }
+
+    private func expire(_ context: ChannelHandlerContext) {
+        switch phase {
+        case .body(let seen) where seen >= limits.minBodyBytesPerWindow:
+            phase = .body(bytesThisWindow: 0)
+            arm(context, after: limits.bodyTimeout)
+        case .idle, .head, .body:
+            context.close(promise: nil)
+        case .answering:
+            break
+        }
+    }
+}
