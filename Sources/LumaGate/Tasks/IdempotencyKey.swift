@@ -7,6 +7,9 @@ import Foundation
 public struct IdempotencyKey: Sendable, Equatable {
     public static let header = "Idempotency-Key"
     public static let lifetimeMillis: Int64 = 24 * 3600 * 1000
+    /// A claim this old was left by a request whose process died; its work (image fetches and
+    /// imports, each bounded well under this) cannot still be under way.
+    static let claimLifetimeMillis: Int64 = 5 * 60 * 1000
     static let maxLength = 255
 
     public var key: String
@@ -21,6 +24,10 @@ public struct IdempotencyKey: Sendable, Equatable {
         fingerprint.append(body)
         self.key = key
         self.requestHash = Data(SHA256.hash(data: fingerprint)).hexString
+    }
+
+    static func inProgress(_ key: String) -> GatewayError {
+        .conflict("A request with the \(header) \"\(key)\" is still being processed; retry it once that one has answered.")
     }
 
     static func reusedWithAnotherRequest(_ key: String) -> GatewayError {

@@ -19,6 +19,8 @@ public struct TaskService: Sendable {
     let now: @Sendable () -> Date
     let newID: @Sendable () -> UUID
     let onSubmit: @Sendable () -> Void
+    /// Submits with an `Idempotency-Key` under way in this process, by token, key and request.
+    private let idempotentSubmits = SingleFlight<String, VideoTask>()
 
     public init(
         tasks: TaskRepository, uploads: UploadRepository, images: ImageIntake, store: MediaStore, router: ChannelRouter,
@@ -272,12 +274,39 @@ public struct TaskService: Sendable {
         token: APIToken, request: GenerationRequest, parent: VideoTask?, end: VideoTask?, images sources: ImageSources,
         idempotency: IdempotencyKey?, source: VideoTask? = nil
     ) async throws -> VideoTask {
-        // A retry is answered before any image is fetched; the insert below checks again, inside
-        // its transaction, for a retry that raced this one.
-        if let idempotency, let existing = try await IdempotencyRepository(database: tasks.database).existingTask(
-            for: idempotency, tokenID: token.id, since: now().millis - IdempotencyKey.lifetimeMillis) {
-            return try await earlierTask(existing, idempotency: idempotency, tokenID: token.id)
+        guard let idempotency else {
+            return try await store(token: token, request: request, parent: parent, end: end, images: sources, idempotency: nil, source: source)
         }
+        // Duplicates arriving together in this process wait for the first one's answer; one in
+        // another process finds the key claimed. Neither fetches or imports anything.
+        return try await idempotentSubmits.run("\(token.id)\n\(idempotency.key)\n\(idempotency.requestHash)") {
+            let keys = IdempotencyRepository(database: tasks.database)
+            let since = now().millis - IdempotencyKey.lifetimeMillis
+            if let existing = try await keys.existingTask(for: idempotency, tokenID: token.id, since: since) {
+                return try await earlierTask(existing, idempotency: idempotency, tokenID: token.id)
+            }
+            let claim = try await keys.claim(idempotency, tokenID: token.id, at: now().millis)
+            // The request that held the key may have stored its task between the two reads.
+            if let existing = try await keys.existingTask(for: idempotency, tokenID: token.id, since: since) {
+                if claim == .claimed { try? await keys.release(idempotency, tokenID: token.id) }
+                return try await earlierTask(existing, idempotency: idempotency, tokenID: token.id)
+            }
+            guard claim == .claimed else { throw IdempotencyKey.inProgress(idempotency.key) }
+            do {
+                return try await store(token: token, request: request, parent: parent, end: end, images: sources,
+                                       idempotency: idempotency, source: source)
+            } catch {
+                try? await keys.release(idempotency, tokenID: token.id)
+                throw error
+            }
+        }
+    }
+
+    /// Fetches and stores the request's images, then the task with its charge.
+    private func store(
+        token: APIToken, request: GenerationRequest, parent: VideoTask?, end: VideoTask?, images sources: ImageSources,
+        idempotency: IdempotencyKey?, source: VideoTask?
+    ) async throws -> VideoTask {
         for (field, url) in [("notify_hook", request.notifyHook), ("callback_url", request.callbackURL)] {
             if let url, outboundPolicy.refusalBeforeLookup(url) != nil {
                 throw GatewayError.invalidRequest(

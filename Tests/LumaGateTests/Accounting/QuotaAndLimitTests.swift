@@ -166,4 +166,57 @@ import Testing
             #expect(tooLong.status == 400)
         }
     }
+
+    /// Retries of one submit at once fetch and import its image once: the first claims the key,
+    /// the others in this process wait for its answer.
+    @Test func concurrentRetriesWithOneKeyFetchTheImageOnce() async throws {
+        let server = try await HostileServer.start()
+        try await TestGateway.with(configure: { $0.runsPoller = false }) { gateway in
+            let secret = try await gateway.gateway.tokens.create(name: "retrying").secret
+            let body = #"{"model": "ray-2", "prompt": "once", "keyframes": {"frame0": {"type": "image", "url": "\#(server.baseURL)/image.png"}}}"#
+            let ids = try await withThrowingTaskGroup(of: String.self) { group in
+                for _ in 0..<10 {
+                    group.addTask {
+                        let reply = try await gateway.request(.POST, "/dream-machine/v1/generations", token: secret, json: body,
+                                                              headers: [("Idempotency-Key", "once-1")])
+                        return reply.object["id"] as? String ?? "status \(reply.status): \(reply.text)"
+                    }
+                }
+                return try await group.reduce(into: Set<String>()) { $0.insert($1) }
+            }
+            #expect(ids.count == 1, "\(ids)")
+            #expect(server.hits("/image.png") == 1, "the image was fetched \(server.hits("/image.png")) times")
+            #expect(try await gateway.gateway.tokens.usage("retrying").charged == 71)
+            #expect(try await TestMedia.paths(under: "uploads/", directory: gateway.directory).count == 1)
+        }
+        await server.stop()
+    }
+
+    /// A key another process holds (its claim in the store) is a 409 that says the request is in
+    /// progress, with nothing fetched; a failed request gives its claim up for the retry.
+    @Test func aKeyClaimedElsewhereIsA409AndAFailureReleasesIt() async throws {
+        let server = try await HostileServer.start()
+        try await TestGateway.with(configure: { $0.runsPoller = false }) { gateway in
+            let secret = try await gateway.gateway.tokens.create(name: "claimed").secret
+            let token = try #require(try await gateway.gateway.tokens.find("claimed"))
+            let body = #"{"model": "ray-2", "prompt": "elsewhere", "keyframes": {"frame0": {"type": "image", "url": "\#(server.baseURL)/image.png"}}}"#
+            let path = "/dream-machine/v1/generations"
+            let key = try IdempotencyKey(key: "held", method: "POST", path: path, body: Data(body.utf8))
+            let keys = IdempotencyRepository(database: gateway.gateway.database)
+            #expect(try await keys.claim(key, tokenID: token.id, at: Date().millis) == .claimed)
+            let held = try await gateway.request(.POST, path, token: secret, json: body, headers: [("Idempotency-Key", "held")])
+            #expect(held.status == 409 && held.text.contains("still being processed"), "\(held.text)")
+            #expect(server.hits("/image.png") == 0)
+            // A claim left by a process that died is taken over once it is stale.
+            #expect(try await keys.claim(key, tokenID: token.id, at: Date().millis + IdempotencyKey.claimLifetimeMillis + 1) == .claimed)
+            try await keys.release(key, tokenID: token.id)
+
+            let failing = #"{"model": "ray-2", "prompt": "fails", "keyframes": {"frame0": {"type": "image", "url": "\#(server.baseURL)/signature.png"}}}"#
+            let first = try await gateway.request(.POST, path, token: secret, json: failing, headers: [("Idempotency-Key", "fails")])
+            #expect(first.status == 400, "\(first.text)")
+            let retry = try await gateway.request(.POST, path, token: secret, json: failing, headers: [("Idempotency-Key", "fails")])
+            #expect(retry.status == 400 && server.hits("/signature.png") == 2, "the retry did the work again, not a 409: \(retry.text)")
+        }
+        await server.stop()
+    }
 }
