@@ -6,12 +6,14 @@ public struct TokenService: Sendable {
     public enum Failure: Error, Equatable, CustomStringConvertible {
         case nameTaken(String)
         case blankName
+        case longName
         case notFound(String)
 
         public var description: String {
             switch self {
             case .nameTaken(let name): "A token named \"\(name)\" already exists; pick another name."
             case .blankName: "A token needs a non-blank --name."
+            case .longName: "A token's name is at most \(TokenService.maxNameLength) characters."
             case .notFound(let key): "No token has the id or name \"\(key)\"."
             }
         }
@@ -23,6 +25,8 @@ public struct TokenService: Sendable {
         case revoked
         case unknown
     }
+
+    static let maxNameLength = 255
 
     let repository: TokenRepository
     let now: @Sendable () -> Date
@@ -39,6 +43,7 @@ public struct TokenService: Sendable {
     ) async throws -> (token: APIToken, secret: String, signingSecret: String) {
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw Failure.blankName }
+        guard name.unicodeScalars.count <= Self.maxNameLength else { throw Failure.longName }
         let secret = "lg_" + Self.randomHex()
         let signingSecret = "whsec_" + Self.randomHex()
         let token = APIToken(

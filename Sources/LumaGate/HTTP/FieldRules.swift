@@ -7,6 +7,8 @@ enum FieldRules {
     /// thousands of combining marks is one character to Swift but thousands of code points here.
     static let maxPromptLength = 5000
     static let maxURLLength = 2048
+    /// File names and a client's own ids, as file systems bound a name.
+    static let maxNameLength = 255
     /// The Dream Machine models' (ray-2, ray-flash-2) resolutions and durations.
     static let resolutions = ["540p", "720p", "1080p", "4k"]
     static let durations = ["5s", "9s"]
@@ -55,10 +57,13 @@ enum FieldRules {
     }
 
     static func promptLength(_ field: String, _ prompt: String, max: Int = maxPromptLength) throws {
-        let length = prompt.unicodeScalars.count
-        guard length <= max else {
-            throw GatewayError.invalidRequest("Field `\(field)` is \(length) characters (Unicode code points); at most \(max) are allowed.")
-        }
+        try textLength(field, prompt, max: max)
+    }
+
+    /// Any text a client may store, bounded in code points.
+    static func textLength(_ field: String, _ text: String?, max: Int) throws {
+        guard let length = text?.unicodeScalars.count, length > max else { return }
+        throw GatewayError.invalidRequest("Field `\(field)` is \(length) characters (Unicode code points); at most \(max) are allowed.")
     }
 
     /// A URL the gateway will POST a client's webhooks to.

@@ -22,8 +22,8 @@ public struct MediaMigration: Sendable {
         self.concurrency = concurrency
     }
 
-    /// The media paths of every stored file in the folder: not scratch (a name starting with a
-    /// dot, a render's `partial-` file) and not what ffmpeg was still writing.
+    /// The media paths of every stored regular file in the folder: not scratch (a name starting
+    /// with a dot, a render's `partial-` file), not what ffmpeg was still writing, and no link.
     public func storedPaths() -> [String] {
         guard let walker = FileManager.default.enumerator(atPath: folder) else { return [] }
         var paths: [String] = []
@@ -33,9 +33,11 @@ public struct MediaMigration: Sendable {
                 walker.skipDescendants()
                 continue
             }
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: folder + "/" + path, isDirectory: &isDirectory), !isDirectory.boolValue,
-                  !name.hasPrefix("partial-"), name != "prompt.txt" else { continue }
+            // Read without following links: a symbolic link, to a file or a folder, may point out
+            // of the media folder, and nothing the gateway stores is one.
+            let type = (try? FileManager.default.attributesOfItem(atPath: folder + "/" + path))?[.type] as? FileAttributeType
+            if type == .typeSymbolicLink { walker.skipDescendants() }
+            guard type == .typeRegular, !name.hasPrefix("partial-"), name != "prompt.txt" else { continue }
             paths.append(path)
         }
         return paths.sorted()

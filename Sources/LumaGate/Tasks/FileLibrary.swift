@@ -34,6 +34,8 @@ public struct FileLibrary: Sendable {
     func check(_ declaration: Declaration, needsSize: Bool) throws {
         try FieldRules.require("mime_type", declaration.mimeType, in: Self.mediaTypes)
         try FieldRules.check("purpose", declaration.purpose, in: Self.purposes)
+        try FieldRules.textLength("filename", declaration.filename, max: FieldRules.maxNameLength)
+        try FieldRules.textLength("user_id", declaration.userID, max: FieldRules.maxNameLength)
         if needsSize {
             guard let size = declaration.sizeBytes else { throw GatewayError.invalidRequest("Field `size_bytes` is required.") }
             guard (1...maxBytes).contains(size) else {
@@ -82,7 +84,9 @@ public struct FileLibrary: Sendable {
         guard bytes.count == upload.sizeBytes else {
             throw GatewayError.invalidRequest("The body is \(bytes.count) bytes; the file was declared with `size_bytes` \(upload.sizeBytes ?? 0).")
         }
-        let (path, size) = try await storeImage(bytes, id: id, field: "body")
+        // Each PUT stores its bytes under a name of its own and the first to attach them wins, so
+        // a retried or concurrent PUT to the same URL never removes the bytes that won.
+        let (path, size) = try await storeImage(bytes, id: newID().uuidString.lowercased(), field: "body")
         guard try await uploads.attachBytes(id: id, secret: secret, storedPath: path, sizeBytes: size) else {
             await store.delete(path)
             throw GatewayError.conflict("File \(id) already has its bytes.")

@@ -15,6 +15,7 @@ extension ChannelRecord {
         guard let kind = Kind(rawValue: kind) else {
             throw Invalid(description: "Unknown channel kind \(kind); known: \(Kind.allCases.map(\.rawValue).joined(separator: ", ")).")
         }
+        guard name.unicodeScalars.count <= 255 else { throw Invalid(description: "A channel's name is at most 255 characters.") }
         let name = name.trimmingCharacters(in: .whitespaces)
         guard !name.isEmpty else { throw Invalid(description: "A channel needs a non-blank name.") }
         guard !key.trimmingCharacters(in: .whitespaces).isEmpty else { throw Invalid(description: "A channel needs a non-empty key.") }

@@ -91,6 +91,56 @@ import Testing
         }
     }
 
+    /// A client retrying its PUT while the first is still under way: each PUT stores its bytes
+    /// apart, the first to attach them wins, and no loser removes what won.
+    @Test func concurrentPutsToOneUploadURLKeepTheWinnersBytes() async throws {
+        try await TestGateway.with(configure: { $0.runsPoller = false }) { gateway in
+            let token = try await gateway.createToken()
+            let png = try Fixtures.data("first-frame.png")
+            let reserved = try await gateway.request(.POST, "/agents/v1/files", token: token,
+                                                     json: #"{"mime_type": "image/png", "size_bytes": \#(png.count)}"#)
+            let id = try #require(reserved.object["id"] as? String)
+            let url = try #require((reserved.object["upload"] as? [String: Any])?["url"] as? String)
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<8 { group.addTask { try await gateway.request(.PUT, url, body: png).status } }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == 200 }.count == 1 && statuses.filter { $0 == 409 }.count == 7, "\(statuses)")
+            let ready = try await gateway.request(.POST, "/agents/v1/files/\(id)/complete", token: token)
+            #expect(ready.status == 200 && ready.object["state"] as? String == "ready", "\(ready.text)")
+            let stored = try await TestMedia.paths(under: "uploads/", directory: gateway.directory)
+            #expect(stored.count == 1, "the losers' copies are gone, the winner's is there: \(stored)")
+            // The file's bytes are still an image a generation can start from.
+            let made = try await gateway.request(.POST, "/agents/v1/generations", token: token,
+                                                 json: #"{"model": "ray-3.2", "prompt": "x", "video": {"start_frame": {"file_id": "\#(id)"}}}"#)
+            #expect(made.status == 201, "\(made.text)")
+        }
+    }
+
+    @Test func filesTextFieldsAreBounded() async throws {
+        try await TestGateway.with(configure: { $0.runsPoller = false }) { gateway in
+            let token = try await gateway.createToken()
+            let long = String(repeating: "n", count: 256)
+            for field in ["filename", "user_id"] {
+                let reply = try await gateway.request(.POST, "/agents/v1/files", token: token,
+                                                      json: #"{"mime_type": "image/png", "size_bytes": 10, "\#(field)": "\#(long)"}"#)
+                #expect(reply.status == 400 && reply.text.contains("Field `\(field)` is 256 characters"), "\(reply.text)")
+            }
+            let boundary = "b0undary"
+            var form = Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(long).png\"\r\nContent-Type: image/png\r\n\r\n".utf8)
+            form += try Fixtures.data("first-frame.png") + Data("\r\n--\(boundary)--\r\n".utf8)
+            let multipart = try await gateway.request(.POST, "/agents/v1/files", token: token, body: form,
+                                                      headers: [("Content-Type", "multipart/form-data; boundary=\(boundary)")])
+            #expect(multipart.status == 400 && multipart.text.contains("Field `filename`"), "\(multipart.text)")
+            let kept = try await gateway.request(.GET, "/agents/v1/files", token: token)
+            #expect((kept.object["data"] as? [Any])?.isEmpty == true, "nothing was stored: \(kept.text)")
+            let fits = String(repeating: "n", count: 255)
+            let accepted = try await gateway.request(.POST, "/agents/v1/files", token: token,
+                                                     json: #"{"mime_type": "image/png", "size_bytes": 10, "filename": "\#(fits)"}"#)
+            #expect(accepted.status == 201, "\(accepted.text)")
+        }
+    }
+
     @Test func tasksOfTheOtherFacesReadThroughThisOne() async throws {
         try await TestGateway.with { gateway in
             let token = try await gateway.createToken()

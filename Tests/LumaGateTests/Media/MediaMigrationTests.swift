@@ -17,6 +17,9 @@ struct MediaMigrationTests {
         let video = try Data(contentsOf: URL(fileURLWithPath: directory + "/media/tasks/\(id)/video.mp4"))
         // Left behind by a render a crash cut short: not media, not copied.
         try Data("half".utf8).write(to: URL(fileURLWithPath: directory + "/media/tasks/\(id)/partial-1.mp4"))
+        // Links out of the folder, to a file and to a folder, are not media either.
+        try FileManager.default.createSymbolicLink(atPath: directory + "/media/tasks/\(id)/escape.txt", withDestinationPath: "/etc/hostname")
+        try FileManager.default.createSymbolicLink(atPath: directory + "/media/tasks/etc", withDestinationPath: "/etc")
         let location = try #require(TestMedia.location(for: directory))
         let target = ["media", "migrate", "--to", "s3://\(location.bucket)/\(location.prefix)", "--s3-endpoint", location.endpoint ?? "",
                       "--data-dir", directory]
@@ -27,6 +30,8 @@ struct MediaMigrationTests {
         let copied = try #require(Int(first.output.firstMatch(of: /copied (\d+) files/)?.output.1 ?? ""))
         #expect(copied == 4, "video, thumbnail, last frame, the image it was made from: \(first.output)")
         #expect(try await !TestMedia.exists("tasks/\(id)/partial-1.mp4", directory: directory))
+        #expect(try await !TestMedia.exists("tasks/\(id)/escape.txt", directory: directory))
+        #expect(try await TestMedia.paths(under: "tasks/etc/", directory: directory).isEmpty)
         let again = try ServeProcess.command(target)
         #expect(again.output.contains("copied 0 files") && again.output.contains("skipped \(copied) already there"), "\(again.output)")
 

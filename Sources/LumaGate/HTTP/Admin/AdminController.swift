@@ -295,6 +295,7 @@ struct AdminController {
         switch failure {
         case .nameTaken: .conflict(failure.description)
         case .blankName: .invalidRequest("Field `name` must not be blank.")
+        case .longName: .invalidRequest("Field `name` is longer than \(TokenService.maxNameLength) characters.")
         case .notFound: .notFound(failure.description)
         }
     }
