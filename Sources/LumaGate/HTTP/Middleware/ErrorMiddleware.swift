@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import NIOCore
+import NIOHTTP1
 
 /// Turns every error into the JSON error of the face the path belongs to. Anything that is not a
 /// `GatewayError` or a framework HTTP error is logged in full and answered with a bare 500: no
@@ -38,6 +39,13 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch is NIOTooManyBytesError {
             // A body collected with a bound (a chunked one has no length to refuse it by up front).
             return response(for: .payloadTooLarge("The request body is larger than this gateway accepts on \(request.uri.path)."))
+        } catch is HTTPParserError {
+            // The body stopped short: the client closed its connection, or the edge did because it
+            // sent too slowly (`ConnectionDeadlines`). The client's doing, not the gateway's fault,
+            // and no one is left to read the answer.
+            context.logger.debug("request body cut short on \(request.method) \(RequestLogMiddleware<Context>.loggable(request.uri.path))")
+            return response(for: GatewayError(status: .badRequest, code: "incomplete_body",
+                                              detail: "The request body ended before it was complete."))
         } catch {
             context.logger.error("unhandled error on \(request.method) \(RequestLogMiddleware<Context>.loggable(request.uri.path)): \(String(reflecting: error))")
             return response(for: GatewayError(
