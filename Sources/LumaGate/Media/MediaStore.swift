@@ -55,10 +55,21 @@ public struct MediaStore: Sendable {
         remove(path)
     }
 
-    /// A stored file's bytes (for small files: images), or nil when it is not there.
+    /// A stored file's bytes (for small files: images), or nil when it is not there. A file
+    /// larger than `maxBytes` is not read at all, from the folder or the bucket.
     public func read(_ path: String, maxBytes: Int = 64 * 1024 * 1024) async throws -> Data? {
-        if let data = FileManager.default.contents(atPath: absolutePath(path)) { return data }
+        let local = absolutePath(path)
+        if let size = ((try? FileManager.default.attributesOfItem(atPath: local))?[.size] as? NSNumber)?.intValue {
+            guard size <= maxBytes else { throw TooLarge(path: path, size: size) }
+            return FileManager.default.contents(atPath: local)
+        }
+        // The bucket's read stops at `maxBytes` itself.
         return try await bucket?.read(path, maxBytes: maxBytes)
+    }
+
+    public struct TooLarge: Error {
+        public var path: String
+        public var size: Int
     }
 
     /// A stored file's size in bytes, or nil when it is not there.
