@@ -58,18 +58,18 @@ struct MediaResponder: Sendable {
 
     private func fromFolder(_ path: String, request: Request, context: GatewayRequestContext, headers: HTTPFields) async throws -> Response {
         let file = store.absolutePath(path)
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: file),
-              attributes[.type] as? FileAttributeType == .typeRegular,
-              let size = (attributes[.size] as? NSNumber)?.intValue
-        else {
+        // lstat, not FileManager's attributes (which look up the owner's name): a link is no file.
+        var info = stat()
+        guard lstat(file, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
             throw GatewayError.notFound("No media file at /media/\(path).")
         }
-        let modified = attributes[.modificationDate] as? Date ?? Date(timeIntervalSince1970: 0)
-        let etag = "\"\(String(size, radix: 16))-\(String(Int64(modified.timeIntervalSince1970 * 1000), radix: 16))\""
+        let size = Int(info.st_size)
+        let modifiedMillis = Int64(info.st_mtim.tv_sec) * 1000 + Int64(info.st_mtim.tv_nsec) / 1_000_000
+        let etag = "\"\(String(size, radix: 16))-\(String(modifiedMillis, radix: 16))\""
         var headers = headers
         headers[.eTag] = etag
-        headers[.lastModified] = HTTPDate.format(modified)
-        let plan = Self.plan(for: request, size: size, etag: etag, lastModified: modified)
+        headers[.lastModified] = HTTPDate.format(epochSeconds: Int64(info.st_mtim.tv_sec))
+        let plan = Self.plan(for: request, size: size, etag: etag, lastModified: Date(timeIntervalSince1970: Double(info.st_mtim.tv_sec)))
         let bounds: ClosedRange<Int>
         switch plan {
         case .notModified:
