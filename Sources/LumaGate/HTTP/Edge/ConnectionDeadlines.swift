@@ -30,7 +30,12 @@ final class ConnectionDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
     /// Requests read whose answers have not ended yet (HTTP/1.1 may pipeline several).
     private var unanswered = 0
     private var counted = false
-    private var timer: Scheduled<Void>?
+    /// When the current phase's time is up; nil while the gateway answers.
+    private var deadline: NIODeadline?
+    /// At most one timer: moving a deadline later is a store, and the timer, when it fires, looks
+    /// at the deadline then; only a deadline earlier than the timer replaces it. A keep-alive
+    /// connection's requests mostly cost no timer of their own.
+    private var timer: (task: Scheduled<Void>, due: NIODeadline)?
 
     init(limits: EdgeLimits, open: OpenConnections) {
         self.limits = limits
@@ -65,7 +70,7 @@ final class ConnectionDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
             if case .body(let seen) = phase { phase = .body(bytesThisWindow: seen + bytes.readableBytes) }
         case .end:
             phase = .answering
-            disarm()
+            deadline = nil
         }
         context.fireChannelRead(data)
     }
@@ -101,7 +106,9 @@ final class ConnectionDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func stop() {
-        disarm()
+        timer?.task.cancel()
+        timer = nil
+        deadline = nil
         if counted {
             counted = false
             open.leave()
@@ -109,20 +116,27 @@ final class ConnectionDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func arm(_ context: ChannelHandlerContext, after delay: Duration) {
-        disarm()
-        let loop = context.eventLoop.assumeIsolatedUnsafeUnchecked()
-        timer = loop.scheduleTask(in: TimeAmount(delay)) { [self] in
+        let due = NIODeadline.now() + TimeAmount(delay)
+        deadline = due
+        if let timer, timer.due <= due { return }
+        schedule(context, at: due)
+    }
+
+    private func schedule(_ context: ChannelHandlerContext, at due: NIODeadline) {
+        timer?.task.cancel()
+        let task = context.eventLoop.assumeIsolatedUnsafeUnchecked().scheduleTask(deadline: due) { [self] in
             timer = nil
-            expire(context)
+            check(context)
         }
+        timer = (task, due)
     }
 
-    private func disarm() {
-        timer?.cancel()
-        timer = nil
-    }
-
-    private func expire(_ context: ChannelHandlerContext) {
+    private func check(_ context: ChannelHandlerContext) {
+        guard counted, let due = deadline else { return }
+        guard NIODeadline.now() >= due else {
+            schedule(context, at: due)
+            return
+        }
         switch phase {
         case .body(let seen) where seen >= limits.minBodyBytesPerWindow:
             phase = .body(bytesThisWindow: 0)
