@@ -83,7 +83,8 @@ let package = Package(
             dependencies: [
                 "LumaGate",
                 "LumaGateClient",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                // The fake upstreams and file hosts tests run are small Hummingbird servers.
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
