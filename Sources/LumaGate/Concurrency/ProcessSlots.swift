@@ -2,14 +2,12 @@
 /// background renders wait as long as it takes, a request waits a bounded time and is answered
 /// 503 without one, so no burst of requests starts more processes than the machine has cores.
 actor ProcessSlots {
-    let count: Int
     private var available: Int
     private var waiters: [(id: UInt64, continuation: CheckedContinuation<Bool, Never>)] = []
     private var nextWaiter: UInt64 = 0
 
     init(count: Int) {
         precondition(count > 0)
-        self.count = count
         available = count
     }
 

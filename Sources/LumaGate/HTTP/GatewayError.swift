@@ -28,6 +28,9 @@ public struct GatewayError: Error, Sendable, Equatable {
         GatewayError(status: .forbidden, code: "token_disabled", detail: detail)
     }
 
+    /// What a revoked token hears, from the auth check or from the charge that refused it.
+    static let tokenRevoked = tokenDisabled("This token has been revoked; ask the gateway operator for a new one.")
+
     public static func forbidden(_ detail: String) -> GatewayError {
         GatewayError(status: .forbidden, code: "forbidden", detail: detail)
     }

@@ -36,7 +36,7 @@ public struct LedgerRepository: Sendable {
     static func refusal(of task: VideoTask, on sql: any SQLDatabase) async throws -> GatewayError {
         let revoked = try await sql.raw("SELECT revoked_at FROM tokens WHERE id = \(bind: task.tokenID)").first()
             .map { try $0.decode(column: "revoked_at", as: Int64?.self) != nil } ?? true
-        if revoked { return .tokenDisabled("This token has been revoked; ask the gateway operator for a new one.") }
+        if revoked { return .tokenRevoked }
         return .insufficientQuota(
             "This task costs \(task.price) credits, more than this token has left; ask the gateway operator to raise its quota.")
     }

@@ -29,7 +29,7 @@ struct AuthMiddleware: RouterMiddleware {
             context.token = token
             return try await next(request, context)
         case .revoked:
-            throw GatewayError.tokenDisabled("This token has been revoked; ask the gateway operator for a new one.")
+            throw GatewayError.tokenRevoked
         case .unknown:
             throw GatewayError.unauthorized("This token is not valid for this gateway.")
         }
