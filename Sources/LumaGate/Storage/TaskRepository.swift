@@ -14,7 +14,7 @@ public struct TaskRepository: Sendable {
         self.renderLumaView = renderLumaView
     }
 
-    private static let columns = """
+    static let columns = """
         id, token_id, state, channel, upstream_id, parent_id, request_json, media_json,
         failure_reason, created_at, updated_at, next_poll_at, callback_secret, price
         """
@@ -220,74 +220,6 @@ public struct TaskRepository: Sendable {
         }
     }
 
-    /// Finished tasks still holding media that was made before `cutoff`, oldest first.
-    public func holdingMedia(before cutoff: Int64, limit: Int) async throws -> [VideoTask] {
-        try await database.read { sql in
-            try await sql.raw("""
-                SELECT \(unsafeRaw: Self.columns) FROM tasks
-                WHERE state = 'completed' AND media_expired_at IS NULL AND deleted_at IS NULL AND updated_at < \(bind: cutoff)
-                ORDER BY updated_at LIMIT \(bind: limit)
-                """).all().map(Self.task(from:))
-        }
-    }
-
-    /// Records that `task`'s files are being deleted: its media becomes `expired(at:)` and its
-    /// view is rendered again, before any file goes, so no answer ever names a deleted file
-    /// without saying so. Returns the task as it now is; nil when it was deleted meanwhile.
-    public func expireMedia(of task: VideoTask, at millis: Int64) async throws -> VideoTask? {
-        guard let media = task.media else { return nil }
-        let mediaJSON = try Self.encode(media.expired(at: millis))
-        return try await database.write { sql in
-            let updated = try await sql.raw("""
-                UPDATE tasks SET media_json = \(bind: mediaJSON), media_expired_at = \(bind: millis)
-                WHERE id = \(bind: task.id) AND state = 'completed' AND media_expired_at IS NULL AND deleted_at IS NULL
-                RETURNING \(unsafeRaw: Self.columns)
-                """).first().map(Self.task(from:))
-            guard let updated else { return nil }
-            try await sql.raw("UPDATE tasks SET luma_view = \(bind: renderLumaView(updated)) WHERE id = \(bind: task.id)").run()
-            return updated
-        }
-    }
-
-    /// The stored relay-format view of a task if `tokenID` owns it. This is the query path: an
-    /// indexed read shared with whatever other queries arrive at the same moment.
-    public func lumaView(id: String, ownedBy tokenID: String) async throws -> String? {
-        let cache = database.queryCache
-        if let kept = cache?.view(taskID: id) { return kept.tokenID == tokenID ? kept.view : nil }
-        let ticket = cache?.ticket()
-        guard let found = try await database.storedViews(ids: [id])[id] else { return nil }
-        if let cache, let ticket { cache.keep(found, taskID: id, ticket: ticket) }
-        return found.tokenID == tokenID ? found.view : nil
-    }
-
-    /// The stored relay-format views of the owner's tasks among `ids`, in the order asked;
-    /// unknown and foreign ids are left out.
-    public func lumaViews(ids: [String], ownedBy tokenID: String) async throws -> [String] {
-        guard !ids.isEmpty else { return [] }
-        let cache = database.queryCache
-        var found = cache?.views(taskIDs: ids) ?? Array(repeating: nil, count: ids.count)
-        let missing = zip(ids, found).compactMap { $1 == nil ? $0 : nil }
-        if !missing.isEmpty {
-            let ticket = cache?.ticket()
-            let read = try await database.storedViews(ids: missing)
-            for (id, row) in read {
-                if let cache, let ticket { cache.keep(row, taskID: id, ticket: ticket) }
-            }
-            for index in found.indices where found[index] == nil { found[index] = read[ids[index]] }
-        }
-        return found.compactMap { $0?.tokenID == tokenID ? $0?.view : nil }
-    }
-
-    /// The stored relay-format views of the owner's tasks, newest first.
-    public func listLumaViews(ownedBy tokenID: String, offset: Int, limit: Int) async throws -> [String] {
-        try await database.read { sql in
-            try await sql.raw("""
-                SELECT luma_view FROM tasks WHERE token_id = \(bind: tokenID) AND kind = 'video' AND deleted_at IS NULL
-                ORDER BY created_at DESC, id DESC LIMIT \(bind: limit) OFFSET \(bind: offset)
-                """).all().map { try $0.decode(column: "luma_view", as: String.self) }
-        }
-    }
-
     public func events(taskID: String) async throws -> [TaskEvent] {
         try await database.read { sql in
             try await sql.raw("SELECT task_id, from_state, to_state, reason, at FROM task_events WHERE task_id = \(bind: taskID) ORDER BY id")
@@ -380,7 +312,7 @@ public struct TaskRepository: Sendable {
     }
 
     /// `CASE id WHEN … THEN … END`: a value per task in one statement.
-    private static func byID(_ values: [(id: String, value: some Encodable & Sendable)]) -> SQLQueryString {
+    static func byID(_ values: [(id: String, value: some Encodable & Sendable)]) -> SQLQueryString {
         let cases: [SQLQueryString] = values.map { "WHEN \(bind: $0.id) THEN \(bind: $0.value)" }
         return "CASE id \(cases.joined(separator: " ")) END"
     }
@@ -389,110 +321,6 @@ public struct TaskRepository: Sendable {
     /// refused write would leave the task where it was, to fail the same way at every poll.
     static func storable(_ text: String) -> String {
         text.utf8.contains(0) ? text.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}") : text
-    }
-
-    /// Takes up to `limit` tasks that are due for work and not leased by a live worker, leasing
-    /// them to `owner` until `leaseUntil`.
-    ///
-    /// This and the other writes of the poller's bookkeeping below (leases, next polls, the
-    /// upstream's id) change no task's view, owner or deletion, so they skip the change feed.
-    public func claimDue(now: Int64, limit: Int, owner: String, leaseUntil: Int64) async throws -> [VideoTask] {
-        try await database.writeStatement { sql in
-            try await sql.raw("""
-                UPDATE tasks SET leased_until = \(bind: leaseUntil), leased_by = \(bind: owner)
-                WHERE id IN (
-                    SELECT id FROM tasks
-                    WHERE next_poll_at IS NOT NULL AND next_poll_at <= \(bind: now)
-                      AND (leased_until IS NULL OR leased_until < \(bind: now))
-                    ORDER BY next_poll_at LIMIT \(bind: limit) \(unsafeRaw: sql.skippingLockedRows))
-                RETURNING \(unsafeRaw: Self.columns)
-                """).all().map(Self.task(from:))
-        }
-    }
-
-    /// Extends `owner`'s lease on a task; false when the lease is no longer `owner`'s (it ran out
-    /// and another process claimed the task).
-    public func renewLease(id: String, owner: String, until leaseUntil: Int64) async throws -> Bool {
-        try await database.writeStatement { sql in
-            try await sql.raw("""
-                UPDATE tasks SET leased_until = \(bind: leaseUntil) WHERE id = \(bind: id) AND leased_by = \(bind: owner) RETURNING id
-                """).first() != nil
-        }
-    }
-
-    /// Gives a claimed task back without changing its state, due again at `nextPollAt`.
-    public func reschedule(id: String, owner: String, nextPollAt: Int64) async throws {
-        try await reschedule([(id, nextPollAt)], owner: owner)
-    }
-
-    /// Gives claimed tasks back without changing their state, each due again at its own time.
-    public func reschedule(_ polls: [(id: String, nextPollAtMillis: Int64)], owner: String) async throws {
-        guard !polls.isEmpty else { return }
-        try await database.writeStatement { sql in
-            try await sql.raw("""
-                UPDATE tasks SET next_poll_at = \(Self.byID(polls.map { ($0.id, $0.nextPollAtMillis) })), leased_until = NULL, leased_by = NULL
-                WHERE id IN (\(SQLList(polls.map { SQLBind($0.id) }))) AND leased_by = \(bind: owner) AND next_poll_at IS NOT NULL
-                """).run()
-        }
-    }
-
-    /// Records that `channel`'s upstream accepted a claimed task, and frees it until `nextPollAt`.
-    public func recordSubmission(id: String, owner: String, upstreamID: String, channel: String, nextPollAt: Int64) async throws {
-        let upstreamID = Self.storable(upstreamID)
-        return try await database.writeStatement { sql in
-            try await sql.raw("""
-                UPDATE tasks SET upstream_id = \(bind: upstreamID), channel = \(bind: channel), next_poll_at = \(bind: nextPollAt),
-                    leased_until = NULL, leased_by = NULL
-                WHERE id = \(bind: id) AND leased_by = \(bind: owner) AND upstream_id IS NULL AND deleted_at IS NULL
-                """).run()
-        }
-    }
-
-    /// Frees every lease. Only for the embedded store, which one process owns: at start, a lease
-    /// can only be a leftover of this process's previous life.
-    public func releaseAllLeases() async throws {
-        try await database.write(changesCachedRows: false) { sql in
-            try await sql.raw("UPDATE tasks SET leased_until = NULL, leased_by = NULL WHERE leased_until IS NOT NULL").run()
-        }
-    }
-
-    /// Unfinished tasks each channel's upstream holds (submitted and not final), from the partial index
-    /// `tasks_at_upstream` (its WHERE must stay the index's).
-    public func countAtUpstreamByChannel() async throws -> [String: Int] {
-        try await database.read { sql in
-            var counts: [String: Int] = [:]
-            for row in try await sql.raw("""
-                SELECT channel, COUNT(*) AS n FROM tasks
-                WHERE next_poll_at IS NOT NULL AND upstream_id IS NOT NULL GROUP BY channel
-                """).all() {
-                counts[try row.decode(column: "channel", as: String.self)] = try row.decode(column: "n", as: Int.self)
-            }
-            return counts
-        }
-    }
-
-    /// Tasks by state, deleted ones included: one token's, or all of them; read from the kept
-    /// counts (`M0015_KeepCounts`, `M0017_KeepCountsByDeltas`).
-    public func countByState(tokenID: String? = nil) async throws -> [TaskState: Int] {
-        try await database.read { sql in
-            var counts: [TaskState: Int] = [:]
-            let query = sql.select().column("state").column(SQLRaw("CAST(SUM(n) AS BIGINT)"), as: "n").from("kept_task_counts").groupBy("state")
-            if let tokenID { query.where("token_id", .equal, tokenID) }
-            for row in try await query.all() {
-                let n = try row.decode(column: "n", as: Int.self)
-                // A kept row whose tasks all moved on stays, at zero.
-                if n > 0, let state = TaskState(rawValue: try row.decode(column: "state", as: String.self)) {
-                    counts[state] = n
-                }
-            }
-            return counts
-        }
-    }
-
-    public func countInFlight() async throws -> Int {
-        try await database.read { sql in
-            try await sql.raw("SELECT COUNT(*) AS n FROM tasks WHERE next_poll_at IS NOT NULL").first()?.decode(column: "n", as: Int.self) ?? 0
-        }
     }
 
     private static let insertedColumns = columns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
@@ -521,11 +349,11 @@ public struct TaskRepository: Sendable {
         try await sql.raw("INSERT INTO task_events (task_id, from_state, to_state, reason, at) VALUES \(rows.joined(separator: ", "))").run()
     }
 
-    private static func encode<T: Encodable>(_ value: T) throws -> String {
+    static func encode<T: Encodable>(_ value: T) throws -> String {
         String(decoding: try JSONEncoder().encode(value), as: UTF8.self)
     }
 
-    private static func task(from row: any SQLRow) throws -> VideoTask {
+    static func task(from row: any SQLRow) throws -> VideoTask {
         let decoder = JSONDecoder()
         let stateName = try row.decode(column: "state", as: String.self)
         guard let state = TaskState(rawValue: stateName) else {
