@@ -21,19 +21,13 @@ struct EdgeOptions: ParsableArguments {
             ("--idle-timeout", idleTimeout, "LUMAGATE_IDLE_TIMEOUT", \EdgeLimits.idleTimeout),
             ("--body-timeout", bodyTimeout, "LUMAGATE_BODY_TIMEOUT", \EdgeLimits.bodyTimeout),
         ] {
-            guard let seconds = try value ?? number(environment, variable) else { continue }
+            guard let seconds = try value ?? ServeCommand.number(environment, variable, as: Double.self) else { continue }
             guard seconds > 0 else { throw ValidationError("\(flag) must be a number of seconds above 0.") }
             limits[keyPath: keyPath] = .milliseconds(Int64(seconds * 1000))
         }
-        if let value = try maxConnections.map(Double.init) ?? number(environment, "LUMAGATE_MAX_CONNECTIONS") {
-            guard value >= 1, value == value.rounded() else { throw ValidationError("--max-connections must be a whole number above 0.") }
-            limits.maxConnections = Int(value)
+        if let value = try maxConnections ?? ServeCommand.number(environment, "LUMAGATE_MAX_CONNECTIONS", as: Int.self) {
+            guard value >= 1 else { throw ValidationError("--max-connections must be a whole number above 0.") }
+            limits.maxConnections = value
         }
-    }
-
-    private func number(_ environment: [String: String], _ name: String) throws -> Double? {
-        guard let text = environment[name] else { return nil }
-        guard let value = Double(text) else { throw ValidationError("\(name)=\(text) is not a valid number.") }
-        return value
     }
 }

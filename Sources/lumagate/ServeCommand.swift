@@ -204,7 +204,8 @@ struct ServeCommand: AsyncParsableCommand {
         try await gateway.run()
     }
 
-    private static func number<T: LosslessStringConvertible>(_ environment: [String: String], _ name: String, as: T.Type) throws -> T? {
+    /// A number from the environment variable `name`, if set; a validation error if it is not one.
+    static func number<T: LosslessStringConvertible>(_ environment: [String: String], _ name: String, as: T.Type) throws -> T? {
         guard let text = environment[name] else { return nil }
         guard let value = T(text) else { throw ValidationError("\(name)=\(text) is not a valid number.") }
         return value
