@@ -45,9 +45,10 @@ let package = Package(
                 .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             ],
-            // Documents that are served as they are, compiled into the binary so a deployment
+            // The model catalogue and the documents that are served as they are, compiled into the binary so a deployment
             // stays one file (`PackageResources.<file_name>`).
             resources: [
+                .embedInCode("Models/models.json"),
                 .embedInCode("HTTP/OpenAPI/base.openapi.json"),
                 .embedInCode("HTTP/LumaAPI/luma.openapi.json"),
                 .embedInCode("HTTP/DreamMachineAPI/dream-machine.openapi.json"),

@@ -13,7 +13,7 @@ struct ChannelCommand: AsyncParsableCommand {
     struct RouteOptions: ParsableArguments {
         @Option(help: "Higher goes first (default 0).") var priority: Int?
         @Option(help: "Share of tasks among channels of equal priority (default 1).") var weight: Int?
-        @Option(help: "Comma-separated official model names it serves, e.g. ray-2,ray-flash-2 (default: all; \"all\" resets).") var models: String?
+        @Option(help: "Comma-separated official model names it serves, from the catalogue (default: all; \"all\" resets).") var models: String?
         @Option(help: "Its tasks at the upstream at once (default: no cap; 0 removes the cap).") var maxInFlight: Int?
 
         func applied(to route: ChannelRoute) throws -> ChannelRoute {
@@ -31,13 +31,16 @@ struct ChannelCommand: AsyncParsableCommand {
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Add a channel: `channel add dream-machine --name main --key luma-...`, `channel add luma-agents --name ray3 --key luma-api-...` or `channel add luma-relay --name backup --key TOKEN --base-url https://relay.example.com`.")
-        @Argument(help: "The kind of upstream: dream-machine, luma-agents or luma-relay.") var kind: String
+            abstract: "Add a channel: `channel add dream-machine --name main --key luma-...`, `channel add luma-agents --name ray3 --key luma-api-...` or `channel add luma-relay --name backup --key TOKEN --base-url https://relay.example.com`.",
+            discussion: "Kinds of upstream:\n" + ChannelKinds.descriptions.map { kind in
+                "  \(kind.name): \(kind.summary); base URL \(kind.defaultBaseURL ?? "required")"
+            }.joined(separator: "\n"))
+        @Argument(help: "The kind of upstream (listed below).") var kind: String
         @Option(help: "A unique name for the channel.") var name: String
         @Option(help: "The upstream's API key (a relay's token).") var key: String
-        @Option(name: .customLong("base-url"), help: "The API's base URL. Default for dream-machine: \(ChannelRecord.defaultDreamMachineURL); for luma-agents: \(ChannelRecord.defaultLumaAgentsURL); required for luma-relay (its root, without /luma).")
+        @Option(name: .customLong("base-url"), help: "The API's base URL (each kind's default is listed below).")
         var baseURL: String?
-        @Flag(name: .customLong("keep-outputs"), help: "dream-machine only: copy finished videos and images into the gateway's media store and show the gateway's URLs (Luma's expire).")
+        @Flag(name: .customLong("keep-outputs"), help: "For kinds that keep outputs by choice (dream-machine): copy finished videos and images into the gateway's media store and show the gateway's URLs (Luma's expire).")
         var keepOutputs = false
         @OptionGroup var route: RouteOptions
         @OptionGroup var store: StoreOptions

@@ -17,9 +17,9 @@ struct GenerateCommand: AsyncParsableCommand {
     @Argument(help: "What the video shows.") var prompt: String
     @Option(help: "1:1 16:9 9:16 4:3 3:4 21:9 9:21 (the gateway's default: 16:9).") var aspectRatio: String?
     @Option(help: "A local PNG, JPEG or WebP file to upload and use as the first frame.") var image: String?
-    @Option(help: "ray-v1, ray-v2, ray-flash-v2 (or ray-1-6, ray-2, ray-flash-2).") var model: String?
-    @Option(help: "5s or 9s.") var duration: String?
-    @Option(help: "540p 720p 1080p 4k.") var resolution: String?
+    @Option(help: "A model of the gateway's catalogue (docs/models.md; the gateway's default when left out).") var model: String?
+    @Option(help: "A duration the model makes, such as 5s (the model's default when left out).") var duration: String?
+    @Option(help: "A resolution the model makes, such as 720p (the model's default when left out).") var resolution: String?
     @Flag(help: "Wait until the task is completed or failed.") var wait = false
     @Option(help: "Save the finished MP4 here (implies --wait).") var output: String?
     @Option(help: "Seconds to wait at most with --wait.") var timeout: Int = 600

@@ -52,6 +52,9 @@ struct ServeCommand: AsyncParsableCommand {
         """)
     var leaseSeconds: Double?
 
+    @Option(name: .customLong("models"), help: "A JSON file of models added to the built-in catalogue, or changing its entries (see docs/models.md). Env: LUMAGATE_MODELS")
+    var models: String?
+
     @Option(name: .customLong("prices"), help: "A JSON file of prices laid over the defaults (see docs/tokens-and-money.md). Env: LUMAGATE_PRICES")
     var prices: String?
 
@@ -71,7 +74,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-image-fetches-per-token"), help: "Of those, how many one token's requests may hold at once. Env: LUMAGATE_MAX_IMAGE_FETCHES_PER_TOKEN. Default: 2")
     var maxImageFetchesPerToken: Int?
 
-    @Option(name: .customLong("openai-default-model"), help: "The model of a /v1/videos request that names none: ray-2 or ray-flash-2. Env: LUMAGATE_OPENAI_DEFAULT_MODEL. Default: ray-2")
+    @Option(name: .customLong("openai-default-model"), help: "The model of a /v1/videos request that names none, one of the catalogue's. Env: LUMAGATE_OPENAI_DEFAULT_MODEL. Default: the catalogue's default video model")
     var openAIDefaultModel: String?
 
     @Option(name: .customLong("query-cache-mb"), help: "Memory for tokens and task views on the poll path, in MiB (0: none). Env: LUMAGATE_QUERY_CACHE_MB. Default: 64")
@@ -133,6 +136,13 @@ struct ServeCommand: AsyncParsableCommand {
             guard let value = UpstreamCallbackMode(rawValue: mode) else { throw ValidationError("--upstream-callbacks must be auto, on or off.") }
             configuration.upstreamCallbacks = value
         }
+        if let path = models ?? environment["LUMAGATE_MODELS"] {
+            do {
+                configuration.models = try ModelCatalogue.builtIn.adding(fileAt: path)
+            } catch {
+                throw ValidationError("Could not read models from \(path): \(error)")
+            }
+        }
         if let path = prices ?? environment["LUMAGATE_PRICES"] {
             do {
                 configuration.pricing = try Pricing.load(overridesAt: path)
@@ -155,9 +165,8 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.maxImageFetchesPerToken = value
         }
         if let model = openAIDefaultModel ?? environment["LUMAGATE_OPENAI_DEFAULT_MODEL"] {
-            guard OpenAIVideoFormat.models.contains(model) else {
-                throw ValidationError("--openai-default-model must be one of \(OpenAIVideoFormat.models.joined(separator: ", ")).")
-            }
+            let names = configuration.models.names(on: .openAI, kind: .video)
+            guard names.contains(model) else { throw ValidationError("--openai-default-model must be one of \(names.joined(separator: ", ")).") }
             configuration.openAIDefaultModel = model
         }
         if let value = try queryCacheMB ?? Self.number(environment, "LUMAGATE_QUERY_CACHE_MB", as: Int.self) {

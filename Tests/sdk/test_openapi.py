@@ -16,7 +16,7 @@ from openapi_spec_validator import OpenAPIV31SpecValidator, validate as validate
 from conftest import png_data_uri
 
 ROUTES = {
-    ("get", "/healthz"), ("get", "/openapi.json"),
+    ("get", "/healthz"), ("get", "/openapi.json"), ("get", "/models"),
     ("post", "/luma/generations"), ("post", "/luma/generations/"), ("get", "/luma/generations"), ("get", "/luma/generations/"),
     ("post", "/luma/generations/file_upload"), ("get", "/luma/generations/{task_id}"),
     ("post", "/luma/generations/{task_id}/extend"), ("get", "/luma/generations/{task_id}/download_video_url"),
@@ -342,6 +342,8 @@ def test_the_agents_face_matches_the_document(gateway, api):
     api.request("POST", "/agents/v1/generations", 501, json={"model": "uni-1", "type": "layering", "prompt": "x"})
     api.request("GET", "/agents/v1/generations/" + str(uuid.uuid4()), 404)
     api.request("GET", "/agents/v1/generations/" + str(uuid.uuid4()), 401, token="lg_wrong")
+    catalogue = api.request("GET", "/models", 200, token=token).json()["data"]
+    assert {"ray-3.2", "uni-1"} <= {model["id"] for model in catalogue}
 
     png = base64.b64decode(png_data_uri(32, 24).split(",", 1)[1])
     reserved = api.request("POST", "/agents/v1/files", 201, token=token, json={"mime_type": "image/png", "size_bytes": len(png), "purpose": "input"}).json()

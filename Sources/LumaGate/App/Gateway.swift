@@ -27,12 +27,13 @@ public final class Gateway: Sendable {
     public let metrics: GatewayMetrics
     public let publicURL: PublicURL
     public let engineDescription: String
-    let dreamMachines: [DreamMachineChannel]
+    /// The Dream Machine channels, which Luma's callbacks reach.
+    var dreamMachines: [DreamMachineChannel] { poller.channels.values.compactMap { $0 as? DreamMachineChannel } }
     let httpClient: HTTPClient
     let logger: Logger
 
     private init(
-        configuration: GatewayConfiguration, database: Database, tasks: TaskRepository, dreamMachines: [DreamMachineChannel], tokens: TokenService,
+        configuration: GatewayConfiguration, database: Database, tasks: TaskRepository, tokens: TokenService,
         taskService: TaskService, poller: Poller, webhooks: WebhookDispatcher, channelSync: ChannelSync, uploadSweeper: UploadSweeper,
         mediaRetention: MediaRetention?,
         videoContent: OpenAIVideoContent, fileLibrary: FileLibrary, metrics: GatewayMetrics,
@@ -42,7 +43,6 @@ public final class Gateway: Sendable {
         self.configuration = configuration
         self.database = database
         self.tasks = tasks
-        self.dreamMachines = dreamMachines
         self.tokens = tokens
         self.taskService = taskService
         self.poller = poller
@@ -66,6 +66,9 @@ public final class Gateway: Sendable {
         newID: @escaping @Sendable () -> UUID = { UUID() },
         logger: Logger
     ) async throws -> Gateway {
+        if let model = configuration.openAIDefaultModel, !configuration.models.names(on: .openAI, kind: .video).contains(model) {
+            throw CatalogueError("the default model of /v1/videos must be one of \(configuration.models.names(on: .openAI, kind: .video).joined(separator: ", ")), not \(model)")
+        }
         let database = try await Database.open(configuration.databaseLocation, queryCacheBytes: configuration.queryCacheBytes, logger: logger)
         let tasks = TaskRepository(database: database)
         let webhookDeliveries = WebhookRepository(database: database)
@@ -89,63 +92,29 @@ public final class Gateway: Sendable {
         ffmpeg?.timeLimit = .seconds(configuration.mediaJobSeconds)
         let sandbox = SandboxChannel(
             schedule: configuration.sandbox, renderer: ffmpeg.map { SandboxRenderer(ffmpeg: $0, store: store) },
-            store: store, sharesMedia: database.isShared, now: now, logger: logger)
+            store: store, models: configuration.models, sharesMedia: database.isShared, now: now, logger: logger)
         // The sandbox stays registered even with an upstream, so its tasks in flight still finish.
         var channels: [any UpstreamChannel] = [sandbox]
         var engineDescription = ffmpeg.map { "sandbox (renders with \($0.executable))" }
             ?? "sandbox WITHOUT ffmpeg: install it (apt-get install ffmpeg) or every task will fail"
-        // Upstream channels: the stored ones, and the one from the environment unless a stored
-        // channel has its name. Every one is built, so tasks on a disabled channel still finish;
+        // Upstream channels: the stored ones, and those from the environment unless a stored
+        // channel has their name. Every one is built, so tasks on a disabled channel still finish;
         // only the enabled ones take new tasks. With none enabled, the sandbox takes them.
         let channelRepository = ChannelRepository(database: database)
         var records = try await channelRepository.all()
         let storedChannels = Set(records.map(\.name))
-        let environmentChannel = records.contains { $0.name == "dream-machine" } ? nil : configuration.dreamMachine
-        if let settings = environmentChannel {
-            records.append(ChannelRecord(name: "dream-machine", kind: .dreamMachine, apiKey: settings.apiKey, baseURL: settings.baseURL,
-                                         createdAtMillis: 0))
+        for kind in ChannelKinds.all {
+            if let record = kind.environmentRecord(in: configuration), !storedChannels.contains(record.name) { records.append(record) }
         }
-        let environmentAgents = records.contains { $0.name == "luma-agents" } ? nil : configuration.lumaAgents
-        if let settings = environmentAgents {
-            records.append(ChannelRecord(name: "luma-agents", kind: .lumaAgents, apiKey: settings.apiKey, baseURL: settings.baseURL,
-                                         createdAtMillis: 0))
-        }
-        var dreamMachines: [DreamMachineChannel] = []
-        var routes: [ChannelRouter.Entry] = []
         let inspector = RemoteMediaInspector(outbound: outbound, ffmpeg: ffmpeg, store: store)
-        let keeper = OutputKeeper(outbound: outbound, stills: VideoStills(ffmpeg: ffmpeg, store: store), store: store,
-                                  settings: configuration.outputKeeping)
+        let parts = ChannelParts(
+            configuration: configuration, httpClient: httpClient, publicURL: publicURL, store: store, inspector: inspector,
+            keeper: OutputKeeper(outbound: outbound, stills: VideoStills(ffmpeg: ffmpeg, store: store), store: store, settings: configuration.outputKeeping),
+            now: now)
+        var routes: [ChannelRouter.Entry] = []
         for record in records {
-            let channel: any UpstreamChannel
-            switch record.kind {
-            case .dreamMachine:
-                var settings = (record.name == "dream-machine" ? environmentChannel : nil)
-                    ?? DreamMachineChannel.Settings(apiKey: record.apiKey, baseURL: record.baseURL)
-                settings.polling = configuration.upstreamPolling
-                settings.timeout = .milliseconds(Int64(configuration.upstreamTimeoutSeconds * 1000))
-                switch configuration.upstreamCallbacks {
-                case .on: settings.callbacks = true
-                case .off: settings.callbacks = false
-                case .auto: settings.callbacks = DreamMachineChannel.canReach(publicURL: publicURL.base, from: settings.baseURL)
-                }
-                let keeps = record.keepOutputs || (record.name == "dream-machine" && configuration.keepDreamMachineOutputs)
-                let dreamMachine = DreamMachineChannel(
-                    name: record.name, settings: settings, httpClient: httpClient, publicURL: publicURL, inspector: inspector,
-                    keeper: keeps ? keeper : nil, now: now)
-                dreamMachines.append(dreamMachine)
-                channel = dreamMachine
-            case .lumaRelay:
-                var settings = LumaRelayChannel.Settings(token: record.apiKey, baseURL: record.baseURL)
-                settings.polling = configuration.upstreamPolling
-                settings.timeout = .milliseconds(Int64(configuration.upstreamTimeoutSeconds * 1000))
-                channel = LumaRelayChannel(name: record.name, settings: settings, httpClient: httpClient, publicURL: publicURL, now: now)
-            case .lumaAgents:
-                var settings = (record.name == "luma-agents" ? environmentAgents : nil)
-                    ?? LumaAgentsChannel.Settings(apiKey: record.apiKey, baseURL: record.baseURL)
-                settings.polling = configuration.agentsPolling
-                settings.timeout = .milliseconds(Int64(configuration.upstreamTimeoutSeconds * 1000))
-                channel = LumaAgentsChannel(name: record.name, settings: settings, httpClient: httpClient, keeper: keeper, store: store, now: now)
-            }
+            guard let kind = record.kind.definition else { continue }
+            let channel = kind.channel(for: record, parts: parts)
             channels.append(channel)
             routes.append(.init(channel: channel, route: record.route))
         }
@@ -159,7 +128,7 @@ public final class Gateway: Sendable {
                 + records.filter(\.enabled).map { "\($0.name) (priority \($0.priority), weight \($0.weight))" }.joined(separator: ", ")
                 + (ffmpeg == nil ? "; no ffmpeg: last frames and palettes of Luma's videos will be null" : "")
         }
-        let router = ChannelRouter(entries: routes, disabled: disabled, logger: logger) { name, reason in
+        let router = ChannelRouter(entries: routes, models: configuration.models, disabled: disabled, logger: logger) { name, reason in
             _ = try? await channelRepository.setEnabled(false, name: name, reason: reason)
         }
 
@@ -171,10 +140,10 @@ public final class Gateway: Sendable {
             images: ImageIntake(outbound: outbound, normalizer: ImageNormalizer(ffmpeg: ffmpeg), store: store, publicURL: publicURL,
                                 maxBytes: configuration.maxImageBytes, maxConcurrentFetches: configuration.maxConcurrentImageFetches,
                                 maxFetchesPerToken: configuration.maxImageFetchesPerToken, timeout: configuration.imageFetchTimeout),
-            store: store, router: router, outboundPolicy: outbound.policy, pricing: configuration.pricing,
+            store: store, router: router, outboundPolicy: outbound.policy, models: configuration.models, pricing: configuration.pricing,
             defaultMaxInFlight: configuration.defaultMaxInFlight, uploadLimits: configuration.uploads, now: now, newID: newID, onSubmit: { [poller] in poller.wakeUp() })
         return Gateway(
-            configuration: configuration, database: database, tasks: tasks, dreamMachines: dreamMachines,
+            configuration: configuration, database: database, tasks: tasks,
             tokens: TokenService(repository: TokenRepository(database: database), now: now),
             taskService: taskService, poller: poller,
             webhooks: WebhookDispatcher(
@@ -240,7 +209,8 @@ public final class Gateway: Sendable {
         files.registerUploads(on: router)
         OpenAIVideosController(service: taskService, media: videoContent, maxBodyBytes: configuration.maxBodyBytes,
                                defaultModel: configuration.openAIDefaultModel,
-                               view: OpenAIVideoView(retentionSeconds: configuration.mediaRetentionDays.map { Int64($0 * 86400) })).register(on: router.group("v1").add(middleware: auth))
+                               view: OpenAIVideoView(retentionSeconds: configuration.mediaRetentionDays.map { Int64($0 * 86400) }, models: configuration.models)).register(on: router.group("v1").add(middleware: auth))
+        ModelsController(models: configuration.models, pricing: taskService.pricing).register(on: router.group("models").add(middleware: auth))
         let admin = router.group("admin").add(middleware: auth).add(middleware: AdminMiddleware())
         AdminController(
             tokens: tokens, tasks: tasks, channels: ChannelRepository(database: database), ledger: ledger,

@@ -51,8 +51,10 @@ public struct GatewayConfiguration: Sendable {
     public var maxImageBytes = 10 * 1024 * 1024
     public var maxConcurrentImageFetches = 8
     public var maxImageFetchesPerToken = 2
-    /// The model of an OpenAI-shaped request (`/v1/videos`) that names none.
-    public var openAIDefaultModel = "ray-2"
+    /// The models the gateway makes: the built-in catalogue, with an operator's `--models` file added.
+    public var models = ModelCatalogue.builtIn
+    /// The model of an OpenAI-shaped request (`/v1/videos`) that names none; nil is the catalogue's default.
+    public var openAIDefaultModel: String?
     /// One deadline for an image fetch: connecting, headers and the whole body.
     public var imageFetchTimeout: Duration = .seconds(15)
     public var uploads = UploadLimits()
@@ -61,6 +63,7 @@ public struct GatewayConfiguration: Sendable {
     /// Limits for tokens that set none of their own; nil is no limit.
     public var defaultRequestsPerMinute: Int?
     public var defaultMaxInFlight: Int?
+    /// Prices laid over the catalogue's (`--prices`); a model priced nowhere here costs the catalogue's price.
     public var pricing = Pricing.defaults
     /// Hosts the gateway may reach even on loopback, private, link-local or metadata addresses:
     /// image URLs, webhook destinations, and the media URLs upstreams answer with.

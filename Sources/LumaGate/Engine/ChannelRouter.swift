@@ -29,15 +29,18 @@ public final class ChannelRouter: Sendable {
 
     /// The channels it may route to, whatever their state; their routes and states can change.
     public let channels: [any UpstreamChannel]
+    /// Which kinds of channel may make each model.
+    let models: ModelCatalogue
     private let state: Mutex<State>
     /// Records that the gateway disabled a channel, with the reason.
     private let onDisable: @Sendable (String, String) async -> Void
     let logger: Logger
 
     /// `disabled` names channels that take no new tasks for now, with why.
-    public init(entries: [Entry], disabled: [String: String] = [:], logger: Logger,
+    public init(entries: [Entry], models: ModelCatalogue = .builtIn, disabled: [String: String] = [:], logger: Logger,
                 onDisable: @escaping @Sendable (String, String) async -> Void = { _, _ in }) {
         channels = entries.map(\.channel)
+        self.models = models
         state = Mutex(State(routes: Dictionary(entries.map { ($0.channel.name, $0.route) }, uniquingKeysWith: { first, _ in first }),
                             disabled: disabled))
         self.logger = logger
@@ -48,13 +51,18 @@ public final class ChannelRouter: Sendable {
     public func candidates(for request: GenerationRequest) -> [any UpstreamChannel] {
         let (routes, disabled) = state.withLock { ($0.routes, $0.disabled) }
         let eligible = channels.compactMap { channel in routes[channel.name].map { (channel: channel, route: $0) } }.filter {
-            disabled[$0.channel.name] == nil && $0.channel.supports(request) && $0.route.serves(request)
+            disabled[$0.channel.name] == nil && canTake(request, on: $0.channel) && $0.route.serves(request)
         }
         // Within one priority, a weighted random order (Efraimidis–Spirakis keys).
         return Dictionary(grouping: eligible, by: \.route.priority).sorted { $0.key > $1.key }.flatMap { _, group in
             group.map { ($0, pow(Double.random(in: Double.leastNonzeroMagnitude...1), 1 / Double($0.route.weight))) }
                 .sorted { $0.1 > $1.1 }.map(\.0.channel)
         }
+    }
+
+    /// Whether `channel` can carry out `request` and may make its model.
+    public func canTake(_ request: GenerationRequest, on channel: any UpstreamChannel) -> Bool {
+        channel.supports(request) && models.allows(request, on: channel.kind.rawValue)
     }
 
     /// Takes up the operator's current settings (read from the store, where any process or command

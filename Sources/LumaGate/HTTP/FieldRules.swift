@@ -9,13 +9,6 @@ enum FieldRules {
     static let maxURLLength = 2048
     /// File names and a client's own ids, as file systems bound a name.
     static let maxNameLength = 255
-    /// The Dream Machine models' (ray-2, ray-flash-2) resolutions and durations.
-    static let resolutions = ["540p", "720p", "1080p", "4k"]
-    static let durations = ["5s", "9s"]
-    /// ray-3.2's, through the Agents API: 360p is its draft tier; 10 s is two 5 s blocks.
-    static let agentsResolutions = ["360p", "540p", "720p", "1080p"]
-    static let agentsDurations = ["5s", "10s"]
-    static let agentsAspectRatios = ["1:1", "16:9", "9:16", "4:3", "3:4", "21:9"]
 
     static func check(_ field: String, _ value: String?, in allowed: [String], for model: String? = nil) throws {
         if let value, !allowed.contains(value) {
@@ -26,22 +19,30 @@ enum FieldRules {
     /// The duration, resolution, aspect ratio, loop and frames a video request may combine with its
     /// model, checked as Luma checks them. `framesField` names the request's start or end frame
     /// field when it has one (a 10 s ray-3.2 video is made from text alone).
-    static func videoOptions(model: String, duration: String?, resolution: String?, aspectRatio: String, loop: Bool?, framesField: String?) throws {
-        guard model == GenerationRequest.agentsVideoModel else {
-            try check("duration", duration, in: durations, for: model)
-            try check("resolution", resolution, in: resolutions, for: model)
-            return
+    static func videoOptions(_ model: ModelSpec, duration: String?, resolution: String?, aspectRatio: String, loop: Bool?, framesField: String?) throws {
+        try check("duration", duration, in: model.durations, for: model.name)
+        try check("resolution", resolution, in: model.resolutions, for: model.name)
+        try check("aspect_ratio", aspectRatio, in: model.aspectRatios, for: model.name)
+        guard let duration else { return }
+        if loop == true, !model.loopDurations.contains(duration) {
+            throw GatewayError.invalidRequest("Field `loop` cannot be true with `duration` \"\(duration)\" on \(model.name): loops are \(spoken(model.loopDurations)) long.")
         }
-        try check("duration", duration, in: agentsDurations, for: model)
-        try check("resolution", resolution, in: agentsResolutions, for: model)
-        try check("aspect_ratio", aspectRatio, in: agentsAspectRatios, for: model)
-        guard duration == "10s" else { return }
-        if loop == true {
-            throw GatewayError.invalidRequest("Field `loop` cannot be true with `duration` \"10s\" on \(model): loops are 5 s long.")
+        if let framesField, !model.framedDurations.contains(duration) {
+            throw GatewayError.invalidRequest("Field `\(framesField)` cannot be used with `duration` \"\(duration)\" on \(model.name): a video from a start or end frame is \(spoken(model.framedDurations)) long.")
         }
-        if let framesField {
-            throw GatewayError.invalidRequest("Field `\(framesField)` cannot be used with `duration` \"10s\" on \(model): a video from a start or end frame is 5 s long.")
-        }
+    }
+
+    /// A model the face takes, by the name the request gives (nil when it gives none).
+    static func model(_ field: String, _ name: String?, in models: ModelCatalogue, on face: ModelSpec.Face, kind: ModelSpec.Kind,
+                      aliases: Bool = false) throws -> ModelSpec? {
+        guard let name else { return nil }
+        try check(field, name, in: models.names(on: face, kind: kind, aliases: aliases))
+        return models.spec(named: name)
+    }
+
+    /// Durations as a sentence says them: ["5s", "9s"] is "5 s or 9 s".
+    static func spoken(_ durations: [String]) -> String {
+        durations.map { "\($0.dropLast()) s" }.joined(separator: " or ")
     }
 
     /// Like `check`, and the field must be there.

@@ -30,7 +30,8 @@ public struct ChannelRepository: Sendable {
         try await database.read { sql in
             try await sql.raw("SELECT \(unsafeRaw: Self.columns) FROM channels ORDER BY priority DESC, created_at, name")
                 .all().compactMap { row in
-                    guard let kind = ChannelRecord.Kind(rawValue: try row.decode(column: "kind", as: String.self)) else { return nil }
+                    let kind = ChannelRecord.Kind(rawValue: try row.decode(column: "kind", as: String.self))
+                    guard kind.definition != nil else { return nil }
                     return ChannelRecord(
                         name: try row.decode(column: "name", as: String.self), kind: kind,
                         apiKey: try row.decode(column: "api_key", as: String.self),

@@ -99,13 +99,9 @@ public struct GenerationRequest: Sendable, Codable, Equatable {
         self.exrExport = exrExport
     }
 
-    /// Seconds of video asked for; Luma's default is 5.
+    /// Seconds of video asked for ("9s" is 9); Luma's default is 5.
     public var durationSeconds: Int {
-        switch duration {
-        case "9s": 9
-        case "10s": 10
-        default: 5
-        }
+        duration.map(ModelSpec.seconds) ?? 5
     }
 
     /// What the generation produces is a picture, not a video.
@@ -116,25 +112,15 @@ public struct GenerationRequest: Sendable, Codable, Equatable {
         [image, imageEnd].compactMap { $0?.storedPath } + (keyframes ?? []).map(\.image.storedPath)
     }
 
-    public static let defaultVideoModel = "ray-2"
-    /// Luma's current video model, served by its Agents API only (not by the Dream Machine API).
-    public static let agentsVideoModel = "ray-3.2"
-    /// Luma's current image models, also only on the Agents API.
-    public static let agentsImageModels = ["uni-1", "uni-1-max"]
-    public static let defaultImageModel = "photon-1"
-
-    /// Whether only an Agents API channel (or the sandbox) can make it.
-    public var needsAgentsAPI: Bool {
-        officialModel.map { $0 == Self.agentsVideoModel || Self.agentsImageModels.contains($0) } ?? false
-    }
-
-    /// The official name of the model (relay-format names translated), with the default filled
-    /// in; nil for an operation that names none (upscale, audio).
+    /// The official name of the model (an alias such as the relay format's translated), with
+    /// the catalogue's default filled in; nil for an operation that names none (upscale, audio).
+    /// Aliases and defaults are the built-in catalogue's, so a stored request reads the same
+    /// whatever models an operator adds.
     public var officialModel: String? {
-        if let model { return DreamMachineMapping.models[model] ?? model }
+        if let model { return ModelCatalogue.builtIn.officialName(model) }
         switch kind ?? .video {
-        case .video: return Self.defaultVideoModel
-        case .image: return Self.defaultImageModel
+        case .video: return ModelCatalogue.builtIn.defaults.video
+        case .image: return ModelCatalogue.builtIn.defaults.image
         default: return nil
         }
     }

@@ -12,6 +12,8 @@ public struct TaskService: Sendable {
     let router: ChannelRouter
     /// Where webhooks may go: checked at submit, and again at each delivery.
     let outboundPolicy: OutboundPolicy
+    /// The models the faces take, and what each may be asked for.
+    public let models: ModelCatalogue
     let pricing: Pricing
     /// Unfinished tasks a token may have when it sets no limit of its own; nil is no limit.
     let defaultMaxInFlight: Int?
@@ -24,7 +26,7 @@ public struct TaskService: Sendable {
 
     public init(
         tasks: TaskRepository, uploads: UploadRepository, images: ImageIntake, store: MediaStore, router: ChannelRouter,
-        outboundPolicy: OutboundPolicy = .init(allowedHosts: []), pricing: Pricing = .defaults, defaultMaxInFlight: Int? = nil,
+        outboundPolicy: OutboundPolicy = .init(allowedHosts: []), models: ModelCatalogue = .builtIn, pricing: Pricing = .defaults, defaultMaxInFlight: Int? = nil,
         uploadLimits: UploadLimits = .init(), now: @escaping @Sendable () -> Date, newID: @escaping @Sendable () -> UUID, onSubmit: @escaping @Sendable () -> Void
     ) {
         self.tasks = tasks
@@ -33,7 +35,8 @@ public struct TaskService: Sendable {
         self.store = store
         self.router = router
         self.outboundPolicy = outboundPolicy
-        self.pricing = pricing
+        self.models = models
+        self.pricing = pricing.filled(from: models)
         self.defaultMaxInFlight = defaultMaxInFlight
         self.uploadLimits = uploadLimits
         self.now = now
@@ -70,7 +73,7 @@ public struct TaskService: Sendable {
         if let start { request.aspectRatio = start.request.aspectRatio }
         request.endGenerationID = end?.id
         if let made = start ?? end {
-            try Self.continueModel(of: made, in: &request)
+            try continueModel(of: made, in: &request)
         }
         return try await create(token: token, request: request, parent: start, end: end, images: sources, idempotency: idempotency)
     }
@@ -94,14 +97,15 @@ public struct TaskService: Sendable {
     /// A video that opens on or leads into another generation is made by that generation's model
     /// family on its channel: it takes the model when the request names none, and a request naming
     /// the other family (ray-3.2 against ray-2) is refused.
-    static func continueModel(of made: VideoTask, in request: inout GenerationRequest) throws {
+    func continueModel(of made: VideoTask, in request: inout GenerationRequest) throws {
         if request.model == nil { request.model = made.request.model }
-        guard request.needsAgentsAPI == made.request.needsAgentsAPI else {
+        let (model, madeBy) = (models.spec(for: request), models.spec(for: made.request))
+        guard let model, model.family == madeBy?.family else {
             throw GatewayError.invalidRequest(
                 "Generation \(made.id) was made by \(made.request.officialModel ?? "another model"); a video continuing it must use the same model family, not \(request.officialModel ?? "this one").")
         }
-        if request.needsAgentsAPI, request.duration == "10s" {
-            throw GatewayError.invalidRequest("Field `duration` cannot be \"10s\" for a video continuing another on \(GenerationRequest.agentsVideoModel): it is 5 s long.")
+        if let duration = request.duration, !model.framedDurations.contains(duration) {
+            throw GatewayError.invalidRequest("Field `duration` cannot be \"\(duration)\" for a video continuing another on \(model.name): it is \(FieldRules.spoken(model.framedDurations)) long.")
         }
     }
 
@@ -243,7 +247,7 @@ public struct TaskService: Sendable {
         request.duration = source.request.duration
         if request.kind == .videoEdit { request.aspectRatio = source.request.aspectRatio }
         let sandboxMade = source.channel == SandboxChannel.channelName
-        guard sandboxMade || router.channels.first(where: { $0.name == source.channel })?.supports(request) == true else {
+        guard sandboxMade || router.channels.first(where: { $0.name == source.channel }).map { router.canTake(request, on: $0) } == true else {
             throw GatewayError.invalidRequest(
                 "Generation \(source.id) was made by the upstream \(source.channel), which cannot \(request.kind == .videoEdit ? "edit" : "reframe") it; only videos made through an Agents channel or the sandbox can be.")
         }
@@ -340,7 +344,7 @@ public struct TaskService: Sendable {
                 channel: linked?.channel ?? routed?.name ?? "", parentID: parent?.id, request: request,
                 createdAtMillis: at, updatedAtMillis: at, nextPollAtMillis: at,
                 callbackSecret: newID().uuidString.lowercased() + newID().uuidString.lowercased(),
-                price: pricing.price(of: request))
+                price: pricing.price(of: request, modelResolution: models.spec(for: request)?.defaultResolution))
             if let existing = try await tasks.insert(
                 task, reason: parent == nil ? "submitted" : "submitted as an extension of \(parent!.id)",
                 maxInFlight: token.maxInFlight ?? defaultMaxInFlight, idempotency: idempotency) {

@@ -1,12 +1,13 @@
 /// An upstream account as the operator configured it, with how tasks are routed to it.
 public struct ChannelRecord: Sendable, Equatable {
-    public enum Kind: String, Sendable, CaseIterable {
-        /// Luma's official API with an API key.
-        case dreamMachine = "dream-machine"
-        /// Another relay that speaks the relay format, with a token.
-        case lumaRelay = "luma-relay"
-        /// Luma's current API, the Agents API (ray-3.2), with an API key.
-        case lumaAgents = "luma-agents"
+    /// A kind's name; `ChannelKinds` says what each is (each kind's folder names its own).
+    public struct Kind: RawRepresentable, Hashable, Sendable {
+        public let rawValue: String
+
+        public init(rawValue: String) { self.rawValue = rawValue }
+
+        /// How channels of this kind are built and checked; nil for a kind this gateway does not know.
+        var definition: (any ChannelKind)? { ChannelKinds.named(rawValue) }
     }
 
     public var name: String

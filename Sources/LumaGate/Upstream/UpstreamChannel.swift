@@ -6,13 +6,17 @@ public protocol UpstreamChannel: Sendable {
     /// The name stored on each task, so a task keeps going to the channel that started it.
     var name: String { get }
 
+    /// Its kind (`dream-machine`, `sandbox`...): the model catalogue names the kinds that can make each model.
+    var kind: ChannelRecord.Kind { get }
+
     /// How many of its tasks the poller works at once.
     var concurrency: Int { get }
 
     /// Whether the operator pays for what this channel generates (every channel but the sandbox).
     var isPaid: Bool { get }
 
-    /// Whether this kind of upstream can carry out `request` at all (routing skips it if not).
+    /// Whether this kind of upstream can carry out `request` at all (routing skips it if not);
+    /// whether it may make the request's model is the catalogue's to say.
     func supports(_ request: GenerationRequest) -> Bool
 
     /// Refuses, with a client-facing 400, a request this channel could never carry out.

@@ -16,7 +16,7 @@ struct AgentsController {
     @Sendable func create(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let token = try context.requireToken()
         let (submitted, idempotency) = try await body.decodeSubmission(AgentsGenerationBody.self, from: request)
-        var accepted = try submitted.validated()
+        var accepted = try submitted.validated(models: service.models)
         var images = TaskService.ImageSources(firstField: accepted.source == nil ? "video.start_frame" : "source", lastField: "video.end_frame")
         switch accepted.source {
         case .image(let source): images.first = source

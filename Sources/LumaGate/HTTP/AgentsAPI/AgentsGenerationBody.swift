@@ -65,7 +65,6 @@ struct AgentsGenerationBody: Decodable {
     var video: VideoOptions?
     var layering: Present?
 
-    static let models = [GenerationRequest.agentsVideoModel] + GenerationRequest.agentsImageModels
     static let types = ["image", "image_edit", "video", "video_edit", "video_reframe", "layering"]
     static let aspectRatios = ["3:1", "2:1", "21:9", "16:9", "4:3", "3:2", "1:1", "3:4", "2:3", "9:16", "1:2", "1:3"]
     static let maxPromptLength = 6000
@@ -90,17 +89,21 @@ struct AgentsGenerationBody: Decodable {
         var keyframes: [(frame: Frame, index: Int)] = []
     }
 
-    func validated() throws -> Validated {
-        try FieldRules.check("model", model, in: Self.models)
+    func validated(models: ModelCatalogue) throws -> Validated {
+        let (videoModels, imageModels) = (models.names(on: .agents, kind: .video), models.names(on: .agents, kind: .image))
+        try FieldRules.check("model", model, in: videoModels + imageModels)
         try FieldRules.check("type", type, in: Self.types)
         try FieldRules.check("aspect_ratio", aspect_ratio, in: Self.aspectRatios)
         try FieldRules.check("style", style, in: ["auto", "manga"])
         try FieldRules.check("output_format", output_format, in: ["png", "jpeg"])
-        let type = type ?? (model == GenerationRequest.agentsVideoModel ? "video" : "image")
+        let type = type ?? (model.map(videoModels.contains) == true ? "video" : "image")
         let makesVideo = type.hasPrefix("video")
-        let model = model ?? (makesVideo ? GenerationRequest.agentsVideoModel : GenerationRequest.agentsImageModels[0])
-        guard makesVideo == (model == GenerationRequest.agentsVideoModel) else {
-            throw GatewayError.invalidCombination("Field `model` \(model) does not make type \(type): \(makesVideo ? "videos are made by ray-3.2" : "images are made by uni-1 or uni-1-max").")
+        // The models of the type's kind that make it (every one makes plain videos or images).
+        let makers = (makesVideo ? videoModels : imageModels).filter { name in
+            GenerationRequest.Kind(rawValue: type).map { [.video, .image].contains($0) || models.spec(named: name)?.makes($0) == true } ?? true
+        }
+        guard let name = model ?? makers.first, let spec = models.spec(named: name), makers.contains(name) else {
+            throw GatewayError.invalidCombination("Field `model` \(model ?? "(none)") does not make type \(type): \(makesVideo ? "videos" : "images") of that type are made by \(makers.isEmpty ? "no model here" : makers.joined(separator: " or ")).")
         }
         guard type != "layering" else {
             throw GatewayError.notImplemented("Type layering is not available through this gateway yet; it makes every other type.")
@@ -129,24 +132,25 @@ struct AgentsGenerationBody: Decodable {
         let aspectRatio = aspect_ratio ?? AspectRatio.wide.rawValue
         if !makesVideo {
             if video != nil { throw GatewayError.invalidCombination("Field `video` is for the video types.") }
-            let request = GenerationRequest(prompt: prompt, aspectRatio: aspectRatio, model: model, kind: type == "image" ? .image : .imageEdit,
+            try FieldRules.check("aspect_ratio", aspectRatio, in: spec.aspectRatios, for: name)
+            let request = GenerationRequest(prompt: prompt, aspectRatio: aspectRatio, model: name, kind: type == "image" ? .image : .imageEdit,
                                             imageFormat: output_format.map { $0 == "jpeg" ? "jpg" : $0 })
             return Validated(request: request, source: sourceFrame)
         }
         if output_format != nil { throw GatewayError.invalidCombination("Field `output_format` is for images.") }
-        if type == "video" { return try validatedVideo(prompt: prompt, aspectRatio: aspectRatio) }
+        if type == "video" { return try validatedVideo(spec, prompt: prompt, aspectRatio: aspectRatio) }
         guard case .generation = sourceFrame else {
             throw GatewayError.notImplemented("Field `source` of a \(type) must name one of your videos by `generation_id` here; video files, URLs and data are not available through this gateway yet.")
         }
-        return try validatedChange(type, prompt: prompt, source: sourceFrame)
+        return try validatedChange(type, of: spec, prompt: prompt, source: sourceFrame)
     }
 
     /// A video_edit or video_reframe of a source video: its own options only.
-    private func validatedChange(_ type: String, prompt: String, source: Frame?) throws -> Validated {
+    private func validatedChange(_ type: String, of model: ModelSpec, prompt: String, source: Frame?) throws -> Validated {
         let options = video ?? VideoOptions()
-        try FieldRules.check("video.resolution", options.resolution, in: FieldRules.agentsResolutions)
-        if let aspect_ratio, !FieldRules.agentsAspectRatios.contains(aspect_ratio) {
-            throw GatewayError.invalidCombination("Field `aspect_ratio` must be one of \(FieldRules.list(FieldRules.agentsAspectRatios)) for ray-3.2 videos.")
+        try FieldRules.check("video.resolution", options.resolution, in: model.resolutions)
+        if let aspect_ratio, !model.aspectRatios.contains(aspect_ratio) {
+            throw GatewayError.invalidCombination("Field `aspect_ratio` must be one of \(FieldRules.list(model.aspectRatios)) for \(model.name) videos.")
         }
         if type == "video_reframe", aspect_ratio == nil {
             throw GatewayError.invalidRequest("Field `aspect_ratio` is required for type video_reframe: the new canvas.")
@@ -159,8 +163,9 @@ struct AgentsGenerationBody: Decodable {
         if options.exr_export == true, options.hdr != true {
             throw GatewayError.invalidCombination("Field `video.exr_export` needs `video.hdr` true.")
         }
+        try Self.checkHDR(options.hdr, of: model)
         var request = GenerationRequest(
-            prompt: prompt, aspectRatio: aspect_ratio ?? AspectRatio.wide.rawValue, model: GenerationRequest.agentsVideoModel,
+            prompt: prompt, aspectRatio: aspect_ratio ?? AspectRatio.wide.rawValue, model: model.name,
             resolution: options.resolution, kind: type == "video_edit" ? .videoEdit : .videoReframe, hdr: options.hdr, exrExport: options.exr_export)
         if type == "video_edit" {
             if options.source_position != nil { throw GatewayError.invalidCombination("Field `video.source_position` is for type video_reframe.") }
@@ -189,38 +194,49 @@ struct AgentsGenerationBody: Decodable {
         return Validated(request: request, source: source)
     }
 
-    private func validatedVideo(prompt: String, aspectRatio: String) throws -> Validated {
+    private func validatedVideo(_ model: ModelSpec, prompt: String, aspectRatio: String) throws -> Validated {
         let options = video ?? VideoOptions()
-        try FieldRules.check("video.duration", options.duration, in: FieldRules.agentsDurations)
-        try FieldRules.check("video.resolution", options.resolution, in: FieldRules.agentsResolutions)
-        if !FieldRules.agentsAspectRatios.contains(aspectRatio) {
-            throw GatewayError.invalidCombination("Field `aspect_ratio` must be one of \(FieldRules.list(FieldRules.agentsAspectRatios)) for ray-3.2 videos.")
+        try FieldRules.check("video.duration", options.duration, in: model.durations)
+        try FieldRules.check("video.resolution", options.resolution, in: model.resolutions)
+        if !model.aspectRatios.contains(aspectRatio) {
+            throw GatewayError.invalidCombination("Field `aspect_ratio` must be one of \(FieldRules.list(model.aspectRatios)) for \(model.name) videos.")
         }
         let start = try options.start_frame.map { try Self.frame($0, field: "video.start_frame") }
         let end = try options.end_frame.map { try Self.frame($0, field: "video.end_frame") }
-        let tenSeconds = options.duration == "10s"
-        if options.loop == true, tenSeconds || options.hdr == true {
-            throw GatewayError.invalidCombination("Field `video.loop` cannot be used with a 10s or HDR video.")
+        let duration = options.duration ?? "5s"
+        let framed = model.framedDurations.contains(duration)
+        if options.loop == true, !model.loopDurations.contains(duration) || options.hdr == true {
+            let longer = model.durations.filter { !model.loopDurations.contains($0) }
+            throw GatewayError.invalidCombination("Field `video.loop` cannot be used with \(longer.isEmpty ? "an" : "a \(longer.joined(separator: " or ")) or") HDR video.")
         }
         if options.exr_export == true, options.hdr != true {
             throw GatewayError.invalidCombination("Field `video.exr_export` needs `video.hdr` true.")
         }
-        if options.hdr == true, !["720p", "1080p"].contains(options.resolution ?? Pricing.defaults.defaultResolution) || tenSeconds {
+        try Self.checkHDR(options.hdr, of: model)
+        // Luma's HDR rule.
+        if options.hdr == true, !["720p", "1080p"].contains(options.resolution ?? model.defaultResolution ?? ModelCatalogue.builtIn.defaults.resolution) || duration != "5s" {
             throw GatewayError.invalidCombination("Field `video.hdr` needs a 5s video at 720p or 1080p.")
         }
-        if tenSeconds, start != nil || end != nil {
-            throw GatewayError.invalidCombination("Fields `video.start_frame` and `video.end_frame` make 5s videos; leave out `video.duration` 10s.")
+        if !framed, start != nil || end != nil {
+            throw GatewayError.invalidCombination("Fields `video.start_frame` and `video.end_frame` make \(model.framedDurations.joined(separator: " or ")) videos; leave out `video.duration` \(duration).")
         }
         if options.edit != nil { throw GatewayError.invalidCombination("Field `video.edit` is for type video_edit.") }
         if options.source_position != nil { throw GatewayError.invalidCombination("Field `video.source_position` is for type video_reframe.") }
         var keyframes: [(frame: Frame, index: Int)] = []
         if options.keyframes != nil || options.keyframe_indexes != nil {
-            keyframes = try checkKeyframes(options, framesPerClip: (tenSeconds ? 10 : 5) * SandboxRenderer.framesPerSecond)
+            keyframes = try checkKeyframes(options, framesPerClip: ModelSpec.seconds(duration) * SandboxRenderer.framesPerSecond)
         }
         let request = GenerationRequest(
-            prompt: prompt, aspectRatio: aspectRatio, loop: options.loop, model: GenerationRequest.agentsVideoModel,
+            prompt: prompt, aspectRatio: aspectRatio, loop: options.loop, model: model.name,
             resolution: options.resolution, duration: options.duration, kind: .video, hdr: options.hdr, exrExport: options.exr_export)
         return Validated(request: request, start: start, end: end, keyframes: keyframes)
+    }
+
+    /// HDR (and its EXR) is for the models that make it.
+    private static func checkHDR(_ hdr: Bool?, of model: ModelSpec) throws {
+        if hdr == true, !model.understands("hdr") {
+            throw GatewayError.invalidCombination("Field `video.hdr` is not available for \(model.name).")
+        }
     }
 
     /// Keyframes as Luma checks them: 1-64 images (by URL, data or file) with as many unique

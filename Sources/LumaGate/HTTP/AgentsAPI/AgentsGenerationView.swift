@@ -9,7 +9,7 @@ struct AgentsGenerationView {
         var members: [(String, JSONValue)] = [
             ("id", .string(task.id)),
             ("created_at", .string(RFC3339.timestamp(task.createdAtMillis))),
-            ("model", .string(task.request.officialModel ?? GenerationRequest.defaultVideoModel)),
+            ("model", .string(task.request.officialModel ?? ModelCatalogue.builtIn.defaults.video)),
             ("state", .string(Self.state(task.state))),
             ("type", .string(Self.type(of: task.request))),
         ]

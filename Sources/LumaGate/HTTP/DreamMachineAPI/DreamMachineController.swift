@@ -53,7 +53,7 @@ struct DreamMachineController {
     @Sendable func createVideo(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let token = try context.requireToken()
         let (submitted, idempotency) = try await body.decodeSubmission(DreamMachineVideoBody.self, from: request)
-        let accepted = try submitted.validated()
+        let accepted = try submitted.validated(models: service.models)
         var start: VideoTask?
         var end: VideoTask?
         if let id = accepted.startGenerationID {
@@ -70,7 +70,7 @@ struct DreamMachineController {
     @Sendable func createImage(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let token = try context.requireToken()
         let (submitted, idempotency) = try await body.decodeSubmission(DreamMachineImageBody.self, from: request)
-        let task = try await service.submit(token: token, request: try submitted.validated(), idempotency: idempotency)
+        let task = try await service.submit(token: token, request: try submitted.validated(models: service.models), idempotency: idempotency)
         return .json(view.render(task), status: .created)
     }
 
@@ -112,7 +112,7 @@ struct DreamMachineController {
             throw GatewayError.notImplemented("\(kind.rawValue) needs Luma's Dream Machine API, and this gateway has no dream-machine channel configured.")
         }
         let (submitted, idempotency) = try await body.decodeSubmission(DreamMachineOperationBody.self, from: request)
-        let accepted = try submitted.validated(as: kind)
+        let accepted = try submitted.validated(as: kind, models: service.models)
         var source: VideoTask?
         if let id = context.parameters.get("id") {
             let task = try await service.task(id: id, tokenID: token.id)

@@ -76,7 +76,7 @@ struct DreamMachineGenerationView {
         }
         if !keyframes.isEmpty { members.append(("keyframes", .object(keyframes))) }
         if let url = request.callbackURL { members.append(("callback_url", .string(url))) }
-        members.append(("model", .string(request.officialModel ?? GenerationRequest.defaultVideoModel)))
+        members.append(("model", .string(request.officialModel ?? ModelCatalogue.builtIn.defaults.video)))
         if let resolution = request.resolution { members.append(("resolution", .string(resolution))) }
         members.append(("duration", .string(request.duration ?? Self.defaultDuration)))
         if let concepts = request.concepts, !concepts.isEmpty {
@@ -88,7 +88,7 @@ struct DreamMachineGenerationView {
     private func imageRequest(_ request: GenerationRequest) -> JSONValue {
         var members: [(String, JSONValue)] = [
             ("generation_type", .string("image")),
-            ("model", .string(request.officialModel ?? GenerationRequest.defaultImageModel)),
+            ("model", .string(request.officialModel ?? ModelCatalogue.builtIn.defaults.image)),
             ("prompt", .string(request.prompt)),
             ("aspect_ratio", .string(request.aspectRatio)),
             ("format", .string(request.imageFormat ?? Self.defaultImageFormat)),

@@ -19,16 +19,16 @@ struct DreamMachineImageBody: Decodable {
     var character_ref: AnyJSON?
     var modify_image_ref: AnyJSON?
 
-    static let models = ["photon-1", "photon-flash-1"]
     static let formats = ["jpg", "png"]
 
-    func validated() throws -> GenerationRequest {
+    func validated(models: ModelCatalogue) throws -> GenerationRequest {
         try FieldRules.check("generation_type", generation_type, in: ["image"])
-        try FieldRules.require("model", model, in: Self.models)
+        try FieldRules.require("model", model, in: models.names(on: .dreamMachine, kind: .image))
         let prompt = (prompt ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard !prompt.isEmpty else { throw GatewayError.invalidRequest("Field `prompt` is required.") }
         try FieldRules.promptLength("prompt", prompt)
         let aspectRatio = try FieldRules.aspectRatio("aspect_ratio", aspect_ratio)
+        try FieldRules.check("aspect_ratio", aspectRatio, in: models.spec(named: model)!.aspectRatios, for: model)
         try FieldRules.check("format", format, in: Self.formats)
         try FieldRules.webhookURL("callback_url", callback_url)
         for (field, value) in [("image_ref", image_ref), ("style_ref", style_ref), ("character_ref", character_ref),

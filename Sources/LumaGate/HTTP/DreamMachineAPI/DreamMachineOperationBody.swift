@@ -29,11 +29,14 @@ struct DreamMachineOperationBody: Codable {
     var resized_height: Int?
     var callback_url: String?
 
+    /// The resolutions Luma upscales to.
+    static let upscaleResolutions = ["540p", "720p", "1080p", "4k"]
+
     static let modifyModes = [
         "adhere_1", "adhere_2", "adhere_3", "flex_1", "flex_2", "flex_3", "reimagine_1", "reimagine_2", "reimagine_3",
     ]
 
-    func validated(as kind: GenerationRequest.Kind) throws -> GenerationRequest {
+    func validated(as kind: GenerationRequest.Kind, models: ModelCatalogue) throws -> GenerationRequest {
         precondition(kind.isRelayedOperation, "\(kind) is not relayed")
         var body = self
         try FieldRules.check("generation_type", generation_type, in: [kind.rawValue])
@@ -42,15 +45,15 @@ struct DreamMachineOperationBody: Codable {
         try FieldRules.promptLength("prompt", prompt ?? "")
         switch kind {
         case .upscaleVideo:
-            try FieldRules.check("resolution", resolution, in: FieldRules.resolutions)
+            try FieldRules.check("resolution", resolution, in: Self.upscaleResolutions)
         case .modifyVideo:
             try Self.requireMedia("media", media)
             if let first_frame { try Self.requireMedia("first_frame", first_frame) }
-            try FieldRules.require("model", model, in: ["ray-2"])
+            try FieldRules.require("model", model, in: models.names(making: kind))
             try FieldRules.require("mode", mode, in: Self.modifyModes)
         case .reframeVideo, .reframeImage:
             try Self.requireMedia("media", media)
-            try FieldRules.require("model", model, in: kind == .reframeVideo ? ["ray-2", "ray-flash-2"] : DreamMachineImageBody.models)
+            try FieldRules.require("model", model, in: models.names(making: kind))
             try FieldRules.require("aspect_ratio", aspect_ratio, in: AspectRatio.allCases.map(\.rawValue))
             if kind == .reframeImage { try FieldRules.check("format", format, in: DreamMachineImageBody.formats) }
         default:

@@ -30,8 +30,6 @@ struct DreamMachineVideoBody: Decodable {
     var duration: String?
     var concepts: [Concept]?
 
-    static let models = ["ray-2", "ray-flash-2", "ray-1-6", GenerationRequest.agentsVideoModel]
-
     /// A valid request, and the keyframe generations it names (still to be looked up).
     struct Validated {
         var request: GenerationRequest
@@ -40,9 +38,10 @@ struct DreamMachineVideoBody: Decodable {
         var endGenerationID: String?
     }
 
-    func validated() throws -> Validated {
+    func validated(models: ModelCatalogue) throws -> Validated {
         try FieldRules.check("generation_type", generation_type, in: ["video"])
-        try FieldRules.require("model", model, in: Self.models)
+        try FieldRules.require("model", model, in: models.names(on: .dreamMachine, kind: .video))
+        let spec = models.spec(named: model)!
         let aspectRatio = try FieldRules.aspectRatio("aspect_ratio", aspect_ratio)
         try FieldRules.webhookURL("callback_url", callback_url)
 
@@ -66,7 +65,7 @@ struct DreamMachineVideoBody: Decodable {
             throw GatewayError.invalidRequest("Field `prompt` is required when there are no keyframes.")
         }
         try FieldRules.promptLength("prompt", prompt)
-        try FieldRules.videoOptions(model: model ?? GenerationRequest.defaultVideoModel, duration: duration, resolution: resolution,
+        try FieldRules.videoOptions(spec, duration: duration, resolution: resolution,
                                     aspectRatio: aspectRatio, loop: loop, framesField: hasKeyframe ? "keyframes" : nil)
 
         var conceptKeys: [String]?
@@ -76,8 +75,9 @@ struct DreamMachineVideoBody: Decodable {
                 try FieldRules.check("concepts[\(index)].key", key, in: DreamMachineCatalog.concepts)
                 return key
             }
-            if model == GenerationRequest.agentsVideoModel, !concepts.isEmpty {
-                throw GatewayError.invalidRequest("Field `concepts` is for the ray-2 models; \(GenerationRequest.agentsVideoModel) takes its camera moves from the prompt.")
+            if !spec.understands("concepts"), !concepts.isEmpty {
+                let takers = models.models.filter { $0.understands("concepts") }.map(\.name)
+                throw GatewayError.invalidRequest("Field `concepts` is for the models \(FieldRules.list(takers)); \(spec.name) takes its camera moves from the prompt.")
             }
         }
         let request = GenerationRequest(

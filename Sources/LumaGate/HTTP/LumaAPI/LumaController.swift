@@ -26,7 +26,7 @@ struct LumaController {
     @Sendable func submit(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let token = try context.requireToken()
         let (submitted, idempotency) = try await body.decodeSubmission(LumaSubmitBody.self, from: request)
-        let (generation, images) = try submitted.validated()
+        let (generation, images) = try submitted.validated(models: service.models)
         let task = try await service.submit(token: token, request: generation, images: images, idempotency: idempotency)
         return .json(view.render(task))
     }
@@ -42,7 +42,7 @@ struct LumaController {
         let (submitted, idempotency) = try await body.decodeSubmission(LumaSubmitBody.self, from: request)
         // The body is validated against the parent: its prompt is the default one.
         let parent = try await service.task(id: try context.parameters.require("id"), tokenID: token.id)
-        let (generation, images) = try submitted.validated(defaultPrompt: parent.request.prompt)
+        let (generation, images) = try submitted.validated(models: service.models, defaultPrompt: parent.request.prompt)
         if images.first != nil || images.last != nil {
             throw GatewayError.invalidRequest("An extension continues its parent's last frame; leave out `image_url` and `image_end_url`.")
         }

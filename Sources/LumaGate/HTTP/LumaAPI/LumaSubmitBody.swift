@@ -14,11 +14,9 @@ struct LumaSubmitBody: Decodable {
     var resolution: String?
     var duration: String?
 
-    static let modelNames = ["ray-v1", "ray-v2", "ray-flash-v2", "ray-1-6", "ray-2", "ray-flash-2", GenerationRequest.agentsVideoModel]
-
     /// The request this body asks for. An extension may leave the prompt out (it continues the
     /// parent's); its aspect ratio is always the parent's.
-    func validated(defaultPrompt: String? = nil) throws -> (GenerationRequest, TaskService.ImageSources) {
+    func validated(models: ModelCatalogue, defaultPrompt: String? = nil) throws -> (GenerationRequest, TaskService.ImageSources) {
         let prompt = (user_prompt ?? defaultPrompt ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard !prompt.isEmpty else {
             throw GatewayError.invalidRequest(user_prompt == nil
@@ -26,7 +24,7 @@ struct LumaSubmitBody: Decodable {
         }
         try FieldRules.promptLength("user_prompt", prompt)
         let aspectRatio = try FieldRules.aspectRatio("aspect_ratio", aspect_ratio)
-        try FieldRules.check("model_name", model_name, in: Self.modelNames)
+        let model = try FieldRules.model("model_name", model_name, in: models, on: .luma, kind: .video, aliases: true)
         try FieldRules.webhookURL("notify_hook", notify_hook)
         for (field, value) in [("image_url", image_url), ("image_end_url", image_end_url)] where value?.isEmpty == true {
             throw GatewayError.invalidRequest("Field `\(field)` must not be empty; leave it out instead.")
@@ -35,7 +33,7 @@ struct LumaSubmitBody: Decodable {
             prompt: prompt, aspectRatio: aspectRatio, expandPrompt: expand_prompt, loop: loop,
             notifyHook: notify_hook, model: model_name, resolution: resolution, duration: duration)
         try FieldRules.videoOptions(
-            model: request.officialModel ?? GenerationRequest.defaultVideoModel, duration: duration, resolution: resolution,
+            model ?? models.spec(for: request)!, duration: duration, resolution: resolution,
             aspectRatio: aspectRatio, loop: loop, framesField: image_url != nil ? "image_url" : image_end_url != nil ? "image_end_url" : nil)
         return (request, .init(first: image_url, last: image_end_url))
     }

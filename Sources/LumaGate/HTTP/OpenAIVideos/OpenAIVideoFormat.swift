@@ -1,9 +1,6 @@
 /// How the OpenAI-shaped face's `model`, `size` and `seconds` map onto what Luma makes. The table
 /// is in docs/openai-videos-api.md; change both together.
 public enum OpenAIVideoFormat {
-    /// The models a request may name (Luma's names; the default when left out is configurable).
-    public static let models = ["ray-2", "ray-flash-2", GenerationRequest.agentsVideoModel]
-
     struct Size: Equatable {
         var aspectRatio: String
         var resolution: String
@@ -34,26 +31,34 @@ public enum OpenAIVideoFormat {
         return format
     }
 
-    /// The ray-2 models make 5 s and 9 s videos: OpenAI's 4 becomes 5, its 8 and 12 become 9 (the
-    /// nearest, and the longest there is), Luma's own 5, 9 and 10 are taken as 5, 9 and 9.
-    static let seconds: [String: String] = ["4": "5s", "5": "5s", "8": "9s", "9": "9s", "10": "9s", "12": "9s"]
-    /// ray-3.2 makes 5 s and 10 s: 4 and 5 become 5, 8 to 12 become 10.
-    static let agentsSeconds: [String: String] = ["4": "5s", "5": "5s", "8": "10s", "9": "10s", "10": "10s", "12": "10s"]
+    /// The `seconds` taken: OpenAI's 4, 8 and 12 and Luma's 5, 9 and 10, each made as the model's
+    /// nearest duration (ray-2's 5 s and 9 s: 4 is 5, 8 and 12 are 9; ray-3.2's 5 s and 10 s: 8 to 12 are 10).
+    static let seconds = ["4", "5", "8", "9", "10", "12"]
 
-    static func duration(_ value: String?, model: String?) throws -> String {
-        guard let value else { return "5s" }
-        let seconds = model == GenerationRequest.agentsVideoModel ? agentsSeconds : seconds
-        guard let duration = seconds[value] else {
-            throw GatewayError.invalidRequest("Field `seconds` must be one of \(FieldRules.list(seconds.keys.sorted { Int($0)! < Int($1)! })).")
+    static func duration(_ value: String?, model: ModelSpec) throws -> String {
+        guard let value else { return model.nearestDuration(toSeconds: 5)! }
+        guard seconds.contains(value), let duration = model.nearestDuration(toSeconds: Int(value)!) else {
+            throw GatewayError.invalidRequest("Field `seconds` must be one of \(FieldRules.list(seconds)).")
         }
         return duration
     }
 
-    static func model(_ value: String?, default defaultModel: String) throws -> String {
-        let model = value ?? defaultModel
-        guard models.contains(model) else {
-            throw GatewayError.invalidRequest("Field `model` must be one of \(FieldRules.list(models)); this gateway makes its videos with Luma's models.")
+    /// The model a request names, or the gateway's default for this face.
+    static func model(_ value: String?, default defaultModel: String, in models: ModelCatalogue) throws -> ModelSpec {
+        let names = models.names(on: .openAI, kind: .video)
+        guard let spec = models.spec(named: value ?? defaultModel), names.contains(spec.name), value.map(names.contains) ?? true else {
+            throw GatewayError.invalidRequest("Field `model` must be one of \(FieldRules.list(names)); this gateway makes its videos with these models.")
         }
-        return model
+        return spec
+    }
+
+    /// The size's aspect ratio and resolution, which `model` must make.
+    static func check(_ size: Size, for model: ModelSpec) throws {
+        if !model.aspectRatios.contains(size.aspectRatio) {
+            throw GatewayError.invalidRequest("Field `size` must have one of the aspect ratios \(FieldRules.list(model.aspectRatios)) for model \(model.name).")
+        }
+        if !model.resolutions.contains(size.resolution) {
+            throw GatewayError.invalidRequest("Field `size` must be a size at \(FieldRules.list(model.resolutions)) for model \(model.name).")
+        }
     }
 }

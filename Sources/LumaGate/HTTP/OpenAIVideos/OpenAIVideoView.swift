@@ -7,10 +7,13 @@ struct OpenAIVideoView {
     /// The gateway's media retention: a finished video's content expires this long after it was made.
     var retentionSeconds: Int64?
 
-    /// How long a task of `model` usually takes, for `progress` (the sandbox is much quicker).
-    static func expectedSeconds(for task: VideoTask) -> Double {
+    /// The models, for how long each usually takes.
+    var models: ModelCatalogue
+
+    /// How long a task of its model usually takes, for `progress` (the sandbox is much quicker).
+    func expectedSeconds(for task: VideoTask) -> Double {
         if task.channel == SandboxChannel.channelName { return 5 }
-        return task.request.officialModel == "ray-flash-2" ? 40 : 120
+        return models.spec(for: task.request)?.typicalSeconds ?? 120
     }
 
     func render(_ task: VideoTask) -> JSONValue {
@@ -26,9 +29,9 @@ struct OpenAIVideoView {
         return .object([
             ("id", .string(task.id)),
             ("object", .string("video")),
-            ("model", .string(task.request.officialModel ?? GenerationRequest.defaultVideoModel)),
+            ("model", .string(task.request.officialModel ?? models.defaults.video)),
             ("status", .string(Self.status(task.state))),
-            ("progress", .int(Self.progress(task))),
+            ("progress", .int(progress(task))),
             ("created_at", .int(Int(task.createdAtMillis / 1000))),
             ("completed_at", task.state == .completed ? .int(Int(task.updatedAtMillis / 1000)) : .null),
             ("expires_at", expiresAt(task)),
@@ -60,7 +63,7 @@ struct OpenAIVideoView {
     /// 0 while queued; while in progress, rising with the time spent against the model's usual
     /// time, never past 99; 100 when completed. It depends only on the state and the time the
     /// task last changed, so it never goes back.
-    static func progress(_ task: VideoTask, now: Date = Date()) -> Int {
+    func progress(_ task: VideoTask, now: Date = Date()) -> Int {
         switch task.state {
         case .pending: return 0
         case .completed: return 100
@@ -72,7 +75,7 @@ struct OpenAIVideoView {
     }
 
     /// When the SDK should ask again (`openai-poll-after-ms`), from the model and state.
-    static func pollAfterMillis(_ task: VideoTask) -> Int {
+    func pollAfterMillis(_ task: VideoTask) -> Int {
         if task.state.isTerminal { return 0 }
         let expected = expectedSeconds(for: task)
         return Int(min(max(expected * 1000 / (task.state == .pending ? 10 : 20), 500), 10_000))

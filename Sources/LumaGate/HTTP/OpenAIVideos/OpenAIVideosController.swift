@@ -12,7 +12,8 @@ struct OpenAIVideosController {
     let media: OpenAIVideoContent
     let maxBodyBytes: Int
     /// The model of a request that names none.
-    let defaultModel: String
+    /// The model of a request that names none; nil is the catalogue's default video model.
+    let defaultModel: String?
     let view: OpenAIVideoView
 
     static let defaultPageSize = 20
@@ -33,7 +34,7 @@ struct OpenAIVideosController {
         let token = try context.requireToken()
         let fields = try await OpenAIRequestFields.read(request, maxBytes: maxBodyBytes)
         let prompt = try prompt(fields)
-        let model = try OpenAIVideoFormat.model(fields.values["model"], default: defaultModel)
+        let model = try OpenAIVideoFormat.model(fields.values["model"], default: defaultModel ?? service.models.defaults.video, in: service.models)
         let size = try OpenAIVideoFormat.size(fields.values["size"])
         let duration = try OpenAIVideoFormat.duration(fields.values["seconds"], model: model)
         let references = fields.values.keys.filter { $0 == "input_reference" || $0.hasPrefix("input_reference[") }.count
@@ -51,12 +52,10 @@ struct OpenAIVideosController {
         } else if fields.values.keys.contains(where: { $0 == "input_reference" || $0.hasPrefix("input_reference[") }) {
             throw GatewayError.invalidRequest("Field `input_reference` must be an image file part, {\"image_url\": ...} or {\"file_id\": ...}.")
         }
-        let generation = GenerationRequest(prompt: prompt, aspectRatio: size.aspectRatio, model: model,
+        let generation = GenerationRequest(prompt: prompt, aspectRatio: size.aspectRatio, model: model.name,
                                            resolution: size.resolution, duration: duration)
-        if model == GenerationRequest.agentsVideoModel, !FieldRules.agentsAspectRatios.contains(size.aspectRatio) {
-            throw GatewayError.invalidRequest("Field `size` must have one of the aspect ratios \(FieldRules.list(FieldRules.agentsAspectRatios)) for model \(model).")
-        }
-        try FieldRules.videoOptions(model: model, duration: duration, resolution: size.resolution, aspectRatio: size.aspectRatio,
+        try OpenAIVideoFormat.check(size, for: model)
+        try FieldRules.videoOptions(model, duration: duration, resolution: size.resolution, aspectRatio: size.aspectRatio,
                                     loop: nil, framesField: image == nil ? nil : "input_reference")
         let task = try await service.submit(token: token, request: generation, images: .init(first: image, firstField: "input_reference"),
                                             idempotency: try idempotency(request, fields))
@@ -129,8 +128,16 @@ struct OpenAIVideosController {
         let parent = try await sourceVideo(fields, token: token)
         guard fields.values["seconds"] != nil else { throw GatewayError.invalidRequest("Field `seconds` is required.") }
         let generation = GenerationRequest(prompt: try prompt(fields), model: parent.request.model, resolution: parent.request.resolution,
-                                           duration: try OpenAIVideoFormat.duration(fields.values["seconds"], model: parent.request.officialModel))
+                                           duration: try OpenAIVideoFormat.duration(fields.values["seconds"], model: try continuedModel(parent)))
         return video(try await service.extend(parent, request: generation, token: token, idempotency: try idempotency(request, fields)))
+    }
+
+    /// The model of `parent`, which an extension continues.
+    private func continuedModel(_ parent: VideoTask) throws -> ModelSpec {
+        guard let model = service.models.spec(for: parent.request) else {
+            throw GatewayError.conflict("Video \(parent.id) was made by \(parent.request.officialModel ?? "a model") this gateway no longer makes.")
+        }
+        return model
     }
 
     @Sendable func edit(_ request: Request, context: GatewayRequestContext) async throws -> Response {
@@ -143,7 +150,7 @@ struct OpenAIVideosController {
     /// The Video, with `openai-poll-after-ms` while it is unfinished.
     private func video(_ task: VideoTask) -> Response {
         var response = Response.json(view.render(task))
-        let wait = OpenAIVideoView.pollAfterMillis(task)
+        let wait = view.pollAfterMillis(task)
         if wait > 0 { response.headers[HTTPField.Name("openai-poll-after-ms")!] = String(wait) }
         return response
     }

@@ -28,6 +28,8 @@ public struct DreamMachineChannel: UpstreamChannel {
         }
     }
 
+    public static let defaultBaseURL = "https://api.lumalabs.ai/dream-machine/v1"
+
     public struct Settings: Sendable {
         public var apiKey: String
         public var baseURL: String
@@ -36,7 +38,7 @@ public struct DreamMachineChannel: UpstreamChannel {
         public var callbacks = false
         public var polling = Polling()
 
-        public init(apiKey: String, baseURL: String = "https://api.lumalabs.ai/dream-machine/v1") {
+        public init(apiKey: String, baseURL: String = DreamMachineChannel.defaultBaseURL) {
             self.apiKey = apiKey
             self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         }
@@ -71,9 +73,7 @@ public struct DreamMachineChannel: UpstreamChannel {
     }
 
     /// The Dream Machine models and operations; ray-3.2 is only on the Agents API.
-    public func supports(_ request: GenerationRequest) -> Bool {
-        !request.needsAgentsAPI
-    }
+    public var kind: ChannelRecord.Kind { .dreamMachine }
 
     /// Luma fetches images itself, so an image the gateway stores must be reachable at the
     /// public URL.

@@ -3,9 +3,6 @@ import Foundation
 /// Pure translation between the gateway's tasks and Luma's official API (no I/O, so every case
 /// is tested on fixtures).
 public enum DreamMachineMapping {
-    /// Relay-format model names and the official ones they stand for.
-    static let models = ["ray-v1": "ray-1-6", "ray-v2": "ray-2", "ray-flash-v2": "ray-flash-2"]
-
     /// The official request for a video `task`. Images are passed by URL (`imageURL` says which),
     /// generations it opens on or leads into by their upstream ids. `expand_prompt` has no
     /// official counterpart.
@@ -18,7 +15,7 @@ public enum DreamMachineMapping {
             ("generation_type", .string("video")),
             ("prompt", .string(request.prompt)),
             ("aspect_ratio", .string(request.aspectRatio)),
-            ("model", .string(request.officialModel ?? GenerationRequest.defaultVideoModel)),
+            ("model", .string(request.officialModel ?? ModelCatalogue.builtIn.defaults.video)),
         ]
         if let loop = request.loop { body.append(("loop", .bool(loop))) }
         if let resolution = request.resolution { body.append(("resolution", .string(resolution))) }
@@ -46,7 +43,7 @@ public enum DreamMachineMapping {
     static func imageRequestBody(for task: VideoTask, callbackURL: String?) -> JSONValue {
         var body: [(String, JSONValue)] = [
             ("generation_type", .string("image")),
-            ("model", .string(task.request.officialModel ?? GenerationRequest.defaultImageModel)),
+            ("model", .string(task.request.officialModel ?? ModelCatalogue.builtIn.defaults.image)),
             ("prompt", .string(task.request.prompt)),
             ("aspect_ratio", .string(task.request.aspectRatio)),
         ]

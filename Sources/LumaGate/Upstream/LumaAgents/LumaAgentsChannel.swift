@@ -7,13 +7,15 @@ import NIOCore
 /// outputs are presigned links that expire after an hour, so a finished output is copied into
 /// the gateway's media store before its task completes.
 public struct LumaAgentsChannel: UpstreamChannel {
+    public static let defaultBaseURL = "https://agents.lumalabs.ai/v1"
+
     public struct Settings: Sendable {
         public var apiKey: String
         public var baseURL: String
         public var timeout: TimeAmount = .seconds(30)
         public var polling = LumaAgentsChannel.defaultPolling
 
-        public init(apiKey: String, baseURL: String = ChannelRecord.defaultLumaAgentsURL) {
+        public init(apiKey: String, baseURL: String = LumaAgentsChannel.defaultBaseURL) {
             self.apiKey = apiKey
             self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         }
@@ -50,8 +52,10 @@ public struct LumaAgentsChannel: UpstreamChannel {
 
     /// ray-3.2 videos and uni-1 images and image edits; the Dream Machine models and operations are not on this API.
     public func supports(_ request: GenerationRequest) -> Bool {
-        [.video, .image, .imageEdit, .videoEdit, .videoReframe].contains(request.kind ?? .video) && request.needsAgentsAPI
+        [.video, .image, .imageEdit, .videoEdit, .videoReframe].contains(request.kind ?? .video)
     }
+
+    public var kind: ChannelRecord.Kind { .lumaAgents }
 
     public func submit(_ task: VideoTask, parent: VideoTask?, end: VideoTask?) async throws -> String {
         let images = try await storedImages(of: task.request)

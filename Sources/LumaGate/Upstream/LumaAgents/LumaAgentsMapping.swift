@@ -19,7 +19,7 @@ enum LumaAgentsMapping {
         let request = task.request
         var video: [(String, JSONValue)] = [
             ("duration", .string(request.duration ?? "5s")),
-            ("resolution", .string(request.resolution ?? Pricing.defaults.defaultResolution)),
+            ("resolution", .string(request.resolution ?? ModelCatalogue.builtIn.defaults.resolution)),
         ]
         if let loop = request.loop { video.append(("loop", .bool(loop))) }
         if let hdr = request.hdr { video.append(("hdr", .bool(hdr))) }
@@ -39,7 +39,7 @@ enum LumaAgentsMapping {
             video.append(("keyframe_indexes", .array(keyframes.map { .int($0.index) })))
         }
         return .object([
-            ("model", .string(GenerationRequest.agentsVideoModel)),
+            ("model", .string(request.officialModel ?? "")),
             ("type", .string("video")),
             ("prompt", .string(request.prompt)),
             ("aspect_ratio", .string(request.aspectRatio)),
@@ -52,7 +52,7 @@ enum LumaAgentsMapping {
     /// `sourceUpstreamID`.
     static func changeBody(for task: VideoTask, sourceUpstreamID: String, userID: String) -> JSONValue {
         let request = task.request
-        var video: [(String, JSONValue)] = [("resolution", .string(request.resolution ?? Pricing.defaults.defaultResolution))]
+        var video: [(String, JSONValue)] = [("resolution", .string(request.resolution ?? ModelCatalogue.builtIn.defaults.resolution))]
         if let hdr = request.hdr { video.append(("hdr", .bool(hdr))) }
         if let exrExport = request.exrExport { video.append(("exr_export", .bool(exrExport))) }
         if request.kind == .videoEdit, request.editStrength != nil || request.autoControls != nil {
@@ -65,7 +65,7 @@ enum LumaAgentsMapping {
             video.append(("source_position", .object(zip(["x_norm", "y_norm", "w_norm", "h_norm"], position).map { ($0, .double($1)) })))
         }
         return .object([
-            ("model", .string(GenerationRequest.agentsVideoModel)),
+            ("model", .string(request.officialModel ?? "")),
             ("type", .string(request.kind?.rawValue ?? "video_edit")),
             ("prompt", .string(request.prompt)),
             ("aspect_ratio", .string(request.aspectRatio)),
@@ -79,7 +79,7 @@ enum LumaAgentsMapping {
     static func imageBody(for task: VideoTask, userID: String, image: (ImageReference) throws -> InlineImage) throws -> JSONValue {
         let isEdit = task.request.kind == .imageEdit
         var body: [(String, JSONValue)] = [
-            ("model", .string(task.request.officialModel ?? GenerationRequest.agentsImageModels[0])),
+            ("model", .string(task.request.officialModel ?? "")),
             ("type", .string(isEdit ? "image_edit" : "image")),
             ("prompt", .string(task.request.prompt)),
             ("aspect_ratio", .string(task.request.aspectRatio)),

@@ -45,6 +45,8 @@ public struct LumaRelayChannel: UpstreamChannel {
     }
 
     /// The relay format carries videos from a prompt and images, and extensions; nothing else.
+    public var kind: ChannelRecord.Kind { .lumaRelay }
+
     public func supports(_ request: GenerationRequest) -> Bool {
         (request.kind ?? .video) == .video && request.endGenerationID == nil && (request.concepts ?? []).isEmpty
     }

@@ -3,9 +3,6 @@ import Foundation
 /// Pure translation between the gateway's tasks and another relay's format (no I/O, so every case
 /// is tested on fixtures).
 enum LumaRelayMapping {
-    /// The relay format's model names for the official ones.
-    static let modelNames = ["ray-1-6": "ray-v1", "ray-2": "ray-v2", "ray-flash-2": "ray-flash-v2"]
-
     /// The submit (or extend) body for `task`; images go by URL (`imageURL` says which).
     static func requestBody(for task: VideoTask, imageURL: (ImageReference) -> String) -> JSONValue {
         let request = task.request
@@ -17,7 +14,7 @@ enum LumaRelayMapping {
         if let value = request.loop { body.append(("loop", .bool(value))) }
         if let image = request.image { body.append(("image_url", .string(imageURL(image)))) }
         if let image = request.imageEnd { body.append(("image_end_url", .string(imageURL(image)))) }
-        if let model = request.model { body.append(("model_name", .string(modelNames[model] ?? model))) }
+        if let model = request.model { body.append(("model_name", .string(ModelCatalogue.builtIn.relayName(model)))) }
         if let value = request.resolution { body.append(("resolution", .string(value))) }
         if let value = request.duration { body.append(("duration", .string(value))) }
         return .object(body)

@@ -19,19 +19,25 @@ public struct SandboxChannel: UpstreamChannel {
     let renderer: SandboxRenderer?
     let renders: RenderJobs
     let store: MediaStore
+    /// How each model's frames are sized.
+    let models: ModelCatalogue
     let now: @Sendable () -> Date
 
     /// `renderer` is nil when ffmpeg is not installed: tasks then fail with a reason that says so.
     /// Renders are CPU-bound: `renderWorkers` at once, one per core of a small machine.
     /// `sharesMedia`: other live processes render into the same media folder (a shared store).
-    public init(schedule: SandboxSchedule, renderer: SandboxRenderer?, store: MediaStore, sharesMedia: Bool = false, renderWorkers: Int = 2,
+    public init(schedule: SandboxSchedule, renderer: SandboxRenderer?, store: MediaStore, models: ModelCatalogue = .builtIn,
+                sharesMedia: Bool = false, renderWorkers: Int = 2,
                 now: @escaping @Sendable () -> Date, logger: Logger = Logger(label: "lumagate.sandbox")) {
         self.schedule = schedule
         self.renderer = renderer
         self.store = store
+        self.models = models
         self.now = now
         self.renders = RenderJobs(store: store, sharesMedia: sharesMedia, workers: renderWorkers, staleAfter: 15, logger: logger)
     }
+
+    public var kind: ChannelRecord.Kind { .init(rawValue: Self.channelName) }
 
     /// Videos and images; the operations only Luma can do are not for the sandbox.
     public func supports(_ request: GenerationRequest) -> Bool {
@@ -56,7 +62,7 @@ public struct SandboxChannel: UpstreamChannel {
         let input = SandboxRenderer.Input(
             taskID: task.id,
             prompt: task.request.prompt,
-            frameSize: Self.frameSize(of: task.request),
+            frameSize: frameSize(of: task.request),
             durationSeconds: task.request.durationSeconds,
             loop: task.request.loop ?? false
         )
@@ -100,13 +106,13 @@ public struct SandboxChannel: UpstreamChannel {
         }
     }
 
-    /// ray-3.2's frames are the exact ratio at the asked resolution's short side (720p 16:9 is
-    /// 1280×720), uni-1's images 2048 pixels on the long side as Luma's; the older models' are
-    /// Luma's own frame sizes.
-    static func frameSize(of request: GenerationRequest) -> (width: Int, height: Int) {
-        guard request.needsAgentsAPI else { return (AspectRatio(rawValue: request.aspectRatio) ?? .wide).frameSize }
+    /// Exact frames are the exact ratio at the asked resolution's short side (720p 16:9 is
+    /// 1280×720), and images 2048 pixels on the long side, as Luma's current models make them;
+    /// the older models' are Luma's own frame sizes.
+    func frameSize(of request: GenerationRequest) -> (width: Int, height: Int) {
+        guard models.spec(for: request)?.frames == .exact else { return (AspectRatio(rawValue: request.aspectRatio) ?? .wide).frameSize }
         if request.producesImage { return AspectRatio.frameSize(ratio: request.aspectRatio, longSide: 2048) }
-        return AspectRatio.frameSize(ratio: request.aspectRatio, shortSide: Int((request.resolution ?? "720p").dropLast()) ?? 720)
+        return AspectRatio.frameSize(ratio: request.aspectRatio, shortSide: ModelSpec.shortSide(of: models.resolution(of: request)))
     }
 
     /// A video leading into another generation ends on that one's first frame; otherwise on the

@@ -3,13 +3,6 @@
 'use strict';
 
 const STATES = ['pending', 'processing', 'completed', 'failed'];
-const ASPECT_RATIOS = ['16:9', '9:16', '1:1', '4:3', '3:4', '21:9', '9:21'];
-// ray-3.2 is made through Luma's Agents API (5s or 10s); the ray-2 models make 5s or 9s.
-const VIDEO_MODELS = ['ray-2', 'ray-flash-2', 'ray-3.2'];
-// uni-1 images and ray-3.2 reframes are made through the Agents API, with its ratios.
-const IMAGE_MODELS = ['uni-1', 'uni-1-max'];
-const IMAGE_ASPECT_RATIOS = ['16:9', '3:2', '4:3', '1:1', '3:4', '2:3', '9:16', '21:9', '2:1', '3:1', '1:2', '1:3'];
-const REFRAME_ASPECT_RATIOS = ['16:9', '9:16', '1:1', '4:3', '3:4', '21:9'];
 const TOKEN_KEY = 'lumagate.token';
 
 const session = { token: null, role: null };
@@ -573,15 +566,22 @@ async function tokensView(view, { live }) {
 
 // --- Playground -------------------------------------------------------------------------------
 
-// What the playground makes. Videos go through the relay face (every model); images and edits
-// through the Agents face, which is the one that has them.
+// What the playground makes. Videos go through the relay face (every video model it takes);
+// images and edits through the Agents face, which is the one that has them. The models, and each
+// one's ratios and lengths, are the gateway's catalogue (GET /models).
 const PLAYGROUND_KINDS = {
-  video: { label: 'Video', models: VIDEO_MODELS, ratios: ASPECT_RATIOS, fields: ['image', 'duration'] },
-  image: { label: 'Image', models: IMAGE_MODELS, ratios: IMAGE_ASPECT_RATIOS, fields: [] },
-  image_edit: { label: 'Edit an image', models: IMAGE_MODELS, ratios: IMAGE_ASPECT_RATIOS, fields: ['image'] },
-  video_edit: { label: 'Edit a video', models: ['ray-3.2'], ratios: null, fields: ['source'] },
-  video_reframe: { label: 'Reframe a video', models: ['ray-3.2'], ratios: REFRAME_ASPECT_RATIOS, fields: ['source'] },
+  video: { label: 'Video', face: 'luma', kind: 'video', ratios: true, fields: ['image', 'duration'] },
+  image: { label: 'Image', face: 'agents', kind: 'image', ratios: true, fields: [] },
+  image_edit: { label: 'Edit an image', face: 'agents', kind: 'image', operation: 'image_edit', ratios: true, fields: ['image'] },
+  video_edit: { label: 'Edit a video', face: 'agents', kind: 'video', operation: 'video_edit', ratios: false, fields: ['source'] },
+  video_reframe: { label: 'Reframe a video', face: 'agents', kind: 'video', operation: 'video_reframe', ratios: true, fields: ['source'] },
 };
+
+// The catalogue's models that make `kind` through its face.
+function modelsFor(catalogue, kind) {
+  return catalogue.filter((model) => model.kind === kind.kind && model.faces.includes(kind.face)
+    && (!kind.operation || model.operations.includes(kind.operation)));
+}
 
 // How each face's task reads into what the progress panel shows.
 const FACES = {
@@ -600,7 +600,9 @@ const FACES = {
   },
 };
 
-function playgroundView(view, { live }) {
+async function playgroundView(view, { live }) {
+  const catalogue = (await api('/models')).data;
+  if (!live()) return;
   let image = null; // { dataURI, base64, mediaType } of the chosen file
   const hint = 'PNG, JPEG or WebP, up to 10 MiB';
   const preview = h('div', { class: 'image-preview', id: 'image-preview' }, hint);
@@ -628,15 +630,25 @@ function playgroundView(view, { live }) {
   const fields = {
     ratio: h('div', {}, h('label', { for: 'aspect-ratio' }, 'Aspect ratio'), ratioSelect),
     image: h('div', {}, imageLabel, fileInput),
-    duration: h('div', {}, h('label', { for: 'duration' }, 'Length'),
-      h('select', { id: 'duration' }, ['5s', '9s', '10s'].map((duration) => h('option', { value: duration }, duration)))),
+    duration: h('div', {}, h('label', { for: 'duration' }, 'Length'), h('select', { id: 'duration' })),
     source: h('div', {}, h('label', { for: 'source' }, 'Video'), sourceInput),
   };
-  const options = (select, values) => select.replaceChildren(...values.map((value) => h('option', { value }, value)));
+  // Fills `select` with `values`, keeping the choice made when it is still among them.
+  const options = (select, values) => {
+    const chosen = select.value;
+    select.replaceChildren(...values.map((value) => h('option', { value }, value)));
+    if (values.includes(chosen)) select.value = chosen;
+  };
+  const showModel = () => {
+    const model = catalogue.find((entry) => entry.id === modelSelect.value);
+    options(ratioSelect, model?.aspect_ratios ?? []);
+    options($('#duration', fields.duration), model?.durations ?? []);
+  };
+  modelSelect.addEventListener('change', showModel);
   const showKind = () => {
     const kind = PLAYGROUND_KINDS[kindSelect.value];
-    options(modelSelect, kind.models);
-    if (kind.ratios) options(ratioSelect, kind.ratios);
+    options(modelSelect, modelsFor(catalogue, kind).map((model) => model.id));
+    showModel();
     fields.ratio.hidden = !kind.ratios;
     for (const name of ['image', 'duration', 'source']) fields[name].hidden = !kind.fields.includes(name);
     preview.hidden = !kind.fields.includes('image');
@@ -711,7 +723,6 @@ function playgroundView(view, { live }) {
     h('div', { class: 'view-head' }, h('div', {}, h('h1', {}, 'Playground'),
       h('span', { class: 'muted small' }, 'Submit a task as this token and watch it move.'))),
     h('div', { class: 'playground' }, form, h('div', {}, idle, progress)));
-  return Promise.resolve();
 }
 
 // Shows a submitted task's state and elapsed time, polling it through `face` every second until
