@@ -62,7 +62,7 @@ public final class ChannelRouter: Sendable {
 
     /// Whether `channel` can carry out `request` and may make its model.
     public func canTake(_ request: GenerationRequest, on channel: any UpstreamChannel) -> Bool {
-        channel.supports(request) && models.allows(request, on: channel.kind.rawValue)
+        channel.supports(request) && (channel.drawsEveryModel || models.allows(request, on: channel.kind.rawValue))
     }
 
     /// Takes up the operator's current settings (read from the store, where any process or command

@@ -18,9 +18,9 @@ public enum MP4Probe {
     /// Parses the first `moov` box in `data`; nil when there is none or it has no video track.
     public static func probe(_ data: Data) -> Info? {
         let bytes = [UInt8](data)
-        guard let moov = boxes(in: bytes, range: 0..<bytes.count).first(where: { $0.type == "moov" }) else { return nil }
+        guard let moov = MP4Boxes.children(bytes, in: 0..<bytes.count).first(where: { $0.type == "moov" }) else { return nil }
         var movieDuration: Double?
-        for box in boxes(in: bytes, range: moov.content) {
+        for box in MP4Boxes.children(bytes, in: moov.content) {
             if box.type == "mvhd" { movieDuration = mediaHeaderDuration(bytes, box.content) }
             guard box.type == "trak", let info = videoTrack(bytes, box.content) else { continue }
             return Info(width: info.width, height: info.height, duration: rounded(info.duration ?? movieDuration ?? 0))
@@ -28,49 +28,22 @@ public enum MP4Probe {
         return nil
     }
 
-    private struct Box {
-        var type: String
-        var content: Range<Int>
-    }
-
-    private static func boxes(in bytes: [UInt8], range: Range<Int>) -> [Box] {
-        var result: [Box] = []
-        var offset = range.lowerBound
-        while offset + 8 <= range.upperBound {
-            var size = Int(readUInt32(bytes, offset))
-            let type = String(decoding: bytes[(offset + 4)..<(offset + 8)], as: UTF8.self)
-            var header = 8
-            if size == 1 {
-                guard offset + 16 <= range.upperBound, let large = Int(exactly: readUInt64(bytes, offset + 8)) else { break }
-                size = large
-                header = 16
-            } else if size == 0 {
-                size = range.upperBound - offset
-            }
-            // Sizes are untrusted: compare without adding, so a size near Int.max cannot overflow.
-            guard size >= header, size <= range.upperBound - offset else { break }
-            result.append(Box(type: type, content: (offset + header)..<(offset + size)))
-            offset += size
-        }
-        return result
-    }
-
     private static func videoTrack(_ bytes: [UInt8], _ trak: Range<Int>) -> (width: Int, height: Int, duration: Double?)? {
         var width = 0, height = 0
         var duration: Double?
         var isVideo = false
-        for box in boxes(in: bytes, range: trak) {
+        for box in MP4Boxes.children(bytes, in: trak) {
             if box.type == "tkhd" {
                 guard !box.content.isEmpty else { return nil }
                 let version = bytes[box.content.lowerBound]
                 // width and height are 16.16 fixed point, the last 8 bytes of tkhd.
                 let sizeOffset = box.content.lowerBound + (version == 1 ? 88 : 76)
                 guard sizeOffset + 8 <= box.content.upperBound else { return nil }
-                width = Int(readUInt32(bytes, sizeOffset) >> 16)
-                height = Int(readUInt32(bytes, sizeOffset + 4) >> 16)
+                width = Int((MP4Boxes.uint32(bytes, at: sizeOffset) ?? 0) >> 16)
+                height = Int((MP4Boxes.uint32(bytes, at: sizeOffset + 4) ?? 0) >> 16)
             }
             if box.type == "mdia" {
-                for inner in boxes(in: bytes, range: box.content) {
+                for inner in MP4Boxes.children(bytes, in: box.content) {
                     if inner.type == "mdhd" { duration = mediaHeaderDuration(bytes, inner.content) }
                     if inner.type == "hdlr", inner.content.count >= 12 {
                         isVideo = String(decoding: bytes[(inner.content.lowerBound + 8)..<(inner.content.lowerBound + 12)], as: UTF8.self) == "vide"
@@ -86,23 +59,16 @@ public enum MP4Probe {
         let start = box.lowerBound
         guard box.count >= 24 else { return nil }
         if bytes[start] == 1 {
-            guard box.count >= 32 else { return nil }
-            let timescale = readUInt32(bytes, start + 20)
-            return timescale == 0 ? nil : Double(readUInt64(bytes, start + 24)) / Double(timescale)
+            guard box.count >= 32, let timescale = MP4Boxes.uint32(bytes, at: start + 20), timescale > 0,
+                  let duration = MP4Boxes.uint64(bytes, at: start + 24) else { return nil }
+            return Double(duration) / Double(timescale)
         }
-        let timescale = readUInt32(bytes, start + 12)
-        return timescale == 0 ? nil : Double(readUInt32(bytes, start + 16)) / Double(timescale)
+        guard let timescale = MP4Boxes.uint32(bytes, at: start + 12), timescale > 0,
+              let duration = MP4Boxes.uint32(bytes, at: start + 16) else { return nil }
+        return Double(duration) / Double(timescale)
     }
 
     private static func rounded(_ seconds: Double) -> Double {
         (seconds * 1_000_000).rounded() / 1_000_000
-    }
-
-    static func readUInt32(_ bytes: [UInt8], _ offset: Int) -> UInt32 {
-        bytes[offset..<(offset + 4)].reduce(0) { $0 << 8 | UInt32($1) }
-    }
-
-    static func readUInt64(_ bytes: [UInt8], _ offset: Int) -> UInt64 {
-        bytes[offset..<(offset + 8)].reduce(0) { $0 << 8 | UInt64($1) }
     }
 }

@@ -70,17 +70,16 @@ public struct RemoteMediaInspector: Sendable {
             let chunk = try await range(url, offset: offset, length: Self.chunkBytes)
             let bytes = [UInt8](chunk)
             var local = 0
-            while local + 8 <= bytes.count {
-                var size = Int(MP4Probe.readUInt32(bytes, local))
-                let type = String(decoding: bytes[(local + 4)..<(local + 8)], as: UTF8.self)
-                if size == 1 {
-                    guard local + 16 <= bytes.count else { break }
-                    // A 64-bit size past what a file can hold is a lie: stop rather than add it.
-                    guard let large = Int(exactly: MP4Probe.readUInt64(bytes, local + 8)) else { return nil }
-                    size = large
+            reading: while true {
+                let header: MP4Boxes.Header
+                switch MP4Boxes.header(bytes, at: local) {
+                case .header(let read): header = read
+                case .needsMoreBytes: break reading
+                case .invalid: return nil
                 }
-                guard size >= 8 else { return nil }
-                if type == "moov" {
+                // A box running to the end of the file has no size to bound a read with.
+                guard let size = header.size else { return nil }
+                if header.type == "moov" {
                     guard size <= Self.maxMoovBytes else { return nil }
                     if local + size <= bytes.count {
                         return MP4Probe.probe(Data(bytes[local..<(local + size)]))

@@ -135,9 +135,9 @@ public struct ModelCatalogue: Sendable, Equatable {
     }
 
     /// Whether a channel of kind `channelKind` may make `request`'s model. A request naming no
-    /// model (an operation like upscale) is the channel's to judge; the sandbox draws every model.
+    /// model (an operation like upscale) is the channel's to judge.
     public func allows(_ request: GenerationRequest, on channelKind: String) -> Bool {
-        guard let model = request.officialModel, channelKind != SandboxChannel.channelName else { return true }
+        guard let model = request.officialModel else { return true }
         return spec(named: model)?.channels.contains(channelKind) ?? false
     }
 

@@ -26,7 +26,7 @@ extension TaskRepository {
                 RETURNING \(unsafeRaw: Self.columns)
                 """).first().map(Self.task(from:))
             guard let updated else { return nil }
-            try await sql.raw("UPDATE tasks SET luma_view = \(bind: renderLumaView(updated)) WHERE id = \(bind: task.id)").run()
+            try await sql.raw("UPDATE tasks SET luma_view = \(bind: renderers.storedView(updated)) WHERE id = \(bind: task.id)").run()
             return updated
         }
     }

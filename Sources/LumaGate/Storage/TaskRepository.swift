@@ -6,12 +6,12 @@ import SQLKit
 /// may act on the change.
 public struct TaskRepository: Sendable {
     let database: Database
-    /// Renders the relay-format view stored with each task version (see `StoredView`).
-    let renderLumaView: @Sendable (VideoTask) -> String
+    /// Renders the view stored with each task version and its webhooks' payloads.
+    let renderers: TaskRenderers
 
-    public init(database: Database, renderLumaView: @escaping @Sendable (VideoTask) -> String = StoredView.luma) {
+    public init(database: Database, renderers: TaskRenderers = .faces) {
         self.database = database
-        self.renderLumaView = renderLumaView
+        self.renderers = renderers
     }
 
     static let columns = """
@@ -26,17 +26,16 @@ public struct TaskRepository: Sendable {
         public var upstreamID: String?
         /// When the task is next due for a poll; nil for terminal states.
         public var nextPollAtMillis: Int64?
-        /// Whether failing refunds the price: always, except for a task its owner deleted after a
-        /// paid upstream took it (the operator pays for that generation).
-        public var refunds = true
+        /// Why a move to failed happens, which decides its refund (`RefundPolicy`).
+        public var failure: RefundPolicy.Cause
 
         public init(media: TaskMedia? = nil, failureReason: String? = nil, upstreamID: String? = nil, nextPollAtMillis: Int64? = nil,
-                    refunds: Bool = true) {
+                    failure: RefundPolicy.Cause = .notMade) {
             self.media = media
             self.failureReason = failureReason
             self.upstreamID = upstreamID
             self.nextPollAtMillis = nextPollAtMillis
-            self.refunds = refunds
+            self.failure = failure
         }
     }
 
@@ -259,7 +258,7 @@ public struct TaskRepository: Sendable {
                 RETURNING \(unsafeRaw: Self.columns)
                 """).first().map(Self.task(from:))
             guard let updated else { return nil }
-            if to == .failed, changes.refunds {
+            if to == .failed, RefundPolicy.refunds(changes.failure) {
                 try await LedgerRepository.refund(updated, reason: reason, at: millis, on: sql)
             }
             try await record([updated], movedFrom: from, reason: reason, at: millis, on: sql)
@@ -295,16 +294,13 @@ public struct TaskRepository: Sendable {
     /// views, their clients' webhooks in the outbox, and their events.
     private func record(_ moved: [VideoTask], movedFrom from: TaskState, reason: String, at millis: Int64, on sql: any SQLDatabase) async throws {
         guard !moved.isEmpty else { return }
-        let views = moved.map { ($0.id, renderLumaView($0)) }
+        let views = moved.map { ($0.id, renderers.storedView($0)) }
         try await sql.raw("""
             UPDATE tasks SET luma_view = \(Self.byID(views)) WHERE id IN (\(SQLList(moved.map { SQLBind($0.id) })))
             """).run()
         for (task, (_, view)) in zip(moved, views) {
-            if let url = task.request.notifyHook {
-                try await WebhookRepository.enqueue(taskID: task.id, url: url, payload: view, at: millis, on: sql)
-            }
-            if let url = task.request.callbackURL {
-                try await WebhookRepository.enqueue(taskID: task.id, url: url, payload: StoredView.dreamMachine(task), at: millis, on: sql)
+            for webhook in renderers.webhooks(task, view) {
+                try await WebhookRepository.enqueue(taskID: task.id, url: webhook.url, payload: webhook.payload, at: millis, on: sql)
             }
         }
         try await Self.recordEvents(
@@ -337,7 +333,7 @@ public struct TaskRepository: Sendable {
         [
             task.id, task.tokenID, task.state.rawValue, task.channel, task.upstreamID, task.parentID, try Self.encode(task.request),
             try task.media.map(Self.encode), task.failureReason, task.createdAtMillis, task.updatedAtMillis, task.nextPollAtMillis,
-            task.callbackSecret, task.price, renderLumaView(task), (task.request.kind ?? .video).rawValue,
+            task.callbackSecret, task.price, renderers.storedView(task), (task.request.kind ?? .video).rawValue,
         ]
     }
 

@@ -47,6 +47,8 @@ public struct GenerationRequest: Sendable, Codable, Equatable {
     public var endGenerationID: String?
     /// Image generations: "jpg" or "png".
     public var imageFormat: String?
+    /// The format of an image whose request names none, as Luma's.
+    public static let defaultImageFormat = "jpg"
     /// A relayed operation's body (JSON) as accepted from the client. Upscale and audio act on
     /// the task's parent.
     public var relayedBody: String?

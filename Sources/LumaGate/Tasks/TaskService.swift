@@ -10,6 +10,8 @@ public struct TaskService: Sendable {
     let store: MediaStore
     /// Picks the channel new tasks go to; a task tied to other generations goes to theirs.
     let router: ChannelRouter
+    /// Every channel a task may be on, by name (the sandbox too, even when it takes no new tasks).
+    let channels: [String: any UpstreamChannel]
     /// Where webhooks may go: checked at submit, and again at each delivery.
     let outboundPolicy: OutboundPolicy
     /// The models the faces take, and what each may be asked for.
@@ -26,6 +28,7 @@ public struct TaskService: Sendable {
 
     public init(
         tasks: TaskRepository, uploads: UploadRepository, images: ImageIntake, store: MediaStore, router: ChannelRouter,
+        channels: [any UpstreamChannel] = [],
         outboundPolicy: OutboundPolicy = .init(allowedHosts: []), models: ModelCatalogue = .builtIn, pricing: Pricing = .defaults, defaultMaxInFlight: Int? = nil,
         uploadLimits: UploadLimits = .init(), now: @escaping @Sendable () -> Date, newID: @escaping @Sendable () -> UUID, onSubmit: @escaping @Sendable () -> Void
     ) {
@@ -34,6 +37,7 @@ public struct TaskService: Sendable {
         self.images = images
         self.store = store
         self.router = router
+        self.channels = Dictionary((channels + router.channels).map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.outboundPolicy = outboundPolicy
         self.models = models
         self.pricing = pricing.filled(from: models)
@@ -120,7 +124,7 @@ public struct TaskService: Sendable {
             throw GatewayError.invalidRequest("Field `\(field)` names generation \(id), which is an image; a keyframe of type generation must be a video.")
         }
         guard task.state == .completed else {
-            throw GatewayError.conflict("Field `\(field)` names generation \(id), which is \(DreamMachineGenerationView.state(task.state)); only a completed generation can be a keyframe.")
+            throw GatewayError.conflict("Field `\(field)` names generation \(id), which has not completed; only a completed generation can be a keyframe.")
         }
         if let other, other.channel != task.channel {
             throw GatewayError.invalidRequest("The two keyframe generations were made on different upstream channels and cannot be combined.")
@@ -177,18 +181,16 @@ public struct TaskService: Sendable {
     /// Deletes one of the caller's tasks: it leaves both API faces, work on it stops, and the
     /// files the gateway keeps for it (its media and its copies of the client's images) are removed.
     ///
-    /// Money: an unfinished task no paid upstream has taken yet (still waiting, or on the sandbox)
-    /// is refunded in full. One a paid upstream has accepted is asked to stop there, but keeps its
-    /// charge: the operator is charged for that generation whether or not it is watched, and a
-    /// refund would make submit-then-delete a way to spend the operator's credit for free.
+    /// Money (`RefundPolicy`): an unfinished task no paid upstream has taken yet (still waiting,
+    /// or on the sandbox) is refunded in full; one a paid upstream has accepted is asked to stop
+    /// there, but keeps its charge.
     public func delete(id: String, tokenID: String) async throws {
         // A poller may be moving the task at the same moment, so try until it is final either way.
         while let task = try await tasks.find(id: id, ownedBy: tokenID), !task.state.isTerminal {
-            let upstream = task.upstreamID == nil ? nil : router.channels.first { $0.name == task.channel && $0.isPaid }
-            let reason = upstream == nil ? "Deleted by its owner before it finished."
-                : "Deleted by its owner after the upstream accepted it; the upstream was asked to stop, and the price is kept."
+            let upstream = task.upstreamID == nil ? nil : channels[task.channel].flatMap { $0.isPaid ? $0 : nil }
+            let reason = RefundPolicy.deletionReason(acceptedByPaidUpstream: upstream != nil)
             if try await tasks.transition(id: id, from: task.state, to: .failed,
-                                          changes: .init(failureReason: reason, refunds: upstream == nil),
+                                          changes: .init(failureReason: reason, failure: .deletedByOwner(acceptedByPaidUpstream: upstream != nil)),
                                           reason: reason, at: now().millis) != nil, let upstream {
                 Task { await upstream.cancel(task) }
             }
@@ -246,8 +248,7 @@ public struct TaskService: Sendable {
         request.remixedFrom = source.id
         request.duration = source.request.duration
         if request.kind == .videoEdit { request.aspectRatio = source.request.aspectRatio }
-        let sandboxMade = source.channel == SandboxChannel.channelName
-        guard sandboxMade || router.channels.first(where: { $0.name == source.channel }).map { router.canTake(request, on: $0) } == true else {
+        guard let channel = channels[source.channel], router.canTake(request, on: channel) else {
             throw GatewayError.invalidRequest(
                 "Generation \(source.id) was made by the upstream \(source.channel), which cannot \(request.kind == .videoEdit ? "edit" : "reframe") it; only videos made through an Agents channel or the sandbox can be.")
         }
@@ -262,7 +263,7 @@ public struct TaskService: Sendable {
             throw GatewayError.conflict("Video \(source.id) is \(source.state.rawValue); only a completed video can be remixed.")
         }
         // The sandbox is always there to finish its tasks, even when the router sends new ones upstream.
-        let paid = router.channels.first { $0.name == source.channel }?.isPaid ?? (source.channel != SandboxChannel.channelName)
+        let paid = channels[source.channel]?.isPaid ?? true
         guard !paid else {
             throw GatewayError.invalidRequest(
                 "Video \(source.id) was made by the upstream \(source.channel), and remixing or editing it there is not available through this gateway; only sandbox videos can be remixed.")

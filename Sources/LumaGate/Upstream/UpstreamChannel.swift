@@ -15,6 +15,12 @@ public protocol UpstreamChannel: Sendable {
     /// Whether the operator pays for what this channel generates (every channel but the sandbox).
     var isPaid: Bool { get }
 
+    /// Whether it makes every model of the catalogue, whatever channel kinds a model names (the sandbox).
+    var drawsEveryModel: Bool { get }
+
+    /// How long its generations usually take, when it knows better than the model's catalogue entry.
+    func expectedSeconds(for task: VideoTask) -> Double?
+
     /// Whether this kind of upstream can carry out `request` at all (routing skips it if not);
     /// whether it may make the request's model is the catalogue's to say.
     func supports(_ request: GenerationRequest) -> Bool
@@ -46,6 +52,10 @@ extension UpstreamChannel {
     public func supports(_ request: GenerationRequest) -> Bool { true }
 
     public var isPaid: Bool { true }
+
+    public var drawsEveryModel: Bool { false }
+
+    public func expectedSeconds(for task: VideoTask) -> Double? { nil }
 
     /// No way to stop a generation upstream: it runs to its end.
     public func cancel(_ task: VideoTask) async {}

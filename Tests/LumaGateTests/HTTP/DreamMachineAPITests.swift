@@ -80,7 +80,7 @@ import Testing
                 (#"{"model": "ray-2", "prompt": "x", "concepts": {"key": "pan_left"}}"#, 400, "Field `concepts` must be an array."),
                 (#"{"model": "ray-2", "prompt": "x", "concepts": [{}]}"#, 400, "Field `concepts[0].key` is required."),
                 ("{\"model\": \"ray-2\", \"keyframes\": {\"frame0\": {\"type\": \"generation\", \"id\": \"\(pending)\"}}}", 409,
-                 "Field `keyframes.frame0.id` names generation \(pending), which is queued; only a completed generation can be a keyframe."),
+                 "Field `keyframes.frame0.id` names generation \(pending), which has not completed; only a completed generation can be a keyframe."),
                 ("{\"model\": \"ray-2\", \"prompt\": \"\(String(repeating: "a", count: 70 * 1024))\"}", 413,
                  "The request body is larger than 64 KiB, the most this gateway accepts."),
             ]

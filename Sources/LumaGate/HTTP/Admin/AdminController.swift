@@ -5,7 +5,10 @@ import Hummingbird
 /// The operator's API under `/admin`, for admin tokens only: tokens, channels with their health,
 /// every token's tasks with their events, and usage totals. Channel changes are stored at once
 /// and used by each gateway process from its next start, as with `lumagate channel`.
-struct AdminController {
+struct AdminController: APIFace {
+    let prefix = "admin"
+    var openAPI: [UInt8] { PackageResources.admin_openapi_json }
+
     let tokens: TokenService
     let tasks: TaskRepository
     let channels: ChannelRepository
@@ -21,7 +24,9 @@ struct AdminController {
 
     static let maxPageSize = 500
 
-    func register(on router: RouterGroup<GatewayRequestContext>) {
+    /// Every route is for admin tokens.
+    func register(on group: RouterGroup<GatewayRequestContext>) {
+        let router = group.add(middleware: AdminMiddleware())
         router.get("tokens", use: listTokens)
         router.post("tokens", use: createToken)
         router.patch("tokens/:token", use: updateToken)

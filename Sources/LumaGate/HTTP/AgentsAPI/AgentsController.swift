@@ -3,14 +3,24 @@ import Hummingbird
 /// Face 3: Luma's current Agents API under `/agents/v1`, over the same store, tokens, quotas and
 /// idempotency keys as the other faces, so Luma's `luma-agents` SDK works against the gateway
 /// unchanged.
-struct AgentsController {
+struct AgentsController: APIFace {
+    let prefix = "agents/v1"
+    var openAPI: [UInt8] { PackageResources.agents_openapi_json }
     let service: TaskService
     let view: AgentsGenerationView
     let body: JSONRequestBody
+    /// The face's Files API.
+    let files: AgentsFilesController
 
     func register(on router: RouterGroup<GatewayRequestContext>) {
         router.post("generations", use: create)
         router.get("generations/:id", use: get)
+        files.register(on: router)
+    }
+
+    /// A file's presigned upload URL carries its own secret instead of a token.
+    func registerPublic(on router: Router<GatewayRequestContext>) {
+        files.registerUploads(on: router)
     }
 
     @Sendable func create(_ request: Request, context: GatewayRequestContext) async throws -> Response {

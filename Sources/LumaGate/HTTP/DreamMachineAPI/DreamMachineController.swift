@@ -2,7 +2,10 @@ import Hummingbird
 
 /// Face 2: Luma's official Dream Machine API under `/dream-machine/v1`, over the same store and
 /// tokens as the relay format, so Luma's own SDKs work against the gateway unchanged.
-struct DreamMachineController {
+struct DreamMachineController: APIFace {
+    let prefix = "dream-machine/v1"
+    var openAPI: [UInt8] { PackageResources.dream_machine_openapi_json }
+
     let service: TaskService
     let tokens: TokenService
     let view: DreamMachineGenerationView

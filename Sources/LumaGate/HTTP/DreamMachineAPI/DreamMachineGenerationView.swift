@@ -3,7 +3,6 @@
 /// and clients validating against it (and Luma's SDKs) accept a missing key.
 struct DreamMachineGenerationView {
     static let defaultDuration = "5s"
-    static let defaultImageFormat = "jpg"
 
     /// Turns a stored media path (or an upstream's absolute URL) into the JSON to show for it.
     let mediaURL: @Sendable (String) -> JSONValue
@@ -91,7 +90,7 @@ struct DreamMachineGenerationView {
             ("model", .string(request.officialModel ?? ModelCatalogue.builtIn.defaults.image)),
             ("prompt", .string(request.prompt)),
             ("aspect_ratio", .string(request.aspectRatio)),
-            ("format", .string(request.imageFormat ?? Self.defaultImageFormat)),
+            ("format", .string(request.imageFormat ?? GenerationRequest.defaultImageFormat)),
         ]
         if let url = request.callbackURL { members.append(("callback_url", .string(url))) }
         return .object(members)

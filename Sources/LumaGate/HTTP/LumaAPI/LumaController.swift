@@ -3,7 +3,10 @@ import Hummingbird
 import NIOFoundationCompat
 
 /// Face 1: the relay ("own") format under `/luma`. Every route answers from the store.
-struct LumaController {
+struct LumaController: APIFace {
+    let prefix = "luma"
+    var openAPI: [UInt8] { PackageResources.luma_openapi_json }
+
     let service: TaskService
     let view: LumaTaskView
     let body: JSONRequestBody

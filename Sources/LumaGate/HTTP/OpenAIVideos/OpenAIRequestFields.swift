@@ -14,11 +14,11 @@ struct OpenAIRequestFields {
     /// body's fields and files in a canonical form, since a client retrying it picks a new boundary.
     var fingerprint = Data()
 
-    static func read(_ request: Request, maxBytes: Int) async throws -> OpenAIRequestFields {
+    /// `body` is the intake every JSON body goes through; a multipart one has its byte limit.
+    static func read(_ request: Request, body: JSONRequestBody) async throws -> OpenAIRequestFields {
         var fields = OpenAIRequestFields()
-        let mediaType = MultipartForm.mediaType(of: request.headers[.contentType])
         if MultipartForm.isMultipart(request) {
-            let form = try await MultipartForm.read(request, maxBytes: maxBytes)
+            let form = try await MultipartForm.read(request, maxBytes: body.maxBytes)
             for part in form.parts {
                 if part.filename != nil { fields.files[part.name] = fields.files[part.name] ?? part }
                 else { fields.values[part.name] = fields.values[part.name] ?? part.text }
@@ -28,12 +28,7 @@ struct OpenAIRequestFields {
             fields.fingerprint = (try? JSONSerialization.data(withJSONObject: canonical)) ?? Data()
             return fields
         }
-        guard mediaType == "application/json" || mediaType.isEmpty else {
-            throw GatewayError.unsupportedMediaType("Send the body as multipart/form-data or as JSON (got \(request.headers[.contentType] ?? "")).")
-        }
-        // Past `maxBytes` this throws, which the error middleware answers with a 413.
-        let buffer = try await request.body.collect(upTo: maxBytes)
-        fields.fingerprint = Data(buffer: buffer)
+        fields.fingerprint = Data(buffer: try await body.bytes(of: request))
         try JSONRequestBody.refuseNUL(in: fields.fingerprint)
         guard let object = (try? JSONSerialization.jsonObject(with: fields.fingerprint)) as? [String: Any] else {
             throw GatewayError.invalidRequest("The body must be a JSON object.")

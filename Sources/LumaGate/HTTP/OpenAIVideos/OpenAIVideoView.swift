@@ -9,11 +9,12 @@ struct OpenAIVideoView {
 
     /// The models, for how long each usually takes.
     var models: ModelCatalogue
+    /// Every channel a task may be on, by name: one may know its times better than the catalogue.
+    var channels: [String: any UpstreamChannel]
 
-    /// How long a task of its model usually takes, for `progress` (the sandbox is much quicker).
+    /// How long `task` usually takes, for `progress`.
     func expectedSeconds(for task: VideoTask) -> Double {
-        if task.channel == SandboxChannel.channelName { return 5 }
-        return models.spec(for: task.request)?.typicalSeconds ?? 120
+        channels[task.channel]?.expectedSeconds(for: task) ?? models.spec(for: task.request)?.typicalSeconds ?? 120
     }
 
     func render(_ task: VideoTask) -> JSONValue {

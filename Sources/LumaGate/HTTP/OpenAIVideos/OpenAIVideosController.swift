@@ -7,10 +7,14 @@ import NIOFoundationCompat
 /// Face 4: the OpenAI-shaped video API under `/v1` (the shape OpenAI made for Sora, which AI
 /// gateways and the `openai` SDKs speak), over the same tokens, tasks, quotas and sandbox as the
 /// other faces. Errors are OpenAI's (`OpenAIErrorShape`).
-struct OpenAIVideosController {
+struct OpenAIVideosController: APIFace {
+    let prefix = "v1"
+    var openAPI: [UInt8] { PackageResources.openai_videos_openapi_json }
+    var errorShape: any ErrorShape { OpenAIErrorShape() }
+
     let service: TaskService
     let media: OpenAIVideoContent
-    let maxBodyBytes: Int
+    let body: JSONRequestBody
     /// The model of a request that names none.
     /// The model of a request that names none; nil is the catalogue's default video model.
     let defaultModel: String?
@@ -32,7 +36,7 @@ struct OpenAIVideosController {
 
     @Sendable func create(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let token = try context.requireToken()
-        let fields = try await OpenAIRequestFields.read(request, maxBytes: maxBodyBytes)
+        let fields = try await OpenAIRequestFields.read(request, body: body)
         let prompt = try prompt(fields)
         let model = try OpenAIVideoFormat.model(fields.values["model"], default: defaultModel ?? service.models.defaults.video, in: service.models)
         let size = try OpenAIVideoFormat.size(fields.values["size"])
@@ -117,14 +121,14 @@ struct OpenAIVideosController {
 
     @Sendable func remix(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let token = try context.requireToken()
-        let fields = try await OpenAIRequestFields.read(request, maxBytes: maxBodyBytes)
+        let fields = try await OpenAIRequestFields.read(request, body: body)
         let source = try await videoTask(try context.parameters.require("id"), token: token)
         return video(try await service.remix(source, prompt: try prompt(fields), token: token, idempotency: try idempotency(request, fields)))
     }
 
     @Sendable func extend(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let token = try context.requireToken()
-        let fields = try await OpenAIRequestFields.read(request, maxBytes: maxBodyBytes)
+        let fields = try await OpenAIRequestFields.read(request, body: body)
         let parent = try await sourceVideo(fields, token: token)
         guard fields.values["seconds"] != nil else { throw GatewayError.invalidRequest("Field `seconds` is required.") }
         let generation = GenerationRequest(prompt: try prompt(fields), model: parent.request.model, resolution: parent.request.resolution,
@@ -142,7 +146,7 @@ struct OpenAIVideosController {
 
     @Sendable func edit(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let token = try context.requireToken()
-        let fields = try await OpenAIRequestFields.read(request, maxBytes: maxBodyBytes)
+        let fields = try await OpenAIRequestFields.read(request, body: body)
         let source = try await sourceVideo(fields, token: token)
         return video(try await service.remix(source, prompt: try prompt(fields), token: token, idempotency: try idempotency(request, fields)))
     }

@@ -39,6 +39,12 @@ public struct SandboxChannel: UpstreamChannel {
 
     public var kind: ChannelRecord.Kind { .init(rawValue: Self.channelName) }
 
+    /// It stands in for every upstream, so it draws every model.
+    public let drawsEveryModel = true
+
+    /// A few seconds whatever the model: queued, dreaming, a render.
+    public func expectedSeconds(for task: VideoTask) -> Double? { 5 }
+
     /// Videos and images; the operations only Luma can do are not for the sandbox.
     public func supports(_ request: GenerationRequest) -> Bool {
         !(request.kind?.isRelayedOperation ?? false)
@@ -82,7 +88,7 @@ public struct SandboxChannel: UpstreamChannel {
                                                            position: request.sourcePosition, createdAtMillis: now().millis)
                 }
                 if request.producesImage {
-                    let format = request.imageFormat ?? DreamMachineGenerationView.defaultImageFormat
+                    let format = request.imageFormat ?? GenerationRequest.defaultImageFormat
                     return try await renderer.renderImage(input, format: format, createdAtMillis: now().millis)
                 }
                 return try await renderer.render(input, createdAtMillis: now().millis)

@@ -14,6 +14,25 @@ struct JSONRequestBody {
 
     /// Decodes a body that creates a task, with the request's `Idempotency-Key` if it has one.
     func decodeSubmission<T: Decodable>(_ type: T.Type, from request: Request) async throws -> (value: T, idempotency: IdempotencyKey?) {
+        let buffer = try await bytes(of: request)
+        let data = Data(buffer.readableBytesView)
+        let idempotency = try request.headers[HTTPField.Name(IdempotencyKey.header)!].map {
+            try IdempotencyKey(key: $0, method: request.method.rawValue, path: request.uri.path, body: data)
+        }
+        if let scanned = T.self as? any ScannedJSONBody.Type, let value = buffer.withUnsafeReadableBytes(scanned.scan) as? T {
+            return (value, idempotency)
+        }
+        try Self.refuseNUL(in: data)
+        do {
+            return (try JSONDecoder().decode(T.self, from: data), idempotency)
+        } catch let error as DecodingError {
+            throw GatewayError.invalidRequest(Self.describe(error))
+        }
+    }
+
+    /// A JSON body's bytes, after the checks every one gets: its media type, its size (declared
+    /// and actual) within the limit, and not empty.
+    func bytes(of request: Request) async throws -> ByteBuffer {
         if let contentType = request.headers[.contentType] {
             let mediaType = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
             guard mediaType == "application/json" || mediaType.hasSuffix("+json") else {
@@ -34,19 +53,7 @@ struct JSONRequestBody {
         guard buffer.readableBytes > 0 else {
             throw GatewayError.invalidRequest("The request body is empty; send a JSON object.")
         }
-        let data = Data(buffer.readableBytesView)
-        let idempotency = try request.headers[HTTPField.Name(IdempotencyKey.header)!].map {
-            try IdempotencyKey(key: $0, method: request.method.rawValue, path: request.uri.path, body: data)
-        }
-        if let scanned = T.self as? any ScannedJSONBody.Type, let value = buffer.withUnsafeReadableBytes(scanned.scan) as? T {
-            return (value, idempotency)
-        }
-        try Self.refuseNUL(in: data)
-        do {
-            return (try JSONDecoder().decode(T.self, from: data), idempotency)
-        } catch let error as DecodingError {
-            throw GatewayError.invalidRequest(Self.describe(error))
-        }
+        return buffer
     }
 
     private var tooLarge: GatewayError {

@@ -1,0 +1,16 @@
+/// How a task is written out when it changes, handed to the repository so that storage names no
+/// API face: the view stored with each version (the poll path answers with it) and the payloads of
+/// its clients' webhooks, which go into the outbox in the same transaction.
+public struct TaskRenderers: Sendable {
+    /// The view stored with each task version (see `StoredView`).
+    public var storedView: @Sendable (VideoTask) -> String
+    /// The webhooks a change of the task sends, each URL with its payload; the second argument is
+    /// the stored view just rendered.
+    public var webhooks: @Sendable (VideoTask, String) -> [(url: String, payload: String)]
+
+    public init(storedView: @escaping @Sendable (VideoTask) -> String,
+                webhooks: @escaping @Sendable (VideoTask, String) -> [(url: String, payload: String)]) {
+        self.storedView = storedView
+        self.webhooks = webhooks
+    }
+}
