@@ -113,7 +113,7 @@ public struct LumaClient: Sendable {
                 if let seconds = error.retryAfterSeconds { pause = max(pause, .seconds(seconds)) }
             } catch let error as DecodingError {
                 throw error
-            } catch where lastState != nil && !(error is CancellationError) {
+            } catch  where lastState != nil && !(error is CancellationError) {
                 // A lost connection once the task was seen is the gateway restarting, not the task
                 // failing: it keeps its tasks. Before that, it is more likely a wrong address.
             }

@@ -31,16 +31,22 @@ struct ChannelCommand: AsyncParsableCommand {
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Add a channel: `channel add dream-machine --name main --key luma-...`, `channel add luma-agents --name ray3 --key luma-api-...` or `channel add luma-relay --name backup --key TOKEN --base-url https://relay.example.com`.",
-            discussion: "Kinds of upstream:\n" + ChannelKinds.descriptions.map { kind in
-                "  \(kind.name): \(kind.summary); base URL \(kind.defaultBaseURL ?? "required")"
-            }.joined(separator: "\n"))
+            abstract:
+                "Add a channel: `channel add dream-machine --name main --key luma-...`, `channel add luma-agents --name ray3 --key luma-api-...` or `channel add luma-relay --name backup --key TOKEN --base-url https://relay.example.com`.",
+            discussion: "Kinds of upstream:\n"
+                + ChannelKinds.descriptions.map { kind in
+                    "  \(kind.name): \(kind.summary); base URL \(kind.defaultBaseURL ?? "required")"
+                }.joined(separator: "\n"))
         @Argument(help: "The kind of upstream (listed below).") var kind: String
         @Option(help: "A unique name for the channel.") var name: String
         @Option(help: "The upstream's API key (a relay's token).") var key: String
         @Option(name: .customLong("base-url"), help: "The API's base URL (each kind's default is listed below).")
         var baseURL: String?
-        @Flag(name: .customLong("keep-outputs"), help: "For kinds that keep outputs by choice (dream-machine): copy finished videos and images into the gateway's media store and show the gateway's URLs (Luma's expire).")
+        @Flag(
+            name: .customLong("keep-outputs"),
+            help:
+                "For kinds that keep outputs by choice (dream-machine): copy finished videos and images into the gateway's media store and show the gateway's URLs (Luma's expire)."
+        )
         var keepOutputs = false
         @OptionGroup var route: RouteOptions
         @OptionGroup var store: StoreOptions
@@ -48,8 +54,9 @@ struct ChannelCommand: AsyncParsableCommand {
         func run() async throws {
             let record: ChannelRecord
             do {
-                record = try ChannelRecord.new(kind: kind, name: name, key: key, baseURL: baseURL, route: try route.applied(to: ChannelRoute()),
-                                               keepOutputs: keepOutputs, at: Date().millis)
+                record = try ChannelRecord.new(
+                    kind: kind, name: name, key: key, baseURL: baseURL, route: try route.applied(to: ChannelRoute()),
+                    keepOutputs: keepOutputs, at: Date().millis)
             } catch let invalid as ChannelRecord.Invalid {
                 throw ValidationError(invalid.description)
             }
@@ -69,9 +76,10 @@ struct ChannelCommand: AsyncParsableCommand {
                 print("NAME\tKIND\tBASE URL\tKEY\tPRIORITY\tWEIGHT\tMODELS\tMAX IN FLIGHT\tSTATE")
                 for channel in try await channels.all() {
                     let state = channel.enabled ? "enabled" : "disabled" + (channel.disabledReason.map { ": \($0)" } ?? "")
-                    print("\(channel.name)\t\(channel.kind.rawValue)\t\(channel.baseURL)\t\(channel.maskedKey)\t\(channel.priority)\t"
-                          + "\(channel.weight)\t\(channel.models.isEmpty ? "all" : channel.models.joined(separator: ","))\t"
-                          + "\(channel.maxInFlight.map(String.init) ?? "-")\t\(state)")
+                    print(
+                        "\(channel.name)\t\(channel.kind.rawValue)\t\(channel.baseURL)\t\(channel.maskedKey)\t\(channel.priority)\t"
+                            + "\(channel.weight)\t\(channel.models.isEmpty ? "all" : channel.models.joined(separator: ","))\t"
+                            + "\(channel.maxInFlight.map(String.init) ?? "-")\t\(state)")
                 }
             }
         }
@@ -90,9 +98,10 @@ struct ChannelCommand: AsyncParsableCommand {
                 }
                 let routing = try route.applied(to: channel.route)
                 _ = try await channels.setRoute(routing, name: name)
-                print("channel \(name): priority \(routing.priority), weight \(routing.weight), models "
-                      + "\(routing.models.isEmpty ? "all" : routing.models.joined(separator: ",")), max in flight "
-                      + "\(routing.maxInFlight.map(String.init) ?? "no cap"); running gateways follow within 5 s")
+                print(
+                    "channel \(name): priority \(routing.priority), weight \(routing.weight), models "
+                        + "\(routing.models.isEmpty ? "all" : routing.models.joined(separator: ",")), max in flight "
+                        + "\(routing.maxInFlight.map(String.init) ?? "no cap"); running gateways follow within 5 s")
             }
         }
     }

@@ -3,16 +3,23 @@ import LumaGate
 
 /// The deadlines and the connection cap at the HTTP edge (see docs/security.md); for `serve`.
 struct EdgeOptions: ParsableArguments {
-    @Option(name: .customLong("header-timeout"), help: "Seconds from a request's first byte to its complete head. Env: LUMAGATE_HEADER_TIMEOUT. Default: 10")
+    @Option(
+        name: .customLong("header-timeout"),
+        help: "Seconds from a request's first byte to its complete head. Env: LUMAGATE_HEADER_TIMEOUT. Default: 10")
     var headerTimeout: Double?
 
-    @Option(name: .customLong("idle-timeout"), help: "Seconds a connection with no request under way stays open. Env: LUMAGATE_IDLE_TIMEOUT. Default: 75")
+    @Option(
+        name: .customLong("idle-timeout"), help: "Seconds a connection with no request under way stays open. Env: LUMAGATE_IDLE_TIMEOUT. Default: 75")
     var idleTimeout: Double?
 
-    @Option(name: .customLong("body-timeout"), help: "A request body must bring 8 KiB (or its end) in every this many seconds. Env: LUMAGATE_BODY_TIMEOUT. Default: 10")
+    @Option(
+        name: .customLong("body-timeout"),
+        help: "A request body must bring 8 KiB (or its end) in every this many seconds. Env: LUMAGATE_BODY_TIMEOUT. Default: 10")
     var bodyTimeout: Double?
 
-    @Option(name: .customLong("max-connections"), help: "Open client connections at once; more are closed as they come. Env: LUMAGATE_MAX_CONNECTIONS. Default: 4096")
+    @Option(
+        name: .customLong("max-connections"),
+        help: "Open client connections at once; more are closed as they come. Env: LUMAGATE_MAX_CONNECTIONS. Default: 4096")
     var maxConnections: Int?
 
     func apply(to limits: inout EdgeLimits, environment: [String: String]) throws {

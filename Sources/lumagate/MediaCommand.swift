@@ -32,15 +32,17 @@ struct MediaCommand: AsyncParsableCommand {
                 throw ValidationError("--to must be s3://BUCKET[/PREFIX].")
             }
             let client = HTTPClient(eventLoopGroupProvider: .singleton)
-            let migration = MediaMigration(folder: configuration.mediaDirectory,
-                                           bucket: S3Bucket(location: location, credentials: credentials, httpClient: client))
+            let migration = MediaMigration(
+                folder: configuration.mediaDirectory,
+                bucket: S3Bucket(location: location, credentials: credentials, httpClient: client))
             let verbose = self.verbose
             let report = await migration.run { outcome, path in
                 if verbose || outcome == "failed" { print("\(outcome) \(path)") }
             }
             try await client.shutdown()
             for (path, reason) in report.failed { print("could not copy \(path): \(reason)") }
-            print("""
+            print(
+                """
                 copied \(report.copied.count) files (\(report.copiedBytes / 1024) KiB) from \(configuration.mediaDirectory) \
                 to \(location.description); skipped \(report.skipped.count) already there; \(report.failed.count) failed
                 """)

@@ -4,29 +4,41 @@ import LumaGate
 
 /// Where media is kept and how clients reach it; for `serve` and `media migrate`.
 struct MediaOptions: ParsableArguments {
-    @Option(name: .customLong("media-store"), help: """
-        file (<data-dir>/media) or s3://BUCKET[/PREFIX] for an S3-compatible bucket, with credentials from AWS_ACCESS_KEY_ID, \
-        AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN. Env: LUMAGATE_MEDIA_STORE. Default: file
-        """)
+    @Option(
+        name: .customLong("media-store"),
+        help: """
+            file (<data-dir>/media) or s3://BUCKET[/PREFIX] for an S3-compatible bucket, with credentials from AWS_ACCESS_KEY_ID, \
+            AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN. Env: LUMAGATE_MEDIA_STORE. Default: file
+            """)
     var mediaStore: String?
 
-    @Option(name: .customLong("s3-endpoint"), help: "The bucket's store when it is not AWS (MinIO, Ceph, R2, B2), addressed path-style. Env: LUMAGATE_S3_ENDPOINT")
+    @Option(
+        name: .customLong("s3-endpoint"),
+        help: "The bucket's store when it is not AWS (MinIO, Ceph, R2, B2), addressed path-style. Env: LUMAGATE_S3_ENDPOINT")
     var s3Endpoint: String?
 
     @Option(name: .customLong("s3-region"), help: "The bucket's region. Env: LUMAGATE_S3_REGION. Default: us-east-1")
     var s3Region: String?
 
-    @Option(name: .customLong("media-urls"), help: """
-        How clients reach media: gateway (through /media/, streamed from a bucket), presigned (bucket URLs signed for \
-        --media-url-lifetime), or a base URL such as https://cdn.example.com/lumagate that a media path is appended to. \
-        Env: LUMAGATE_MEDIA_URLS. Default: gateway
-        """)
+    @Option(
+        name: .customLong("media-urls"),
+        help: """
+            How clients reach media: gateway (through /media/, streamed from a bucket), presigned (bucket URLs signed for \
+            --media-url-lifetime), or a base URL such as https://cdn.example.com/lumagate that a media path is appended to. \
+            Env: LUMAGATE_MEDIA_URLS. Default: gateway
+            """)
     var mediaURLs: String?
 
-    @Option(name: .customLong("media-url-lifetime"), help: "Seconds a presigned media URL stays valid at least (at most 4 days). Env: LUMAGATE_MEDIA_URL_LIFETIME. Default: 3600")
+    @Option(
+        name: .customLong("media-url-lifetime"),
+        help: "Seconds a presigned media URL stays valid at least (at most 4 days). Env: LUMAGATE_MEDIA_URL_LIFETIME. Default: 3600")
     var mediaURLLifetime: Int?
 
-    @Option(name: .customLong("media-retention-days"), help: "Days a finished task's media is kept before it is deleted (from the folder or the bucket). Env: LUMAGATE_MEDIA_RETENTION_DAYS. Default: for ever")
+    @Option(
+        name: .customLong("media-retention-days"),
+        help:
+            "Days a finished task's media is kept before it is deleted (from the folder or the bucket). Env: LUMAGATE_MEDIA_RETENTION_DAYS. Default: for ever"
+    )
     var mediaRetentionDays: Double?
 
     func apply(to configuration: inout GatewayConfiguration, environment: [String: String]) throws {
@@ -40,8 +52,11 @@ struct MediaOptions: ParsableArguments {
             if let endpoint, URL(string: endpoint)?.host == nil || !(endpoint.hasPrefix("http://") || endpoint.hasPrefix("https://")) {
                 throw ValidationError("--s3-endpoint must be an http(s) URL, such as http://127.0.0.1:9000.")
             }
-            guard let location = S3Bucket.Location(url: store, endpoint: endpoint,
-                                                   region: s3Region ?? environment["LUMAGATE_S3_REGION"] ?? "us-east-1") else {
+            guard
+                let location = S3Bucket.Location(
+                    url: store, endpoint: endpoint,
+                    region: s3Region ?? environment["LUMAGATE_S3_REGION"] ?? "us-east-1")
+            else {
                 throw ValidationError("--media-store must be file or s3://BUCKET[/PREFIX].")
             }
             guard let key = environment["AWS_ACCESS_KEY_ID"], let secret = environment["AWS_SECRET_ACCESS_KEY"], !key.isEmpty, !secret.isEmpty else {

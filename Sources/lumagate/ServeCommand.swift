@@ -16,16 +16,23 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("public-url"), help: "Base of absolute URLs in responses. Env: LUMAGATE_PUBLIC_URL. Default: http://<host>:<port>")
     var publicURL: String?
 
-    @Option(name: .customLong("sandbox-queued-seconds"), help: "Seconds a sandbox task stays pending. Env: LUMAGATE_SANDBOX_QUEUED_SECONDS. Default: 1")
+    @Option(
+        name: .customLong("sandbox-queued-seconds"), help: "Seconds a sandbox task stays pending. Env: LUMAGATE_SANDBOX_QUEUED_SECONDS. Default: 1")
     var sandboxQueuedSeconds: Double?
 
-    @Option(name: .customLong("sandbox-dreaming-seconds"), help: "Seconds a sandbox task stays processing before rendering. Env: LUMAGATE_SANDBOX_DREAMING_SECONDS. Default: 2")
+    @Option(
+        name: .customLong("sandbox-dreaming-seconds"),
+        help: "Seconds a sandbox task stays processing before rendering. Env: LUMAGATE_SANDBOX_DREAMING_SECONDS. Default: 2")
     var sandboxDreamingSeconds: Double?
 
     @Option(name: .customLong("max-task-age"), help: "Seconds after which an unfinished task is failed. Env: LUMAGATE_MAX_TASK_AGE. Default: 7200")
     var maxTaskAge: Double?
 
-    @Option(name: .customLong("upstream-callbacks"), help: "auto, on or off: ask Luma to post state changes to <public-url>/callbacks/... (auto: when Luma can reach the public URL). Env: LUMAGATE_UPSTREAM_CALLBACKS. Default: auto")
+    @Option(
+        name: .customLong("upstream-callbacks"),
+        help:
+            "auto, on or off: ask Luma to post state changes to <public-url>/callbacks/... (auto: when Luma can reach the public URL). Env: LUMAGATE_UPSTREAM_CALLBACKS. Default: auto"
+    )
     var upstreamCallbacks: String?
 
     @Option(name: .customLong("upstream-first-poll"), help: "Seconds from a submit to the first poll of Luma. Default: 35")
@@ -46,53 +53,80 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("upstream-retry"), help: "Seconds before a task is tried again after an upstream error. Default: 5")
     var upstreamRetry: Double?
 
-    @Option(name: .customLong("lease-seconds"), help: """
-        Seconds a process owns a task it claimed; after that, if it died, another process takes the task over. \
-        Longer than the upstream timeout. Env: LUMAGATE_LEASE_SECONDS. Default: 120
-        """)
+    @Option(
+        name: .customLong("lease-seconds"),
+        help: """
+            Seconds a process owns a task it claimed; after that, if it died, another process takes the task over. \
+            Longer than the upstream timeout. Env: LUMAGATE_LEASE_SECONDS. Default: 120
+            """)
     var leaseSeconds: Double?
 
-    @Option(name: .customLong("models"), help: "A JSON file of models added to the built-in catalogue, or changing its entries (see docs/models.md). Env: LUMAGATE_MODELS")
+    @Option(
+        name: .customLong("models"),
+        help: "A JSON file of models added to the built-in catalogue, or changing its entries (see docs/models.md). Env: LUMAGATE_MODELS")
     var models: String?
 
     @Option(name: .customLong("prices"), help: "A JSON file of prices laid over the defaults (see docs/tokens-and-money.md). Env: LUMAGATE_PRICES")
     var prices: String?
 
-    @Option(name: .customLong("default-requests-per-minute"), help: "Requests a minute for tokens without their own limit. Env: LUMAGATE_DEFAULT_REQUESTS_PER_MINUTE. Default: no limit")
+    @Option(
+        name: .customLong("default-requests-per-minute"),
+        help: "Requests a minute for tokens without their own limit. Env: LUMAGATE_DEFAULT_REQUESTS_PER_MINUTE. Default: no limit")
     var defaultRequestsPerMinute: Int?
 
-    @Option(name: .customLong("default-max-in-flight"), help: "Unfinished tasks at once for tokens without their own limit. Env: LUMAGATE_DEFAULT_MAX_IN_FLIGHT. Default: no limit")
+    @Option(
+        name: .customLong("default-max-in-flight"),
+        help: "Unfinished tasks at once for tokens without their own limit. Env: LUMAGATE_DEFAULT_MAX_IN_FLIGHT. Default: no limit")
     var defaultMaxInFlight: Int?
 
-    @Option(name: .customLong("max-image-fetches"), help: "Client images fetched at once, for all clients together. Env: LUMAGATE_MAX_IMAGE_FETCHES. Default: 8")
+    @Option(
+        name: .customLong("max-image-fetches"),
+        help: "Client images fetched at once, for all clients together. Env: LUMAGATE_MAX_IMAGE_FETCHES. Default: 8")
     var maxImageFetches: Int?
 
-    @Option(name: [.customLong("outbound-allow-hosts"), .customLong("webhook-allow-hosts")],
-            help: "Comma-separated hosts the gateway may reach even on loopback, private or link-local addresses: image URLs, webhooks, upstream media. Env: LUMAGATE_OUTBOUND_ALLOW_HOSTS (or LUMAGATE_WEBHOOK_ALLOW_HOSTS)")
+    @Option(
+        name: [.customLong("outbound-allow-hosts"), .customLong("webhook-allow-hosts")],
+        help:
+            "Comma-separated hosts the gateway may reach even on loopback, private or link-local addresses: image URLs, webhooks, upstream media. Env: LUMAGATE_OUTBOUND_ALLOW_HOSTS (or LUMAGATE_WEBHOOK_ALLOW_HOSTS)"
+    )
     var outboundAllowHosts: String?
 
-    @Option(name: .customLong("max-image-fetches-per-token"), help: "Of those, how many one token's requests may hold at once. Env: LUMAGATE_MAX_IMAGE_FETCHES_PER_TOKEN. Default: 2")
+    @Option(
+        name: .customLong("max-image-fetches-per-token"),
+        help: "Of those, how many one token's requests may hold at once. Env: LUMAGATE_MAX_IMAGE_FETCHES_PER_TOKEN. Default: 2")
     var maxImageFetchesPerToken: Int?
 
-    @Option(name: .customLong("openai-default-model"), help: "The model of a /v1/videos request that names none, one of the catalogue's. Env: LUMAGATE_OPENAI_DEFAULT_MODEL. Default: the catalogue's default video model")
+    @Option(
+        name: .customLong("openai-default-model"),
+        help:
+            "The model of a /v1/videos request that names none, one of the catalogue's. Env: LUMAGATE_OPENAI_DEFAULT_MODEL. Default: the catalogue's default video model"
+    )
     var openAIDefaultModel: String?
 
-    @Option(name: .customLong("query-cache-mb"), help: "Memory for tokens and task views on the poll path, in MiB (0: none). Env: LUMAGATE_QUERY_CACHE_MB. Default: 64")
+    @Option(
+        name: .customLong("query-cache-mb"),
+        help: "Memory for tokens and task views on the poll path, in MiB (0: none). Env: LUMAGATE_QUERY_CACHE_MB. Default: 64")
     var queryCacheMB: Int?
 
-    @Option(name: .customLong("max-uploads-per-token"), help: "Uploaded images one token keeps at once. Env: LUMAGATE_MAX_UPLOADS_PER_TOKEN. Default: 100")
+    @Option(
+        name: .customLong("max-uploads-per-token"), help: "Uploaded images one token keeps at once. Env: LUMAGATE_MAX_UPLOADS_PER_TOKEN. Default: 100"
+    )
     var maxUploadsPerToken: Int?
 
     @Option(name: .customLong("upload-lifetime-hours"), help: "Hours an uploaded image is kept. Env: LUMAGATE_UPLOAD_LIFETIME_HOURS. Default: 24")
     var uploadLifetimeHours: Int?
 
-    @Option(name: .customLong("media-job-seconds"), help: "Longest one ffmpeg run (a render step, an image decode) may take before it is killed. Env: LUMAGATE_MEDIA_JOB_SECONDS. Default: 60")
+    @Option(
+        name: .customLong("media-job-seconds"),
+        help: "Longest one ffmpeg run (a render step, an image decode) may take before it is killed. Env: LUMAGATE_MEDIA_JOB_SECONDS. Default: 60")
     var mediaJobSeconds: Int?
 
     @Option(name: .customLong("metrics-token"), help: "A bearer token /metrics requires. Env: LUMAGATE_METRICS_TOKEN. Default: /metrics is open")
     var metricsToken: String?
 
-    @Option(name: .customLong("log-format"), help: "text, or json (one JSON object per line, for log collectors). Env: LUMAGATE_LOG_FORMAT. Default: text")
+    @Option(
+        name: .customLong("log-format"), help: "text, or json (one JSON object per line, for log collectors). Env: LUMAGATE_LOG_FORMAT. Default: text"
+    )
     var logFormat: String?
 
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error. Env: LUMAGATE_LOG_LEVEL. Default: info")

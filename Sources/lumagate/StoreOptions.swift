@@ -8,10 +8,12 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .customLong("data-dir"), help: "Folder for the SQLite file and media. Env: LUMAGATE_DATA_DIR. Default: ./data")
     var dataDirectory: String?
 
-    @Option(name: .customLong("database"), help: """
-        A SQLite file, or postgres://user:password@host:5432/database for PostgreSQL (shared by several gateway \
-        processes). Env: LUMAGATE_DATABASE. Default: <data-dir>/lumagate.sqlite
-        """)
+    @Option(
+        name: .customLong("database"),
+        help: """
+            A SQLite file, or postgres://user:password@host:5432/database for PostgreSQL (shared by several gateway \
+            processes). Env: LUMAGATE_DATABASE. Default: <data-dir>/lumagate.sqlite
+            """)
     var database: String?
 
     func apply(to configuration: inout GatewayConfiguration, environment: [String: String]) {

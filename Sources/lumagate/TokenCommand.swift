@@ -20,8 +20,9 @@ struct TokenCommand: AsyncParsableCommand {
             try await withTokens(store) { tokens in
                 let (token, secret, signingSecret) = try await tokens.create(
                     name: name, quota: quota, requestsPerMinute: requestsPerMinute, maxInFlight: maxInFlight, isAdmin: admin)
-                print("created \(token.isAdmin ? "admin " : "")token \(token.name) (id \(token.id)), "
-                      + "quota \(token.quota.map { "\($0) credits" } ?? "unlimited")")
+                print(
+                    "created \(token.isAdmin ? "admin " : "")token \(token.name) (id \(token.id)), "
+                        + "quota \(token.quota.map { "\($0) credits" } ?? "unlimited")")
                 print("webhook signing secret (shown only now): \(signingSecret)")
                 print("token secret (shown only now):")
                 print(secret)
@@ -39,8 +40,9 @@ struct TokenCommand: AsyncParsableCommand {
                 print("NAME\tID\tCREATED\tSTATE\tQUOTA\tREMAINING")
                 for token in all {
                     let created = ISO8601DateFormatter().string(from: Date(millis: token.createdAtMillis))
-                    print("\(token.name)\t\(token.id)\t\(created)\t\(token.isRevoked ? "revoked" : token.isAdmin ? "active admin" : "active")\t"
-                          + "\(token.quota.map(String.init) ?? "unlimited")\t\(token.remaining.map(String.init) ?? "unlimited")")
+                    print(
+                        "\(token.name)\t\(token.id)\t\(created)\t\(token.isRevoked ? "revoked" : token.isAdmin ? "active admin" : "active")\t"
+                            + "\(token.quota.map(String.init) ?? "unlimited")\t\(token.remaining.map(String.init) ?? "unlimited")")
                 }
             }
         }
@@ -63,8 +65,9 @@ struct TokenCommand: AsyncParsableCommand {
                 print("charged:      \(usage.charged) credits")
                 print("refunded:     \(usage.refunded) credits")
                 print("net spent:    \(usage.charged - usage.refunded) credits")
-                print("limits:       \(token.requestsPerMinute.map { "\($0) requests/min" } ?? "default requests/min"), "
-                      + "\(token.maxInFlight.map { "\($0) in flight" } ?? "default in flight")")
+                print(
+                    "limits:       \(token.requestsPerMinute.map { "\($0) requests/min" } ?? "default requests/min"), "
+                        + "\(token.maxInFlight.map { "\($0) in flight" } ?? "default in flight")")
                 print("tasks:        " + TaskState.allCases.map { "\(usage.tasks[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", "))
             }
         }
@@ -79,14 +82,17 @@ struct TokenCommand: AsyncParsableCommand {
 
         func run() async throws {
             let value: Int64?
-            if quota == "unlimited" { value = nil } else {
+            if quota == "unlimited" {
+                value = nil
+            } else {
                 guard let number = Int64(quota), number >= 0 else { throw ValidationError("The quota must be a number of credits or \"unlimited\".") }
                 value = number
             }
             try await withTokens(store) { tokens in
                 let updated = try await tokens.setQuota(token, quota: value)
-                print("token \(updated.name): quota \(updated.quota.map { "\($0) credits" } ?? "unlimited"), "
-                      + "remaining \(updated.remaining.map { "\($0) credits" } ?? "unlimited")")
+                print(
+                    "token \(updated.name): quota \(updated.quota.map { "\($0) credits" } ?? "unlimited"), "
+                        + "remaining \(updated.remaining.map { "\($0) credits" } ?? "unlimited")")
             }
         }
     }
@@ -102,8 +108,9 @@ struct TokenCommand: AsyncParsableCommand {
         func run() async throws {
             try await withTokens(store) { tokens in
                 let updated = try await tokens.setLimits(token, requestsPerMinute: requestsPerMinute, maxInFlight: maxInFlight)
-                print("token \(updated.name): \(updated.requestsPerMinute.map(String.init) ?? "default") requests/min, "
-                      + "\(updated.maxInFlight.map(String.init) ?? "default") in flight")
+                print(
+                    "token \(updated.name): \(updated.requestsPerMinute.map(String.init) ?? "default") requests/min, "
+                        + "\(updated.maxInFlight.map(String.init) ?? "default") in flight")
             }
         }
     }

@@ -26,14 +26,17 @@ extension Gateway {
             routes.append(.init(channel: channel, route: record.route))
         }
         // Disabled channels stay routable, so enabling one later takes effect without a restart.
-        var disabled = Dictionary(records.filter { !$0.enabled }.map { ($0.name, $0.disabledReason ?? "disabled by an operator") },
-                                  uniquingKeysWith: { first, _ in first })
-        var description = ffmpeg.map { "sandbox (renders with \($0.executable))" }
+        var disabled = Dictionary(
+            records.filter { !$0.enabled }.map { ($0.name, $0.disabledReason ?? "disabled by an operator") },
+            uniquingKeysWith: { first, _ in first })
+        var description =
+            ffmpeg.map { "sandbox (renders with \($0.executable))" }
             ?? "sandbox WITHOUT ffmpeg: install it (apt-get install ffmpeg) or every task will fail"
         if !records.contains(where: \.enabled) {
             (routes, disabled) = ([.init(channel: sandbox)], [:])
         } else {
-            description = "upstream channels "
+            description =
+                "upstream channels "
                 + records.filter(\.enabled).map { "\($0.name) (priority \($0.priority), weight \($0.weight))" }.joined(separator: ", ")
                 + (ffmpeg != nil ? "" : "; no ffmpeg: last frames and palettes of Luma's videos will be null")
         }

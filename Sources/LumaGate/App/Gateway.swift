@@ -20,9 +20,11 @@ public final class Gateway: Sendable {
     let channelSync: ChannelSync
     let uploadSweeper: UploadSweeper
     public let mediaRetention: MediaRetention?
-    let videoContent: OpenAIVideoContent
     /// Where the gateway keeps media (every service that writes or reads it has the same one).
-    var mediaStore: MediaStore { videoContent.store }
+    let mediaStore: MediaStore
+    /// Where the gateway may connect, for media it reads from outside.
+    let outbound: OutboundClient
+    let ffmpeg: FFmpeg?
     let fileLibrary: FileLibrary
     public let metrics: GatewayMetrics
     public let publicURL: PublicURL
@@ -36,7 +38,7 @@ public final class Gateway: Sendable {
         configuration: GatewayConfiguration, database: Database, tasks: TaskRepository, tokens: TokenService,
         taskService: TaskService, poller: Poller, webhooks: WebhookDispatcher, channelSync: ChannelSync, uploadSweeper: UploadSweeper,
         mediaRetention: MediaRetention?,
-        videoContent: OpenAIVideoContent, fileLibrary: FileLibrary, metrics: GatewayMetrics,
+        mediaStore: MediaStore, outbound: OutboundClient, ffmpeg: FFmpeg?, fileLibrary: FileLibrary, metrics: GatewayMetrics,
         publicURL: PublicURL, engineDescription: String,
         httpClient: HTTPClient, logger: Logger
     ) {
@@ -50,7 +52,9 @@ public final class Gateway: Sendable {
         self.channelSync = channelSync
         self.uploadSweeper = uploadSweeper
         self.mediaRetention = mediaRetention
-        self.videoContent = videoContent
+        self.mediaStore = mediaStore
+        self.outbound = outbound
+        self.ffmpeg = ffmpeg
         self.fileLibrary = fileLibrary
         self.metrics = metrics
         self.publicURL = publicURL
@@ -67,7 +71,9 @@ public final class Gateway: Sendable {
         logger: Logger
     ) async throws -> Gateway {
         if let model = configuration.openAIDefaultModel, !configuration.models.names(on: .openAI, kind: .video).contains(model) {
-            throw CatalogueError("the default model of /v1/videos must be one of \(configuration.models.names(on: .openAI, kind: .video).joined(separator: ", ")), not \(model)")
+            throw CatalogueError(
+                "the default model of /v1/videos must be one of \(configuration.models.names(on: .openAI, kind: .video).joined(separator: ", ")), not \(model)"
+            )
         }
         let database = try await Database.open(configuration.databaseLocation, queryCacheBytes: configuration.queryCacheBytes, logger: logger)
         let tasks = TaskRepository(database: database)
@@ -85,8 +91,9 @@ public final class Gateway: Sendable {
         let bucket = configuration.mediaBucket.map { S3Bucket(location: $0.location, credentials: $0.credentials, httpClient: httpClient) }
         let store = MediaStore(root: configuration.mediaDirectory, bucket: bucket)
         try FileManager.default.createDirectory(atPath: store.root, withIntermediateDirectories: true)
-        let publicURL = PublicURL(configuration.publicURL ?? "http://\(configuration.host):\(configuration.port)",
-                                  links: configuration.mediaLinks, bucket: bucket)
+        let publicURL = PublicURL(
+            configuration.publicURL ?? "http://\(configuration.host):\(configuration.port)",
+            links: configuration.mediaLinks, bucket: bucket)
 
         var ffmpeg = FFmpeg.locate()
         ffmpeg?.timeLimit = .seconds(configuration.mediaJobSeconds)
@@ -97,21 +104,26 @@ public final class Gateway: Sendable {
         let parts = ChannelParts(
             configuration: configuration, httpClient: httpClient, publicURL: publicURL, store: store,
             inspector: RemoteMediaInspector(outbound: outbound, ffmpeg: ffmpeg, store: store),
-            keeper: OutputKeeper(outbound: outbound, stills: VideoStills(ffmpeg: ffmpeg, store: store), store: store, settings: configuration.outputKeeping),
+            keeper: OutputKeeper(
+                outbound: outbound, stills: VideoStills(ffmpeg: ffmpeg, store: store), store: store, settings: configuration.outputKeeping),
             now: now)
         let (channels, router, storedChannels, engineDescription) = try await Self.channels(
             configuration: configuration, repository: channelRepository, sandbox: sandbox, parts: parts, ffmpeg: ffmpeg, logger: logger)
 
         let metrics = GatewayMetrics()
-        let poller = Poller(tasks: tasks, channels: channels, router: router, metrics: metrics, settings: configuration.poller, store: store,
-                            now: now, logger: logger)
+        let poller = Poller(
+            tasks: tasks, channels: channels, router: router, metrics: metrics, settings: configuration.poller, store: store,
+            now: now, logger: logger)
         let taskService = TaskService(
             tasks: tasks, uploads: UploadRepository(database: database),
-            images: ImageIntake(outbound: outbound, normalizer: ImageNormalizer(ffmpeg: ffmpeg), store: store, publicURL: publicURL,
-                                maxBytes: configuration.maxImageBytes, maxConcurrentFetches: configuration.maxConcurrentImageFetches,
-                                maxFetchesPerToken: configuration.maxImageFetchesPerToken, timeout: configuration.imageFetchTimeout),
-            store: store, router: router, channels: channels, outboundPolicy: outbound.policy, models: configuration.models, pricing: configuration.pricing,
-            defaultMaxInFlight: configuration.defaultMaxInFlight, uploadLimits: configuration.uploads, now: now, newID: newID, onSubmit: { [poller] in poller.wakeUp() })
+            images: ImageIntake(
+                outbound: outbound, normalizer: ImageNormalizer(ffmpeg: ffmpeg), store: store, publicURL: publicURL,
+                maxBytes: configuration.maxImageBytes, maxConcurrentFetches: configuration.maxConcurrentImageFetches,
+                maxFetchesPerToken: configuration.maxImageFetchesPerToken, timeout: configuration.imageFetchTimeout),
+            store: store, router: router, channels: channels, outboundPolicy: outbound.policy, models: configuration.models,
+            pricing: configuration.pricing,
+            defaultMaxInFlight: configuration.defaultMaxInFlight, uploadLimits: configuration.uploads, now: now, newID: newID,
+            onSubmit: { [poller] in poller.wakeUp() })
         return Gateway(
             configuration: configuration, database: database, tasks: tasks,
             tokens: TokenService(repository: TokenRepository(database: database), now: now),
@@ -120,16 +132,19 @@ public final class Gateway: Sendable {
                 deliveries: webhookDeliveries, outbound: outbound, publicURL: publicURL, metrics: metrics,
                 settings: configuration.webhooks,
                 now: now, logger: logger),
-            channelSync: ChannelSync(channels: channelRepository, router: router, storedAtStart: storedChannels,
-                                     interval: configuration.channelSyncInterval, logger: logger),
-            uploadSweeper: UploadSweeper(uploads: UploadRepository(database: database), store: store, limits: configuration.uploads,
-                                         now: now, logger: logger),
+            channelSync: ChannelSync(
+                channels: channelRepository, router: router, storedAtStart: storedChannels,
+                interval: configuration.channelSyncInterval, logger: logger),
+            uploadSweeper: UploadSweeper(
+                uploads: UploadRepository(database: database), store: store, limits: configuration.uploads,
+                now: now, logger: logger),
             mediaRetention: configuration.mediaRetentionDays.map {
                 MediaRetention(tasks: tasks, store: store, retentionDays: $0, now: now, logger: logger)
             },
-            videoContent: OpenAIVideoContent(store: store, outbound: outbound, ffmpeg: ffmpeg),
-            fileLibrary: FileLibrary(uploads: UploadRepository(database: database), normalizer: ImageNormalizer(ffmpeg: ffmpeg), store: store,
-                                     limits: configuration.uploads, maxBytes: configuration.maxImageBytes, now: now, newID: newID),
+            mediaStore: store, outbound: outbound, ffmpeg: ffmpeg,
+            fileLibrary: FileLibrary(
+                uploads: UploadRepository(database: database), normalizer: ImageNormalizer(ffmpeg: ffmpeg), store: store,
+                limits: configuration.uploads, maxBytes: configuration.maxImageBytes, now: now, newID: newID),
             metrics: metrics, publicURL: publicURL, engineDescription: engineDescription,
             httpClient: httpClient, logger: logger)
     }
@@ -137,7 +152,9 @@ public final class Gateway: Sendable {
     /// Serves until SIGINT or SIGTERM, then shuts down gracefully.
     public func run() async throws {
         let app = application()
-        logger.notice("store: \(database.description); media: \(configuration.mediaBucket?.location.description ?? configuration.mediaDirectory); engine: \(engineDescription)")
+        logger.notice(
+            "store: \(database.description); media: \(configuration.mediaBucket?.location.description ?? configuration.mediaDirectory); engine: \(engineDescription)"
+        )
         do {
             try await app.runService()
         } catch {

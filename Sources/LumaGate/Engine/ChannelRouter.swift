@@ -37,12 +37,16 @@ public final class ChannelRouter: Sendable {
     let logger: Logger
 
     /// `disabled` names channels that take no new tasks for now, with why.
-    public init(entries: [Entry], models: ModelCatalogue = .builtIn, disabled: [String: String] = [:], logger: Logger,
-                onDisable: @escaping @Sendable (String, String) async -> Void = { _, _ in }) {
+    public init(
+        entries: [Entry], models: ModelCatalogue = .builtIn, disabled: [String: String] = [:], logger: Logger,
+        onDisable: @escaping @Sendable (String, String) async -> Void = { _, _ in }
+    ) {
         channels = entries.map(\.channel)
         self.models = models
-        state = Mutex(State(routes: Dictionary(entries.map { ($0.channel.name, $0.route) }, uniquingKeysWith: { first, _ in first }),
-                            disabled: disabled))
+        state = Mutex(
+            State(
+                routes: Dictionary(entries.map { ($0.channel.name, $0.route) }, uniquingKeysWith: { first, _ in first }),
+                disabled: disabled))
         self.logger = logger
         self.onDisable = onDisable
     }
@@ -121,7 +125,8 @@ public final class ChannelRouter: Sendable {
     /// Counts a refused key; the `authFailureLimit`th in a row disables the channel. An account
     /// without balance (402) is disabled at once: it will not pay for the next task either.
     public func recordAuthFailure(_ name: String, status: Int) async {
-        let reason = status == 402
+        let reason =
+            status == 402
             ? "its account has no balance left (HTTP 402); top it up, then enable it"
             : "its key was refused (HTTP \(status)) \(Self.authFailureLimit) times in a row; check the key, then enable it"
         let disabledNow = state.withLock { state -> Bool in

@@ -35,9 +35,11 @@ public final class Poller: Service, Sendable {
     private let wakeUpContinuation: AsyncStream<Void>.Continuation
 
     /// `channels` are all the channels tasks may be on; `router` picks among those new tasks go to.
-    public init(tasks: TaskRepository, channels: [any UpstreamChannel], router: ChannelRouter, metrics: GatewayMetrics = .init(),
-                settings: Settings = .init(), store: MediaStore? = nil,
-                workerID: String = UUID().uuidString, now: @escaping @Sendable () -> Date, logger: Logger) {
+    public init(
+        tasks: TaskRepository, channels: [any UpstreamChannel], router: ChannelRouter, metrics: GatewayMetrics = .init(),
+        settings: Settings = .init(), store: MediaStore? = nil,
+        workerID: String = UUID().uuidString, now: @escaping @Sendable () -> Date, logger: Logger
+    ) {
         self.tasks = tasks
         self.channels = Dictionary(channels.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.router = router
@@ -165,7 +167,8 @@ public final class Poller: Service, Sendable {
     private func work(_ task: VideoTask, on channel: (any UpstreamChannel)?, fetched: Result<UpstreamSnapshot, any Error>?) async -> Finding? {
         do {
             if isTooOld(task) {
-                try await fail(task, reason: "The task did not finish within \(Self.duration(settings.maxTaskAgeSeconds)) and was stopped; submit it again.")
+                try await fail(
+                    task, reason: "The task did not finish within \(Self.duration(settings.maxTaskAgeSeconds)) and was stopped; submit it again.")
                 return nil
             }
             if task.upstreamID == nil {
@@ -233,8 +236,11 @@ public final class Poller: Service, Sendable {
         }
         let waited = now().timeIntervalSince(Date(millis: task.createdAtMillis))
         if waited > settings.submitDeadlineSeconds {
-            let why = choices.isEmpty ? "no enabled channel can carry it" : "every channel refused or failed (last: \(lastError.map { "\($0)" } ?? "all were full"))"
-            try await fail(task, reason: "The task could not be submitted to any upstream within \(Self.duration(settings.submitDeadlineSeconds)): \(why).")
+            let why =
+                choices.isEmpty
+                ? "no enabled channel can carry it" : "every channel refused or failed (last: \(lastError.map { "\($0)" } ?? "all were full"))"
+            try await fail(
+                task, reason: "The task could not be submitted to any upstream within \(Self.duration(settings.submitDeadlineSeconds)): \(why).")
             return
         }
         throw lastError ?? UpstreamError.rateLimited(retryAfter: choices.isEmpty ? settings.retrySeconds * 2 : settings.retrySeconds)
@@ -274,8 +280,9 @@ public final class Poller: Service, Sendable {
         let at = now().millis
         switch (snapshot, task.state) {
         case (.dreaming, .pending):
-            _ = try await tasks.transition(id: task.id, from: .pending, to: .processing,
-                                           changes: .init(nextPollAtMillis: nextPoll.millis), reason: "upstream is generating", at: at)
+            _ = try await tasks.transition(
+                id: task.id, from: .pending, to: .processing,
+                changes: .init(nextPollAtMillis: nextPoll.millis), reason: "upstream is generating", at: at)
         case (.completed(let media), .pending), (.completed(let media), .processing):
             // Clients see every state: a task finished between two polls still passes processing.
             // (If that step loses a race, the task is processing already or finished; either way the
@@ -284,11 +291,14 @@ public final class Poller: Service, Sendable {
             // Its files are in the media store before any client is told it is finished.
             try await store?.publish(media, of: task.id)
             if task.state == .pending {
-                _ = try await tasks.transition(id: task.id, from: .pending, to: .processing, changes: .init(nextPollAtMillis: nextPoll.millis),
-                                               reason: "upstream is generating", at: at)
+                _ = try await tasks.transition(
+                    id: task.id, from: .pending, to: .processing, changes: .init(nextPollAtMillis: nextPoll.millis),
+                    reason: "upstream is generating", at: at)
             }
-            if try await tasks.transition(id: task.id, from: .processing, to: .completed,
-                                          changes: .init(media: media), reason: "upstream finished the video", at: at) == nil {
+            if try await tasks.transition(
+                id: task.id, from: .processing, to: .completed,
+                changes: .init(media: media), reason: "upstream finished the video", at: at) == nil
+            {
                 try await discardLocalMedia(media, of: task)
             }
         case (.failed(let reason), .pending), (.failed(let reason), .processing):
@@ -308,8 +318,9 @@ public final class Poller: Service, Sendable {
     }
 
     private func fail(_ task: VideoTask, reason: String) async throws {
-        _ = try await tasks.transition(id: task.id, from: task.state, to: .failed,
-                                       changes: .init(failureReason: reason), reason: reason, at: now().millis)
+        _ = try await tasks.transition(
+            id: task.id, from: task.state, to: .failed,
+            changes: .init(failureReason: reason), reason: reason, at: now().millis)
     }
 
     /// A sentence for the client when the upstream refuses for good.
@@ -322,7 +333,8 @@ public final class Poller: Service, Sendable {
     }
 
     private static func duration(_ seconds: Double) -> String {
-        seconds >= 3600 && seconds.truncatingRemainder(dividingBy: 3600) == 0 ? "\(Int(seconds / 3600)) h"
+        seconds >= 3600 && seconds.truncatingRemainder(dividingBy: 3600) == 0
+            ? "\(Int(seconds / 3600)) h"
             : seconds >= 60 ? "\(Int(seconds / 60)) min" : "\(Int(seconds)) s"
     }
 }

@@ -14,8 +14,10 @@ public struct ImageIntake: Sendable {
     let timeout: Duration
     private let fetches: FairLimiter
 
-    public init(outbound: OutboundClient, normalizer: ImageNormalizer, store: MediaStore, publicURL: PublicURL, maxBytes: Int,
-                maxConcurrentFetches: Int = 8, maxFetchesPerToken: Int = 2, timeout: Duration = .seconds(15)) {
+    public init(
+        outbound: OutboundClient, normalizer: ImageNormalizer, store: MediaStore, publicURL: PublicURL, maxBytes: Int,
+        maxConcurrentFetches: Int = 8, maxFetchesPerToken: Int = 2, timeout: Duration = .seconds(15)
+    ) {
         self.outbound = outbound
         self.normalizer = normalizer
         self.store = store
@@ -56,7 +58,8 @@ public struct ImageIntake: Sendable {
         guard let prefix = prefixes.first(where: value.hasPrefix) else { return nil }
         let name = value.dropFirst(prefix.count)
         guard !name.isEmpty, name.count <= 64, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." }),
-              !name.hasPrefix(".") else { return nil }
+            !name.hasPrefix(".")
+        else { return nil }
         return "uploads/" + name
     }
 

@@ -29,7 +29,8 @@ public struct ImageNormalizer: Sendable {
         }
         guard size.width <= Self.maxSide, size.height <= Self.maxSide, size.width * size.height <= Self.maxPixels else {
             throw GatewayError.invalidRequest(
-                "Field `\(field)` is \(size.width)×\(size.height) pixels; images may be at most \(Self.maxSide) pixels on a side and \(Self.maxPixels / 1_000_000) megapixels.")
+                "Field `\(field)` is \(size.width)×\(size.height) pixels; images may be at most \(Self.maxSide) pixels on a side and \(Self.maxPixels / 1_000_000) megapixels."
+            )
         }
         guard let ffmpeg else { return Image(data: data, format: format) }
         let scratch = NSTemporaryDirectory() + "lumagate-image-" + UUID().uuidString
@@ -40,14 +41,18 @@ public struct ImageNormalizer: Sendable {
         let fit = "scale='min(\(Self.storedMaxSide),iw)':'min(\(Self.storedMaxSide),ih)':force_original_aspect_ratio=decrease"
         do {
             // One frame, decoded as a whole: a file broken past its header fails here.
-            try await ffmpeg.run(["-i", "input", "-frames:v", "1", "-vf", fit, "-map_metadata", "-1",
-                                  "-q:v", "2", "-update", "1", "output.\(output.fileExtension)"],
-                                 in: scratch, timeLimit: Self.timeLimit)
+            try await ffmpeg.run(
+                [
+                    "-i", "input", "-frames:v", "1", "-vf", fit, "-map_metadata", "-1",
+                    "-q:v", "2", "-update", "1", "output.\(output.fileExtension)",
+                ],
+                in: scratch, timeLimit: Self.timeLimit)
         } catch {
             throw GatewayError.invalidRequest("Field `\(field)` could not be decoded as a \(format.rawValue.uppercased()) image.")
         }
         guard let encoded = FileManager.default.contents(atPath: scratch + "/output." + output.fileExtension), !encoded.isEmpty,
-              ImageProbe.size(of: encoded) != nil else {
+            ImageProbe.size(of: encoded) != nil
+        else {
             throw GatewayError.invalidRequest("Field `\(field)` could not be decoded as a \(format.rawValue.uppercased()) image.")
         }
         return Image(data: encoded, format: output)

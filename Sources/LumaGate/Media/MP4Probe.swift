@@ -60,11 +60,13 @@ public enum MP4Probe {
         guard box.count >= 24 else { return nil }
         if bytes[start] == 1 {
             guard box.count >= 32, let timescale = MP4Boxes.uint32(bytes, at: start + 20), timescale > 0,
-                  let duration = MP4Boxes.uint64(bytes, at: start + 24) else { return nil }
+                let duration = MP4Boxes.uint64(bytes, at: start + 24)
+            else { return nil }
             return Double(duration) / Double(timescale)
         }
         guard let timescale = MP4Boxes.uint32(bytes, at: start + 12), timescale > 0,
-              let duration = MP4Boxes.uint32(bytes, at: start + 16) else { return nil }
+            let duration = MP4Boxes.uint32(bytes, at: start + 16)
+        else { return nil }
         return Double(duration) / Double(timescale)
     }
 

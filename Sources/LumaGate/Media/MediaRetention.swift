@@ -16,8 +16,10 @@ public struct MediaRetention: Service {
     let logger: Logger
     static let batchSize = 100
 
-    public init(tasks: TaskRepository, store: MediaStore, retentionDays: Double, interval: Duration = .seconds(300),
-                now: @escaping @Sendable () -> Date, logger: Logger) {
+    public init(
+        tasks: TaskRepository, store: MediaStore, retentionDays: Double, interval: Duration = .seconds(300),
+        now: @escaping @Sendable () -> Date, logger: Logger
+    ) {
         self.tasks = tasks
         self.store = store
         self.retentionSeconds = retentionDays * 86400

@@ -148,7 +148,7 @@ public struct MediaStore: Sendable {
     public func readMarker(_ path: String) async -> (text: String, written: Date)? {
         guard let bucket else {
             guard let text = try? String(contentsOfFile: absolutePath(path), encoding: .utf8),
-                  let written = (try? FileManager.default.attributesOfItem(atPath: absolutePath(path)))?[.modificationDate] as? Date
+                let written = (try? FileManager.default.attributesOfItem(atPath: absolutePath(path)))?[.modificationDate] as? Date
             else { return nil }
             return (text, written)
         }
@@ -159,8 +159,9 @@ public struct MediaStore: Sendable {
 
     public func writeMarker(_ path: String, _ text: String) async {
         guard let bucket else {
-            try? FileManager.default.createDirectory(atPath: absolutePath((path as NSString).deletingLastPathComponent),
-                                                     withIntermediateDirectories: true)
+            try? FileManager.default.createDirectory(
+                atPath: absolutePath((path as NSString).deletingLastPathComponent),
+                withIntermediateDirectories: true)
             try? text.write(toFile: absolutePath(path), atomically: true, encoding: .utf8)
             return
         }

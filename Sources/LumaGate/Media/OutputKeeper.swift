@@ -47,7 +47,8 @@ public struct OutputKeeper: Sendable {
             for (index, extra) in extras.prefix(Self.maxExtras).enumerated() {
                 kept.append(try await keepExtra(taskID: task.id, index: index, type: extra.type, from: extra.url))
             }
-            var media = task.request.producesImage
+            var media =
+                task.request.producesImage
                 ? try await keepImage(taskID: task.id, from: url, atMillis: now.millis)
                 : try await keepVideo(taskID: task.id, from: url, atMillis: now.millis)
             if !kept.isEmpty { media.extras = kept }
@@ -106,8 +107,9 @@ public struct OutputKeeper: Sendable {
         }
         let size = ImageProbe.size(ofFileAt: store.absolutePath(image))
         let palette = try? await stills.ffmpeg?.paletteGrid(of: store.absolutePath(image), in: store.absolutePath(directory))
-        return TaskMedia(video: nil, image: .init(url: image, width: size?.width, height: size?.height, paletteGrid: palette),
-                         createdAtMillis: atMillis)
+        return TaskMedia(
+            video: nil, image: .init(url: image, width: size?.width, height: size?.height, paletteGrid: palette),
+            createdAtMillis: atMillis)
     }
 
     /// At most this many files besides the main output are kept; Luma makes one (the EXR).

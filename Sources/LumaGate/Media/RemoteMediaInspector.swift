@@ -103,8 +103,9 @@ public struct RemoteMediaInspector: Sendable {
         var request = HTTPClientRequest(url: url)
         request.headers.add(name: "Range", value: "bytes=\(offset)-\(offset + length - 1)")
         // A server that ignores Range sends the file from its start: read it only as far as needed.
-        let response = try await outbound.send(request, maxBodyBytes: min(Self.maxMoovBytes + offset + length, 64 * 1024 * 1024),
-                                               timeout: timeout, redirects: 3)
+        let response = try await outbound.send(
+            request, maxBodyBytes: min(Self.maxMoovBytes + offset + length, 64 * 1024 * 1024),
+            timeout: timeout, redirects: 3)
         switch response.status {
         case 206:
             return response.body.prefix(length + 1024)
@@ -127,8 +128,9 @@ public struct RemoteMediaInspector: Sendable {
         let directory = store.taskDirectory(taskID)
         try FileManager.default.createDirectory(atPath: store.absolutePath(directory), withIntermediateDirectories: true)
         let path = "\(directory)/last_frame.jpg"
-        try await ffmpeg.run(["-sseof", "-0.5", "-i", videoURL, "-update", "1", "-q:v", "3", "last_frame.jpg"],
-                             in: store.absolutePath(directory))
+        try await ffmpeg.run(
+            ["-sseof", "-0.5", "-i", videoURL, "-update", "1", "-q:v", "3", "last_frame.jpg"],
+            in: store.absolutePath(directory))
         let size = ImageProbe.size(ofFileAt: store.absolutePath(path))
         return TaskMedia.Image(url: path, width: size?.width, height: size?.height, paletteGrid: nil)
     }

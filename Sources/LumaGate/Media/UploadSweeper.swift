@@ -12,8 +12,10 @@ public struct UploadSweeper: Service {
     let now: @Sendable () -> Date
     let logger: Logger
 
-    public init(uploads: UploadRepository, store: MediaStore, limits: UploadLimits, interval: Duration = .seconds(60),
-                now: @escaping @Sendable () -> Date, logger: Logger) {
+    public init(
+        uploads: UploadRepository, store: MediaStore, limits: UploadLimits, interval: Duration = .seconds(60),
+        now: @escaping @Sendable () -> Date, logger: Logger
+    ) {
         self.uploads = uploads
         self.store = store
         self.limits = limits

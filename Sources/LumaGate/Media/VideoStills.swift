@@ -47,8 +47,9 @@ public struct VideoStills: Sendable {
         let path = "\(directory)/\(name)"
         if !store.exists(path) {
             let partial = "partial-\(UUID().uuidString).jpg"
-            try await ffmpeg.run(seek + ["-i", Self.videoFile, "-frames:v", "1", "-update", "1", "-q:v", "3", partial],
-                                 in: store.absolutePath(directory))
+            try await ffmpeg.run(
+                seek + ["-i", Self.videoFile, "-frames:v", "1", "-update", "1", "-q:v", "3", partial],
+                in: store.absolutePath(directory))
             try FileManager.default.moveItem(atPath: store.absolutePath("\(directory)/\(partial)"), toPath: store.absolutePath(path))
         }
         let size = ImageProbe.size(ofFileAt: store.absolutePath(path))

@@ -29,8 +29,10 @@ public final class GatewayMetrics: Sendable {
                     descriptor: .init(namespace: "lumagate", metricName: "http_requests", unitName: "total", helpText: "HTTP requests answered"),
                     labels: [("route", route), ("method", method), ("status", String(status))]),
                 histogram: registry.makeDurationHistogram(
-                    descriptor: .init(namespace: "lumagate", metricName: "http_request_duration", unitName: "seconds", helpText: "Time to answer a request"),
-                    labels: [("route", route), ("method", method)], buckets: Self.latencyBuckets))
+                    descriptor: .init(
+                        namespace: "lumagate", metricName: "http_request_duration", unitName: "seconds", helpText: "Time to answer a request"),
+                    labels: [("route", route), ("method", method)], buckets: Self.latencyBuckets)
+            )
             series[key] = made
             return made
         }
@@ -42,8 +44,9 @@ public final class GatewayMetrics: Sendable {
     /// ok or the kind of error.
     func recordUpstream(_ call: String, channel: String, outcome: String) {
         registry.makeCounter(
-            descriptor: .init(namespace: "lumagate", metricName: "upstream_calls", unitName: "total",
-                              helpText: "Submits, polls and callbacks by channel and outcome"),
+            descriptor: .init(
+                namespace: "lumagate", metricName: "upstream_calls", unitName: "total",
+                helpText: "Submits, polls and callbacks by channel and outcome"),
             labels: [("call", call), ("channel", channel), ("outcome", outcome)]
         ).increment()
     }
@@ -51,8 +54,9 @@ public final class GatewayMetrics: Sendable {
     /// One webhook attempt: delivered, failed (to be retried) or given_up.
     func recordWebhook(_ outcome: String) {
         registry.makeCounter(
-            descriptor: .init(namespace: "lumagate", metricName: "webhook_deliveries", unitName: "total",
-                              helpText: "Client webhook attempts by outcome"),
+            descriptor: .init(
+                namespace: "lumagate", metricName: "webhook_deliveries", unitName: "total",
+                helpText: "Client webhook attempts by outcome"),
             labels: [("outcome", outcome)]
         ).increment()
     }
@@ -67,8 +71,9 @@ public final class GatewayMetrics: Sendable {
         }
         for kind in [LedgerEntry.Kind.charge, .refund] {
             registry.makeGauge(
-                descriptor: .init(namespace: "lumagate", metricName: "ledger_credits", unitName: "",
-                                  helpText: "Credits charged and refunded, all tokens together"),
+                descriptor: .init(
+                    namespace: "lumagate", metricName: "ledger_credits", unitName: "",
+                    helpText: "Credits charged and refunded, all tokens together"),
                 labels: [("kind", kind.rawValue)]
             ).set(Double(credits[kind] ?? 0))
         }

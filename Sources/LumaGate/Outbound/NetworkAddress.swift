@@ -72,7 +72,8 @@ struct NetworkAddress: Equatable, Sendable, CustomStringConvertible {
 
     private static func isPublicV4(_ b: [UInt8]) -> Bool {
         let (a, c) = (b[0], b[1])
-        return !(a == 0 || a == 10 || a == 127 || a >= 224  // this network, private, loopback, multicast and reserved
+        return
+            !(a == 0 || a == 10 || a == 127 || a >= 224  // this network, private, loopback, multicast and reserved
             || (a == 100 && c & 0xC0 == 64)  // 100.64.0.0/10 shared (carrier NAT)
             || (a == 169 && c == 254)  // link-local, cloud metadata
             || (a == 172 && c & 0xF0 == 16) || (a == 192 && c == 168)  // private

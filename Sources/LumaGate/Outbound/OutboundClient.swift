@@ -89,7 +89,7 @@ public struct OutboundClient: Sendable {
             }
             guard let body else {
                 guard let location = headers.first(name: "location"),
-                      let next = URL(string: location, relativeTo: URL(string: request.url))?.absoluteString
+                    let next = URL(string: location, relativeTo: URL(string: request.url))?.absoluteString
                 else { throw OutboundError.unreachable("a redirect without a usable Location") }
                 request.url = next
                 continue
@@ -125,7 +125,8 @@ public struct OutboundClient: Sendable {
             throw OutboundError.refused(refusal)
         }
         var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(10)))
-        configuration.dnsOverride = Dictionary([(urlHost, address.description), (host, address.description)], uniquingKeysWith: { first, _ in first })
+        configuration.dnsOverride = Dictionary(
+            [(urlHost, address.description), (host, address.description)], uniquingKeysWith: { first, _ in first })
         let client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
         // The client is shut down after the answer is in hand, outside the deadline: an answer
         // that arrived in time counts, however busy the machine is when the client closes.

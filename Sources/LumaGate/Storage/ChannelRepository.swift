@@ -8,19 +8,22 @@ public struct ChannelRepository: Sendable {
         self.database = database
     }
 
-    private static let columns = "name, kind, api_key, base_url, enabled, created_at, priority, weight, models, max_in_flight, disabled_reason, keep_outputs"
+    private static let columns =
+        "name, kind, api_key, base_url, enabled, created_at, priority, weight, models, max_in_flight, disabled_reason, keep_outputs"
 
     /// Adds a channel; false when the name is taken.
     public func add(_ channel: ChannelRecord) async throws -> Bool {
         try await database.write { sql in
             guard try await sql.raw("SELECT name FROM channels WHERE name = \(bind: channel.name)").first() == nil else { return false }
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 INSERT INTO channels (\(unsafeRaw: Self.columns))
                 VALUES (\(bind: channel.name), \(bind: channel.kind.rawValue), \(bind: channel.apiKey), \(bind: channel.baseURL),
                         \(bind: channel.enabled ? 1 : 0), \(bind: channel.createdAtMillis), \(bind: channel.priority), \(bind: channel.weight),
                         \(bind: channel.models.joined(separator: ",")), \(bind: channel.maxInFlight), \(bind: channel.disabledReason),
                         \(bind: channel.keepOutputs ? 1 : 0))
-                """).run()
+                """
+            ).run()
             return true
         }
     }
@@ -51,11 +54,13 @@ public struct ChannelRepository: Sendable {
     /// Changes a channel's routing; false when there is none of that name.
     public func setRoute(_ route: ChannelRoute, name: String) async throws -> Bool {
         try await database.write { sql in
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 UPDATE channels SET priority = \(bind: route.priority), weight = \(bind: route.weight),
                     models = \(bind: route.models.joined(separator: ",")), max_in_flight = \(bind: route.maxInFlight)
                 WHERE name = \(bind: name) RETURNING name
-                """).first() != nil
+                """
+            ).first() != nil
         }
     }
 
@@ -63,10 +68,12 @@ public struct ChannelRepository: Sendable {
     /// false when there is none of that name.
     public func setEnabled(_ enabled: Bool, name: String, reason: String? = nil) async throws -> Bool {
         try await database.write { sql in
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 UPDATE channels SET enabled = \(bind: enabled ? 1 : 0), disabled_reason = \(bind: enabled ? nil : reason)
                 WHERE name = \(bind: name) RETURNING name
-                """).first() != nil
+                """
+            ).first() != nil
         }
     }
 

@@ -39,10 +39,12 @@ public final class Database: Sendable {
             throw error
         }
         if let cache {
-            let feed: any ChangeFeed = switch store {
-            case let postgres as PostgresStore: PostgresChangeFeed(cache: cache, listen: { try await postgres.listen(on: PostgresChangeFeed.channel, $0) })
-            default: SQLiteChangeFeed(database: database, cache: cache)
-            }
+            let feed: any ChangeFeed =
+                switch store {
+                case let postgres as PostgresStore:
+                    PostgresChangeFeed(cache: cache, listen: { try await postgres.listen(on: PostgresChangeFeed.channel, $0) })
+                default: SQLiteChangeFeed(database: database, cache: cache)
+                }
             database.feed.withLock { $0 = feed }
             database.following.withLock { $0 = Task { await feed.follow() } }
         }

@@ -24,19 +24,25 @@ public struct IdempotencyRepository: Sendable {
     /// Claims `key` for a request about to do its work (fetch its images, store its task). A claim
     /// older than `staleAfter` was left by a process that died mid-request and is taken over. A
     /// claim for another body is the conflict a reused key always is.
-    func claim(_ key: IdempotencyKey, tokenID: String, at millis: Int64, staleAfter: Int64 = IdempotencyKey.claimLifetimeMillis) async throws -> Claim {
+    func claim(_ key: IdempotencyKey, tokenID: String, at millis: Int64, staleAfter: Int64 = IdempotencyKey.claimLifetimeMillis) async throws -> Claim
+    {
         try await database.write(changesCachedRows: false) { sql in
-            let taken = try await sql.raw("""
-                INSERT INTO idempotency_claims (token_id, key, request_hash, claimed_at)
-                VALUES (\(bind: tokenID), \(bind: key.key), \(bind: key.requestHash), \(bind: millis))
-                ON CONFLICT (token_id, key) DO UPDATE SET request_hash = excluded.request_hash, claimed_at = excluded.claimed_at
-                WHERE idempotency_claims.claimed_at < \(bind: millis - staleAfter)
-                RETURNING token_id
-                """).first() != nil
+            let taken =
+                try await sql.raw(
+                    """
+                    INSERT INTO idempotency_claims (token_id, key, request_hash, claimed_at)
+                    VALUES (\(bind: tokenID), \(bind: key.key), \(bind: key.requestHash), \(bind: millis))
+                    ON CONFLICT (token_id, key) DO UPDATE SET request_hash = excluded.request_hash, claimed_at = excluded.claimed_at
+                    WHERE idempotency_claims.claimed_at < \(bind: millis - staleAfter)
+                    RETURNING token_id
+                    """
+                ).first() != nil
             if taken { return .claimed }
-            let held = try await sql.raw("""
+            let held = try await sql.raw(
+                """
                 SELECT request_hash FROM idempotency_claims WHERE token_id = \(bind: tokenID) AND key = \(bind: key.key)
-                """).first()?.decode(column: "request_hash", as: String.self)
+                """
+            ).first()?.decode(column: "request_hash", as: String.self)
             if let held, held != key.requestHash { throw IdempotencyKey.reusedWithAnotherRequest(key.key) }
             return .inProgress
         }
@@ -58,17 +64,23 @@ public struct IdempotencyRepository: Sendable {
     static func record(_ key: IdempotencyKey, tokenID: String, taskID: String, at millis: Int64, on sql: any SQLDatabase) async throws {
         try await release(key, tokenID: tokenID, on: sql)
         try await sql.raw("DELETE FROM idempotency_keys WHERE token_id = \(bind: tokenID) AND key = \(bind: key.key)").run()
-        try await sql.raw("""
+        try await sql.raw(
+            """
             INSERT INTO idempotency_keys (token_id, key, request_hash, task_id, created_at)
             VALUES (\(bind: tokenID), \(bind: key.key), \(bind: key.requestHash), \(bind: taskID), \(bind: millis))
-            """).run()
+            """
+        ).run()
     }
 
     static func existingTask(for key: IdempotencyKey, tokenID: String, since: Int64, on sql: any SQLDatabase) async throws -> String? {
-        guard let row = try await sql.raw("""
-            SELECT request_hash, task_id FROM idempotency_keys
-            WHERE token_id = \(bind: tokenID) AND key = \(bind: key.key) AND created_at >= \(bind: since)
-            """).first() else { return nil }
+        guard
+            let row = try await sql.raw(
+                """
+                SELECT request_hash, task_id FROM idempotency_keys
+                WHERE token_id = \(bind: tokenID) AND key = \(bind: key.key) AND created_at >= \(bind: since)
+                """
+            ).first()
+        else { return nil }
         guard try row.decode(column: "request_hash", as: String.self) == key.requestHash else {
             throw IdempotencyKey.reusedWithAnotherRequest(key.key)
         }

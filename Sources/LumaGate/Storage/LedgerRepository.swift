@@ -34,7 +34,8 @@ public struct LedgerRepository: Sendable {
     /// Why `paying` returned no row: the token was revoked (a 403, as the auth check answers), or
     /// its quota cannot pay (a 402).
     static func refusal(of task: VideoTask, on sql: any SQLDatabase) async throws -> GatewayError {
-        let revoked = try await sql.raw("SELECT revoked_at FROM tokens WHERE id = \(bind: task.tokenID)").first()
+        let revoked =
+            try await sql.raw("SELECT revoked_at FROM tokens WHERE id = \(bind: task.tokenID)").first()
             .map { try $0.decode(column: "revoked_at", as: Int64?.self) != nil } ?? true
         if revoked { return .tokenRevoked }
         return .insufficientQuota(
@@ -60,17 +61,21 @@ public struct LedgerRepository: Sendable {
     /// that wins its compare-and-set; the ledger's unique index refuses a second refund regardless.
     static func refund(_ task: VideoTask, reason: String, at millis: Int64, on sql: any SQLDatabase) async throws {
         guard task.price > 0 else { return }
-        try await record(LedgerEntry(tokenID: task.tokenID, taskID: task.id, kind: .refund, amount: task.price, atMillis: millis,
-                                     reason: reason), on: sql)
+        try await record(
+            LedgerEntry(
+                tokenID: task.tokenID, taskID: task.id, kind: .refund, amount: task.price, atMillis: millis,
+                reason: reason), on: sql)
         try await sql.raw("UPDATE tokens SET used = used - \(bind: task.price) WHERE id = \(bind: task.tokenID)").run()
     }
 
     private static func record(_ entry: LedgerEntry, on sql: any SQLDatabase) async throws {
-        try await sql.raw("""
+        try await sql.raw(
+            """
             INSERT INTO ledger (token_id, task_id, kind, amount, at, reason)
             VALUES (\(bind: entry.tokenID), \(bind: entry.taskID), \(bind: entry.kind.rawValue), \(bind: entry.amount),
                     \(bind: entry.atMillis), \(bind: entry.reason))
-            """).run()
+            """
+        ).run()
     }
 
     /// Credits moved, by kind: one token's, or all tokens' together; read from the kept totals
@@ -78,7 +83,8 @@ public struct LedgerRepository: Sendable {
     public func totals(tokenID: String? = nil) async throws -> [LedgerEntry.Kind: Int64] {
         try await database.read { sql in
             var totals: [LedgerEntry.Kind: Int64] = [:]
-            let query = sql.select().column("kind").column(SQLRaw("CAST(SUM(total) AS BIGINT)"), as: "total").from("kept_ledger_totals").groupBy("kind")
+            let query = sql.select().column("kind").column(SQLRaw("CAST(SUM(total) AS BIGINT)"), as: "total").from("kept_ledger_totals").groupBy(
+                "kind")
             if let tokenID { query.where("token_id", .equal, tokenID) }
             for row in try await query.all() {
                 if let kind = LedgerEntry.Kind(rawValue: try row.decode(column: "kind", as: String.self)) {

@@ -22,10 +22,12 @@ struct Migrator {
                 let applied = try await sql.raw("SELECT version FROM schema_migrations WHERE version = \(bind: migration.version)").first()
                 guard applied == nil else { return }
                 try await migration.prepare(on: sql)
-                try await sql.raw("""
+                try await sql.raw(
+                    """
                     INSERT INTO schema_migrations (version, name, applied_at)
                     VALUES (\(bind: migration.version), \(bind: migration.name), \(bind: Int64(Date().timeIntervalSince1970 * 1000)))
-                    """).run()
+                    """
+                ).run()
             }
         }
     }

@@ -10,14 +10,17 @@ struct RequestScheduleRepository: Sendable {
     func book(tokenID: String, now: Int64, interval: Int64, window: Int64) async throws -> Int64? {
         try await database.write { sql in
             let next = "(CASE WHEN request_schedules.booked_until > \(now) THEN request_schedules.booked_until ELSE \(now) END) + \(interval)"
-            let booked = try await sql.raw("""
+            let booked = try await sql.raw(
+                """
                 INSERT INTO request_schedules (token_id, booked_until) VALUES (\(bind: tokenID), \(bind: now + interval))
                 ON CONFLICT (token_id) DO UPDATE SET booked_until = \(unsafeRaw: next)
                 WHERE \(unsafeRaw: next) - \(bind: now) <= \(bind: window)
                 RETURNING booked_until
-                """).first()
+                """
+            ).first()
             guard booked == nil else { return nil }
-            let bookedUntil = try await sql.raw("SELECT booked_until FROM request_schedules WHERE token_id = \(bind: tokenID)")
+            let bookedUntil =
+                try await sql.raw("SELECT booked_until FROM request_schedules WHERE token_id = \(bind: tokenID)")
                 .first()?.decode(column: "booked_until", as: Int64.self) ?? now
             return bookedUntil + interval - now - window
         }

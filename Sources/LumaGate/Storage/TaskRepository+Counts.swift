@@ -7,10 +7,12 @@ extension TaskRepository {
     public func countAtUpstreamByChannel() async throws -> [String: Int] {
         try await database.read { sql in
             var counts: [String: Int] = [:]
-            for row in try await sql.raw("""
+            for row in try await sql.raw(
+                """
                 SELECT channel, COUNT(*) AS n FROM tasks
                 WHERE next_poll_at IS NOT NULL AND upstream_id IS NOT NULL GROUP BY channel
-                """).all() {
+                """
+            ).all() {
                 counts[try row.decode(column: "channel", as: String.self)] = try row.decode(column: "n", as: Int.self)
             }
             return counts

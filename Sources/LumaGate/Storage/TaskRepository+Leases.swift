@@ -9,7 +9,8 @@ extension TaskRepository {
     /// upstream's id) change no task's view, owner or deletion, so they skip the change feed.
     public func claimDue(now: Int64, limit: Int, owner: String, leaseUntil: Int64) async throws -> [VideoTask] {
         try await database.writeStatement { sql in
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 UPDATE tasks SET leased_until = \(bind: leaseUntil), leased_by = \(bind: owner)
                 WHERE id IN (
                     SELECT id FROM tasks
@@ -17,7 +18,8 @@ extension TaskRepository {
                       AND (leased_until IS NULL OR leased_until < \(bind: now))
                     ORDER BY next_poll_at LIMIT \(bind: limit) \(unsafeRaw: sql.skippingLockedRows))
                 RETURNING \(unsafeRaw: Self.columns)
-                """).all().map(Self.task(from:))
+                """
+            ).all().map(Self.task(from:))
         }
     }
 
@@ -25,9 +27,11 @@ extension TaskRepository {
     /// and another process claimed the task).
     public func renewLease(id: String, owner: String, until leaseUntil: Int64) async throws -> Bool {
         try await database.writeStatement { sql in
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 UPDATE tasks SET leased_until = \(bind: leaseUntil) WHERE id = \(bind: id) AND leased_by = \(bind: owner) RETURNING id
-                """).first() != nil
+                """
+            ).first() != nil
         }
     }
 
@@ -40,10 +44,12 @@ extension TaskRepository {
     public func reschedule(_ polls: [(id: String, nextPollAtMillis: Int64)], owner: String) async throws {
         guard !polls.isEmpty else { return }
         try await database.writeStatement { sql in
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 UPDATE tasks SET next_poll_at = \(Self.byID(polls.map { ($0.id, $0.nextPollAtMillis) })), leased_until = NULL, leased_by = NULL
                 WHERE id IN (\(SQLList(polls.map { SQLBind($0.id) }))) AND leased_by = \(bind: owner) AND next_poll_at IS NOT NULL
-                """).run()
+                """
+            ).run()
         }
     }
 
@@ -51,11 +57,13 @@ extension TaskRepository {
     public func recordSubmission(id: String, owner: String, upstreamID: String, channel: String, nextPollAt: Int64) async throws {
         let upstreamID = Self.storable(upstreamID)
         return try await database.writeStatement { sql in
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 UPDATE tasks SET upstream_id = \(bind: upstreamID), channel = \(bind: channel), next_poll_at = \(bind: nextPollAt),
                     leased_until = NULL, leased_by = NULL
                 WHERE id = \(bind: id) AND leased_by = \(bind: owner) AND upstream_id IS NULL AND deleted_at IS NULL
-                """).run()
+                """
+            ).run()
         }
     }
 

@@ -34,10 +34,12 @@ extension TaskRepository {
     /// The stored relay-format views of the owner's tasks, newest first.
     public func listLumaViews(ownedBy tokenID: String, offset: Int, limit: Int) async throws -> [String] {
         try await database.read { sql in
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 SELECT luma_view FROM tasks WHERE token_id = \(bind: tokenID) AND kind = 'video' AND deleted_at IS NULL
                 ORDER BY created_at DESC, id DESC LIMIT \(bind: limit) OFFSET \(bind: offset)
-                """).all().map { try $0.decode(column: "luma_view", as: String.self) }
+                """
+            ).all().map { try $0.decode(column: "luma_view", as: String.self) }
         }
     }
 }

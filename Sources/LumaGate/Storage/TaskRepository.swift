@@ -29,8 +29,10 @@ public struct TaskRepository: Sendable {
         /// Why a move to failed happens, which decides its refund (`RefundPolicy`).
         public var failure: RefundPolicy.Cause
 
-        public init(media: TaskMedia? = nil, failureReason: String? = nil, upstreamID: String? = nil, nextPollAtMillis: Int64? = nil,
-                    failure: RefundPolicy.Cause = .notMade) {
+        public init(
+            media: TaskMedia? = nil, failureReason: String? = nil, upstreamID: String? = nil, nextPollAtMillis: Int64? = nil,
+            failure: RefundPolicy.Cause = .notMade
+        ) {
             self.media = media
             self.failureReason = failureReason
             self.upstreamID = upstreamID
@@ -61,14 +63,19 @@ public struct TaskRepository: Sendable {
             if idempotency != nil || maxInFlight != nil {
                 try await sql.raw("SELECT id FROM tokens WHERE id = \(bind: task.tokenID) \(unsafeRaw: sql.lockingSelectedRows)").run()
             }
-            if let idempotency, let existing = try await IdempotencyRepository.existingTask(
-                for: idempotency, tokenID: task.tokenID, since: task.createdAtMillis - IdempotencyKey.lifetimeMillis, on: sql) {
+            if let idempotency,
+                let existing = try await IdempotencyRepository.existingTask(
+                    for: idempotency, tokenID: task.tokenID, since: task.createdAtMillis - IdempotencyKey.lifetimeMillis, on: sql)
+            {
                 return existing
             }
             if let maxInFlight {
-                let inFlight = try await sql.raw("""
-                    SELECT COUNT(*) AS n FROM tasks WHERE token_id = \(bind: task.tokenID) AND state IN ('pending', 'processing')
-                    """).first()?.decode(column: "n", as: Int.self) ?? 0
+                let inFlight =
+                    try await sql.raw(
+                        """
+                        SELECT COUNT(*) AS n FROM tasks WHERE token_id = \(bind: task.tokenID) AND state IN ('pending', 'processing')
+                        """
+                    ).first()?.decode(column: "n", as: Int.self) ?? 0
                 if inFlight >= maxInFlight {
                     throw GatewayError.rateLimited(
                         "This token already has \(inFlight) unfinished tasks, its limit; submit again when one finishes.", retryAfterSeconds: 5)
@@ -89,17 +96,21 @@ public struct TaskRepository: Sendable {
         let charged: Bool
         if sql.dialect.name == "postgresql" {
             let values = SQLList(try rowValues(task).map { SQLBind($0) })
-            let entry: SQLQueryString = task.price > 0
+            let entry: SQLQueryString =
+                task.price > 0
                 ? ", entry AS (\(LedgerRepository.insertingChargeEntry(task, at: task.createdAtMillis, from: "paid")))"
                 : ""
-            charged = try await sql.raw("""
-                WITH paid AS (\(LedgerRepository.paying(task))),
-                stored AS (INSERT INTO tasks (\(unsafeRaw: Self.insertedColumns.joined(separator: ", "))) SELECT \(values) FROM paid RETURNING id),
-                event AS (INSERT INTO task_events (task_id, from_state, to_state, reason, at)
-                          SELECT id, NULL, \(bind: event.toState.rawValue), \(bind: event.reason), \(bind: event.atMillis) FROM stored)
-                \(entry)
-                SELECT id FROM stored
-                """).first() != nil
+            charged =
+                try await sql.raw(
+                    """
+                    WITH paid AS (\(LedgerRepository.paying(task))),
+                    stored AS (INSERT INTO tasks (\(unsafeRaw: Self.insertedColumns.joined(separator: ", "))) SELECT \(values) FROM paid RETURNING id),
+                    event AS (INSERT INTO task_events (task_id, from_state, to_state, reason, at)
+                              SELECT id, NULL, \(bind: event.toState.rawValue), \(bind: event.reason), \(bind: event.atMillis) FROM stored)
+                    \(entry)
+                    SELECT id FROM stored
+                    """
+                ).first() != nil
         } else {
             try await insertRows([task], on: sql)
             charged = try await LedgerRepository.charge(task, at: task.createdAtMillis, on: sql)
@@ -136,20 +147,24 @@ public struct TaskRepository: Sendable {
     /// an unknown one.
     public func find(id: String, ownedBy tokenID: String) async throws -> VideoTask? {
         try await database.read { sql in
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 SELECT \(unsafeRaw: Self.columns) FROM tasks
                 WHERE id = \(bind: id) AND token_id = \(bind: tokenID) AND deleted_at IS NULL
-                """).first().map(Self.task(from:))
+                """
+            ).first().map(Self.task(from:))
         }
     }
 
     /// The owner's tasks of every kind, newest first.
     public func list(ownedBy tokenID: String, offset: Int, limit: Int) async throws -> [VideoTask] {
         try await database.read { sql in
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 SELECT \(unsafeRaw: Self.columns) FROM tasks WHERE token_id = \(bind: tokenID) AND deleted_at IS NULL
                 ORDER BY created_at DESC, id DESC LIMIT \(bind: limit) OFFSET \(bind: offset)
-                """).all().map(Self.task(from:))
+                """
+            ).all().map(Self.task(from:))
         }
     }
 
@@ -189,12 +204,14 @@ public struct TaskRepository: Sendable {
             let total: Int
             if filter.channel == nil, filter.createdSince == nil, filter.createdUntil == nil {
                 // What the kept counts answer without counting rows.
-                let query = sql.select().column(SQLRaw("COALESCE(CAST(SUM(n) AS BIGINT), 0)"), as: "n").from("kept_task_counts").where("deleted", .equal, 0)
+                let query = sql.select().column(SQLRaw("COALESCE(CAST(SUM(n) AS BIGINT), 0)"), as: "n").from("kept_task_counts").where(
+                    "deleted", .equal, 0)
                 if let state = filter.state { query.where("state", .equal, state.rawValue) }
                 if let tokenID = filter.tokenID { query.where("token_id", .equal, tokenID) }
                 total = try await query.first()?.decode(column: "n", as: Int.self) ?? 0
             } else {
-                total = try await filtered(sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n"))
+                total =
+                    try await filtered(sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n"))
                     .first()?.decode(column: "n", as: Int.self) ?? 0
             }
             let tasks = try await filtered(sql.select().column(SQLRaw(Self.columns)))
@@ -208,11 +225,13 @@ public struct TaskRepository: Sendable {
     /// and events stay as history. Returns the task as it was, nil when there was none to delete.
     public func delete(id: String, ownedBy tokenID: String, at millis: Int64) async throws -> VideoTask? {
         try await database.write { sql in
-            let deleted = try await sql.raw("""
+            let deleted = try await sql.raw(
+                """
                 UPDATE tasks SET deleted_at = \(bind: millis), next_poll_at = NULL, leased_until = NULL, leased_by = NULL
                 WHERE id = \(bind: id) AND token_id = \(bind: tokenID) AND deleted_at IS NULL
                 RETURNING \(unsafeRaw: Self.columns)
-                """).first().map(Self.task(from:))
+                """
+            ).first().map(Self.task(from:))
             guard deleted != nil else { return nil }
             try await WebhookRepository.cancelPending(taskID: id, on: sql)
             return deleted
@@ -246,7 +265,8 @@ public struct TaskRepository: Sendable {
         changes.upstreamID = changes.upstreamID.map(Self.storable)
         let reason = Self.storable(reason)
         return try await database.write { sql in
-            let updated = try await sql.raw("""
+            let updated = try await sql.raw(
+                """
                 UPDATE tasks SET state = \(bind: to.rawValue),
                     media_json = COALESCE(\(bind: mediaJSON), media_json),
                     failure_reason = COALESCE(\(bind: changes.failureReason), failure_reason),
@@ -256,7 +276,8 @@ public struct TaskRepository: Sendable {
                     updated_at = \(bind: millis)
                 WHERE id = \(bind: id) AND state = \(bind: from.rawValue) AND deleted_at IS NULL
                 RETURNING \(unsafeRaw: Self.columns)
-                """).first().map(Self.task(from:))
+                """
+            ).first().map(Self.task(from:))
             guard let updated else { return nil }
             if to == .failed, RefundPolicy.refunds(changes.failure) {
                 try await LedgerRepository.refund(updated, reason: reason, at: millis, on: sql)
@@ -277,14 +298,16 @@ public struct TaskRepository: Sendable {
         guard !moves.isEmpty else { return [] }
         let reason = Self.storable(reason)
         return try await database.write { sql in
-            let updated = try await sql.raw("""
+            let updated = try await sql.raw(
+                """
                 UPDATE tasks SET state = \(bind: to.rawValue),
                     next_poll_at = \(Self.byID(moves.map { ($0.id, $0.nextPollAtMillis) })),
                     leased_until = NULL, leased_by = NULL,
                     updated_at = \(bind: millis)
                 WHERE id IN (\(SQLList(moves.map { SQLBind($0.id) }))) AND state = \(bind: from.rawValue) AND deleted_at IS NULL
                 RETURNING \(unsafeRaw: Self.columns)
-                """).all().map(Self.task(from:))
+                """
+            ).all().map(Self.task(from:))
             try await record(updated, movedFrom: from, reason: reason, at: millis, on: sql)
             return updated
         }
@@ -295,9 +318,11 @@ public struct TaskRepository: Sendable {
     private func record(_ moved: [VideoTask], movedFrom from: TaskState, reason: String, at millis: Int64, on sql: any SQLDatabase) async throws {
         guard !moved.isEmpty else { return }
         let views = moved.map { ($0.id, renderers.storedView($0)) }
-        try await sql.raw("""
+        try await sql.raw(
+            """
             UPDATE tasks SET luma_view = \(Self.byID(views)) WHERE id IN (\(SQLList(moved.map { SQLBind($0.id) })))
-            """).run()
+            """
+        ).run()
         for (task, (_, view)) in zip(moved, views) {
             for webhook in renderers.webhooks(task, view) {
                 try await WebhookRepository.enqueue(taskID: task.id, url: webhook.url, payload: webhook.payload, at: millis, on: sql)
@@ -319,7 +344,8 @@ public struct TaskRepository: Sendable {
         text.utf8.contains(0) ? text.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}") : text
     }
 
-    private static let insertedColumns = columns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+    private static let insertedColumns =
+        columns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
         + ["luma_view", "kind"]
 
     private func insertRows(_ tasks: ArraySlice<VideoTask>, on sql: any SQLDatabase) async throws {

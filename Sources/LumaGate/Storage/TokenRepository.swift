@@ -16,13 +16,15 @@ public struct TokenRepository: Sendable {
         try await database.write { sql in
             let existing = try await sql.raw("SELECT id FROM tokens WHERE name = \(bind: token.name)").first()
             guard existing == nil else { return false }
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 INSERT INTO tokens (id, name, secret_hash, created_at, revoked_at, quota, used, requests_per_minute, max_in_flight, signing_secret,
                                     is_admin)
                 VALUES (\(bind: token.id), \(bind: token.name), \(bind: secretHash), \(bind: token.createdAtMillis), NULL,
                         \(bind: token.quota), 0, \(bind: token.requestsPerMinute), \(bind: token.maxInFlight), \(bind: signingSecret),
                         \(bind: token.isAdmin ? 1 : 0))
-                """).run()
+                """
+            ).run()
             return true
         }
     }
@@ -63,16 +65,20 @@ public struct TokenRepository: Sendable {
     }
 
     func setLimits(idOrName: String, requestsPerMinute: Int?, maxInFlight: Int?) async throws -> APIToken? {
-        try await update(idOrName, "requests_per_minute = \(requestsPerMinute.map(String.init) ?? "NULL"), "
-                         + "max_in_flight = \(maxInFlight.map(String.init) ?? "NULL")")
+        try await update(
+            idOrName,
+            "requests_per_minute = \(requestsPerMinute.map(String.init) ?? "NULL"), "
+                + "max_in_flight = \(maxInFlight.map(String.init) ?? "NULL")")
     }
 
     func setSigningSecret(idOrName: String, secret: String) async throws -> APIToken? {
         try await database.write { sql in
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 UPDATE tokens SET signing_secret = \(bind: secret) WHERE id = \(bind: idOrName) OR name = \(bind: idOrName)
                 RETURNING \(unsafeRaw: Self.columns)
-                """).first().map(Self.token(from:))
+                """
+            ).first().map(Self.token(from:))
         }
     }
 
@@ -86,10 +92,12 @@ public struct TokenRepository: Sendable {
     /// `assignments` comes only from this type's own code with numbers formatted by Swift.
     private func update(_ idOrName: String, _ assignments: String) async throws -> APIToken? {
         try await database.write { sql in
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 UPDATE tokens SET \(unsafeRaw: assignments) WHERE id = \(bind: idOrName) OR name = \(bind: idOrName)
                 RETURNING \(unsafeRaw: Self.columns)
-                """).first().map(Self.token(from:))
+                """
+            ).first().map(Self.token(from:))
         }
     }
 

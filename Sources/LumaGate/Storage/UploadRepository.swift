@@ -13,22 +13,26 @@ public struct UploadRepository: Sendable {
 
     func insert(_ upload: Upload) async throws {
         try await database.write { sql in
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 INSERT INTO uploads (\(unsafeRaw: Self.columns))
                 VALUES (\(bind: upload.id), \(bind: upload.tokenID), \(bind: upload.storedPath), \(bind: upload.createdAtMillis),
                         \(bind: upload.state.rawValue), \(bind: upload.mimeType), \(bind: upload.sizeBytes), \(bind: upload.filename),
                         \(bind: upload.purpose), \(bind: upload.userID), \(bind: upload.expiresAtMillis), \(bind: upload.putSecret))
-                """).run()
+                """
+            ).run()
         }
     }
 
     /// The stored path of `tokenID`'s upload `id`, when it is ready for use.
     func storedPath(id: String, tokenID: String) async throws -> String? {
         try await database.read { sql in
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 SELECT stored_path FROM uploads WHERE id = \(bind: id) AND token_id = \(bind: tokenID)
                 AND (state IS NULL OR state = 'ready') AND stored_path <> ''
-                """).first()?.decode(column: "stored_path", as: String.self)
+                """
+            ).first()?.decode(column: "stored_path", as: String.self)
         }
     }
 
@@ -47,7 +51,8 @@ public struct UploadRepository: Sendable {
         try await database.read { sql in
             var query: SQLQueryString = "SELECT \(unsafeRaw: Self.columns) FROM uploads WHERE token_id = \(bind: tokenID)"
             if let cursor {
-                query = query + " AND (created_at < \(bind: cursor.createdAt) OR (created_at = \(bind: cursor.createdAt) AND id < \(bind: cursor.id)))"
+                query =
+                    query + " AND (created_at < \(bind: cursor.createdAt) OR (created_at = \(bind: cursor.createdAt) AND id < \(bind: cursor.id)))"
             }
             if let purpose { query = query + " AND COALESCE(purpose, 'input') = \(bind: purpose)" }
             if let state { query = query + " AND COALESCE(state, 'ready') = \(bind: state)" }
@@ -60,22 +65,26 @@ public struct UploadRepository: Sendable {
     /// has its bytes, or the secret is not its own.
     func attachBytes(id: String, secret: String, storedPath: String, sizeBytes: Int) async throws -> Bool {
         try await database.write { sql in
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 UPDATE uploads SET stored_path = \(bind: storedPath), size_bytes = \(bind: sizeBytes)
                 WHERE id = \(bind: id) AND put_secret = \(bind: secret) AND state = 'pending' AND stored_path = ''
                 RETURNING id
-                """).first() != nil
+                """
+            ).first() != nil
         }
     }
 
     /// Marks a pending upload whose bytes have arrived as ready; false otherwise.
     func complete(id: String, tokenID: String) async throws -> Bool {
         try await database.write { sql in
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 UPDATE uploads SET state = 'ready', put_secret = NULL
                 WHERE id = \(bind: id) AND token_id = \(bind: tokenID) AND state = 'pending' AND stored_path <> ''
                 RETURNING id
-                """).first() != nil
+                """
+            ).first() != nil
         }
     }
 
@@ -97,11 +106,13 @@ public struct UploadRepository: Sendable {
     /// returns their stored paths.
     func removeExpired(before millis: Int64, now: Int64, limit: Int) async throws -> [String] {
         try await database.write { sql in
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 DELETE FROM uploads WHERE id IN (
                     SELECT id FROM uploads WHERE created_at < \(bind: millis) OR expires_at < \(bind: now) LIMIT \(bind: limit))
                 RETURNING stored_path
-                """).all().map { try $0.decode(column: "stored_path", as: String.self) }.filter { !$0.isEmpty }
+                """
+            ).all().map { try $0.decode(column: "stored_path", as: String.self) }.filter { !$0.isEmpty }
         }
     }
 

@@ -17,26 +17,31 @@ public struct WebhookRepository: Sendable {
     private static let joined = "webhook_deliveries d JOIN tasks t ON t.id = d.task_id JOIN tokens k ON k.id = t.token_id"
 
     static func enqueue(taskID: String, url: String, payload: String, at millis: Int64, on sql: any SQLDatabase) async throws {
-        try await sql.raw("""
+        try await sql.raw(
+            """
             INSERT INTO webhook_deliveries (task_id, url, payload, created_at, attempts, next_attempt_at)
             VALUES (\(bind: taskID), \(bind: url), \(bind: payload), \(bind: millis), 0, \(bind: millis))
-            """).run()
+            """
+        ).run()
     }
 
     /// Drops what a deleted task still owed.
     static func cancelPending(taskID: String, on sql: any SQLDatabase) async throws {
-        try await sql.raw("""
+        try await sql.raw(
+            """
             UPDATE webhook_deliveries SET next_attempt_at = NULL, leased_until = NULL, leased_by = NULL,
                 last_error = 'the task was deleted'
             WHERE task_id = \(bind: taskID) AND next_attempt_at IS NOT NULL
-            """).run()
+            """
+        ).run()
     }
 
     /// Leases up to `limit` due deliveries to `owner`. A delivery waits while an older one to the
     /// same URL for the same task is unfinished, so each receiver hears a task's changes in order.
     public func claimDue(now: Int64, limit: Int, owner: String, leaseUntil: Int64) async throws -> [WebhookDelivery] {
         try await database.write { sql in
-            let ids = try await sql.raw("""
+            let ids = try await sql.raw(
+                """
                 SELECT d.id FROM webhook_deliveries d
                 WHERE d.next_attempt_at IS NOT NULL AND d.next_attempt_at <= \(bind: now)
                   AND (d.leased_until IS NULL OR d.leased_until < \(bind: now))
@@ -44,7 +49,8 @@ public struct WebhookRepository: Sendable {
                     SELECT 1 FROM webhook_deliveries e
                     WHERE e.task_id = d.task_id AND e.url = d.url AND e.id < d.id AND e.next_attempt_at IS NOT NULL)
                 ORDER BY d.next_attempt_at, d.id LIMIT \(bind: limit) \(unsafeRaw: sql.skippingLockedRows)
-                """).all().map { try $0.decode(column: "id", as: Int64.self) }
+                """
+            ).all().map { try $0.decode(column: "id", as: Int64.self) }
             guard !ids.isEmpty else { return [] }
             try await sql.update("webhook_deliveries")
                 .set("leased_until", to: leaseUntil).set("leased_by", to: owner)
@@ -58,22 +64,26 @@ public struct WebhookRepository: Sendable {
 
     public func markDelivered(id: Int64, owner: String, at millis: Int64) async throws {
         try await database.write { sql in
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 UPDATE webhook_deliveries SET delivered_at = \(bind: millis), next_attempt_at = NULL, attempts = attempts + 1,
                     last_error = NULL, leased_until = NULL, leased_by = NULL
                 WHERE id = \(bind: id) AND leased_by = \(bind: owner)
-                """).run()
+                """
+            ).run()
         }
     }
 
     /// Records a failed attempt; `retryAt` nil gives the delivery up.
     public func markFailed(id: Int64, owner: String, error: String, retryAt: Int64?) async throws {
         try await database.write { sql in
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 UPDATE webhook_deliveries SET attempts = attempts + 1, last_error = \(bind: error),
                     next_attempt_at = \(bind: retryAt), leased_until = NULL, leased_by = NULL
                 WHERE id = \(bind: id) AND leased_by = \(bind: owner)
-                """).run()
+                """
+            ).run()
         }
     }
 

@@ -74,7 +74,8 @@ public struct FileLibrary: Sendable {
     /// Takes the bytes PUT to file `id`'s presigned URL (whose secret is `secret`).
     func receive(_ bytes: Data, id: String, secret: String) async throws {
         guard let upload = try await uploads.find(id: id, tokenID: nil), let expected = upload.putSecret,
-              SecretComparison.equal(expected, secret) else {
+            SecretComparison.equal(expected, secret)
+        else {
             throw GatewayError.forbidden("This upload URL is not valid.")
         }
         guard upload.state == .pending, upload.storedPath.isEmpty else { throw GatewayError.conflict("File \(id) already has its bytes.") }
@@ -116,7 +117,8 @@ public struct FileLibrary: Sendable {
         var after: (Int64, String)?
         if let cursor {
             guard let decoded = Data(base64Encoded: cursor).map({ String(decoding: $0, as: UTF8.self) }),
-                  let separator = decoded.firstIndex(of: ":"), let millis = Int64(decoded[..<separator]) else {
+                let separator = decoded.firstIndex(of: ":"), let millis = Int64(decoded[..<separator])
+            else {
                 throw GatewayError.invalidRequest("Query parameter `cursor` is not one this gateway handed out.")
             }
             after = (millis, String(decoded[decoded.index(after: separator)...]))
@@ -137,8 +139,9 @@ public struct FileLibrary: Sendable {
     private func newUpload(_ declaration: Declaration, tokenID: String, state: Upload.State) async throws -> Upload {
         let kept = try await uploads.count(tokenID: tokenID)
         guard kept < limits.maxPerToken else {
-            throw GatewayError.rateLimited("This token keeps \(kept) files, the most it may; delete some or wait for them to expire.",
-                                           retryAfterSeconds: 600)
+            throw GatewayError.rateLimited(
+                "This token keeps \(kept) files, the most it may; delete some or wait for them to expire.",
+                retryAfterSeconds: 600)
         }
         let created = now().millis
         let lifetimeEnd = created + Int64(limits.lifetimeSeconds) * 1000

@@ -10,8 +10,10 @@ public struct TaskFilter: Sendable, Equatable {
     public var limit = 50
     public var offset = 0
 
-    public init(state: TaskState? = nil, tokenID: String? = nil, channel: String? = nil, createdSince: Int64? = nil,
-                createdUntil: Int64? = nil, limit: Int = 50, offset: Int = 0) {
+    public init(
+        state: TaskState? = nil, tokenID: String? = nil, channel: String? = nil, createdSince: Int64? = nil,
+        createdUntil: Int64? = nil, limit: Int = 50, offset: Int = 0
+    ) {
         self.state = state
         self.tokenID = tokenID
         self.channel = channel

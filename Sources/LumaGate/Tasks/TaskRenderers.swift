@@ -8,8 +8,10 @@ public struct TaskRenderers: Sendable {
     /// the stored view just rendered.
     public var webhooks: @Sendable (VideoTask, String) -> [(url: String, payload: String)]
 
-    public init(storedView: @escaping @Sendable (VideoTask) -> String,
-                webhooks: @escaping @Sendable (VideoTask, String) -> [(url: String, payload: String)]) {
+    public init(
+        storedView: @escaping @Sendable (VideoTask) -> String,
+        webhooks: @escaping @Sendable (VideoTask, String) -> [(url: String, payload: String)]
+    ) {
         self.storedView = storedView
         self.webhooks = webhooks
     }

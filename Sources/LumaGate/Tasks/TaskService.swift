@@ -29,8 +29,10 @@ public struct TaskService: Sendable {
     public init(
         tasks: TaskRepository, uploads: UploadRepository, images: ImageIntake, store: MediaStore, router: ChannelRouter,
         channels: [any UpstreamChannel] = [],
-        outboundPolicy: OutboundPolicy = .init(allowedHosts: []), models: ModelCatalogue = .builtIn, pricing: Pricing = .defaults, defaultMaxInFlight: Int? = nil,
-        uploadLimits: UploadLimits = .init(), now: @escaping @Sendable () -> Date, newID: @escaping @Sendable () -> UUID, onSubmit: @escaping @Sendable () -> Void
+        outboundPolicy: OutboundPolicy = .init(allowedHosts: []), models: ModelCatalogue = .builtIn, pricing: Pricing = .defaults,
+        defaultMaxInFlight: Int? = nil,
+        uploadLimits: UploadLimits = .init(), now: @escaping @Sendable () -> Date, newID: @escaping @Sendable () -> UUID,
+        onSubmit: @escaping @Sendable () -> Void
     ) {
         self.tasks = tasks
         self.uploads = uploads
@@ -106,10 +108,13 @@ public struct TaskService: Sendable {
         let (model, madeBy) = (models.spec(for: request), models.spec(for: made.request))
         guard let model, model.family == madeBy?.family else {
             throw GatewayError.invalidRequest(
-                "Generation \(made.id) was made by \(made.request.officialModel ?? "another model"); a video continuing it must use the same model family, not \(request.officialModel ?? "this one").")
+                "Generation \(made.id) was made by \(made.request.officialModel ?? "another model"); a video continuing it must use the same model family, not \(request.officialModel ?? "this one")."
+            )
         }
         if let duration = request.duration, !model.framedDurations.contains(duration) {
-            throw GatewayError.invalidRequest("Field `duration` cannot be \"\(duration)\" for a video continuing another on \(model.name): it is \(FieldRules.spoken(model.framedDurations)) long.")
+            throw GatewayError.invalidRequest(
+                "Field `duration` cannot be \"\(duration)\" for a video continuing another on \(model.name): it is \(FieldRules.spoken(model.framedDurations)) long."
+            )
         }
     }
 
@@ -121,10 +126,12 @@ public struct TaskService: Sendable {
             throw GatewayError.invalidRequest("Field `\(field)` names generation \(id), which does not exist for this token.")
         }
         guard !task.request.producesImage else {
-            throw GatewayError.invalidRequest("Field `\(field)` names generation \(id), which is an image; a keyframe of type generation must be a video.")
+            throw GatewayError.invalidRequest(
+                "Field `\(field)` names generation \(id), which is an image; a keyframe of type generation must be a video.")
         }
         guard task.state == .completed else {
-            throw GatewayError.conflict("Field `\(field)` names generation \(id), which has not completed; only a completed generation can be a keyframe.")
+            throw GatewayError.conflict(
+                "Field `\(field)` names generation \(id), which has not completed; only a completed generation can be a keyframe.")
         }
         if let other, other.channel != task.channel {
             throw GatewayError.invalidRequest("The two keyframe generations were made on different upstream channels and cannot be combined.")
@@ -134,7 +141,8 @@ public struct TaskService: Sendable {
 
     /// Stores a task that continues `parent`'s video (a task `token`, its owner, looked up), on the
     /// parent's channel and in its aspect ratio.
-    public func extend(_ parent: VideoTask, request: GenerationRequest, token: APIToken, idempotency: IdempotencyKey? = nil) async throws -> VideoTask {
+    public func extend(_ parent: VideoTask, request: GenerationRequest, token: APIToken, idempotency: IdempotencyKey? = nil) async throws -> VideoTask
+    {
         guard parent.state == .completed else {
             throw GatewayError.conflict("Task \(parent.id) is \(parent.state.rawValue); only a completed task can be extended.")
         }
@@ -189,9 +197,11 @@ public struct TaskService: Sendable {
         while let task = try await tasks.find(id: id, ownedBy: tokenID), !task.state.isTerminal {
             let upstream = task.upstreamID == nil ? nil : channels[task.channel].flatMap { $0.isPaid ? $0 : nil }
             let reason = RefundPolicy.deletionReason(acceptedByPaidUpstream: upstream != nil)
-            if try await tasks.transition(id: id, from: task.state, to: .failed,
-                                          changes: .init(failureReason: reason, failure: .deletedByOwner(acceptedByPaidUpstream: upstream != nil)),
-                                          reason: reason, at: now().millis) != nil, let upstream {
+            if try await tasks.transition(
+                id: id, from: task.state, to: .failed,
+                changes: .init(failureReason: reason, failure: .deletedByOwner(acceptedByPaidUpstream: upstream != nil)),
+                reason: reason, at: now().millis) != nil, let upstream
+            {
                 Task { await upstream.cancel(task) }
             }
         }
@@ -211,7 +221,8 @@ public struct TaskService: Sendable {
     /// The URL of `tokenID`'s upload `id`, to use as an image field (read from the store, not fetched).
     public func uploadURL(id: String, tokenID: String, field: String) async throws -> String {
         guard let path = try await uploads.storedPath(id: id, tokenID: tokenID) else {
-            throw GatewayError.invalidRequest("Field `\(field)` names no upload of this token (uploads are kept \(uploadLimits.lifetimeSeconds / 3600) h).")
+            throw GatewayError.invalidRequest(
+                "Field `\(field)` names no upload of this token (uploads are kept \(uploadLimits.lifetimeSeconds / 3600) h).")
         }
         return images.publicURL.gatewayMedia(path)
     }
@@ -240,7 +251,8 @@ public struct TaskService: Sendable {
 
     /// Stores a video_edit or video_reframe of `source` (a completed video of `token`'s): as long as
     /// the source, an edit in its frame, made on the source's channel, which must be able to.
-    public func change(_ source: VideoTask, request: GenerationRequest, token: APIToken, idempotency: IdempotencyKey? = nil) async throws -> VideoTask {
+    public func change(_ source: VideoTask, request: GenerationRequest, token: APIToken, idempotency: IdempotencyKey? = nil) async throws -> VideoTask
+    {
         guard source.state == .completed, !source.request.producesImage, source.media?.video != nil else {
             throw GatewayError.conflict("Generation \(source.id) is \(source.state.rawValue) or not a video; only a finished video can be changed.")
         }
@@ -250,7 +262,8 @@ public struct TaskService: Sendable {
         if request.kind == .videoEdit { request.aspectRatio = source.request.aspectRatio }
         guard let channel = channels[source.channel], router.canTake(request, on: channel) else {
             throw GatewayError.invalidRequest(
-                "Generation \(source.id) was made by the upstream \(source.channel), which cannot \(request.kind == .videoEdit ? "edit" : "reframe") it; only videos made through an Agents channel or the sandbox can be.")
+                "Generation \(source.id) was made by the upstream \(source.channel), which cannot \(request.kind == .videoEdit ? "edit" : "reframe") it; only videos made through an Agents channel or the sandbox can be."
+            )
         }
         return try await create(token: token, request: request, parent: nil, end: nil, images: .init(), idempotency: idempotency, source: source)
     }
@@ -266,7 +279,8 @@ public struct TaskService: Sendable {
         let paid = channels[source.channel]?.isPaid ?? true
         guard !paid else {
             throw GatewayError.invalidRequest(
-                "Video \(source.id) was made by the upstream \(source.channel), and remixing or editing it there is not available through this gateway; only sandbox videos can be remixed.")
+                "Video \(source.id) was made by the upstream \(source.channel), and remixing or editing it there is not available through this gateway; only sandbox videos can be remixed."
+            )
         }
         var request = GenerationRequest(
             prompt: prompt, aspectRatio: source.request.aspectRatio, model: source.request.model,
@@ -298,8 +312,9 @@ public struct TaskService: Sendable {
             }
             guard claim == .claimed else { throw IdempotencyKey.inProgress(idempotency.key) }
             do {
-                return try await store(token: token, request: request, parent: parent, end: end, images: sources,
-                                       idempotency: idempotency, source: source)
+                return try await store(
+                    token: token, request: request, parent: parent, end: end, images: sources,
+                    idempotency: idempotency, source: source)
             } catch {
                 try? await keys.release(idempotency, tokenID: token.id)
                 throw error
@@ -348,7 +363,8 @@ public struct TaskService: Sendable {
                 price: pricing.price(of: request, modelResolution: models.spec(for: request)?.defaultResolution))
             if let existing = try await tasks.insert(
                 task, reason: parent == nil ? "submitted" : "submitted as an extension of \(parent!.id)",
-                maxInFlight: token.maxInFlight ?? defaultMaxInFlight, idempotency: idempotency) {
+                maxInFlight: token.maxInFlight ?? defaultMaxInFlight, idempotency: idempotency)
+            {
                 for path in stored { await store.delete(path) }
                 return try await earlierTask(existing, idempotency: idempotency, tokenID: token.id)
             }
@@ -363,7 +379,8 @@ public struct TaskService: Sendable {
     private func firstChoice(for request: GenerationRequest) throws -> any UpstreamChannel {
         guard let channel = router.candidates(for: request).first else {
             throw GatewayError.noChannelAvailable(
-                "No upstream channel of this gateway can take this request now (model \(request.officialModel ?? "none")); try again later or ask the operator.")
+                "No upstream channel of this gateway can take this request now (model \(request.officialModel ?? "none")); try again later or ask the operator."
+            )
         }
         return channel
     }
@@ -373,7 +390,8 @@ public struct TaskService: Sendable {
     private func earlierTask(_ id: String, idempotency: IdempotencyKey?, tokenID: String) async throws -> VideoTask {
         guard let task = try await tasks.find(id: id, ownedBy: tokenID) else {
             throw GatewayError.conflict(
-                "The \(IdempotencyKey.header) \"\(idempotency?.key ?? "")\" was used for task \(id), which has since been deleted; use a new key for a new request.")
+                "The \(IdempotencyKey.header) \"\(idempotency?.key ?? "")\" was used for task \(id), which has since been deleted; use a new key for a new request."
+            )
         }
         return task
     }

@@ -12,7 +12,7 @@ public enum TaskState: String, Sendable, Codable, CaseIterable {
     public func canMove(to next: TaskState) -> Bool {
         switch (self, next) {
         case (.pending, .processing), (.pending, .completed), (.pending, .failed),
-             (.processing, .completed), (.processing, .failed):
+            (.processing, .completed), (.processing, .failed):
             return true
         default:
             return false

@@ -7,8 +7,10 @@ extension ChannelRecord {
     }
 
     /// A new, enabled channel from an operator's input (`lumagate channel add`, `POST /admin/channels`).
-    public static func new(kind: String, name: String, key: String, baseURL: String?, route: ChannelRoute, keepOutputs: Bool = false,
-                           at millis: Int64) throws -> ChannelRecord {
+    public static func new(
+        kind: String, name: String, key: String, baseURL: String?, route: ChannelRoute, keepOutputs: Bool = false,
+        at millis: Int64
+    ) throws -> ChannelRecord {
         guard let definition = ChannelKinds.named(kind) else {
             throw Invalid(description: "Unknown channel kind \(kind); known: \(ChannelKinds.names).")
         }
@@ -24,9 +26,11 @@ extension ChannelRecord {
         }
         if keepOutputs, !definition.keepsOutputsByChoice {
             let choosers = ChannelKinds.all.filter(\.keepsOutputsByChoice).map(\.name.rawValue).joined(separator: ", ")
-            throw Invalid(description: "Keeping outputs is an option of \(choosers) channels only; a \(kind) channel keeps its outputs always or never.")
+            throw Invalid(
+                description: "Keeping outputs is an option of \(choosers) channels only; a \(kind) channel keeps its outputs always or never.")
         }
-        return ChannelRecord(name: name, kind: definition.name, apiKey: key, baseURL: baseURL, createdAtMillis: millis, priority: route.priority,
-                             weight: route.weight, models: route.models, maxInFlight: route.maxInFlight, keepOutputs: keepOutputs)
+        return ChannelRecord(
+            name: name, kind: definition.name, apiKey: key, baseURL: baseURL, createdAtMillis: millis, priority: route.priority,
+            weight: route.weight, models: route.models, maxInFlight: route.maxInFlight, keepOutputs: keepOutputs)
     }
 }

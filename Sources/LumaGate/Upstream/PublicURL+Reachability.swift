@@ -7,6 +7,6 @@ extension PublicURL {
         guard needsPublicURL, !DreamMachineChannel.canReach(publicURL: base, from: upstreamBaseURL) else { return }
         throw GatewayError.invalidRequest(
             "This gateway's public URL (\(base)) is a loopback address that \(upstream) cannot fetch images from. "
-            + "Send image_url as a public http(s) URL, or have the operator set --public-url to an address \(upstream) can reach.")
+                + "Send image_url as a public http(s) URL, or have the operator set --public-url to an address \(upstream) can reach.")
     }
 }

@@ -35,9 +35,11 @@ public final class WebhookDispatcher: Service, Sendable {
     let now: @Sendable () -> Date
     let logger: Logger
 
-    public init(deliveries: WebhookRepository, outbound: OutboundClient, publicURL: PublicURL,
-                metrics: GatewayMetrics = .init(), settings: Settings = .init(),
-                workerID: String = UUID().uuidString, now: @escaping @Sendable () -> Date, logger: Logger) {
+    public init(
+        deliveries: WebhookRepository, outbound: OutboundClient, publicURL: PublicURL,
+        metrics: GatewayMetrics = .init(), settings: Settings = .init(),
+        workerID: String = UUID().uuidString, now: @escaping @Sendable () -> Date, logger: Logger
+    ) {
         self.deliveries = deliveries
         self.outbound = outbound
         self.publicURL = publicURL
@@ -109,8 +111,9 @@ public final class WebhookDispatcher: Service, Sendable {
         request.headers.add(name: "User-Agent", value: "lumagate-webhooks")
         request.headers.add(name: "X-Lumagate-Delivery", value: String(delivery.id))
         if let secret = delivery.signingSecret {
-            request.headers.add(name: "X-Lumagate-Signature",
-                                value: Self.signature(body: Data(body.readableBytesView), secret: secret, at: now()))
+            request.headers.add(
+                name: "X-Lumagate-Signature",
+                value: Self.signature(body: Data(body.readableBytesView), secret: secret, at: now()))
         }
         request.body = .bytes(body)
         do {

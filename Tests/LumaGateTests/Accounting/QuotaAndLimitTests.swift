@@ -18,7 +18,9 @@ import Testing
             let refused = try await gateway.request(.POST, "/luma/generations", token: secret, json: #"{"user_prompt": "too much"}"#)
             #expect(refused.status == 402)
             #expect(refused.object["code"] as? String == "insufficient_quota")
-            #expect(refused.object["detail"] as? String == "This task costs 71 credits, more than this token has left; ask the gateway operator to raise its quota.")
+            #expect(
+                refused.object["detail"] as? String
+                    == "This task costs 71 credits, more than this token has left; ask the gateway operator to raise its quota.")
             #expect(try await gateway.request(.GET, "/luma/generations", token: secret).array.count == 2, "nothing stored for the refused task")
             let credits = try await gateway.request(.GET, "/dream-machine/v1/credits", token: secret).object
             #expect(credits["credit_balance"] as? Int == 8)
@@ -38,7 +40,10 @@ import Testing
     }
 
     @Test func aFreeTaskIsStoredWithItsEventAndNoCharge() async throws {
-        try await TestGateway.with(configure: { $0.runsPoller = false; $0.pricing.video["ray-2"]?["720p"] = 0 }) { gateway in
+        try await TestGateway.with(configure: {
+            $0.runsPoller = false
+            $0.pricing.video["ray-2"]?["720p"] = 0
+        }) { gateway in
             let secret = try await gateway.gateway.tokens.create(name: "free", quota: 0).secret
             let id = try await gateway.submit(token: secret, #"{"user_prompt": "free"}"#)["id"] as! String
             #expect(try await ledger(gateway).isEmpty)
@@ -47,7 +52,8 @@ import Testing
             let events = try await gateway.gateway.tasks.events(taskID: id)
             #expect(events.map(\.toState) == [.pending] && events.first?.reason == "submitted")
             // A priced task is still refused by the same quota, and leaves nothing behind.
-            let priced = try await gateway.request(.POST, "/luma/generations", token: secret, json: #"{"user_prompt": "paid", "resolution": "1080p"}"#)
+            let priced = try await gateway.request(
+                .POST, "/luma/generations", token: secret, json: #"{"user_prompt": "paid", "resolution": "1080p"}"#)
             #expect(priced.status == 402)
             #expect(try await gateway.request(.GET, "/luma/generations", token: secret).array.count == 1)
         }
@@ -62,8 +68,9 @@ import Testing
             let winners = try await withThrowingTaskGroup(of: Bool.self) { group in
                 for worker in 0..<20 {
                     group.addTask {
-                        try await tasks.transition(id: id, from: .pending, to: .failed, changes: .init(failureReason: "worker \(worker)"),
-                                                   reason: "worker \(worker)", at: Date().millis) != nil
+                        try await tasks.transition(
+                            id: id, from: .pending, to: .failed, changes: .init(failureReason: "worker \(worker)"),
+                            reason: "worker \(worker)", at: Date().millis) != nil
                     }
                 }
                 return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
@@ -124,7 +131,8 @@ import Testing
             for index in 0..<2 {
                 _ = try await gateway.submit(token: busy, #"{"user_prompt": "in flight \#(index)"}"#)
             }
-            let third = try await gateway.request(.POST, "/dream-machine/v1/generations", token: busy, json: #"{"model": "ray-2", "prompt": "one too many"}"#)
+            let third = try await gateway.request(
+                .POST, "/dream-machine/v1/generations", token: busy, json: #"{"model": "ray-2", "prompt": "one too many"}"#)
             #expect(third.status == 429 && third.header("retry-after") == "5")
             #expect((third.object["detail"] as? String)?.contains("2 unfinished tasks") == true)
             #expect(try await gateway.gateway.tokens.usage("busy").charged == 142, "the refused task was not charged")
@@ -135,7 +143,8 @@ import Testing
         try await TestGateway.with(configure: { $0.runsPoller = false }) { gateway in
             let secret = try await gateway.gateway.tokens.create(name: "retrying").secret
             let other = try await gateway.createToken()
-            let body = #"{"model": "ray-2", "prompt": "exactly once", "keyframes": {"frame0": {"type": "image", "url": "\#(try Fixtures.pngDataURI())"}}}"#
+            let body =
+                #"{"model": "ray-2", "prompt": "exactly once", "keyframes": {"frame0": {"type": "image", "url": "\#(try Fixtures.pngDataURI())"}}}"#
             let headers = [("Idempotency-Key", "order-42")]
             // Ten retries at once, as a client with a short timeout might send them.
             let ids = try await withThrowingTaskGroup(of: String.self) { group in
@@ -152,17 +161,23 @@ import Testing
             let uploads = try await TestMedia.paths(under: "uploads/", directory: gateway.directory)
             #expect(uploads.count == 1, "the retries' image copies were removed: \(uploads)")
 
-            let changed = try await gateway.request(.POST, "/dream-machine/v1/generations", token: secret,
-                                                    json: #"{"model": "ray-2", "prompt": "something else"}"#, headers: headers)
+            let changed = try await gateway.request(
+                .POST, "/dream-machine/v1/generations", token: secret,
+                json: #"{"model": "ray-2", "prompt": "something else"}"#, headers: headers)
             #expect(changed.status == 409)
-            #expect(changed.object["detail"] as? String == "The Idempotency-Key \"order-42\" was used with a different request in the last 24 hours; use a new key for a new request.")
-            let relay = try await gateway.request(.POST, "/luma/generations", token: secret, json: #"{"user_prompt": "x"}"#, headers: [("Idempotency-Key", "relay-1")])
-            let again = try await gateway.request(.POST, "/luma/generations", token: secret, json: #"{"user_prompt": "x"}"#, headers: [("Idempotency-Key", "relay-1")])
+            #expect(
+                changed.object["detail"] as? String
+                    == "The Idempotency-Key \"order-42\" was used with a different request in the last 24 hours; use a new key for a new request.")
+            let relay = try await gateway.request(
+                .POST, "/luma/generations", token: secret, json: #"{"user_prompt": "x"}"#, headers: [("Idempotency-Key", "relay-1")])
+            let again = try await gateway.request(
+                .POST, "/luma/generations", token: secret, json: #"{"user_prompt": "x"}"#, headers: [("Idempotency-Key", "relay-1")])
             #expect(relay.object["id"] as? String == again.object["id"] as? String)
             let stranger = try await gateway.request(.POST, "/dream-machine/v1/generations", token: other, json: body, headers: headers)
             #expect(stranger.status == 201 && !ids.contains(stranger.object["id"] as? String ?? ""), "keys belong to one token")
-            let tooLong = try await gateway.request(.POST, "/luma/generations", token: secret, json: #"{"user_prompt": "x"}"#,
-                                                    headers: [("Idempotency-Key", String(repeating: "k", count: 256))])
+            let tooLong = try await gateway.request(
+                .POST, "/luma/generations", token: secret, json: #"{"user_prompt": "x"}"#,
+                headers: [("Idempotency-Key", String(repeating: "k", count: 256))])
             #expect(tooLong.status == 400)
         }
     }
@@ -177,8 +192,9 @@ import Testing
             let ids = try await withThrowingTaskGroup(of: String.self) { group in
                 for _ in 0..<10 {
                     group.addTask {
-                        let reply = try await gateway.request(.POST, "/dream-machine/v1/generations", token: secret, json: body,
-                                                              headers: [("Idempotency-Key", "once-1")])
+                        let reply = try await gateway.request(
+                            .POST, "/dream-machine/v1/generations", token: secret, json: body,
+                            headers: [("Idempotency-Key", "once-1")])
                         return reply.object["id"] as? String ?? "status \(reply.status): \(reply.text)"
                     }
                 }
@@ -199,7 +215,8 @@ import Testing
         try await TestGateway.with(configure: { $0.runsPoller = false }) { gateway in
             let secret = try await gateway.gateway.tokens.create(name: "claimed").secret
             let token = try #require(try await gateway.gateway.tokens.find("claimed"))
-            let body = #"{"model": "ray-2", "prompt": "elsewhere", "keyframes": {"frame0": {"type": "image", "url": "\#(server.baseURL)/image.png"}}}"#
+            let body =
+                #"{"model": "ray-2", "prompt": "elsewhere", "keyframes": {"frame0": {"type": "image", "url": "\#(server.baseURL)/image.png"}}}"#
             let path = "/dream-machine/v1/generations"
             let key = try IdempotencyKey(key: "held", method: "POST", path: path, body: Data(body.utf8))
             let keys = IdempotencyRepository(database: gateway.gateway.database)
@@ -211,7 +228,8 @@ import Testing
             #expect(try await keys.claim(key, tokenID: token.id, at: Date().millis + IdempotencyKey.claimLifetimeMillis + 1) == .claimed)
             try await keys.release(key, tokenID: token.id)
 
-            let failing = #"{"model": "ray-2", "prompt": "fails", "keyframes": {"frame0": {"type": "image", "url": "\#(server.baseURL)/signature.png"}}}"#
+            let failing =
+                #"{"model": "ray-2", "prompt": "fails", "keyframes": {"frame0": {"type": "image", "url": "\#(server.baseURL)/signature.png"}}}"#
             let first = try await gateway.request(.POST, path, token: secret, json: failing, headers: [("Idempotency-Key", "fails")])
             #expect(first.status == 400, "\(first.text)")
             let retry = try await gateway.request(.POST, path, token: secret, json: failing, headers: [("Idempotency-Key", "fails")])

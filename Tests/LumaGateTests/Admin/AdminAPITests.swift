@@ -36,8 +36,9 @@ import Testing
     @Test func tokensAreCreatedLimitedAndRevoked() async throws {
         try await TestGateway.with(configure: { $0.runsPoller = false }) { gateway in
             let admin = try await gateway.gateway.tokens.create(name: "root", isAdmin: true).secret
-            let created = try await gateway.request(.POST, "/admin/tokens", token: admin,
-                                                    json: #"{"name": "acme", "quota": 100, "max_in_flight": 5}"#)
+            let created = try await gateway.request(
+                .POST, "/admin/tokens", token: admin,
+                json: #"{"name": "acme", "quota": 100, "max_in_flight": 5}"#)
             #expect(created.status == 201, "\(created.text)")
             let secret = try #require(created.object["secret"] as? String)
             #expect((created.object["signing_secret"] as? String)?.hasPrefix("whsec_") == true)
@@ -96,8 +97,9 @@ import Testing
                 #expect(reply.status == 400, "\(method) \(path) \(body): \(reply.status) \(reply.text)")
                 #expect((reply.object["detail"] as? String)?.contains(field) == true, "\(body): \(reply.text)")
             }
-            let oversized = try await gateway.request(.POST, "/admin/tokens", token: admin,
-                                                      json: #"{"name": ""# + String(repeating: "x", count: 33 * 1024 * 1024) + #""}"#)
+            let oversized = try await gateway.request(
+                .POST, "/admin/tokens", token: admin,
+                json: #"{"name": ""# + String(repeating: "x", count: 33 * 1024 * 1024) + #""}"#)
             #expect(oversized.status == 413)
             for query in ["state=done", "limit=0", "limit=x", "offset=-1", "since=yesterday"] {
                 #expect(try await gateway.request(.GET, "/admin/tasks?\(query)", token: admin).status == 400, "\(query)")
@@ -115,19 +117,27 @@ import Testing
         let fake = try await FakeDreamMachine.start()
         try await TestGateway.with(configure: { $0.runsPoller = false }) { gateway in
             let admin = try await gateway.gateway.tokens.create(name: "root", isAdmin: true).secret
-            let added = try await gateway.request(.POST, "/admin/channels", token: admin, json: """
-                {"kind": "dream-machine", "name": "main", "key": "\(FakeDreamMachine.apiKey)", "base_url": "\(fake.apiURL)",
-                 "priority": 5, "models": ["ray-2"], "max_in_flight": 4}
-                """)
+            let added = try await gateway.request(
+                .POST, "/admin/channels", token: admin,
+                json: """
+                    {"kind": "dream-machine", "name": "main", "key": "\(FakeDreamMachine.apiKey)", "base_url": "\(fake.apiURL)",
+                     "priority": 5, "models": ["ray-2"], "max_in_flight": 4}
+                    """)
             #expect(added.status == 201, "\(added.text)")
             #expect(added.object["key"] as? String != FakeDreamMachine.apiKey, "a key is only ever shown masked")
             #expect(added.object["health"] as? String == "restart to use", "this process routes to the channels it started with")
-            #expect(try await gateway.request(.POST, "/admin/channels", token: admin, json: """
-                {"kind": "dream-machine", "name": "main", "key": "k"}
-                """).status == 409)
-            _ = try await gateway.request(.POST, "/admin/channels", token: admin, json: """
-                {"kind": "dream-machine", "name": "wrong", "key": "not-the-key", "base_url": "\(fake.apiURL)"}
-                """)
+            #expect(
+                try await gateway.request(
+                    .POST, "/admin/channels", token: admin,
+                    json: """
+                        {"kind": "dream-machine", "name": "main", "key": "k"}
+                        """
+                ).status == 409)
+            _ = try await gateway.request(
+                .POST, "/admin/channels", token: admin,
+                json: """
+                    {"kind": "dream-machine", "name": "wrong", "key": "not-the-key", "base_url": "\(fake.apiURL)"}
+                    """)
 
             let good = try await gateway.request(.POST, "/admin/channels/main/test", token: admin)
             #expect(good.object["ok"] as? Bool == true, "\(good.text)")

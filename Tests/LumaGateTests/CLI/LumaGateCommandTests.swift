@@ -46,7 +46,9 @@ import Testing
 
     @Test func quotaCommandsSetAndShowWhatATokenMaySpend() throws {
         let directory = TestGateway.temporaryDirectory()
-        let created = try ServeProcess.command(["token", "create", "--name", "metered", "--quota", "500", "--max-in-flight", "3", "--data-dir", directory])
+        let created = try ServeProcess.command([
+            "token", "create", "--name", "metered", "--quota", "500", "--max-in-flight", "3", "--data-dir", directory,
+        ])
         #expect(created.status == 0, "\(created.output)")
         #expect(created.output.contains("quota 500 credits"))
         #expect(created.output.contains("webhook signing secret (shown only now): whsec_"))
@@ -69,16 +71,24 @@ import Testing
         #expect(!added.output.contains(key))
         #expect(try ServeProcess.command(["channel", "add", "dream-machine", "--name", "main", "--key", key, "--data-dir", directory]).status != 0)
         #expect(try ServeProcess.command(["channel", "add", "midjourney", "--name", "x", "--key", key, "--data-dir", directory]).status != 0)
-        #expect(try ServeProcess.command(["channel", "add", "dream-machine", "--name", "y", "--key", key, "--base-url", "ftp://x", "--data-dir", directory]).status != 0)
+        #expect(
+            try ServeProcess.command([
+                "channel", "add", "dream-machine", "--name", "y", "--key", key, "--base-url", "ftp://x", "--data-dir", directory,
+            ]).status != 0)
 
         var listed = try ServeProcess.command(["channel", "list", "--data-dir", directory])
-        #expect(listed.output.contains("main\tdream-machine\thttps://api.lumalabs.ai/dream-machine/v1\tluma…cdef\t0\t1\tall\t-\tenabled"), "\(listed.output)")
-        let routed = try ServeProcess.command(["channel", "set", "main", "--priority", "5", "--weight", "2", "--models", "ray-2", "--max-in-flight", "9", "--data-dir", directory])
+        #expect(
+            listed.output.contains("main\tdream-machine\thttps://api.lumalabs.ai/dream-machine/v1\tluma…cdef\t0\t1\tall\t-\tenabled"),
+            "\(listed.output)")
+        let routed = try ServeProcess.command([
+            "channel", "set", "main", "--priority", "5", "--weight", "2", "--models", "ray-2", "--max-in-flight", "9", "--data-dir", directory,
+        ])
         #expect(routed.output.contains("priority 5, weight 2, models ray-2, max in flight 9"), "\(routed.output)")
         #expect(try ServeProcess.command(["channel", "list", "--data-dir", directory]).output.contains("luma…cdef\t5\t2\tray-2\t9\tenabled"))
         #expect(try ServeProcess.command(["channel", "set", "main", "--weight", "0", "--data-dir", directory]).status != 0)
-        #expect(try ServeProcess.command(["channel", "add", "luma-relay", "--name", "r", "--key", key, "--data-dir", directory]).status != 0,
-                "a relay needs its base URL")
+        #expect(
+            try ServeProcess.command(["channel", "add", "luma-relay", "--name", "r", "--key", key, "--data-dir", directory]).status != 0,
+            "a relay needs its base URL")
         let test = try ServeProcess.command(["channel", "test", "main", "--data-dir", directory])
         #expect(test.status != 0 && test.output.contains("channel main: FAILED"), "no network here, or a refused key: either way it says so")
         #expect(!listed.output.contains(key))
@@ -93,8 +103,9 @@ import Testing
 
     @Test func aServerKilledMidRenderFinishesTheTaskAfterRestart() async throws {
         let directory = TestGateway.temporaryDirectory()
-        let secret = try #require(try ServeProcess.command(["token", "create", "--name", "k", "--data-dir", directory])
-            .output.split(separator: "\n").last.map(String.init))
+        let secret = try #require(
+            try ServeProcess.command(["token", "create", "--name", "k", "--data-dir", directory])
+                .output.split(separator: "\n").last.map(String.init))
         // A short lease: in PostgreSQL the killed server's claim is waited out, not freed at start.
         let timing = ["--sandbox-queued-seconds", "0", "--sandbox-dreaming-seconds", "0", "--upstream-timeout", "2", "--lease-seconds", "3"]
         let first = try ServeProcess(dataDirectory: directory, extraArguments: timing)
@@ -131,11 +142,13 @@ import Testing
         guard !TestStore.isPostgres else { return }
         let folder = TestGateway.temporaryDirectory()
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let server = try ServeProcess(dataDirectory: "./data", extraArguments: ["--sandbox-queued-seconds", "0", "--sandbox-dreaming-seconds", "0"],
-                                      currentDirectory: folder)
+        let server = try ServeProcess(
+            dataDirectory: "./data", extraArguments: ["--sandbox-queued-seconds", "0", "--sandbox-dreaming-seconds", "0"],
+            currentDirectory: folder)
         defer { server.stop() }
         let secret = try ServeProcess.createToken("relative", dataDirectory: folder + "/data")
-        let submitted = try await TestGateway.request(.POST, server.baseURL + "/luma/generations", token: secret, json: #"{"user_prompt": "from ./data"}"#)
+        let submitted = try await TestGateway.request(
+            .POST, server.baseURL + "/luma/generations", token: secret, json: #"{"user_prompt": "from ./data"}"#)
         let id = try #require(submitted.object["id"] as? String)
         var task: [String: Any] = [:]
         let finish = Date().addingTimeInterval(90)

@@ -11,21 +11,28 @@ import Testing
     static let taskCount = 500
 
     @Test func crashesAndFlakyUpstreamsLoseNoTaskAndNoCredit() async throws {
-        let upstreams = [try await FakeDreamMachine.start(queuedSeconds: 0.3, dreamingSeconds: 0.5, chaos: 0.15),
-                         try await FakeDreamMachine.start(queuedSeconds: 0.3, dreamingSeconds: 0.5, chaos: 0.15)]
+        let upstreams = [
+            try await FakeDreamMachine.start(queuedSeconds: 0.3, dreamingSeconds: 0.5, chaos: 0.15),
+            try await FakeDreamMachine.start(queuedSeconds: 0.3, dreamingSeconds: 0.5, chaos: 0.15),
+        ]
         let receiver = try await WebhookReceiver.start()
         let directory = TestGateway.temporaryDirectory()
         for (index, upstream) in upstreams.enumerated() {
-            let added = try ServeProcess.command(["channel", "add", "dream-machine", "--name", "account-\(index)", "--key", FakeDreamMachine.apiKey,
-                                                  "--base-url", upstream.apiURL, "--data-dir", directory])
+            let added = try ServeProcess.command([
+                "channel", "add", "dream-machine", "--name", "account-\(index)", "--key", FakeDreamMachine.apiKey,
+                "--base-url", upstream.apiURL, "--data-dir", directory,
+            ])
             #expect(added.status == 0, "\(added.output)")
         }
-        let secret = try #require(try ServeProcess.command(["token", "create", "--name", "reseller", "--quota", "1000000", "--data-dir", directory])
-            .output.split(separator: "\n").last.map(String.init))
-        let arguments = ["--upstream-callbacks", "off", "--upstream-first-poll", "0.3", "--upstream-min-poll", "0.2", "--upstream-max-poll", "0.5",
-                         "--upstream-timeout", "1", "--upstream-retry", "0.5", "--webhook-allow-hosts", "127.0.0.1",
-                         // In PostgreSQL a killed process's claims are waited out rather than freed at restart.
-                         "--lease-seconds", "3"]
+        let secret = try #require(
+            try ServeProcess.command(["token", "create", "--name", "reseller", "--quota", "1000000", "--data-dir", directory])
+                .output.split(separator: "\n").last.map(String.init))
+        let arguments = [
+            "--upstream-callbacks", "off", "--upstream-first-poll", "0.3", "--upstream-min-poll", "0.2", "--upstream-max-poll", "0.5",
+            "--upstream-timeout", "1", "--upstream-retry", "0.5", "--webhook-allow-hosts", "127.0.0.1",
+            // In PostgreSQL a killed process's claims are waited out rather than freed at restart.
+            "--lease-seconds", "3",
+        ]
         var server = try ServeProcess(dataDirectory: directory, extraArguments: arguments)
         let submitter = RetryingSubmitter(count: Self.taskCount, urls: [server.baseURL])
         let started = Date()
@@ -51,7 +58,8 @@ import Testing
             var still: [String] = []
             for chunk in stride(from: 0, to: unfinished.count, by: 100).map({ Array(unfinished[$0..<min($0 + 100, unfinished.count)]) }) {
                 let body = try JSONSerialization.data(withJSONObject: ["ids": chunk])
-                let answer = try await TestGateway.request(.POST, server.baseURL + "/luma/tasks", token: secret, json: String(decoding: body, as: UTF8.self))
+                let answer = try await TestGateway.request(
+                    .POST, server.baseURL + "/luma/tasks", token: secret, json: String(decoding: body, as: UTF8.self))
                 let done = Set(answer.array.filter { ["completed", "failed"].contains($0["state"] as? String) }.compactMap { $0["id"] as? String })
                 still += chunk.filter { !done.contains($0) }
             }
@@ -59,10 +67,14 @@ import Testing
             if !unfinished.isEmpty { try await Task.sleep(for: .milliseconds(500)) }
         }
         #expect(unfinished.isEmpty, "\(unfinished.count) tasks never finished")
-        while Date() < deadline, Set(receiver.received.compactMap { post -> String? in
-            let state = post.object["state"] as? String
-            return state == "completed" || state == "failed" ? post.object["id"] as? String : nil
-        }).count < taskIDs.count {
+        while Date() < deadline,
+            Set(
+                receiver.received.compactMap { post -> String? in
+                    let state = post.object["state"] as? String
+                    return state == "completed" || state == "failed" ? post.object["id"] as? String : nil
+                }
+            ).count < taskIDs.count
+        {
             try await Task.sleep(for: .milliseconds(200))
         }
         let elapsed = Date().timeIntervalSince(started)
@@ -93,7 +105,8 @@ import Testing
         #expect(outOfOrder.isEmpty, "\(outOfOrder.prefix(3).map { "\($0.id): heard \(heard[$0.id] ?? []) expected \(expectedStates[$0.id] ?? [])" })")
 
         let calls = upstreams.map(\.recordedCalls.count)
-        print("""
+        print(
+            """
             chaos run: \(Self.taskCount) submits, 2 SIGKILLs, \(String(format: "%.1f", elapsed)) s
             \(books.summary)
               upstream calls: \(calls.map(String.init).joined(separator: " + ")) (\(String(format: "%.2f", Double(calls.reduce(0, +)) / Double(Self.taskCount))) per task)

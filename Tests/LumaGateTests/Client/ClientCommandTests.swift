@@ -17,7 +17,8 @@ import Testing
                 throw TestFailure("token create: \(created.output)")
             }
             self.token = token
-            process = try ServeProcess(dataDirectory: directory, extraArguments: ["--sandbox-queued-seconds", "0.2", "--sandbox-dreaming-seconds", "0.3"])
+            process = try ServeProcess(
+                dataDirectory: directory, extraArguments: ["--sandbox-queued-seconds", "0.2", "--sandbox-dreaming-seconds", "0.3"])
         }
 
         deinit { process.stop() }
@@ -33,24 +34,25 @@ import Testing
     static func lumagate(_ arguments: [String], environment: [String: String] = [:]) async throws -> Run {
         try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
-                continuation.resume(with: Result {
-                    let process = Process()
-                    process.executableURL = URL(fileURLWithPath: ServeProcess.binary)
-                    process.arguments = arguments
-                    var inherited = ProcessInfo.processInfo.environment
-                    inherited["LUMAGATE_SERVER"] = nil
-                    inherited["LUMAGATE_TOKEN"] = nil
-                    process.environment = inherited.merging(environment) { $1 }
-                    let (stdout, stderr) = (Pipe(), Pipe())
-                    process.standardOutput = stdout
-                    process.standardError = stderr
-                    try process.run()
-                    // stderr is drained beside stdout so that neither pipe can fill and block.
-                    let errors = Thread.detachedReader(stderr.fileHandleForReading)
-                    let output = stdout.fileHandleForReading.readDataToEndOfFile()
-                    process.waitUntilExit()
-                    return Run(stdout: String(decoding: output, as: UTF8.self), stderr: errors(), status: process.terminationStatus)
-                })
+                continuation.resume(
+                    with: Result {
+                        let process = Process()
+                        process.executableURL = URL(fileURLWithPath: ServeProcess.binary)
+                        process.arguments = arguments
+                        var inherited = ProcessInfo.processInfo.environment
+                        inherited["LUMAGATE_SERVER"] = nil
+                        inherited["LUMAGATE_TOKEN"] = nil
+                        process.environment = inherited.merging(environment) { $1 }
+                        let (stdout, stderr) = (Pipe(), Pipe())
+                        process.standardOutput = stdout
+                        process.standardError = stderr
+                        try process.run()
+                        // stderr is drained beside stdout so that neither pipe can fill and block.
+                        let errors = Thread.detachedReader(stderr.fileHandleForReading)
+                        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+                        process.waitUntilExit()
+                        return Run(stdout: String(decoding: output, as: UTF8.self), stderr: errors(), status: process.terminationStatus)
+                    })
             }
         }
     }
@@ -68,9 +70,11 @@ import Testing
         let id = try #require(lines.first?.wholeMatch(of: /task ([0-9a-f-]{36})/).map { String($0.output.1) }, "\(lines)")
         let states = lines.dropFirst().prefix { !$0.hasPrefix("video:") }.map { $0.split(separator: " ").first.map(String.init) ?? "" }
         #expect(states.last == "completed", "\(lines)")
-        #expect(Set(states).count == states.count && Set(states).isSubset(of: ["pending", "processing", "completed"]), "one line per state: \(lines)")
-        #expect(lines.dropFirst().allSatisfy { $0.hasPrefix("video: ") || $0.hasPrefix("saved ") || $0.firstMatch(of: /\ {2}\d+\.\ds$/) != nil },
-                "state lines end with the elapsed time: \(lines)")
+        #expect(
+            Set(states).count == states.count && Set(states).isSubset(of: ["pending", "processing", "completed"]), "one line per state: \(lines)")
+        #expect(
+            lines.dropFirst().allSatisfy { $0.hasPrefix("video: ") || $0.hasPrefix("saved ") || $0.firstMatch(of: /\ {2}\d+\.\ds$/) != nil },
+            "state lines end with the elapsed time: \(lines)")
         #expect(lines.contains("video: \(server.process.baseURL)/media/tasks/\(id)/video.mp4"))
         let data = try Data(contentsOf: URL(fileURLWithPath: output))
         #expect(lines.last == "saved \(output) (\(data.count) bytes)")
@@ -169,20 +173,21 @@ extension ClientCommandTests {
     static func lumagate(_ arguments: [String], executable: String) async throws -> Run {
         try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
-                continuation.resume(with: Result {
-                    let process = Process()
-                    process.executableURL = URL(fileURLWithPath: executable)
-                    process.arguments = arguments
-                    let (stdout, stderr) = (Pipe(), Pipe())
-                    process.standardOutput = stdout
-                    process.standardError = stderr
-                    process.standardInput = FileHandle.nullDevice
-                    try process.run()
-                    let errors = Thread.detachedReader(stderr.fileHandleForReading)
-                    let output = stdout.fileHandleForReading.readDataToEndOfFile()
-                    process.waitUntilExit()
-                    return Run(stdout: String(decoding: output, as: UTF8.self), stderr: errors(), status: process.terminationStatus)
-                })
+                continuation.resume(
+                    with: Result {
+                        let process = Process()
+                        process.executableURL = URL(fileURLWithPath: executable)
+                        process.arguments = arguments
+                        let (stdout, stderr) = (Pipe(), Pipe())
+                        process.standardOutput = stdout
+                        process.standardError = stderr
+                        process.standardInput = FileHandle.nullDevice
+                        try process.run()
+                        let errors = Thread.detachedReader(stderr.fileHandleForReading)
+                        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+                        process.waitUntilExit()
+                        return Run(stdout: String(decoding: output, as: UTF8.self), stderr: errors(), status: process.terminationStatus)
+                    })
             }
         }
     }

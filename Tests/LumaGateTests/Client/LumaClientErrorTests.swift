@@ -39,8 +39,9 @@ import Testing
             #expect(refused?.status == 400 && refused?.code == "invalid_request")
 
             let missingMedia = await #expect(throws: LumaClientError.self) {
-                try await client.download(from: gateway.baseURL + "/media/tasks/\(unknown)/video.mp4",
-                                          to: URL(fileURLWithPath: TestGateway.temporaryDirectory()).appendingPathComponent("none.mp4"))
+                try await client.download(
+                    from: gateway.baseURL + "/media/tasks/\(unknown)/video.mp4",
+                    to: URL(fileURLWithPath: TestGateway.temporaryDirectory()).appendingPathComponent("none.mp4"))
             }
             #expect(missingMedia?.status == 404)
 

@@ -34,8 +34,9 @@ import Testing
             #expect(try LumaClientRelayTests.sameJSON(JSONEncoder().encode(finished), raw.body), "keys left out stay left out")
 
             // A generation extending the first: frame0 names it.
-            let extended = try await client.createVideo(VideoGenerationRequest(
-                prompt: "the boat reaches the sea", keyframes: .init(frame0: .generation(id: created.id))))
+            let extended = try await client.createVideo(
+                VideoGenerationRequest(
+                    prompt: "the boat reaches the sea", keyframes: .init(frame0: .generation(id: created.id))))
             #expect(extended.request?.keyframes?.frame0 == .generation(id: created.id))
             #expect(extended.request?.aspectRatio == "4:3", "an extension keeps its parent's aspect ratio")
 

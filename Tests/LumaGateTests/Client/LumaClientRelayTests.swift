@@ -9,8 +9,9 @@ import Testing
     @Test func submitWaitAndDownloadGiveAPlayableVideo() async throws {
         try await TestGateway.with { gateway in
             let client = LumaClient(baseURL: gateway.baseURL + "/", token: try await gateway.createToken())
-            let submitted = try await client.submit(LumaSubmission(
-                prompt: "a lighthouse in a storm", aspectRatio: "9:16", loop: true, model: "ray-v2", resolution: "540p", duration: "5s"))
+            let submitted = try await client.submit(
+                LumaSubmission(
+                    prompt: "a lighthouse in a storm", aspectRatio: "9:16", loop: true, model: "ray-v2", resolution: "540p", duration: "5s"))
             #expect(submitted.state == .pending)
             #expect(submitted.video == nil && submitted.artifact == nil && submitted.failureReason == nil)
             #expect(submitted.request.prompt == "a lighthouse in a storm")
@@ -52,8 +53,9 @@ import Testing
             let stream = try #require(streams.first { $0.codec_name == "h264" }, "\(streams)")
             #expect(stream.width == 752 && stream.height == 1360 && stream.pix_fmt == "yuv420p")
             #expect(Double(stream.duration ?? "") == 5.041667)
-            #expect(try FileManager.default.contentsOfDirectory(atPath: file.deletingLastPathComponent().path) == ["out.mp4"],
-                    "the partial file was moved into place, not left beside it")
+            #expect(
+                try FileManager.default.contentsOfDirectory(atPath: file.deletingLastPathComponent().path) == ["out.mp4"],
+                "the partial file was moved into place, not left beside it")
         }
     }
 

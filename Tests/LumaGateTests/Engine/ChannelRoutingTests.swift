@@ -7,10 +7,13 @@ import Testing
 /// Several upstream accounts: priorities, weights, models and caps choose the channel; trouble at
 /// one sends tasks to the next; a refused key disables it; another relay is an upstream too.
 @Suite struct ChannelRoutingTests {
-    private static func channel(_ name: String, _ fake: FakeDreamMachine, priority: Int = 0, models: [String] = [],
-                                maxInFlight: Int? = nil) -> ChannelRecord {
-        ChannelRecord(name: name, kind: .dreamMachine, apiKey: FakeDreamMachine.apiKey, baseURL: fake.apiURL, createdAtMillis: 1,
-                      priority: priority, models: models, maxInFlight: maxInFlight)
+    private static func channel(
+        _ name: String, _ fake: FakeDreamMachine, priority: Int = 0, models: [String] = [],
+        maxInFlight: Int? = nil
+    ) -> ChannelRecord {
+        ChannelRecord(
+            name: name, kind: .dreamMachine, apiKey: FakeDreamMachine.apiKey, baseURL: fake.apiURL, createdAtMillis: 1,
+            priority: priority, models: models, maxInFlight: maxInFlight)
     }
 
     private static func fastPolling(_ configuration: inout GatewayConfiguration) {
@@ -81,7 +84,8 @@ import Testing
             let starts = flash.allGenerations.map(\.created).sorted()
             #expect(starts[1].timeIntervalSince(starts[0]) >= 1.5, "the second waited for the first to finish")
 
-            let unserved = try await gateway.request(.POST, "/luma/generations", token: token, json: #"{"user_prompt": "old model", "model_name": "ray-v1"}"#)
+            let unserved = try await gateway.request(
+                .POST, "/luma/generations", token: token, json: #"{"user_prompt": "old model", "model_name": "ray-v1"}"#)
             #expect(unserved.status == 503 && unserved.object["code"] as? String == "no_channel_available")
             #expect(unserved.header("retry-after") == "30")
         }
@@ -154,8 +158,9 @@ import Testing
     @Test func equalPrioritiesShareTasksByWeight() {
         let client = HTTPClient.shared
         func route(_ name: String, weight: Int) -> ChannelRouter.Entry {
-            let channel = LumaRelayChannel(name: name, settings: .init(token: "t", baseURL: "http://127.0.0.1:1"), httpClient: client,
-                                           publicURL: PublicURL("http://127.0.0.1"), now: { Date() })
+            let channel = LumaRelayChannel(
+                name: name, settings: .init(token: "t", baseURL: "http://127.0.0.1:1"), httpClient: client,
+                publicURL: PublicURL("http://127.0.0.1"), now: { Date() })
             return .init(channel: channel, route: ChannelRoute(weight: weight))
         }
         let router = ChannelRouter(entries: [route("three", weight: 3), route("one", weight: 1)], logger: Logger(label: "test"))
@@ -170,12 +175,14 @@ import Testing
         try await TestGateway.with { upstream in
             let upstreamToken = try await upstream.createToken()
             let directory = try await TestGateway.directory(with: [
-                ChannelRecord(name: "other-relay", kind: .lumaRelay, apiKey: upstreamToken, baseURL: upstream.baseURL, createdAtMillis: 1),
+                ChannelRecord(name: "other-relay", kind: .lumaRelay, apiKey: upstreamToken, baseURL: upstream.baseURL, createdAtMillis: 1)
             ])
             try await TestGateway.with(directory: directory, configure: Self.fastPolling) { gateway in
                 let token = try await gateway.createToken()
                 let ids = try await (0..<3).asyncMap { index in
-                    try await gateway.submit(token: token, #"{"user_prompt": "relayed \#(index)", "aspect_ratio": "1:1", "image_url": "\#(try Fixtures.pngDataURI())"}"#)["id"] as! String
+                    try await gateway.submit(
+                        token: token, #"{"user_prompt": "relayed \#(index)", "aspect_ratio": "1:1", "image_url": "\#(try Fixtures.pngDataURI())"}"#)[
+                            "id"] as! String
                 }
                 for id in ids {
                     let task = try await gateway.waitForTerminal(id, token: token)

@@ -55,8 +55,9 @@ import Testing
             for id in ids { #expect(try await state(id) == "pending") }
 
             let (failed, deleted) = (ids[0], ids[1])
-            _ = try await tasks.transition(id: failed, from: .pending, to: .failed, changes: .init(failureReason: "failed meanwhile"),
-                                           reason: "failed meanwhile", at: clock.now.millis)
+            _ = try await tasks.transition(
+                id: failed, from: .pending, to: .failed, changes: .init(failureReason: "failed meanwhile"),
+                reason: "failed meanwhile", at: clock.now.millis)
             #expect(try await gateway.request(.DELETE, "/dream-machine/v1/generations/\(deleted)", token: token).status == 204)
             clock.advance(0.25)
             #expect(await poller.pollOnce(now: clock.now) == 10)
@@ -107,8 +108,9 @@ import Testing
             let winners = try await withThrowingTaskGroup(of: Bool.self) { group in
                 for index in 0..<10 {
                     group.addTask {
-                        try await tasks.transition(id: id, from: .pending, to: .failed,
-                                                   changes: .init(failureReason: "racer \(index)"), reason: "race", at: now) != nil
+                        try await tasks.transition(
+                            id: id, from: .pending, to: .failed,
+                            changes: .init(failureReason: "racer \(index)"), reason: "race", at: now) != nil
                     }
                 }
                 return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
@@ -123,7 +125,13 @@ import Testing
 
     @Test func aTaskPastTheMaximumAgeIsFailedWithAReason() async throws {
         let clock = ManualClock()
-        try await TestGateway.with(now: { clock.now }, configure: { $0.runsPoller = false; $0.poller.maxTaskAgeSeconds = 600 }) { gateway in
+        try await TestGateway.with(
+            now: { clock.now },
+            configure: {
+                $0.runsPoller = false
+                $0.poller.maxTaskAgeSeconds = 600
+            }
+        ) { gateway in
             let token = try await gateway.createToken()
             let id = try await gateway.submit(token: token, #"{"user_prompt": "forgotten"}"#)["id"] as! String
             clock.advance(601)

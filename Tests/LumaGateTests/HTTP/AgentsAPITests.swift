@@ -23,30 +23,71 @@ import Testing
                 (#"{"model": "uni-1", "type": "video", "prompt": "x"}"#, 422, "does not make type video"),
                 (#"{"model": "ray-3.2", "prompt": "x", "video": {"exr_export": true}}"#, 422, "needs `video.hdr`"),
                 (#"{"model": "ray-3.2", "prompt": "x", "video": {"hdr": true, "resolution": "360p"}}"#, 422, "720p or 1080p"),
-                (#"{"model": "ray-3.2", "prompt": "x", "video": {"duration": "10s", "start_frame": {"url": "https://example.com/a.png"}}}"#, 422, "make 5s videos"),
-                (#"{"model": "ray-3.2", "prompt": "x", "video": {"start_frame": {"url": "https://example.com/a.png", "file_id": "f"}}}"#, 400, "exactly one of"),
-                (#"{"model": "ray-3.2", "prompt": "x", "video": {"start_frame": {"data": "\#(png)"}}}"#, 400, "`video.start_frame.media_type` is required"),
-                (#"{"model": "ray-3.2", "prompt": "x", "video": {"keyframes": [{"url": "https://example.com/a.png"}], "keyframe_indexes": [121]}}"#, 422, "from 0 to 120"),
-                (#"{"model": "ray-3.2", "prompt": "x", "video": {"keyframes": [{"generation_id": "00000000-0000-0000-0000-000000000000"}], "keyframe_indexes": [0]}}"#, 400, "must be an image"),
-                (#"{"model": "ray-3.2", "prompt": "x", "video": {"keyframes": [{"url": "https://example.com/a.png"}, {"url": "https://example.com/b.png"}], "keyframe_indexes": [3, 3]}}"#, 422, "unique"),
-                (#"{"model": "ray-3.2", "prompt": "x", "video": {"keyframes": [{"url": "https://example.com/a.png"}], "keyframe_indexes": [0], "loop": true}}"#, 422, "cannot be combined"),
+                (
+                    #"{"model": "ray-3.2", "prompt": "x", "video": {"duration": "10s", "start_frame": {"url": "https://example.com/a.png"}}}"#, 422,
+                    "make 5s videos"
+                ),
+                (
+                    #"{"model": "ray-3.2", "prompt": "x", "video": {"start_frame": {"url": "https://example.com/a.png", "file_id": "f"}}}"#, 400,
+                    "exactly one of"
+                ),
+                (
+                    #"{"model": "ray-3.2", "prompt": "x", "video": {"start_frame": {"data": "\#(png)"}}}"#, 400,
+                    "`video.start_frame.media_type` is required"
+                ),
+                (
+                    #"{"model": "ray-3.2", "prompt": "x", "video": {"keyframes": [{"url": "https://example.com/a.png"}], "keyframe_indexes": [121]}}"#,
+                    422, "from 0 to 120"
+                ),
+                (
+                    #"{"model": "ray-3.2", "prompt": "x", "video": {"keyframes": [{"generation_id": "00000000-0000-0000-0000-000000000000"}], "keyframe_indexes": [0]}}"#,
+                    400, "must be an image"
+                ),
+                (
+                    #"{"model": "ray-3.2", "prompt": "x", "video": {"keyframes": [{"url": "https://example.com/a.png"}, {"url": "https://example.com/b.png"}], "keyframe_indexes": [3, 3]}}"#,
+                    422, "unique"
+                ),
+                (
+                    #"{"model": "ray-3.2", "prompt": "x", "video": {"keyframes": [{"url": "https://example.com/a.png"}], "keyframe_indexes": [0], "loop": true}}"#,
+                    422, "cannot be combined"
+                ),
                 (#"{"model": "uni-1", "prompt": "x", "output_format": "gif"}"#, 400, "Field `output_format`"),
                 (#"{"model": "uni-1", "type": "layering", "prompt": "x"}"#, 501, "layering is not available"),
                 (#"{"model": "ray-3.2", "type": "video_edit", "prompt": "x"}"#, 400, "Field `source` is required"),
-                (#"{"model": "ray-3.2", "type": "video_edit", "prompt": "x", "source": {"url": "https://example.com/a.mp4", "media_type": "video/mp4"}}"#, 501, "by `generation_id`"),
-                (#"{"model": "ray-3.2", "type": "video_reframe", "prompt": "x", "source": {"generation_id": "00000000-0000-0000-0000-000000000000"}}"#, 400, "Field `aspect_ratio` is required"),
-                (#"{"model": "ray-3.2", "type": "video_edit", "prompt": "x", "source": {"generation_id": "00000000-0000-0000-0000-000000000000"}, "video": {"duration": "5s"}}"#, 422, "the source's"),
-                (#"{"model": "ray-3.2", "type": "video_edit", "prompt": "x", "source": {"generation_id": "00000000-0000-0000-0000-000000000000"}, "video": {"edit": {"strength": "wild"}}}"#, 400, "Field `video.edit.strength`"),
-                (#"{"model": "ray-3.2", "type": "video_reframe", "aspect_ratio": "1:1", "prompt": "x", "source": {"generation_id": "00000000-0000-0000-0000-000000000000"}, "video": {"source_position": {"x_norm": 0, "y_norm": 0, "w_norm": 3, "h_norm": 1}}}"#, 400, "`w_norm` and `h_norm`"),
+                (
+                    #"{"model": "ray-3.2", "type": "video_edit", "prompt": "x", "source": {"url": "https://example.com/a.mp4", "media_type": "video/mp4"}}"#,
+                    501, "by `generation_id`"
+                ),
+                (
+                    #"{"model": "ray-3.2", "type": "video_reframe", "prompt": "x", "source": {"generation_id": "00000000-0000-0000-0000-000000000000"}}"#,
+                    400, "Field `aspect_ratio` is required"
+                ),
+                (
+                    #"{"model": "ray-3.2", "type": "video_edit", "prompt": "x", "source": {"generation_id": "00000000-0000-0000-0000-000000000000"}, "video": {"duration": "5s"}}"#,
+                    422, "the source's"
+                ),
+                (
+                    #"{"model": "ray-3.2", "type": "video_edit", "prompt": "x", "source": {"generation_id": "00000000-0000-0000-0000-000000000000"}, "video": {"edit": {"strength": "wild"}}}"#,
+                    400, "Field `video.edit.strength`"
+                ),
+                (
+                    #"{"model": "ray-3.2", "type": "video_reframe", "aspect_ratio": "1:1", "prompt": "x", "source": {"generation_id": "00000000-0000-0000-0000-000000000000"}, "video": {"source_position": {"x_norm": 0, "y_norm": 0, "w_norm": 3, "h_norm": 1}}}"#,
+                    400, "`w_norm` and `h_norm`"
+                ),
                 (#"{"model": "uni-1", "type": "image_edit", "prompt": "x"}"#, 400, "Field `source` is required"),
                 (#"{"model": "uni-1", "prompt": "x", "source": {"url": "https://example.com/a.png"}}"#, 422, "Field `source` is for"),
                 (#"{"model": "uni-1", "prompt": "x", "video": {}}"#, 422, "for the video types"),
                 (#"{"model": "ray-3.2", "prompt": "x", "video": {"start_frame": {"file_id": "nope"}}}"#, 400, "names no upload of this token"),
-                (#"{"model": "ray-3.2", "prompt": "x", "video": {"start_frame": {"generation_id": "00000000-0000-0000-0000-000000000000"}}}"#, 400, "does not exist for this token"),
+                (
+                    #"{"model": "ray-3.2", "prompt": "x", "video": {"start_frame": {"generation_id": "00000000-0000-0000-0000-000000000000"}}}"#, 400,
+                    "does not exist for this token"
+                ),
             ]
             for (body, status, message) in cases {
                 let reply = try await gateway.request(.POST, "/agents/v1/generations", token: token, json: body)
-                #expect(reply.status == status && (reply.object["detail"] as? String)?.contains(message) == true, "\(body): \(reply.status) \(reply.text)")
+                #expect(
+                    reply.status == status && (reply.object["detail"] as? String)?.contains(message) == true, "\(body): \(reply.status) \(reply.text)"
+                )
             }
             #expect(try await gateway.gateway.tasks.countInFlight() == 0)
             #expect(try await used(gateway, "strict") == 0)
@@ -57,15 +98,17 @@ import Testing
         try await TestGateway.with(configure: { $0.runsPoller = false }) { gateway in
             let token = try await gateway.createToken()
             let png = try Fixtures.data("first-frame.png")
-            let reserved = try await gateway.request(.POST, "/agents/v1/files", token: token,
-                                                     json: #"{"mime_type": "image/png", "size_bytes": \#(png.count)}"#)
+            let reserved = try await gateway.request(
+                .POST, "/agents/v1/files", token: token,
+                json: #"{"mime_type": "image/png", "size_bytes": \#(png.count)}"#)
             #expect(reserved.status == 201, "\(reserved.text)")
             let id = try #require(reserved.object["id"] as? String)
             let url = try #require((reserved.object["upload"] as? [String: Any])?["url"] as? String)
 
             // Before its bytes, a file is no frame.
-            let early = try await gateway.request(.POST, "/agents/v1/generations", token: token,
-                                                  json: #"{"model": "ray-3.2", "prompt": "x", "video": {"start_frame": {"file_id": "\#(id)"}}}"#)
+            let early = try await gateway.request(
+                .POST, "/agents/v1/generations", token: token,
+                json: #"{"model": "ray-3.2", "prompt": "x", "video": {"start_frame": {"file_id": "\#(id)"}}}"#)
             #expect(early.status == 400, "\(early.text)")
             #expect(try await gateway.request(.POST, "/agents/v1/files/\(id)/complete", token: token).status == 409)
 
@@ -80,11 +123,13 @@ import Testing
 
             let other = try await gateway.createToken()
             #expect(try await gateway.request(.GET, "/agents/v1/files/\(id)", token: other).status == 404)
-            let stolen = try await gateway.request(.POST, "/agents/v1/generations", token: other,
-                                                   json: #"{"model": "ray-3.2", "prompt": "x", "video": {"start_frame": {"file_id": "\#(id)"}}}"#)
+            let stolen = try await gateway.request(
+                .POST, "/agents/v1/generations", token: other,
+                json: #"{"model": "ray-3.2", "prompt": "x", "video": {"start_frame": {"file_id": "\#(id)"}}}"#)
             #expect(stolen.status == 400, "another token's file is no frame: \(stolen.text)")
-            let oversized = try await gateway.request(.POST, "/agents/v1/files", token: token,
-                                                      json: #"{"mime_type": "image/png", "size_bytes": 999999999}"#)
+            let oversized = try await gateway.request(
+                .POST, "/agents/v1/files", token: token,
+                json: #"{"mime_type": "image/png", "size_bytes": 999999999}"#)
             #expect(oversized.status == 413, "\(oversized.text)")
             let video = try await gateway.request(.POST, "/agents/v1/files", token: token, json: #"{"mime_type": "video/mp4", "size_bytes": 10}"#)
             #expect(video.status == 400 && video.text.contains("Field `mime_type`"), "\(video.text)")
@@ -97,8 +142,9 @@ import Testing
         try await TestGateway.with(configure: { $0.runsPoller = false }) { gateway in
             let token = try await gateway.createToken()
             let png = try Fixtures.data("first-frame.png")
-            let reserved = try await gateway.request(.POST, "/agents/v1/files", token: token,
-                                                     json: #"{"mime_type": "image/png", "size_bytes": \#(png.count)}"#)
+            let reserved = try await gateway.request(
+                .POST, "/agents/v1/files", token: token,
+                json: #"{"mime_type": "image/png", "size_bytes": \#(png.count)}"#)
             let id = try #require(reserved.object["id"] as? String)
             let url = try #require((reserved.object["upload"] as? [String: Any])?["url"] as? String)
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
@@ -111,8 +157,9 @@ import Testing
             let stored = try await TestMedia.paths(under: "uploads/", directory: gateway.directory)
             #expect(stored.count == 1, "the losers' copies are gone, the winner's is there: \(stored)")
             // The file's bytes are still an image a generation can start from.
-            let made = try await gateway.request(.POST, "/agents/v1/generations", token: token,
-                                                 json: #"{"model": "ray-3.2", "prompt": "x", "video": {"start_frame": {"file_id": "\#(id)"}}}"#)
+            let made = try await gateway.request(
+                .POST, "/agents/v1/generations", token: token,
+                json: #"{"model": "ray-3.2", "prompt": "x", "video": {"start_frame": {"file_id": "\#(id)"}}}"#)
             #expect(made.status == 201, "\(made.text)")
         }
     }
@@ -122,21 +169,25 @@ import Testing
             let token = try await gateway.createToken()
             let long = String(repeating: "n", count: 256)
             for field in ["filename", "user_id"] {
-                let reply = try await gateway.request(.POST, "/agents/v1/files", token: token,
-                                                      json: #"{"mime_type": "image/png", "size_bytes": 10, "\#(field)": "\#(long)"}"#)
+                let reply = try await gateway.request(
+                    .POST, "/agents/v1/files", token: token,
+                    json: #"{"mime_type": "image/png", "size_bytes": 10, "\#(field)": "\#(long)"}"#)
                 #expect(reply.status == 400 && reply.text.contains("Field `\(field)` is 256 characters"), "\(reply.text)")
             }
             let boundary = "b0undary"
-            var form = Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(long).png\"\r\nContent-Type: image/png\r\n\r\n".utf8)
+            var form = Data(
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(long).png\"\r\nContent-Type: image/png\r\n\r\n".utf8)
             form += try Fixtures.data("first-frame.png") + Data("\r\n--\(boundary)--\r\n".utf8)
-            let multipart = try await gateway.request(.POST, "/agents/v1/files", token: token, body: form,
-                                                      headers: [("Content-Type", "multipart/form-data; boundary=\(boundary)")])
+            let multipart = try await gateway.request(
+                .POST, "/agents/v1/files", token: token, body: form,
+                headers: [("Content-Type", "multipart/form-data; boundary=\(boundary)")])
             #expect(multipart.status == 400 && multipart.text.contains("Field `filename`"), "\(multipart.text)")
             let kept = try await gateway.request(.GET, "/agents/v1/files", token: token)
             #expect((kept.object["data"] as? [Any])?.isEmpty == true, "nothing was stored: \(kept.text)")
             let fits = String(repeating: "n", count: 255)
-            let accepted = try await gateway.request(.POST, "/agents/v1/files", token: token,
-                                                     json: #"{"mime_type": "image/png", "size_bytes": 10, "filename": "\#(fits)"}"#)
+            let accepted = try await gateway.request(
+                .POST, "/agents/v1/files", token: token,
+                json: #"{"mime_type": "image/png", "size_bytes": 10, "filename": "\#(fits)"}"#)
             #expect(accepted.status == 201, "\(accepted.text)")
         }
     }
@@ -158,13 +209,16 @@ import Testing
     @Test func theSandboxEditsAnImageOfAnEarlierGeneration() async throws {
         try await TestGateway.with { gateway in
             let token = try await gateway.createToken()
-            let original = try await gateway.request(.POST, "/agents/v1/generations", token: token,
-                                                     json: #"{"model": "uni-1", "prompt": "a plain kite", "aspect_ratio": "2:3", "output_format": "png"}"#)
+            let original = try await gateway.request(
+                .POST, "/agents/v1/generations", token: token,
+                json: #"{"model": "uni-1", "prompt": "a plain kite", "aspect_ratio": "2:3", "output_format": "png"}"#)
             let originalID = try #require(original.object["id"] as? String)
             let made = try await gateway.waitForTerminal(originalID, token: token, path: "/agents/v1/generations/")
-            let edit = try await gateway.request(.POST, "/agents/v1/generations", token: token, json: #"""
-                {"model": "uni-1", "type": "image_edit", "prompt": "make it green", "output_format": "png", "source": {"generation_id": "\#(originalID)"}}
-                """#)
+            let edit = try await gateway.request(
+                .POST, "/agents/v1/generations", token: token,
+                json: #"""
+                    {"model": "uni-1", "type": "image_edit", "prompt": "make it green", "output_format": "png", "source": {"generation_id": "\#(originalID)"}}
+                    """#)
             #expect(edit.status == 201 && edit.object["type"] as? String == "image_edit", "\(edit.text)")
             let edited = try await gateway.waitForTerminal(try #require(edit.object["id"] as? String), token: token, path: "/agents/v1/generations/")
             #expect(edited["state"] as? String == "completed", "\(edited)")
@@ -184,9 +238,11 @@ import Testing
         }
         try await TestGateway.with { gateway in
             let token = try await gateway.createToken()
-            let created = try await gateway.request(.POST, "/agents/v1/generations", token: token, json: #"""
-                {"model": "ray-3.2", "prompt": "k", "video": {"resolution": "360p", "keyframes": [\#(try inline("blue.png")), \#(try inline("red.png"))], "keyframe_indexes": [60, 0]}}
-                """#)
+            let created = try await gateway.request(
+                .POST, "/agents/v1/generations", token: token,
+                json: #"""
+                    {"model": "ray-3.2", "prompt": "k", "video": {"resolution": "360p", "keyframes": [\#(try inline("blue.png")), \#(try inline("red.png"))], "keyframe_indexes": [60, 0]}}
+                    """#)
             #expect(created.status == 201, "\(created.text)")
             let done = try await gateway.waitForTerminal(try #require(created.object["id"] as? String), token: token, path: "/agents/v1/generations/")
             let url = try #require(((done["output"] as? [[String: Any]])?.first)?["url"] as? String)
@@ -196,10 +252,13 @@ import Testing
             try Self.expectColours(of: video, [(10, [255, 0, 0]), (100, [0, 0, 255])], in: directory)
 
             // A start and an end frame: the video opens on one and ends on the other.
-            let framed = try await gateway.request(.POST, "/agents/v1/generations", token: token, json: #"""
-                {"model": "ray-3.2", "prompt": "f", "video": {"resolution": "360p", "start_frame": \#(try inline("red.png")), "end_frame": \#(try inline("blue.png"))}}
-                """#)
-            let finished = try await gateway.waitForTerminal(try #require(framed.object["id"] as? String), token: token, path: "/agents/v1/generations/")
+            let framed = try await gateway.request(
+                .POST, "/agents/v1/generations", token: token,
+                json: #"""
+                    {"model": "ray-3.2", "prompt": "f", "video": {"resolution": "360p", "start_frame": \#(try inline("red.png")), "end_frame": \#(try inline("blue.png"))}}
+                    """#)
+            let finished = try await gateway.waitForTerminal(
+                try #require(framed.object["id"] as? String), token: token, path: "/agents/v1/generations/")
             let framedURL = try #require(((finished["output"] as? [[String: Any]])?.first)?["url"] as? String)
             let framedVideo = directory + "/framed.mp4"
             try await gateway.request(.GET, framedURL).body.write(to: URL(fileURLWithPath: framedVideo))
@@ -213,11 +272,14 @@ import Testing
             let token = try await gateway.createToken()
             var drift: [Bool: Int] = [:]
             for loop in [false, true] {
-                let created = try await gateway.request(.POST, "/agents/v1/generations", token: token, json: #"""
-                    {"model": "ray-3.2", "prompt": "the same drifting colours", "video": {"resolution": "360p", "loop": \#(loop)}}
-                    """#)
+                let created = try await gateway.request(
+                    .POST, "/agents/v1/generations", token: token,
+                    json: #"""
+                        {"model": "ray-3.2", "prompt": "the same drifting colours", "video": {"resolution": "360p", "loop": \#(loop)}}
+                        """#)
                 #expect(created.status == 201, "\(created.text)")
-                let done = try await gateway.waitForTerminal(try #require(created.object["id"] as? String), token: token, path: "/agents/v1/generations/")
+                let done = try await gateway.waitForTerminal(
+                    try #require(created.object["id"] as? String), token: token, path: "/agents/v1/generations/")
                 let url = try #require(((done["output"] as? [[String: Any]])?.first)?["url"] as? String)
                 let video = directory + "/loop-\(loop).mp4"
                 try await gateway.request(.GET, url).body.write(to: URL(fileURLWithPath: video))
@@ -241,8 +303,11 @@ import Testing
     /// The mean RGB of one frame of `video`, or of each cell of a `grid`×`grid` split of it.
     private static func meanColour(of video: String, frame: Int, grid: Int = 1, in directory: String) throws -> [Int] {
         let name = "frame-\(UUID().uuidString).rgb"
-        try FFmpegFixture.make(["-i", video, "-vf", "select=eq(n\\,\(frame)),scale=\(grid):\(grid)", "-frames:v", "1", "-f", "rawvideo",
-                                "-pix_fmt", "rgb24", name], in: directory)
+        try FFmpegFixture.make(
+            [
+                "-i", video, "-vf", "select=eq(n\\,\(frame)),scale=\(grid):\(grid)", "-frames:v", "1", "-f", "rawvideo",
+                "-pix_fmt", "rgb24", name,
+            ], in: directory)
         return try Data(contentsOf: URL(fileURLWithPath: directory + "/" + name)).map(Int.init)
     }
 
@@ -261,12 +326,17 @@ import Testing
             }
             let source = try await made(#"{"model": "ray-3.2", "prompt": "the source", "video": {"resolution": "360p"}}"#)
             let sourceID = try #require(source["id"] as? String)
-            let edited = try await made(#"{"model": "ray-3.2", "type": "video_edit", "prompt": "neon", "source": {"generation_id": "\#(sourceID)"}, "video": {"resolution": "360p", "edit": {"strength": "flex_2"}}}"#)
+            let edited = try await made(
+                #"{"model": "ray-3.2", "type": "video_edit", "prompt": "neon", "source": {"generation_id": "\#(sourceID)"}, "video": {"resolution": "360p", "edit": {"strength": "flex_2"}}}"#
+            )
             #expect(edited["state"] as? String == "completed" && edited["type"] as? String == "video_edit", "\(edited)")
             let (sourceBytes, _) = try await video(source)
             let (editBytes, editStreams) = try await video(edited)
-            #expect(editBytes != sourceBytes && editStreams.first.map { [$0.width, $0.height] } == [640, 360], "a changed copy in the source's frame")
-            let reframed = try await made(#"{"model": "ray-3.2", "type": "video_reframe", "prompt": "tall", "aspect_ratio": "9:16", "source": {"generation_id": "\#(sourceID)"}, "video": {"resolution": "360p", "source_position": {"x_norm": 0, "y_norm": 0.3, "w_norm": 1, "h_norm": 0.32}}}"#)
+            #expect(
+                editBytes != sourceBytes && editStreams.first.map { [$0.width, $0.height] } == [640, 360], "a changed copy in the source's frame")
+            let reframed = try await made(
+                #"{"model": "ray-3.2", "type": "video_reframe", "prompt": "tall", "aspect_ratio": "9:16", "source": {"generation_id": "\#(sourceID)"}, "video": {"resolution": "360p", "source_position": {"x_norm": 0, "y_norm": 0.3, "w_norm": 1, "h_norm": 0.32}}}"#
+            )
             #expect(reframed["state"] as? String == "completed" && reframed["type"] as? String == "video_reframe", "\(reframed)")
             let (_, reframedStreams) = try await video(reframed)
             #expect(reframedStreams.first.map { [$0.width, $0.height] } == [360, 640], "the new canvas")
@@ -283,8 +353,9 @@ import Testing
             configuration.agentsPolling.maxPollSeconds = 0.2
         }) { gateway in
             let token = try await gateway.createToken("images")
-            let created = try await gateway.request(.POST, "/agents/v1/generations", token: token,
-                                                    json: #"{"model": "uni-1", "prompt": "a red kite", "aspect_ratio": "3:2", "output_format": "jpeg"}"#)
+            let created = try await gateway.request(
+                .POST, "/agents/v1/generations", token: token,
+                json: #"{"model": "uni-1", "prompt": "a red kite", "aspect_ratio": "3:2", "output_format": "jpeg"}"#)
             #expect(created.status == 201, "\(created.text)")
             let id = try #require(created.object["id"] as? String)
             let generation = try await gateway.waitForTerminal(id, token: token, path: "/agents/v1/generations/")
@@ -298,17 +369,21 @@ import Testing
             #expect(kept.status == 200 && ImageProbe.size(of: kept.body).map { [$0.width, $0.height] } == [1536, 1024])
             #expect(try await used(gateway, "images") == 5)
 
-            let edit = try await gateway.request(.POST, "/agents/v1/generations", token: token, json: #"""
-                {"model": "uni-1", "type": "image_edit", "prompt": "greener", "source": {"data": "\#(try Fixtures.data("first-frame.png").base64EncodedString())", "media_type": "image/png"}}
-                """#)
+            let edit = try await gateway.request(
+                .POST, "/agents/v1/generations", token: token,
+                json: #"""
+                    {"model": "uni-1", "type": "image_edit", "prompt": "greener", "source": {"data": "\#(try Fixtures.data("first-frame.png").base64EncodedString())", "media_type": "image/png"}}
+                    """#)
             #expect(edit.status == 201, "\(edit.text)")
             let edited = try await gateway.waitForTerminal(try #require(edit.object["id"] as? String), token: token, path: "/agents/v1/generations/")
             #expect(edited["state"] as? String == "completed", "\(edited)")
             let sentEdit = try #require(fake.allGenerations.first { $0.prompt == "greener" })
             #expect(sentEdit.request["type"] as? String == "image_edit")
-            let guided = try await gateway.request(.POST, "/agents/v1/generations", token: token, json: #"""
-                {"model": "ray-3.2", "prompt": "guided", "video": {"keyframes": [{"data": "\#(try Fixtures.data("first-frame.png").base64EncodedString())", "media_type": "image/png"}], "keyframe_indexes": [24]}}
-                """#)
+            let guided = try await gateway.request(
+                .POST, "/agents/v1/generations", token: token,
+                json: #"""
+                    {"model": "ray-3.2", "prompt": "guided", "video": {"keyframes": [{"data": "\#(try Fixtures.data("first-frame.png").base64EncodedString())", "media_type": "image/png"}], "keyframe_indexes": [24]}}
+                    """#)
             #expect(guided.status == 201, "\(guided.text)")
             _ = try await gateway.waitForTerminal(try #require(guided.object["id"] as? String), token: token, path: "/agents/v1/generations/")
             let sentGuided = try #require(fake.allGenerations.first { $0.prompt == "guided" })
@@ -318,16 +393,20 @@ import Testing
             #expect((source["data"] as? String).flatMap { Data(base64Encoded: $0) }.flatMap(ImageProbe.format(of:)) != nil)
 
             // A video edit names its source by the id Luma gave it.
-            let video = try await gateway.request(.POST, "/agents/v1/generations", token: token,
-                                                  json: #"{"model": "ray-3.2", "prompt": "to be edited", "video": {"resolution": "540p"}}"#)
+            let video = try await gateway.request(
+                .POST, "/agents/v1/generations", token: token,
+                json: #"{"model": "ray-3.2", "prompt": "to be edited", "video": {"resolution": "540p"}}"#)
             let videoID = try #require(video.object["id"] as? String)
             #expect(try await gateway.waitForTerminal(videoID, token: token, path: "/agents/v1/generations/")["state"] as? String == "completed")
-            let change = try await gateway.request(.POST, "/agents/v1/generations", token: token, json: #"""
-                {"model": "ray-3.2", "type": "video_reframe", "prompt": "wider", "aspect_ratio": "21:9", "source": {"generation_id": "\#(videoID)"},
-                 "video": {"resolution": "540p", "source_position": {"x_norm": 0.25, "y_norm": 0, "w_norm": 0.5, "h_norm": 1}}}
-                """#)
+            let change = try await gateway.request(
+                .POST, "/agents/v1/generations", token: token,
+                json: #"""
+                    {"model": "ray-3.2", "type": "video_reframe", "prompt": "wider", "aspect_ratio": "21:9", "source": {"generation_id": "\#(videoID)"},
+                     "video": {"resolution": "540p", "source_position": {"x_norm": 0.25, "y_norm": 0, "w_norm": 0.5, "h_norm": 1}}}
+                    """#)
             #expect(change.status == 201, "\(change.text)")
-            let changed = try await gateway.waitForTerminal(try #require(change.object["id"] as? String), token: token, path: "/agents/v1/generations/")
+            let changed = try await gateway.waitForTerminal(
+                try #require(change.object["id"] as? String), token: token, path: "/agents/v1/generations/")
             #expect(changed["state"] as? String == "completed", "\(changed)")
             let sentChange = try #require(fake.allGenerations.first { $0.prompt == "wider" })
             let upstreamSource = try #require(fake.allGenerations.first { $0.prompt == "to be edited" })

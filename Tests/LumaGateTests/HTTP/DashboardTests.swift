@@ -7,8 +7,10 @@ import Testing
 @Suite struct DashboardTests {
     @Test func thePageItsScriptAndStylesheetAreServedWithoutAToken() async throws {
         try await TestGateway.with(configure: { $0.runsPoller = false }) { gateway in
-            for (path, type) in [("/dashboard", "text/html"), ("/dashboard/", "text/html"),
-                                 ("/dashboard/app.js", "text/javascript"), ("/dashboard/style.css", "text/css")] {
+            for (path, type) in [
+                ("/dashboard", "text/html"), ("/dashboard/", "text/html"),
+                ("/dashboard/app.js", "text/javascript"), ("/dashboard/style.css", "text/css"),
+            ] {
                 let reply = try await gateway.request(.GET, path)
                 #expect(reply.status == 200, "\(path)")
                 #expect(reply.header("content-type")?.hasPrefix(type) == true, "\(path): \(reply.header("content-type") ?? "none")")

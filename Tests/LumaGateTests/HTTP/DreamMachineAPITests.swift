@@ -46,11 +46,15 @@ import Testing
                 let delete = try await gateway.request(.DELETE, "/dream-machine/v1/generations/\(target)", token: stranger)
                 #expect(get.status == 404 && delete.status == 404)
                 #expect(get.object["detail"] as? String == "No task with id \(target) exists for this token.")
-                let extend = try await gateway.request(.POST, "/dream-machine/v1/generations", token: stranger, json: """
-                    {"model": "ray-2", "prompt": "steal", "keyframes": {"frame0": {"type": "generation", "id": "\(target)"}}}
-                    """)
+                let extend = try await gateway.request(
+                    .POST, "/dream-machine/v1/generations", token: stranger,
+                    json: """
+                        {"model": "ray-2", "prompt": "steal", "keyframes": {"frame0": {"type": "generation", "id": "\(target)"}}}
+                        """)
                 #expect(extend.status == 400)
-                #expect(extend.object["detail"] as? String == "Field `keyframes.frame0.id` names generation \(target), which does not exist for this token.")
+                #expect(
+                    extend.object["detail"] as? String
+                        == "Field `keyframes.frame0.id` names generation \(target), which does not exist for this token.")
             }
             let list = try await gateway.request(.GET, "/dream-machine/v1/generations", token: stranger).object
             #expect(list["count"] as? Int == 0 && (list["generations"] as? [Any])?.isEmpty == true)
@@ -59,7 +63,10 @@ import Testing
     }
 
     @Test func badBodiesAreRefusedWithTheFieldNamed() async throws {
-        try await TestGateway.with(configure: { $0.runsPoller = false; $0.maxBodyBytes = 64 * 1024 }) { gateway in
+        try await TestGateway.with(configure: {
+            $0.runsPoller = false
+            $0.maxBodyBytes = 64 * 1024
+        }) { gateway in
             let token = try await gateway.createToken()
             let pending = try await gateway.createGeneration(token: token, #"{"model": "ray-2", "prompt": "not done yet"}"#)["id"] as! String
             let video: [(String, Int, String)] = [
@@ -71,18 +78,29 @@ import Testing
                 (#"{"model": "ray-2", "prompt": " "}"#, 400, "Field `prompt` is required when there are no keyframes."),
                 (#"{"model": "ray-2", "prompt": "x", "generation_type": "image"}"#, 400, "Field `generation_type` must be one of \"video\"."),
                 (#"{"model": "ray-2", "prompt": "x", "duration": "7s"}"#, 400, "Field `duration` must be one of \"5s\", \"9s\" for model ray-2."),
-                (#"{"model": "ray-2", "prompt": "x", "resolution": "8k"}"#, 400, "Field `resolution` must be one of \"540p\", \"720p\", \"1080p\", \"4k\" for model ray-2."),
+                (
+                    #"{"model": "ray-2", "prompt": "x", "resolution": "8k"}"#, 400,
+                    "Field `resolution` must be one of \"540p\", \"720p\", \"1080p\", \"4k\" for model ray-2."
+                ),
                 (#"{"model": "ray-2", "prompt": "x", "keyframes": "frame0"}"#, 400, "Field `keyframes` must be a JSON object."),
-                (#"{"model": "ray-2", "prompt": "x", "keyframes": {"frame0": {"url": "https://x/y.png"}}}"#, 400,
-                 "Field `keyframes.frame0.type` is required: \"image\" or \"generation\"."),
-                (#"{"model": "ray-2", "prompt": "x", "keyframes": {"frame1": {"type": "image", "url": "ftp://x/y.png"}}}"#, 400,
-                 "Field `keyframes.frame1.url` must be an http(s) URL or a data:image/(png|jpeg|webp);base64 URI."),
+                (
+                    #"{"model": "ray-2", "prompt": "x", "keyframes": {"frame0": {"url": "https://x/y.png"}}}"#, 400,
+                    "Field `keyframes.frame0.type` is required: \"image\" or \"generation\"."
+                ),
+                (
+                    #"{"model": "ray-2", "prompt": "x", "keyframes": {"frame1": {"type": "image", "url": "ftp://x/y.png"}}}"#, 400,
+                    "Field `keyframes.frame1.url` must be an http(s) URL or a data:image/(png|jpeg|webp);base64 URI."
+                ),
                 (#"{"model": "ray-2", "prompt": "x", "concepts": {"key": "pan_left"}}"#, 400, "Field `concepts` must be an array."),
                 (#"{"model": "ray-2", "prompt": "x", "concepts": [{}]}"#, 400, "Field `concepts[0].key` is required."),
-                ("{\"model\": \"ray-2\", \"keyframes\": {\"frame0\": {\"type\": \"generation\", \"id\": \"\(pending)\"}}}", 409,
-                 "Field `keyframes.frame0.id` names generation \(pending), which has not completed; only a completed generation can be a keyframe."),
-                ("{\"model\": \"ray-2\", \"prompt\": \"\(String(repeating: "a", count: 70 * 1024))\"}", 413,
-                 "The request body is larger than 64 KiB, the most this gateway accepts."),
+                (
+                    "{\"model\": \"ray-2\", \"keyframes\": {\"frame0\": {\"type\": \"generation\", \"id\": \"\(pending)\"}}}", 409,
+                    "Field `keyframes.frame0.id` names generation \(pending), which has not completed; only a completed generation can be a keyframe."
+                ),
+                (
+                    "{\"model\": \"ray-2\", \"prompt\": \"\(String(repeating: "a", count: 70 * 1024))\"}", 413,
+                    "The request body is larger than 64 KiB, the most this gateway accepts."
+                ),
             ]
             for path in ["/dream-machine/v1/generations", "/dream-machine/v1/generations/video"] {
                 for (body, status, detail) in video {
@@ -96,9 +114,18 @@ import Testing
                 (#"{"model": "ray-2", "prompt": "x"}"#, "Field `model` must be one of \"photon-1\", \"photon-flash-1\"."),
                 (#"{"model": "photon-1"}"#, "Field `prompt` is required."),
                 (#"{"model": "photon-1", "prompt": "x", "format": "gif"}"#, "Field `format` must be one of \"jpg\", \"png\"."),
-                (#"{"model": "photon-1", "prompt": "x", "aspect_ratio": "5:4"}"#, "Field `aspect_ratio` must be one of \"1:1\", \"16:9\", \"9:16\", \"4:3\", \"3:4\", \"21:9\", \"9:21\"."),
-                (#"{"model": "photon-1", "prompt": "x", "style_ref": [{"url": "https://x/y.png"}]}"#, "Field `style_ref` is not supported by this gateway; leave it out."),
-                (#"{"model": "photon-1", "prompt": "x", "sync": true}"#, "Field `sync` is not supported by this gateway; leave it out and poll GET /generations/{id}."),
+                (
+                    #"{"model": "photon-1", "prompt": "x", "aspect_ratio": "5:4"}"#,
+                    "Field `aspect_ratio` must be one of \"1:1\", \"16:9\", \"9:16\", \"4:3\", \"3:4\", \"21:9\", \"9:21\"."
+                ),
+                (
+                    #"{"model": "photon-1", "prompt": "x", "style_ref": [{"url": "https://x/y.png"}]}"#,
+                    "Field `style_ref` is not supported by this gateway; leave it out."
+                ),
+                (
+                    #"{"model": "photon-1", "prompt": "x", "sync": true}"#,
+                    "Field `sync` is not supported by this gateway; leave it out and poll GET /generations/{id}."
+                ),
                 (#"{"model": "photon-1", "prompt": "x", "callback_url": "not a url"}"#, "Field `callback_url` must be an http(s) URL."),
             ]
             for (body, detail) in image {
@@ -106,8 +133,9 @@ import Testing
                 #expect(reply.status == 400, "\(body): \(reply.text)")
                 #expect(reply.object["detail"] as? String == detail, "\(body)")
             }
-            let wrongType = try await gateway.request(.POST, "/dream-machine/v1/generations/video", token: token, json: #"{"model": "ray-2"}"#,
-                                                      headers: [("Content-Type", "text/plain")])
+            let wrongType = try await gateway.request(
+                .POST, "/dream-machine/v1/generations/video", token: token, json: #"{"model": "ray-2"}"#,
+                headers: [("Content-Type", "text/plain")])
             #expect(wrongType.status == 415)
             for query in ["limit=0", "limit=1001", "limit=ten", "offset=-1"] {
                 let reply = try await gateway.request(.GET, "/dream-machine/v1/generations?\(query)", token: token)
@@ -124,7 +152,9 @@ import Testing
         try await TestGateway.with(now: { clock.now }, configure: { $0.runsPoller = false }) { gateway in
             let token = try await gateway.createToken()
             let kept = try await gateway.submit(token: token, #"{"user_prompt": "kept"}"#)["id"] as! String
-            let deleted = try await gateway.createGeneration(token: token, #"{"model": "ray-2", "prompt": "deleted", "callback_url": "http://127.0.0.1:1/x"}"#)["id"] as! String
+            let deleted =
+                try await gateway.createGeneration(token: token, #"{"model": "ray-2", "prompt": "deleted", "callback_url": "http://127.0.0.1:1/x"}"#)[
+                    "id"] as! String
             let delete = try await gateway.request(.DELETE, "/dream-machine/v1/generations/\(deleted)", token: token)
             #expect(delete.status == 204 && delete.body.isEmpty)
             #expect(try await gateway.request(.DELETE, "/dream-machine/v1/generations/\(deleted)", token: token).status == 404)
@@ -152,8 +182,10 @@ import Testing
         try await TestGateway.with { gateway in
             let token = try await gateway.createToken()
             let video = try await gateway.submit(token: token, #"{"user_prompt": "a video"}"#)["id"] as! String
-            let image = try await gateway.createGeneration(token: token, #"{"model": "photon-flash-1", "prompt": "a jpeg"}"#,
-                                                           path: "/dream-machine/v1/generations/image")["id"] as! String
+            let image =
+                try await gateway.createGeneration(
+                    token: token, #"{"model": "photon-flash-1", "prompt": "a jpeg"}"#,
+                    path: "/dream-machine/v1/generations/image")["id"] as! String
             let finished = try await gateway.waitForGeneration(image, token: token)
             let assets = try #require(finished["assets"] as? [String: Any])
             #expect(assets["video"] == nil)
@@ -163,9 +195,11 @@ import Testing
             #expect(try await gateway.request(.GET, "/luma/generations", token: token).array.map { $0["id"] as? String } == [video])
             let official = try await gateway.request(.GET, "/dream-machine/v1/generations", token: token).object
             #expect((official["generations"] as? [[String: Any]])?.map { $0["id"] as? String } == [image, video])
-            let extend = try await gateway.request(.POST, "/dream-machine/v1/generations", token: token, json: """
-                {"model": "ray-2", "prompt": "x", "keyframes": {"frame0": {"type": "generation", "id": "\(image)"}}}
-                """)
+            let extend = try await gateway.request(
+                .POST, "/dream-machine/v1/generations", token: token,
+                json: """
+                    {"model": "ray-2", "prompt": "x", "keyframes": {"frame0": {"type": "generation", "id": "\(image)"}}}
+                    """)
             #expect(extend.status == 400 && (extend.object["detail"] as? String)?.contains("is an image") == true)
         }
     }

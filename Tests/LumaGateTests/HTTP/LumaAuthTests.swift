@@ -77,12 +77,14 @@ import Testing
 
             // A known path with a method it does not answer: 405, naming the methods it does.
             let token = try await gateway.createToken()
-            for (method, path, allow) in [(HTTPMethod.PUT, "/luma/generations", "GET, POST"),
-                                          (.DELETE, "/luma/generations/3f0c-any-id", "GET"),
-                                          (.PATCH, "/dream-machine/v1/generations/any-id", "DELETE, GET"),
-                                          (.GET, "/dream-machine/v1/generations/video", "POST"),
-                                          (.OPTIONS, "/luma/generations/file_upload", "POST"),
-                                          (.POST, "/healthz", "GET")] {
+            for (method, path, allow) in [
+                (HTTPMethod.PUT, "/luma/generations", "GET, POST"),
+                (.DELETE, "/luma/generations/3f0c-any-id", "GET"),
+                (.PATCH, "/dream-machine/v1/generations/any-id", "DELETE, GET"),
+                (.GET, "/dream-machine/v1/generations/video", "POST"),
+                (.OPTIONS, "/luma/generations/file_upload", "POST"),
+                (.POST, "/healthz", "GET"),
+            ] {
                 let refused = try await gateway.request(method, path, token: token)
                 #expect(refused.status == 405, "\(method) \(path)")
                 #expect(refused.object["code"] as? String == "method_not_allowed")

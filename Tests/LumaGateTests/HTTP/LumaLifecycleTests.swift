@@ -67,7 +67,9 @@ import Testing
     @Test func portraitNineSecondVideoHasTheMatchingFrameAndDuration() async throws {
         try await TestGateway.with { gateway in
             let token = try await gateway.createToken()
-            let id = try await gateway.submit(token: token, #"{"user_prompt": "a tall waterfall", "aspect_ratio": "9:16", "duration": "9s"}"#)["id"] as! String
+            let id =
+                try await gateway.submit(token: token, #"{"user_prompt": "a tall waterfall", "aspect_ratio": "9:16", "duration": "9s"}"#)["id"]
+                as! String
             let task = try await gateway.waitForTerminal(id, token: token)
             let raw = try #require(task["video_raw"] as? [String: Any])
             #expect(raw["width"] as? Int == 752 && raw["height"] as? Int == 1360)
@@ -84,7 +86,8 @@ import Testing
             let token = try await gateway.createToken()
             let parent = try await gateway.submit(token: token, #"{"user_prompt": "a lighthouse at dusk", "aspect_ratio": "1:1"}"#)["id"] as! String
 
-            let early = try await gateway.request(.POST, "/luma/generations/\(parent)/extend", token: token, json: #"{"user_prompt": "the storm arrives"}"#)
+            let early = try await gateway.request(
+                .POST, "/luma/generations/\(parent)/extend", token: token, json: #"{"user_prompt": "the storm arrives"}"#)
             #expect(early.status == 409)
             #expect(early.object["code"] as? String == "conflict")
             let earlyDownload = try await gateway.request(.GET, "/luma/generations/\(parent)/download_video_url", token: token)
@@ -97,8 +100,9 @@ import Testing
 
             let badBody = try await gateway.request(.POST, "/luma/generations/\(parent)/extend", token: token, json: #"{"user_prompt": 5}"#)
             #expect(badBody.status == 400)
-            let withImage = try await gateway.request(.POST, "/luma/generations/\(parent)/extend", token: token,
-                                                      json: #"{"image_url": "\#(try Fixtures.pngDataURI())"}"#)
+            let withImage = try await gateway.request(
+                .POST, "/luma/generations/\(parent)/extend", token: token,
+                json: #"{"image_url": "\#(try Fixtures.pngDataURI())"}"#)
             #expect(withImage.status == 400)
 
             // No prompt: the extension continues the parent's.
@@ -147,8 +151,9 @@ import Testing
     @Test func uploadedImageServesAsAFirstFrameByURL() async throws {
         try await TestGateway.with { gateway in
             let token = try await gateway.createToken()
-            let upload = try await gateway.request(.POST, "/luma/generations/file_upload", token: token,
-                                                   json: #"{"url": "\#(try Fixtures.pngDataURI())"}"#)
+            let upload = try await gateway.request(
+                .POST, "/luma/generations/file_upload", token: token,
+                json: #"{"url": "\#(try Fixtures.pngDataURI())"}"#)
             #expect(upload.status == 200, "\(upload.text)")
             let publicURL = try #require(upload.object["public_url"] as? String)
             #expect(UUID(uuidString: upload.object["id"] as? String ?? "") != nil)

@@ -53,7 +53,10 @@ import Testing
     }
 
     @Test func mediaLinksFollowTheConfiguredPublicURL() async throws {
-        try await TestGateway.with(configure: { $0.runsPoller = false; $0.publicURL = "https://videos.example.test/gw/" }) { gateway in
+        try await TestGateway.with(configure: {
+            $0.runsPoller = false
+            $0.publicURL = "https://videos.example.test/gw/"
+        }) { gateway in
             let token = try await gateway.createToken()
             let id = try await gateway.submit(token: token, #"{"user_prompt": "x", "image_url": "\#(try Fixtures.pngDataURI())"}"#)["id"] as! String
             let task = try await gateway.request(.GET, "/luma/generations/\(id)", token: token).object

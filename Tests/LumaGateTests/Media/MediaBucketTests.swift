@@ -117,13 +117,17 @@ struct MediaBucketTests {
     @Test func aTaskIsFinishedOnlyOnceItsFilesAreInTheBucket() async throws {
         let directory = TestGateway.temporaryDirectory()
         let location = try #require(TestMedia.location(for: directory))
-        let secret = try #require(try ServeProcess.command(["token", "create", "--name", "patient", "--data-dir", directory])
-            .output.split(separator: "\n").last.map(String.init))
-        let timing = ["--sandbox-queued-seconds", "0", "--sandbox-dreaming-seconds", "0", "--upstream-timeout", "2", "--upstream-retry", "0.5",
-                      "--lease-seconds", "3"]
+        let secret = try #require(
+            try ServeProcess.command(["token", "create", "--name", "patient", "--data-dir", directory])
+                .output.split(separator: "\n").last.map(String.init))
+        let timing = [
+            "--sandbox-queued-seconds", "0", "--sandbox-dreaming-seconds", "0", "--upstream-timeout", "2", "--upstream-retry", "0.5",
+            "--lease-seconds", "3",
+        ]
         // Nothing listens on port 9 of this machine: every upload is refused.
         let down = try ServeProcess(dataDirectory: directory, extraArguments: timing, environment: ["LUMAGATE_S3_ENDPOINT": "http://127.0.0.1:9"])
-        let submitted = try await TestGateway.request(.POST, down.baseURL + "/luma/generations", token: secret, json: #"{"user_prompt": "waits for its bucket"}"#)
+        let submitted = try await TestGateway.request(
+            .POST, down.baseURL + "/luma/generations", token: secret, json: #"{"user_prompt": "waits for its bucket"}"#)
         let id = try #require(submitted.object["id"] as? String)
         let deadline = Date().addingTimeInterval(60)
         while !FileManager.default.fileExists(atPath: directory + "/media/tasks/\(id)/thumbnail.jpg"), Date() < deadline {
@@ -156,8 +160,9 @@ struct MediaBucketTests {
     @Test(.enabled(if: TestStore.isPostgres, "needs LUMAGATE_TEST_POSTGRES_URL"))
     func threeProcessesShareNothingButTheStoreAndTheBucket() async throws {
         let shared = TestGateway.temporaryDirectory()
-        let secret = try #require(try ServeProcess.command(["token", "create", "--name", "shared", "--data-dir", shared])
-            .output.split(separator: "\n").last.map(String.init))
+        let secret = try #require(
+            try ServeProcess.command(["token", "create", "--name", "shared", "--data-dir", shared])
+                .output.split(separator: "\n").last.map(String.init))
         var environment = TestMedia.environment(forDataDirectory: shared)
         environment["LUMAGATE_DATABASE"] = try TestStore.location(for: shared)
         let timing = ["--sandbox-queued-seconds", "0.2", "--sandbox-dreaming-seconds", "0.3", "--upstream-timeout", "2", "--lease-seconds", "5"]
@@ -166,8 +171,9 @@ struct MediaBucketTests {
         }
         var ids: [String] = []
         for index in 0..<12 {
-            let reply = try await TestGateway.request(.POST, servers[index % 3].baseURL + "/luma/generations", token: secret,
-                                                      json: #"{"user_prompt": "shared \#(index)"}"#)
+            let reply = try await TestGateway.request(
+                .POST, servers[index % 3].baseURL + "/luma/generations", token: secret,
+                json: #"{"user_prompt": "shared \#(index)"}"#)
             ids.append(try #require(reply.object["id"] as? String, "\(reply.text)"))
         }
         servers.remove(at: 1).kill()

@@ -10,7 +10,9 @@ struct MediaMigrationTests {
         let directory = TestGateway.temporaryDirectory()
         let (id, token) = try await TestGateway.with(directory: directory, configure: { $0.mediaBucket = nil }) { gateway in
             let token = try await gateway.createToken()
-            let id = try await gateway.submit(token: token, #"{"user_prompt": "moving house", "image_url": "\#(try Fixtures.pngDataURI())"}"#)["id"] as! String
+            let id =
+                try await gateway.submit(token: token, #"{"user_prompt": "moving house", "image_url": "\#(try Fixtures.pngDataURI())"}"#)["id"]
+                as! String
             #expect(try await gateway.waitForTerminal(id, token: token)["state"] as? String == "completed")
             return (id, token)
         }
@@ -21,8 +23,10 @@ struct MediaMigrationTests {
         try FileManager.default.createSymbolicLink(atPath: directory + "/media/tasks/\(id)/escape.txt", withDestinationPath: "/etc/hostname")
         try FileManager.default.createSymbolicLink(atPath: directory + "/media/tasks/etc", withDestinationPath: "/etc")
         let location = try #require(TestMedia.location(for: directory))
-        let target = ["media", "migrate", "--to", "s3://\(location.bucket)/\(location.prefix)", "--s3-endpoint", location.endpoint ?? "",
-                      "--data-dir", directory]
+        let target = [
+            "media", "migrate", "--to", "s3://\(location.bucket)/\(location.prefix)", "--s3-endpoint", location.endpoint ?? "",
+            "--data-dir", directory,
+        ]
 
         let first = try ServeProcess.command(target)
         #expect(first.status == 0, "\(first.output)")

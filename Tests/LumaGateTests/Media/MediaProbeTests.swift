@@ -18,8 +18,11 @@ import Testing
 
     @Test(arguments: [(640, 360, 48, false), (320, 568, 24, true)])
     func mp4ProbeReadsSizeAndDuration(width: Int, height: Int, frames: Int, faststart: Bool) throws {
-        let video = try ffmpeg(["-f", "lavfi", "-i", "testsrc=s=\(width)x\(height):r=24", "-frames:v", "\(frames)",
-                                "-c:v", "libx264", "-pix_fmt", "yuv420p"] + (faststart ? ["-movflags", "+faststart"] : []) + ["mp4"])
+        let video = try ffmpeg(
+            [
+                "-f", "lavfi", "-i", "testsrc=s=\(width)x\(height):r=24", "-frames:v", "\(frames)",
+                "-c:v", "libx264", "-pix_fmt", "yuv420p",
+            ] + (faststart ? ["-movflags", "+faststart"] : []) + ["mp4"])
         let info = try #require(MP4Probe.probe(video))
         #expect(info.width == width && info.height == height)
         #expect(abs(info.duration - Double(frames) / 24) < 0.0005)
@@ -49,7 +52,9 @@ import Testing
     /// a task is completed once, so what the inspector misses then stays missing.
     @Test func inspectorAsksAgainWhenTheFileHostFails() async throws {
         let upstream = try await FakeDreamMachine.start(fileFailures: 2)
-        let inspector = RemoteMediaInspector(outbound: OutboundClient(policy: OutboundPolicy(allowedHosts: ["127.0.0.1"])), ffmpeg: nil, store: MediaStore(root: TestGateway.temporaryDirectory()))
+        let inspector = RemoteMediaInspector(
+            outbound: OutboundClient(policy: OutboundPolicy(allowedHosts: ["127.0.0.1"])), ffmpeg: nil,
+            store: MediaStore(root: TestGateway.temporaryDirectory()))
         let media = await inspector.inspect(taskID: "t", videoURL: upstream.baseURL + "/files/video.mp4", imageURL: nil, atMillis: 0)
         await upstream.stop()
         let video = try #require(media.video)

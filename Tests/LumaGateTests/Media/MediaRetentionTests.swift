@@ -29,8 +29,9 @@ struct MediaRetentionTests {
             let youngFinished = try #require(try await gateway.gateway.tasks.find(id: young)?.updatedAtMillis)
             #expect(youngFinished - oldFinished >= 1000)
             let between = Date(millis: (oldFinished + youngFinished) / 2)
-            let retention = MediaRetention(tasks: gateway.gateway.tasks, store: gateway.gateway.mediaStore, retentionDays: 1,
-                                           now: { between.addingTimeInterval(86400) }, logger: .init(label: "test"))
+            let retention = MediaRetention(
+                tasks: gateway.gateway.tasks, store: gateway.gateway.mediaStore, retentionDays: 1,
+                now: { between.addingTimeInterval(86400) }, logger: .init(label: "test"))
             #expect(try await retention.sweepOnce() == 1)
             #expect(try await retention.sweepOnce() == 0, "each task once")
 

@@ -15,16 +15,20 @@ struct S3SignerTests {
     static let emptyHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
     static let awsHost = "examplebucket.s3.amazonaws.com"
 
-    static func signature(_ method: String, _ path: String, query: [(String, String)] = [], headers: [(String, String)],
-                          payloadHash: String = emptyHash) throws -> (signedHeaders: String, signature: String) {
+    static func signature(
+        _ method: String, _ path: String, query: [(String, String)] = [], headers: [(String, String)],
+        payloadHash: String = emptyHash
+    ) throws -> (signedHeaders: String, signature: String) {
         let added = signer.sign(method: method, path: path, query: query, headers: headers, payloadHash: payloadHash, date: date)
         let authorization = try #require(added.first { $0.0 == "Authorization" }?.1)
         #expect(authorization.hasPrefix("AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request, "))
         #expect(added.contains { $0 == ("x-amz-date", "20130524T000000Z") })
         #expect(added.contains { $0 == ("x-amz-content-sha256", payloadHash) })
         let fields = authorization.components(separatedBy: ", ")
-        return (try #require(fields.first { $0.hasPrefix("SignedHeaders=") }).replacingOccurrences(of: "SignedHeaders=", with: ""),
-                try #require(fields.first { $0.hasPrefix("Signature=") }).replacingOccurrences(of: "Signature=", with: ""))
+        return (
+            try #require(fields.first { $0.hasPrefix("SignedHeaders=") }).replacingOccurrences(of: "SignedHeaders=", with: ""),
+            try #require(fields.first { $0.hasPrefix("Signature=") }).replacingOccurrences(of: "Signature=", with: "")
+        )
     }
 
     @Test func awsGetObjectWithRange() throws {
@@ -57,30 +61,35 @@ struct S3SignerTests {
 
     @Test func awsPresignedURL() {
         let query = Self.signer.presignedQuery(method: "GET", host: Self.awsHost, path: "/test.txt", expires: 86400, date: Self.date)
-        #expect(query == "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request"
-            + "&X-Amz-Date=20130524T000000Z&X-Amz-Expires=86400&X-Amz-SignedHeaders=host"
-            + "&X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404")
+        #expect(
+            query == "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request"
+                + "&X-Amz-Date=20130524T000000Z&X-Amz-Expires=86400&X-Amz-SignedHeaders=host"
+                + "&X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404")
     }
 
     /// Path-style, a port in `host`, a key with a space, `+` and a non-ASCII letter.
     @Test func pathStyleWithAnEncodedKey() throws {
         let path = "/lumagate-test-media/" + S3Signer.encodePath("videos/a b+ü.mp4")
         #expect(path == "/lumagate-test-media/videos/a%20b%2B%C3%BC.mp4")
-        let signed = try Self.signature("PUT", path, headers: [("Content-Type", "video/mp4"), ("Host", "127.0.0.1:4566")],
-                                        payloadHash: S3Signer.unsignedPayload)
+        let signed = try Self.signature(
+            "PUT", path, headers: [("Content-Type", "video/mp4"), ("Host", "127.0.0.1:4566")],
+            payloadHash: S3Signer.unsignedPayload)
         #expect(signed.signature == "f3eab0ec244c54f0816d34e5d79df5a2cd56775eeef02559d287aa7fea10b546")
     }
 
     @Test func multipartAndListQueries() throws {
-        let part = try Self.signature("PUT", "/lumagate-test-media/videos/v.mp4", query: [("partNumber", "1"), ("uploadId", "abc123")],
-                                      headers: [("Host", "127.0.0.1:4566")], payloadHash: S3Signer.unsignedPayload)
+        let part = try Self.signature(
+            "PUT", "/lumagate-test-media/videos/v.mp4", query: [("partNumber", "1"), ("uploadId", "abc123")],
+            headers: [("Host", "127.0.0.1:4566")], payloadHash: S3Signer.unsignedPayload)
         #expect(part.signature == "25c3c1b2fb82fb5012cbdd43385d86e329433739587486c13cf7b487bae2ced2")
-        let create = try Self.signature("POST", "/lumagate-test-media/videos/v.mp4", query: [("uploads", "")],
-                                        headers: [("Content-Type", "video/mp4"), ("Host", "127.0.0.1:4566")])
+        let create = try Self.signature(
+            "POST", "/lumagate-test-media/videos/v.mp4", query: [("uploads", "")],
+            headers: [("Content-Type", "video/mp4"), ("Host", "127.0.0.1:4566")])
         #expect(create.signature == "ca0a2c23d8a83599c8e6cda3790d5f6d22dd1bb796af469c02dd31dc044eca42")
-        let list = try Self.signature("GET", "/lumagate-test-media",
-                                      query: [("list-type", "2"), ("prefix", "videos/"), ("continuation-token", "1/ab==")],
-                                      headers: [("Host", "127.0.0.1:4566")])
+        let list = try Self.signature(
+            "GET", "/lumagate-test-media",
+            query: [("list-type", "2"), ("prefix", "videos/"), ("continuation-token", "1/ab==")],
+            headers: [("Host", "127.0.0.1:4566")])
         #expect(list.signature == "083ffec8c4223a5d1e44f4216fb3f530b95835e356af02d017cfb398161eee53")
     }
 

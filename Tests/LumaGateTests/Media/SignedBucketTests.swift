@@ -52,7 +52,9 @@ struct SignedBucketTests {
         let (location, credentials) = try #require(TestMedia.verifyingServer)
         try await TestGateway.with(configure: { $0.mediaBucket = (location, credentials) }) { gateway in
             let token = try await gateway.createToken()
-            let id = try await gateway.submit(token: token, #"{"user_prompt": "signed all the way", "image_url": "\#(try Fixtures.pngDataURI())"}"#)["id"] as! String
+            let id =
+                try await gateway.submit(token: token, #"{"user_prompt": "signed all the way", "image_url": "\#(try Fixtures.pngDataURI())"}"#)["id"]
+                as! String
             let task = try await gateway.waitForTerminal(id, token: token)
             #expect(task["state"] as? String == "completed", "\(task)")
             let video = try #require((task["video"] as? [String: Any])?["url"] as? String)

@@ -9,14 +9,18 @@ import Testing
     private func samples(_ text: String) throws -> [String: Double] {
         var samples: [String: Double] = [:]
         for line in text.split(separator: "\n") where !line.hasPrefix("#") {
-            let match = try #require(line.wholeMatch(of: /([a-z_:][a-z0-9_:]*(?:\{(?:[a-z_]+="(?:[^"\\]|\\.)*",?)*\})?) (-?[0-9.e+]+|\+Inf|NaN)/), "\(line)")
+            let match = try #require(
+                line.wholeMatch(of: /([a-z_:][a-z0-9_:]*(?:\{(?:[a-z_]+="(?:[^"\\]|\\.)*",?)*\})?) (-?[0-9.e+]+|\+Inf|NaN)/), "\(line)")
             samples[String(match.output.1)] = Double(match.output.2)
         }
         return samples
     }
 
     @Test func aMetricsTokenGuardsTheScrapeWhenSet() async throws {
-        try await TestGateway.with(configure: { $0.runsPoller = false; $0.metricsToken = "scrape-secret" }) { gateway in
+        try await TestGateway.with(configure: {
+            $0.runsPoller = false
+            $0.metricsToken = "scrape-secret"
+        }) { gateway in
             #expect(try await gateway.request(.GET, "/metrics").status == 401)
             #expect(try await gateway.request(.GET, "/metrics", token: "wrong").status == 401)
             let scrape = try await gateway.request(.GET, "/metrics", token: "scrape-secret")

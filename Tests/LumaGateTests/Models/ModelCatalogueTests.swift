@@ -8,12 +8,12 @@ import Testing
 @Suite struct ModelCatalogueTests {
     /// An open video model as an operator would add it, and an image model with nothing but a name and a price.
     static let operatorFile = #"""
-    {"models": [
-      {"name": "wan-2.2-5b", "kind": "video", "aspect_ratios": ["16:9", "9:16", "1:1"],
-       "resolutions": ["480p", "720p"], "durations": ["5s"], "prices": {"480p": 3, "720p": 7}, "typical_seconds": 90},
-      {"name": "flux-dev", "kind": "image", "price": 4}
-    ]}
-    """#
+        {"models": [
+          {"name": "wan-2.2-5b", "kind": "video", "aspect_ratios": ["16:9", "9:16", "1:1"],
+           "resolutions": ["480p", "720p"], "durations": ["5s"], "prices": {"480p": 3, "720p": 7}, "typical_seconds": 90},
+          {"name": "flux-dev", "kind": "image", "price": 4}
+        ]}
+        """#
 
     static func writeFile(_ text: String) throws -> String {
         let path = TestGateway.temporaryDirectory() + "/models.json"
@@ -29,8 +29,10 @@ import Testing
             let prompt = "a lighthouse in the fog"
             let submits: [(path: String, body: String, poll: String)] = [
                 ("/luma/generations", #"{"user_prompt": "\#(prompt)", "model_name": "wan-2.2-5b"}"#, "/luma/generations/"),
-                ("/dream-machine/v1/generations/video", #"{"prompt": "\#(prompt)", "model": "wan-2.2-5b", "resolution": "480p"}"#,
-                 "/dream-machine/v1/generations/"),
+                (
+                    "/dream-machine/v1/generations/video", #"{"prompt": "\#(prompt)", "model": "wan-2.2-5b", "resolution": "480p"}"#,
+                    "/dream-machine/v1/generations/"
+                ),
                 ("/dream-machine/v1/generations/image", #"{"prompt": "\#(prompt)", "model": "flux-dev"}"#, "/dream-machine/v1/generations/"),
                 ("/agents/v1/generations", #"{"prompt": "\#(prompt)", "model": "wan-2.2-5b", "aspect_ratio": "9:16"}"#, "/agents/v1/generations/"),
                 ("/agents/v1/generations", #"{"prompt": "\#(prompt)", "model": "flux-dev", "type": "image"}"#, "/agents/v1/generations/"),
@@ -72,27 +74,44 @@ import Testing
 
     @Test func aModelRefusesWhatItDoesNotMakeOnEveryFace() async throws {
         let models = try ModelCatalogue.builtIn.adding(fileAt: try Self.writeFile(Self.operatorFile))
-        try await TestGateway.with(configure: { $0.models = models; $0.runsPoller = false }) { gateway in
+        try await TestGateway.with(configure: {
+            $0.models = models
+            $0.runsPoller = false
+        }) { gateway in
             let token = try await gateway.createToken()
             let refusals: [(path: String, body: String, status: Int, message: String)] = [
-                ("/luma/generations", #"{"user_prompt": "x", "model_name": "wan-2.2-5b", "resolution": "1080p"}"#, 400,
-                 #"Field `resolution` must be one of "480p", "720p" for model wan-2.2-5b."#),
-                ("/dream-machine/v1/generations/video", #"{"prompt": "x", "model": "wan-2.2-5b", "aspect_ratio": "21:9"}"#, 400,
-                 #"Field `aspect_ratio` must be one of "16:9", "9:16", "1:1" for model wan-2.2-5b."#),
-                ("/dream-machine/v1/generations/video", #"{"prompt": "x", "model": "wan-2.2-5b", "concepts": [{"key": "dolly_zoom"}]}"#, 400,
-                 "Field `concepts` is for the models"),
-                ("/agents/v1/generations", #"{"prompt": "x", "model": "wan-2.2-5b", "video": {"hdr": true}}"#, 422,
-                 "Field `video.hdr` is not available for wan-2.2-5b."),
-                ("/agents/v1/generations", #"{"prompt": "x", "model": "flux-dev", "type": "video"}"#, 422,
-                 "Field `model` flux-dev does not make type video"),
-                ("/v1/videos", #"{"prompt": "x", "model": "wan-2.2-5b", "size": "1920x1080"}"#, 400,
-                 #"Field `size` must be a size at "480p", "720p" for model wan-2.2-5b."#),
+                (
+                    "/luma/generations", #"{"user_prompt": "x", "model_name": "wan-2.2-5b", "resolution": "1080p"}"#, 400,
+                    #"Field `resolution` must be one of "480p", "720p" for model wan-2.2-5b."#
+                ),
+                (
+                    "/dream-machine/v1/generations/video", #"{"prompt": "x", "model": "wan-2.2-5b", "aspect_ratio": "21:9"}"#, 400,
+                    #"Field `aspect_ratio` must be one of "16:9", "9:16", "1:1" for model wan-2.2-5b."#
+                ),
+                (
+                    "/dream-machine/v1/generations/video", #"{"prompt": "x", "model": "wan-2.2-5b", "concepts": [{"key": "dolly_zoom"}]}"#, 400,
+                    "Field `concepts` is for the models"
+                ),
+                (
+                    "/agents/v1/generations", #"{"prompt": "x", "model": "wan-2.2-5b", "video": {"hdr": true}}"#, 422,
+                    "Field `video.hdr` is not available for wan-2.2-5b."
+                ),
+                (
+                    "/agents/v1/generations", #"{"prompt": "x", "model": "flux-dev", "type": "video"}"#, 422,
+                    "Field `model` flux-dev does not make type video"
+                ),
+                (
+                    "/v1/videos", #"{"prompt": "x", "model": "wan-2.2-5b", "size": "1920x1080"}"#, 400,
+                    #"Field `size` must be a size at "480p", "720p" for model wan-2.2-5b."#
+                ),
                 ("/v1/videos", #"{"prompt": "x", "model": "wan-2.2-5b", "seconds": "7"}"#, 400, "Field `seconds` must be one of"),
             ]
             for refusal in refusals {
                 let reply = try await gateway.request(.POST, refusal.path, token: token, json: refusal.body)
                 let text = reply.text.replacingOccurrences(of: #"\""#, with: "\"")
-                #expect(reply.status == refusal.status && text.contains(refusal.message), "\(refusal.path) \(refusal.body): \(reply.status) \(reply.text)")
+                #expect(
+                    reply.status == refusal.status && text.contains(refusal.message), "\(refusal.path) \(refusal.body): \(reply.status) \(reply.text)"
+                )
             }
             #expect(try await gateway.gateway.tasks.countByState().values.reduce(0, +) == 0, "a refused request leaves no task behind")
         }
@@ -100,8 +119,9 @@ import Testing
 
     @Test func theBuiltInCatalogueKeepsEachFaceItsModels() {
         let models = ModelCatalogue.builtIn
-        #expect(models.names(on: .luma, kind: .video, aliases: true)
-            == ["ray-v2", "ray-flash-v2", "ray-v1", "ray-2", "ray-flash-2", "ray-1-6", "ray-3.2"])
+        #expect(
+            models.names(on: .luma, kind: .video, aliases: true)
+                == ["ray-v2", "ray-flash-v2", "ray-v1", "ray-2", "ray-flash-2", "ray-1-6", "ray-3.2"])
         #expect(models.names(on: .dreamMachine, kind: .video) == ["ray-2", "ray-flash-2", "ray-1-6", "ray-3.2"])
         #expect(models.names(on: .dreamMachine, kind: .image) == ["photon-1", "photon-flash-1"])
         #expect(models.names(on: .agents, kind: .video) == ["ray-3.2"])
@@ -137,8 +157,9 @@ import Testing
         let server = try ServeProcess(dataDirectory: directory, extraArguments: ["--models", file])
         defer { server.stop() }
         let secret = try ServeProcess.createToken("operator", dataDirectory: directory)
-        let submitted = try await TestGateway.request(.POST, server.baseURL + "/luma/generations", token: secret,
-                                                      json: #"{"user_prompt": "served", "model_name": "wan-2.2-5b"}"#)
+        let submitted = try await TestGateway.request(
+            .POST, server.baseURL + "/luma/generations", token: secret,
+            json: #"{"user_prompt": "served", "model_name": "wan-2.2-5b"}"#)
         #expect(submitted.status == 200, "\(submitted.text)")
 
         let bad = try Self.writeFile(#"{"models": [{"name": "w", "durations": ["0s"]}]}"#)

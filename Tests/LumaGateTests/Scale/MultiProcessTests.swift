@@ -19,13 +19,18 @@ struct MultiProcessTests {
     @Test func threeProcessesActAsOneGatewayAndSurviveLosingOne() async throws {
         let upstream = try await FakeDreamMachine.start(queuedSeconds: 1, dreamingSeconds: 1, chaos: 0.05)
         let directory = TestGateway.temporaryDirectory()
-        let added = try ServeProcess.command(["channel", "add", "dream-machine", "--name", "luma", "--key", FakeDreamMachine.apiKey,
-                                              "--base-url", upstream.apiURL, "--data-dir", directory])
+        let added = try ServeProcess.command([
+            "channel", "add", "dream-machine", "--name", "luma", "--key", FakeDreamMachine.apiKey,
+            "--base-url", upstream.apiURL, "--data-dir", directory,
+        ])
         #expect(added.status == 0, "\(added.output)")
-        let secret = try #require(try ServeProcess.command(["token", "create", "--name", "reseller", "--quota", "10000000", "--data-dir", directory])
-            .output.split(separator: "\n").last.map(String.init))
-        let arguments = ["--upstream-callbacks", "off", "--upstream-first-poll", "2", "--upstream-min-poll", "1", "--upstream-max-poll", "2",
-                         "--upstream-timeout", "2", "--upstream-retry", "\(Self.shortestPollGap)", "--lease-seconds", "5"]
+        let secret = try #require(
+            try ServeProcess.command(["token", "create", "--name", "reseller", "--quota", "10000000", "--data-dir", directory])
+                .output.split(separator: "\n").last.map(String.init))
+        let arguments = [
+            "--upstream-callbacks", "off", "--upstream-first-poll", "2", "--upstream-min-poll", "1", "--upstream-max-poll", "2",
+            "--upstream-timeout", "2", "--upstream-retry", "\(Self.shortestPollGap)", "--lease-seconds", "5",
+        ]
         // Every process shares the data directory (as the shared media storage of a real
         // deployment) and the store. Without ffmpeg on the PATH, completed videos skip the
         // last-frame and palette extraction, which would spend this 2-core machine on decoding.
@@ -80,7 +85,8 @@ struct MultiProcessTests {
             let ordered = list.sorted { $0.at < $1.at }
             for (earlier, later) in zip(ordered, ordered.dropFirst())
             where later.at.timeIntervalSince(earlier.at) < Self.shortestPollGap / 2 {
-                overlapping.append("\(generation): \(earlier.userAgent ?? "?") and \(later.userAgent ?? "?") \(later.at.timeIntervalSince(earlier.at)) s apart")
+                overlapping.append(
+                    "\(generation): \(earlier.userAgent ?? "?") and \(later.userAgent ?? "?") \(later.at.timeIntervalSince(earlier.at)) s apart")
             }
             if Set(ordered.map(\.userAgent)).count > 1 { polledByMoreThanOne += 1 }
         }
@@ -98,7 +104,8 @@ struct MultiProcessTests {
         let resubmitted = prompts.count - Set(prompts.map { $0.replacingOccurrences(of: " moderate", with: "") }).count
         #expect(resubmitted <= 16, "at most what the killed process had in flight was sent twice")
 
-        print("""
+        print(
+            """
             multi-process run: \(Self.processCount) processes on PostgreSQL, \(Self.taskCount) submits, 1 SIGKILL, \
             submitted in \(String(format: "%.1f", submittedIn)) s, all finished in \(String(format: "%.1f", elapsed)) s
             \(books.summary)
@@ -113,8 +120,9 @@ struct MultiProcessTests {
     /// A token limited to 6 requests a minute gets 6 in all from two processes, not 6 from each.
     @Test func aTokensRequestLimitHoldsAcrossProcesses() async throws {
         let directory = TestGateway.temporaryDirectory()
-        let secret = try #require(try ServeProcess.command(["token", "create", "--name", "metered", "--requests-per-minute", "6", "--data-dir", directory])
-            .output.split(separator: "\n").last.map(String.init))
+        let secret = try #require(
+            try ServeProcess.command(["token", "create", "--name", "metered", "--requests-per-minute", "6", "--data-dir", directory])
+                .output.split(separator: "\n").last.map(String.init))
         let servers = try (0..<2).map { _ in try ServeProcess(dataDirectory: directory) }
         defer { for server in servers { server.stop() } }
         for index in 0..<6 {
@@ -125,7 +133,8 @@ struct MultiProcessTests {
             let refused = try await TestGateway.request(.GET, server.baseURL + "/dream-machine/v1/ping", token: secret)
             #expect(refused.status == 429)
             #expect(refused.object["code"] as? String == "rate_limited")
-            #expect((1...10).contains(Int(refused.header("retry-after") ?? "") ?? 0), "one slot every 10 s: \(refused.header("retry-after") ?? "none")")
+            #expect(
+                (1...10).contains(Int(refused.header("retry-after") ?? "") ?? 0), "one slot every 10 s: \(refused.header("retry-after") ?? "none")")
         }
     }
 

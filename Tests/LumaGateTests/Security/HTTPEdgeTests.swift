@@ -31,8 +31,9 @@ import Testing
             func post(bytes: Int) async throws -> (status: Int, took: Duration) {
                 let body = Data(String(repeating: "--x", count: bytes / 3).utf8)
                 let started = ContinuousClock.now
-                let reply = try await gateway.request(.POST, "/v1/videos", token: token, body: body,
-                                                      headers: [("Content-Type", "multipart/form-data; boundary=x")])
+                let reply = try await gateway.request(
+                    .POST, "/v1/videos", token: token, body: body,
+                    headers: [("Content-Type", "multipart/form-data; boundary=x")])
                 return (reply.status, ContinuousClock.now - started)
             }
             _ = try await post(bytes: 3_000)  // warm up the connection and the route
@@ -63,19 +64,24 @@ import Testing
         try await TestGateway.with(configure: { $0.runsPoller = false }) { gateway in
             let token = try await gateway.createToken()
             func form(boundary: String) -> Data {
-                Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"prompt\"\r\n\r\na lighthouse\r\n--\(boundary)\r\nContent-Disposition: form-data; name=\"model\"\r\n\r\nray-2\r\n--\(boundary)--\r\n".utf8)
+                Data(
+                    "--\(boundary)\r\nContent-Disposition: form-data; name=\"prompt\"\r\n\r\na lighthouse\r\n--\(boundary)\r\nContent-Disposition: form-data; name=\"model\"\r\n\r\nray-2\r\n--\(boundary)--\r\n"
+                        .utf8)
             }
             let long = String(repeating: "b", count: 71)
-            let refused = try await gateway.request(.POST, "/v1/videos", token: token, body: form(boundary: long),
-                                                    headers: [("Content-Type", "multipart/form-data; boundary=\(long)")])
+            let refused = try await gateway.request(
+                .POST, "/v1/videos", token: token, body: form(boundary: long),
+                headers: [("Content-Type", "multipart/form-data; boundary=\(long)")])
             #expect(refused.status == 400, "\(refused.status) \(refused.text)")
             #expect(refused.text.contains("longer than 70 characters"), "\(refused.text)")
-            let quoted = try await gateway.request(.POST, "/v1/videos", token: token, body: form(boundary: long),
-                                                   headers: [("Content-Type", "multipart/form-data; boundary=\"\(long)\"")])
+            let quoted = try await gateway.request(
+                .POST, "/v1/videos", token: token, body: form(boundary: long),
+                headers: [("Content-Type", "multipart/form-data; boundary=\"\(long)\"")])
             #expect(quoted.status == 400 && quoted.text.contains("longer than 70 characters"), "\(quoted.status) \(quoted.text)")
             let longest = String(repeating: "b", count: 70)
-            let accepted = try await gateway.request(.POST, "/v1/videos", token: token, body: form(boundary: longest),
-                                                     headers: [("Content-Type", "multipart/form-data; boundary=\(longest)")])
+            let accepted = try await gateway.request(
+                .POST, "/v1/videos", token: token, body: form(boundary: longest),
+                headers: [("Content-Type", "multipart/form-data; boundary=\(longest)")])
             #expect(accepted.status == 200, "a 70-character boundary is allowed: \(accepted.status) \(accepted.text)")
             #expect(accepted.object["model"] as? String == "ray-2", "\(accepted.text)")
         }
@@ -113,8 +119,9 @@ import Testing
             // move its deadline.
             let drips = (0..<count).map { $0 % 2 == 0 }
             let closedAfter = try await RawHTTPConnection.offPool {
-                RawHTTPConnection.watchClosing(connections, started: held.map(\.1), drips: drips,
-                                               dripEvery: .milliseconds(300), timeout: .seconds(6))
+                RawHTTPConnection.watchClosing(
+                    connections, started: held.map(\.1), drips: drips,
+                    dripEvery: .milliseconds(300), timeout: .seconds(6))
             }
             for (index, after) in closedAfter.enumerated() {
                 guard let after else {
@@ -122,8 +129,9 @@ import Testing
                     continue
                 }
                 // Header deadline 1 s, idle 3 s: closed by the first.
-                #expect(after >= .milliseconds(800) && after < .milliseconds(2500),
-                        "connection \(index) (\(drips[index] ? "dripping" : "silent")) closed after \(after)")
+                #expect(
+                    after >= .milliseconds(800) && after < .milliseconds(2500),
+                    "connection \(index) (\(drips[index] ? "dripping" : "silent")) closed after \(after)")
                 #expect(!connections[index].receivedText.hasPrefix("HTTP/1.1 2"), "no request was answered: \(connections[index].receivedText)")
             }
             let after = try await gateway.request(.GET, "/healthz")
@@ -139,7 +147,10 @@ import Testing
             let silent = try await RawHTTPConnection.connect(port: port)
             let silentStart = ContinuousClock.now
             let answered = try await RawHTTPConnection.connect(port: port)
-            defer { silent.close(); answered.close() }
+            defer {
+                silent.close()
+                answered.close()
+            }
             let health = try await answered.exchange("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
             let answeredAt = ContinuousClock.now
             #expect(health.status == 200 && health.text.contains("ok"))
@@ -160,15 +171,17 @@ import Testing
         try await TestGateway.with(configure: Self.shortDeadlines) { gateway in
             let token = try await gateway.createToken()
             let port = RawHTTPConnection.port(of: gateway.baseURL)
-            let head = "POST /v1/videos HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\nContent-Type: application/json\r\nContent-Length: LENGTH\r\n\r\n"
+            let head =
+                "POST /v1/videos HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\nContent-Type: application/json\r\nContent-Length: LENGTH\r\n\r\n"
 
             let trickling = try await RawHTTPConnection.connect(port: port)
             defer { trickling.close() }
             try await trickling.send(head.replacingOccurrences(of: "LENGTH", with: "64") + "{")
             let started = ContinuousClock.now
             let closedAfter = try await RawHTTPConnection.offPool {
-                RawHTTPConnection.watchClosing([trickling], started: [started], drips: [true], dripEvery: .seconds(1),
-                                               dripByte: UInt8(ascii: " "), timeout: .seconds(8))
+                RawHTTPConnection.watchClosing(
+                    [trickling], started: [started], drips: [true], dripEvery: .seconds(1),
+                    dripByte: UInt8(ascii: " "), timeout: .seconds(8))
             }
             let after = try #require(closedAfter[0], "the trickling connection was still open after 8 s")
             #expect(after >= .milliseconds(800) && after < .milliseconds(3000), "closed after \(after)")
@@ -201,7 +214,10 @@ import Testing
     /// the five are open; once they close, new connections are served again (the refused one
     /// took no place).
     @Test func connectionsPastTheLimitAreClosedAtOnceAndServedAgainAfter() async throws {
-        try await TestGateway.with(configure: { $0.runsPoller = false; $0.edge.maxConnections = 5 }) { gateway in
+        try await TestGateway.with(configure: {
+            $0.runsPoller = false
+            $0.edge.maxConnections = 5
+        }) { gateway in
             let port = RawHTTPConnection.port(of: gateway.baseURL)
             let health = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
 
@@ -494,8 +510,9 @@ import Testing
             // Asked again later: the kept file, not a new one.
             let again = try await gateway.request(.GET, "/v1/videos/\(id)/content?variant=spritesheet", token: token)
             #expect(again.status == 200 && again.body == first && again.header("etag") == etags.first)
-            let tail = try await gateway.request(.GET, "/v1/videos/\(id)/content?variant=spritesheet", token: token,
-                                                 headers: [("Range", "bytes=-10")])
+            let tail = try await gateway.request(
+                .GET, "/v1/videos/\(id)/content?variant=spritesheet", token: token,
+                headers: [("Range", "bytes=-10")])
             #expect(tail.status == 206 && tail.body == first.suffix(10))
         }
     }
@@ -541,8 +558,9 @@ import Testing
             #expect(refusedStale.status == 403, "\(refusedStale.status) \(refusedStale.text)")
             #expect(refusedStale.text.contains("revoked"), "\(refusedStale.text)")
             let staleAfter = try await gateway.gateway.tokens.usage(stale.token.id)
-            #expect(staleAfter.charged == staleBefore.charged && staleAfter.token.used == staleBefore.token.used,
-                    "nothing charged: \(staleBefore) → \(staleAfter)")
+            #expect(
+                staleAfter.charged == staleBefore.charged && staleAfter.token.used == staleBefore.token.used,
+                "nothing charged: \(staleBefore) → \(staleAfter)")
             #expect(staleAfter.tasks.values.reduce(0, +) == staleBefore.tasks.values.reduce(0, +), "no task stored: \(staleAfter.tasks)")
             let ledger = try await LedgerRepository(database: gateway.gateway.database).entries().filter { $0.tokenID == stale.token.id }
             #expect(ledger.count == 1, "only the first task's charge: \(ledger)")

@@ -8,12 +8,15 @@ import Testing
 /// the gateway neither hangs, crashes, reaches where it must not, nor moves money the wrong way.
 @Suite(.serialized) struct HostileInputTests {
     /// A gateway that allows no private destination at all (the tests' default allows 127.0.0.1).
-    private func withStrictGateway(_ configure: @escaping (inout GatewayConfiguration) -> Void = { _ in },
-                                   _ body: (TestGateway) async throws -> Void) async throws {
-        try await TestGateway.with(configure: { configuration in
-            configuration.outboundAllowHosts = []
-            configure(&configuration)
-        }, body)
+    private func withStrictGateway(
+        _ configure: @escaping (inout GatewayConfiguration) -> Void = { _ in },
+        _ body: (TestGateway) async throws -> Void
+    ) async throws {
+        try await TestGateway.with(
+            configure: { configuration in
+                configuration.outboundAllowHosts = []
+                configure(&configuration)
+            }, body)
     }
 
     @Test func everySpellingOfALocalAddressIsRefusedForImages() async throws {
@@ -21,21 +24,27 @@ import Testing
         let port = URL(string: server.baseURL)!.port!
         try await withStrictGateway({ $0.runsPoller = false }) { gateway in
             let token = try await gateway.createToken()
-            let forms = ["localhost", "127.0.0.1", "127.1", "2130706433", "0177.0.0.1", "0x7f.0.0.1", "0.0.0.0",
-                         "[::ffff:127.0.0.1]", "[::7f00:1]", "[::1]", "[64:ff9b::7f00:1]", "[fe80::1]", "169.254.169.254", "10.0.0.1"]
+            let forms = [
+                "localhost", "127.0.0.1", "127.1", "2130706433", "0177.0.0.1", "0x7f.0.0.1", "0.0.0.0",
+                "[::ffff:127.0.0.1]", "[::7f00:1]", "[::1]", "[64:ff9b::7f00:1]", "[fe80::1]", "169.254.169.254", "10.0.0.1",
+            ]
             for form in forms {
                 for field in ["image_url", "image_end_url"] {
-                    let reply = try await gateway.request(.POST, "/luma/generations", token: token,
-                                                          json: #"{"user_prompt": "x", "\#(field)": "http://\#(form):\#(port)/image.png"}"#)
+                    let reply = try await gateway.request(
+                        .POST, "/luma/generations", token: token,
+                        json: #"{"user_prompt": "x", "\#(field)": "http://\#(form):\#(port)/image.png"}"#)
                     #expect(reply.status == 400, "\(form) in \(field)")
                     #expect(reply.text.contains("Field `\(field)` points at an address this gateway does not fetch from"), "\(form): \(reply.text)")
                 }
-                let upload = try await gateway.request(.POST, "/luma/generations/file_upload", token: token,
-                                                       json: #"{"url": "http://\#(form):\#(port)/image.png"}"#)
+                let upload = try await gateway.request(
+                    .POST, "/luma/generations/file_upload", token: token,
+                    json: #"{"url": "http://\#(form):\#(port)/image.png"}"#)
                 #expect(upload.status == 400, "\(form) in file_upload")
-                let keyframe = try await gateway.request(.POST, "/dream-machine/v1/generations/video", token: token, json: """
-                    {"model": "ray-2", "prompt": "x", "keyframes": {"frame0": {"type": "image", "url": "http://\(form):\(port)/image.png"}}}
-                    """)
+                let keyframe = try await gateway.request(
+                    .POST, "/dream-machine/v1/generations/video", token: token,
+                    json: """
+                        {"model": "ray-2", "prompt": "x", "keyframes": {"frame0": {"type": "image", "url": "http://\(form):\(port)/image.png"}}}
+                        """)
                 #expect(keyframe.status == 400, "\(form) in a keyframe")
             }
             #expect(server.hits("/image.png") == 0, "nothing was fetched")
@@ -48,27 +57,37 @@ import Testing
         let server = try await HostileServer.start()
         let port = URL(string: server.baseURL)!.port!
         // 127.0.0.1 is allowed by name; localhost is not, so a redirect there must be refused.
-        try await TestGateway.with(configure: { $0.outboundAllowHosts = ["127.0.0.1"]; $0.runsPoller = false }) { gateway in
+        try await TestGateway.with(configure: {
+            $0.outboundAllowHosts = ["127.0.0.1"]
+            $0.runsPoller = false
+        }) { gateway in
             let token = try await gateway.createToken()
             let target = "http://localhost:\(port)/image.png"
-            let redirected = try await gateway.request(.POST, "/luma/generations", token: token, json: """
-                {"user_prompt": "x", "image_url": "\(server.baseURL)/redirect?to=\(target.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)"}
-                """)
+            let redirected = try await gateway.request(
+                .POST, "/luma/generations", token: token,
+                json: """
+                    {"user_prompt": "x", "image_url": "\(server.baseURL)/redirect?to=\(target.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)"}
+                    """)
             #expect(redirected.status == 400 && server.hits("/image.png") == 0, "\(redirected.text)")
             // An allowed redirect is followed.
-            let allowed = try await gateway.request(.POST, "/luma/generations", token: token, json: """
-                {"user_prompt": "x", "image_url": "\(server.baseURL)/redirect?to=%2Fimage.png"}
-                """)
+            let allowed = try await gateway.request(
+                .POST, "/luma/generations", token: token,
+                json: """
+                    {"user_prompt": "x", "image_url": "\(server.baseURL)/redirect?to=%2Fimage.png"}
+                    """)
             #expect(allowed.status == 200 && server.hits("/image.png") == 1, "\(allowed.text)")
             // What the target answered is not told: not its status, not its body.
-            let secret = try await gateway.request(.POST, "/luma/generations", token: token,
-                                                   json: #"{"user_prompt": "x", "image_url": "\#(server.baseURL)/secret"}"#)
+            let secret = try await gateway.request(
+                .POST, "/luma/generations", token: token,
+                json: #"{"user_prompt": "x", "image_url": "\#(server.baseURL)/secret"}"#)
             #expect(secret.status == 400 && secret.text.contains("could not be fetched"))
             #expect(!secret.text.contains("404") && !secret.text.contains("418") && !secret.text.contains("127.0.0.1"), "\(secret.text)")
-            let closed = try await gateway.request(.POST, "/luma/generations", token: token,
-                                                   json: #"{"user_prompt": "x", "image_url": "http://127.0.0.1:1/x.png"}"#)
-            #expect(closed.status == 400 && closed.text == secret.text.replacingOccurrences(of: "image_url", with: "image_url"),
-                    "a closed port reads as any other failure: \(closed.text)")
+            let closed = try await gateway.request(
+                .POST, "/luma/generations", token: token,
+                json: #"{"user_prompt": "x", "image_url": "http://127.0.0.1:1/x.png"}"#)
+            #expect(
+                closed.status == 400 && closed.text == secret.text.replacingOccurrences(of: "image_url", with: "image_url"),
+                "a closed port reads as any other failure: \(closed.text)")
         }
         await server.stop()
     }
@@ -79,8 +98,9 @@ import Testing
         try await TestGateway.with(configure: { $0.outboundAllowHosts = ["127.0.0.1"] }) { gateway in
             let token = try await gateway.createToken()
             for form in ["[::7f00:1]", "127.1", "0x7f.1", "2130706433", "[::ffff:7f00:1]", "localhost"] {
-                let reply = try await gateway.request(.POST, "/luma/generations", token: token,
-                                                      json: #"{"user_prompt": "x", "notify_hook": "http://\#(form)/hook"}"#)
+                let reply = try await gateway.request(
+                    .POST, "/luma/generations", token: token,
+                    json: #"{"user_prompt": "x", "notify_hook": "http://\#(form)/hook"}"#)
                 #expect(reply.status == 400, "\(form): \(reply.text)")
             }
             // The hook itself is allowed (127.0.0.1); it redirects to the receiver, which must hear nothing.
@@ -101,20 +121,25 @@ import Testing
     @Test func aDrippingBodyMeetsOneDeadlineAndHoldsOnlyItsTokensShare() async throws {
         let server = try await HostileServer.start()
         try await TestGateway.with(configure: {
-            $0.outboundAllowHosts = ["127.0.0.1"]; $0.runsPoller = false
-            $0.imageFetchTimeout = .seconds(2); $0.maxConcurrentImageFetches = 4; $0.maxImageFetchesPerToken = 2
+            $0.outboundAllowHosts = ["127.0.0.1"]
+            $0.runsPoller = false
+            $0.imageFetchTimeout = .seconds(2)
+            $0.maxConcurrentImageFetches = 4
+            $0.maxImageFetchesPerToken = 2
         }) { gateway in
             let (attacker, bystander) = (try await gateway.createToken(), try await gateway.createToken())
             let started = ContinuousClock.now
             let drips = (0..<6).map { _ in
                 Task {
-                    try await gateway.request(.POST, "/luma/generations", token: attacker,
-                                              json: #"{"user_prompt": "x", "image_url": "\#(server.baseURL)/drip"}"#)
+                    try await gateway.request(
+                        .POST, "/luma/generations", token: attacker,
+                        json: #"{"user_prompt": "x", "image_url": "\#(server.baseURL)/drip"}"#)
                 }
             }
             try await Task.sleep(for: .milliseconds(300))
-            let quick = try await gateway.request(.POST, "/luma/generations", token: bystander,
-                                                  json: #"{"user_prompt": "x", "image_url": "\#(server.baseURL)/image.png"}"#)
+            let quick = try await gateway.request(
+                .POST, "/luma/generations", token: bystander,
+                json: #"{"user_prompt": "x", "image_url": "\#(server.baseURL)/image.png"}"#)
             let bystanderWaited = ContinuousClock.now - started
             #expect(quick.status == 200)
             #expect(bystanderWaited < .seconds(1.8), "the bystander did not wait for the attacker's slots: \(bystanderWaited)")
@@ -131,22 +156,29 @@ import Testing
 
     @Test func imagesAreDecodedBoundedAndStoredReencoded() async throws {
         let server = try await HostileServer.start()
-        try await TestGateway.with(configure: { $0.outboundAllowHosts = ["127.0.0.1"]; $0.runsPoller = false }) { gateway in
+        try await TestGateway.with(configure: {
+            $0.outboundAllowHosts = ["127.0.0.1"]
+            $0.runsPoller = false
+        }) { gateway in
             let token = try await gateway.createToken()
-            let signature = try await gateway.request(.POST, "/luma/generations", token: token,
-                                                      json: #"{"user_prompt": "x", "image_url": "\#(server.baseURL)/signature.png"}"#)
+            let signature = try await gateway.request(
+                .POST, "/luma/generations", token: token,
+                json: #"{"user_prompt": "x", "image_url": "\#(server.baseURL)/signature.png"}"#)
             #expect(signature.status == 400 && signature.text.contains("Field `image_url`"), "\(signature.text)")
-            let huge = try await gateway.request(.POST, "/luma/generations/file_upload", token: token,
-                                                 json: #"{"url": "\#(server.baseURL)/huge.png"}"#)
+            let huge = try await gateway.request(
+                .POST, "/luma/generations/file_upload", token: token,
+                json: #"{"url": "\#(server.baseURL)/huge.png"}"#)
             #expect(huge.status == 400 && huge.text.contains("16000×16000 pixels"), "\(huge.text)")
             let hugeData = "data:image/png;base64," + HostileServer.pngHeader(width: 9000, height: 9000).base64EncodedString()
-            let hugeInline = try await gateway.request(.POST, "/luma/generations", token: token,
-                                                       json: #"{"user_prompt": "x", "image_end_url": "\#(hugeData)"}"#)
+            let hugeInline = try await gateway.request(
+                .POST, "/luma/generations", token: token,
+                json: #"{"user_prompt": "x", "image_end_url": "\#(hugeData)"}"#)
             #expect(hugeInline.status == 400 && hugeInline.text.contains("Field `image_end_url`"))
 
             // HTML after a real PNG: what is stored and served is a fresh PNG, served as one.
-            let upload = try await gateway.request(.POST, "/luma/generations/file_upload", token: token,
-                                                   json: #"{"url": "\#(server.baseURL)/polyglot.png"}"#)
+            let upload = try await gateway.request(
+                .POST, "/luma/generations/file_upload", token: token,
+                json: #"{"url": "\#(server.baseURL)/polyglot.png"}"#)
             #expect(upload.status == 200, "\(upload.text)")
             let served = try await gateway.request(.GET, try #require(upload.object["public_url"] as? String))
             #expect(served.status == 200)
@@ -163,13 +195,15 @@ import Testing
         try await TestGateway.with(configure: { $0.runsPoller = false }) { gateway in
             let token = try await gateway.createToken()
             let stacked = String(repeating: "a" + String(repeating: "\u{0301}", count: 500), count: 49)
-            let reply = try await gateway.request(.POST, "/luma/generations", token: token,
-                                                  json: #"{"user_prompt": "\#(stacked)"}"#)
+            let reply = try await gateway.request(
+                .POST, "/luma/generations", token: token,
+                json: #"{"user_prompt": "\#(stacked)"}"#)
             #expect(reply.status == 400 && reply.text.contains("24549 characters"), "\(reply.text.prefix(200))")
             // 5,000 grapheme clusters but 5,001 code points, the count OpenAPI's maxLength uses.
             let modified = "¸🏻\\u001e" + String(repeating: "*", count: 4998)
-            let official = try await gateway.request(.POST, "/dream-machine/v1/generations/video", token: token,
-                                                     json: #"{"prompt": "\#(modified)", "model": "ray-flash-2"}"#)
+            let official = try await gateway.request(
+                .POST, "/dream-machine/v1/generations/video", token: token,
+                json: #"{"prompt": "\#(modified)", "model": "ray-flash-2"}"#)
             #expect(official.status == 400 && official.text.contains("5001 characters"), "\(official.text.prefix(200))")
         }
         #expect(SandboxRenderer.drawable("cut\u{0}here\u{7}") == "cut here ")
@@ -193,7 +227,9 @@ import Testing
     @Test func aFailedRenderTellsTheClientNoPathsAndNoFFmpegOutput() async throws {
         try await TestGateway.with(configure: { $0.mediaJobSeconds = 5 }) { gateway in
             let token = try await gateway.createToken()
-            let id = try await gateway.submit(token: token, #"{"user_prompt": "broken frame", "image_url": "\#(try Fixtures.pngDataURI())"}"#)["id"] as! String
+            let id =
+                try await gateway.submit(token: token, #"{"user_prompt": "broken frame", "image_url": "\#(try Fixtures.pngDataURI())"}"#)["id"]
+                as! String
             // The stored first frame turns to garbage before the render reads it (ffmpeg then spins
             // on it until its limit).
             let stored = try #require(try await gateway.gateway.tasks.find(id: id)?.request.image?.storedPath)
@@ -201,8 +237,11 @@ import Testing
             let task = try await gateway.waitForTerminal(id, token: token)
             #expect(task["state"] as? String == "failed")
             let reason = try #require(task["failure_reason"] as? String ?? task["fail_reason"] as? String)
-            #expect(["The sandbox could not render this task.",
-                     "The sandbox stopped rendering this task because it took longer than its time limit."].contains(reason), "\(reason)")
+            #expect(
+                [
+                    "The sandbox could not render this task.",
+                    "The sandbox stopped rendering this task because it took longer than its time limit.",
+                ].contains(reason), "\(reason)")
         }
     }
 
@@ -228,12 +267,14 @@ import Testing
         }
         // The same lie from an upstream's file host.
         let server = try await HostileServer.start()
-        let inspector = RemoteMediaInspector(outbound: OutboundClient(policy: OutboundPolicy(allowedHosts: ["127.0.0.1"])), ffmpeg: nil,
-                                             store: MediaStore(root: TestGateway.temporaryDirectory()))
+        let inspector = RemoteMediaInspector(
+            outbound: OutboundClient(policy: OutboundPolicy(allowedHosts: ["127.0.0.1"])), ffmpeg: nil,
+            store: MediaStore(root: TestGateway.temporaryDirectory()))
         #expect(try await inspector.mp4Info(server.baseURL + "/crafted.mp4") == nil)
         // And an upstream's media URL on a private address is not read at all without the operator's leave.
-        let strict = RemoteMediaInspector(outbound: OutboundClient(policy: OutboundPolicy(allowedHosts: [])), ffmpeg: FFmpeg.locate(),
-                                          store: MediaStore(root: TestGateway.temporaryDirectory()))
+        let strict = RemoteMediaInspector(
+            outbound: OutboundClient(policy: OutboundPolicy(allowedHosts: [])), ffmpeg: FFmpeg.locate(),
+            store: MediaStore(root: TestGateway.temporaryDirectory()))
         let media = await strict.inspect(taskID: "t", videoURL: server.baseURL + "/crafted.mp4", imageURL: server.baseURL + "/image.png", atMillis: 0)
         #expect(media.video?.width == nil && media.thumbnail?.width == nil && media.thumbnail?.paletteGrid == nil)
         #expect(server.hits("/crafted.mp4") == 1 && server.hits("/image.png") == 0)
@@ -246,7 +287,10 @@ import Testing
         try await TestGateway.with(configure: { $0.runsPoller = false }) { gateway in
             let token = try await gateway.createToken()
             let boundary = "b0undary"
-            let good = Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"prompt\"\r\n\r\na lighthouse\r\n--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"f.png\"\r\nContent-Type: image/png\r\n\r\n".utf8)
+            let good =
+                Array(
+                    "--\(boundary)\r\nContent-Disposition: form-data; name=\"prompt\"\r\n\r\na lighthouse\r\n--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"f.png\"\r\nContent-Type: image/png\r\n\r\n"
+                        .utf8)
                 + [UInt8](try Fixtures.data("first-frame.png")) + Array("\r\n--\(boundary)--\r\n".utf8)
             let crafted = Data("--\(boundary)\r\n".utf8) + Data([0xC2, 0xA4, 0xF2, 0x9B, 0x90]) + Data("--\(boundary)--\r\n".utf8)
             var generator = SystemRandomNumberGenerator()
@@ -260,12 +304,14 @@ import Testing
             }
             for (index, body) in bodies.enumerated() {
                 let path = index % 2 == 0 ? "/v1/videos" : "/luma/generations/file_upload"
-                let reply = try await gateway.request(.POST, path, token: token, body: body,
-                                                      headers: [("Content-Type", "multipart/form-data; boundary=\(boundary)")])
+                let reply = try await gateway.request(
+                    .POST, path, token: token, body: body,
+                    headers: [("Content-Type", "multipart/form-data; boundary=\(boundary)")])
                 #expect(reply.status < 500, "\(path): \(reply.status) \(reply.text)")
             }
-            let crashed = try await gateway.request(.POST, "/v1/videos", token: token, body: crafted,
-                                                    headers: [("Content-Type", "multipart/form-data; boundary=\(boundary)")])
+            let crashed = try await gateway.request(
+                .POST, "/v1/videos", token: token, body: crafted,
+                headers: [("Content-Type", "multipart/form-data; boundary=\(boundary)")])
             #expect(crashed.status == 400 && crashed.text.contains("could not be read"))
             #expect(try await gateway.request(.GET, "/healthz").status == 200)
         }
@@ -275,8 +321,10 @@ import Testing
         let output = NSTemporaryDirectory() + UUID().uuidString + ".mp4"
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc=s=64x48:r=24", "-frames:v", "12",
-                             "-c:v", "libx264", "-pix_fmt", "yuv420p", output]
+        process.arguments = [
+            "ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc=s=64x48:r=24", "-frames:v", "12",
+            "-c:v", "libx264", "-pix_fmt", "yuv420p", output,
+        ]
         try process.run()
         process.waitUntilExit()
         return output
@@ -285,11 +333,14 @@ import Testing
     @Test func aTaskDeletedWhileItRendersIsRefundedAndNeverServed() async throws {
         try await TestGateway.with(configure: { $0.sandbox = SandboxSchedule(queuedSeconds: 0.1, dreamingSeconds: 0.3) }) { gateway in
             let created = try await gateway.gateway.tokens.create(name: "deleter", quota: 10_000)
-            let id = try await gateway.submit(token: created.secret, #"{"user_prompt": "delete me mid-render", "resolution": "1080p"}"#)["id"] as! String
+            let id =
+                try await gateway.submit(token: created.secret, #"{"user_prompt": "delete me mid-render", "resolution": "1080p"}"#)["id"] as! String
             // Wait for the render to start, then delete.
             let directory = "tasks/" + id
             let deadline = ContinuousClock.now + .seconds(20)
-            while try await !TestMedia.exists(directory + "/" + RenderJobs.runningMarker, directory: gateway.directory), ContinuousClock.now < deadline {
+            while try await !TestMedia.exists(directory + "/" + RenderJobs.runningMarker, directory: gateway.directory),
+                ContinuousClock.now < deadline
+            {
                 try await Task.sleep(for: .milliseconds(20))
             }
             let deleted = try await gateway.request(.DELETE, "/dream-machine/v1/generations/\(id)", token: created.secret)
@@ -312,7 +363,8 @@ import Testing
             configuration.upstreamPolling.firstPollSeconds = 0.2
         }) { gateway in
             let created = try await gateway.gateway.tokens.create(name: "free-rider", quota: 10_000)
-            let id = try await gateway.submit(token: created.secret, #"{"user_prompt": "spend their credit", "model_name": "ray-v2"}"#)["id"] as! String
+            let id =
+                try await gateway.submit(token: created.secret, #"{"user_prompt": "spend their credit", "model_name": "ray-v2"}"#)["id"] as! String
             let deadline = ContinuousClock.now + .seconds(20)
             while try await gateway.gateway.tasks.find(id: id)?.upstreamID == nil, ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(50))
@@ -331,18 +383,27 @@ import Testing
 
     @Test func uploadsAreCountedPerTokenAndExpire() async throws {
         let clock = ManualClock()
-        try await TestGateway.with(now: { clock.now }, configure: { $0.runsPoller = false; $0.uploads.maxPerToken = 2 }) { gateway in
+        try await TestGateway.with(
+            now: { clock.now },
+            configure: {
+                $0.runsPoller = false
+                $0.uploads.maxPerToken = 2
+            }
+        ) { gateway in
             let token = try await gateway.createToken()
             var paths: [String] = []
             for _ in 0..<2 {
-                let reply = try await gateway.request(.POST, "/luma/generations/file_upload", token: token, json: #"{"url": "\#(try Fixtures.pngDataURI())"}"#)
+                let reply = try await gateway.request(
+                    .POST, "/luma/generations/file_upload", token: token, json: #"{"url": "\#(try Fixtures.pngDataURI())"}"#)
                 #expect(reply.status == 200)
                 paths.append(String((reply.object["public_url"] as? String ?? "").split(separator: "/media/").last ?? ""))
             }
-            let third = try await gateway.request(.POST, "/luma/generations/file_upload", token: token, json: #"{"url": "\#(try Fixtures.pngDataURI())"}"#)
+            let third = try await gateway.request(
+                .POST, "/luma/generations/file_upload", token: token, json: #"{"url": "\#(try Fixtures.pngDataURI())"}"#)
             #expect(third.status == 429 && third.text.contains("keeps 2 uploads"), "\(third.text)")
-            let sweeper = UploadSweeper(uploads: UploadRepository(database: gateway.gateway.database), store: gateway.gateway.mediaStore,
-                                        limits: UploadLimits(), now: { clock.now }, logger: .init(label: "test"))
+            let sweeper = UploadSweeper(
+                uploads: UploadRepository(database: gateway.gateway.database), store: gateway.gateway.mediaStore,
+                limits: UploadLimits(), now: { clock.now }, logger: .init(label: "test"))
             #expect(try await sweeper.sweepOnce() == 0)
             clock.advance(25 * 3600)
             #expect(try await sweeper.sweepOnce() == 2)
@@ -350,13 +411,18 @@ import Testing
                 #expect(!path.isEmpty)
                 #expect(try await !TestMedia.exists(path, directory: gateway.directory))
             }
-            let again = try await gateway.request(.POST, "/luma/generations/file_upload", token: token, json: #"{"url": "\#(try Fixtures.pngDataURI())"}"#)
+            let again = try await gateway.request(
+                .POST, "/luma/generations/file_upload", token: token, json: #"{"url": "\#(try Fixtures.pngDataURI())"}"#)
             #expect(again.status == 200)
         }
     }
 
     @Test func oversizedBodiesAre413AndSecretsStayOutOfLogs() async throws {
-        try await TestGateway.with(configure: { $0.runsPoller = false; $0.maxBodyBytes = 64 * 1024; $0.metricsToken = "metrics-secret" }) { gateway in
+        try await TestGateway.with(configure: {
+            $0.runsPoller = false
+            $0.maxBodyBytes = 64 * 1024
+            $0.metricsToken = "metrics-secret"
+        }) { gateway in
             let token = try await gateway.createToken()
             // Chunked: no Content-Length to refuse it by up front.
             var request = HTTPClientRequest(url: gateway.baseURL + "/luma/generations")
@@ -364,10 +430,11 @@ import Testing
             request.headers.add(name: "Authorization", value: "Bearer \(token)")
             request.headers.add(name: "Content-Type", value: "application/json")
             let chunk = ByteBuffer(repeating: 0x20, count: 16 * 1024)
-            request.body = .stream(AsyncStream { continuation in
-                for _ in 0..<16 { continuation.yield(chunk) }
-                continuation.finish()
-            }, length: .unknown)
+            request.body = .stream(
+                AsyncStream { continuation in
+                    for _ in 0..<16 { continuation.yield(chunk) }
+                    continuation.finish()
+                }, length: .unknown)
             let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
             #expect(response.status.code == 413)
             let callback = try await gateway.request(.POST, "/callbacks/dream-machine/whatever", body: Data(count: 2 * 1024 * 1024))
@@ -375,7 +442,9 @@ import Testing
             #expect(try await gateway.request(.GET, "/metrics", headers: [("Authorization", "Bearer metrics-secreT")]).status == 401)
             #expect(try await gateway.request(.GET, "/metrics", headers: [("Authorization", "Bearer metrics-secret")]).status == 200)
         }
-        #expect(RequestLogMiddleware<GatewayRequestContext>.loggable("/callbacks/dream-machine/0123456789abcdef") == "/callbacks/dream-machine/[redacted]")
+        #expect(
+            RequestLogMiddleware<GatewayRequestContext>.loggable("/callbacks/dream-machine/0123456789abcdef") == "/callbacks/dream-machine/[redacted]"
+        )
         #expect(RequestLogMiddleware<GatewayRequestContext>.loggable("/luma/generations/abc") == "/luma/generations/abc")
         #expect(SecretComparison.equal("abc", "abc") && !SecretComparison.equal("abc", "abd") && !SecretComparison.equal("abc", "abcd"))
     }
@@ -388,8 +457,11 @@ import Testing
             let json: [(String, String, String)] = [
                 ("/luma/tasks", #"{"ids": ["a", "b\u0000"]}"#, "`ids[1]`"),
                 ("/luma/generations", #"{"user_prompt": "a lighthouse\u0000"}"#, "`user_prompt`"),
-                ("/dream-machine/v1/generations", #"{"prompt": "x", "model": "ray-2", "keyframes": {"frame0": {"type": "image", "url": "\u0000"}}}"#,
-                 "`keyframes.frame0.url`"),
+                (
+                    "/dream-machine/v1/generations",
+                    #"{"prompt": "x", "model": "ray-2", "keyframes": {"frame0": {"type": "image", "url": "\u0000"}}}"#,
+                    "`keyframes.frame0.url`"
+                ),
                 ("/v1/videos", #"{"prompt": "x", "metadata\u0000": 1}"#, "`metadata\u{0}`"),
             ]
             for (path, body, field) in json {
@@ -404,13 +476,18 @@ import Testing
 
             let boundary = "b0undary"
             func form(_ purpose: String, userID: String, filename: String) throws -> Data {
-                Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\n\(purpose)\r\n--\(boundary)\r\nContent-Disposition: form-data; name=\"user_id\"\r\n\r\n\(userID)\r\n--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(filename)\"\r\nContent-Type: image/png\r\n\r\n".utf8)
+                Data(
+                    "--\(boundary)\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\n\(purpose)\r\n--\(boundary)\r\nContent-Disposition: form-data; name=\"user_id\"\r\n\r\n\(userID)\r\n--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(filename)\"\r\nContent-Type: image/png\r\n\r\n"
+                        .utf8)
                     + (try Fixtures.data("first-frame.png")) + Data("\r\n--\(boundary)--\r\n".utf8)
             }
-            for (userID, filename, mention) in [("a\u{0}b", "f.png", "`user_id` holds a NUL byte in its value"),
-                                                ("someone", "f\u{0}.png", "`file` holds a NUL byte in its filename")] {
-                let reply = try await gateway.request(.POST, "/agents/v1/files", token: token, body: try form("input", userID: userID, filename: filename),
-                                                      headers: [("Content-Type", "multipart/form-data; boundary=\(boundary)")])
+            for (userID, filename, mention) in [
+                ("a\u{0}b", "f.png", "`user_id` holds a NUL byte in its value"),
+                ("someone", "f\u{0}.png", "`file` holds a NUL byte in its filename"),
+            ] {
+                let reply = try await gateway.request(
+                    .POST, "/agents/v1/files", token: token, body: try form("input", userID: userID, filename: filename),
+                    headers: [("Content-Type", "multipart/form-data; boundary=\(boundary)")])
                 #expect(reply.status == 400 && (reply.object["detail"] as? String ?? "").contains(mention), "\(reply.status) \(reply.text)")
             }
             let admin = try await gateway.gateway.tokens.create(name: "root", isAdmin: true).secret
@@ -437,7 +514,9 @@ import Testing
             let dashboard = try await gateway.request(.GET, "/dashboard")
             #expect(dashboard.header("content-security-policy")?.contains("script-src 'self'") == true)
         }
-        #expect(FileManager.default.fileExists(atPath: "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"), "a CJK font is installed with the gateway's dependencies")
+        #expect(
+            FileManager.default.fileExists(atPath: "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
+            "a CJK font is installed with the gateway's dependencies")
     }
 
     /// The worst of the above from one client while another's plain task still finishes: before
@@ -445,20 +524,23 @@ import Testing
     @Test func aBystandersTaskFinishesWhileAnotherClientAttacks() async throws {
         let server = try await HostileServer.start()
         try await TestGateway.with(configure: {
-            $0.outboundAllowHosts = ["127.0.0.1"]; $0.imageFetchTimeout = .seconds(20)
+            $0.outboundAllowHosts = ["127.0.0.1"]
+            $0.imageFetchTimeout = .seconds(20)
             $0.sandbox = SandboxSchedule(queuedSeconds: 0.2, dreamingSeconds: 0.3)
         }) { gateway in
             let (attacker, bystander) = (try await gateway.createToken(), try await gateway.createToken())
             let prompt = String(repeating: "長い", count: 2000)
             let attacks = ["/drip", "/drip", "/signature.png", "/huge.png", "/polyglot.png", "/image.png"].map { path in
                 Task {
-                    let reply = try await gateway.request(.POST, "/luma/generations", token: attacker,
-                                                          json: #"{"user_prompt": "\#(prompt)", "image_url": "\#(server.baseURL)\#(path)"}"#)
+                    let reply = try await gateway.request(
+                        .POST, "/luma/generations", token: attacker,
+                        json: #"{"user_prompt": "\#(prompt)", "image_url": "\#(server.baseURL)\#(path)"}"#)
                     return (status: reply.status, at: ContinuousClock.now)
                 }
             }
-            let stacked = try await gateway.request(.POST, "/luma/generations", token: attacker,
-                                                    json: #"{"user_prompt": "\#(String(repeating: "a" + String(repeating: "\u{0301}", count: 2000), count: 49))"}"#)
+            let stacked = try await gateway.request(
+                .POST, "/luma/generations", token: attacker,
+                json: #"{"user_prompt": "\#(String(repeating: "a" + String(repeating: "\u{0301}", count: 2000), count: 49))"}"#)
             #expect(stacked.status == 400)
             try await Task.sleep(for: .milliseconds(200))
             let id = try await gateway.submit(token: bystander, #"{"user_prompt": "an ordinary lighthouse"}"#)["id"] as! String

@@ -25,7 +25,8 @@ import Testing
             let bytes = motif.compactMap { $0 }
             // The boundary the request declares is made of the motif's own bytes, so the body is
             // full of boundaries and near-boundaries.
-            let boundary = String(decoding: bytes.filter { $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: ";") }, as: UTF8.self)
+            let boundary = String(
+                decoding: bytes.filter { $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: ";") }, as: UTF8.self)
             await Self.expectLinear("multipart, motif \(bytes)", unit: 64 * 1024, motif: bytes) { body in
                 let request = Self.request(body, contentType: "multipart/form-data; boundary=\(boundary.isEmpty ? "x" : boundary)")
                 _ = try? await MultipartForm.read(request, maxBytes: 64 * 1024 * 1024)
@@ -61,8 +62,10 @@ import Testing
             await Self.expectLinear("Range, motif \(bytes)", unit: 16 * 1024, motif: bytes, prefix: Array("bytes=".utf8)) { body in
                 _ = ByteRange(header: String(decoding: body, as: UTF8.self))
             }
-            await Self.expectLinear("image headers, motif \(bytes)", unit: 64 * 1024, motif: bytes,
-                                    prefix: [0xFF, 0xD8, 0xFF, 0xE0]) { body in
+            await Self.expectLinear(
+                "image headers, motif \(bytes)", unit: 64 * 1024, motif: bytes,
+                prefix: [0xFF, 0xD8, 0xFF, 0xE0]
+            ) { body in
                 _ = ImageProbe.size(of: body)
             }
         }
@@ -95,8 +98,9 @@ import Testing
         let (small, large) = (body(unit), body(unit * growth))
         let smallTime = await fastest(of: 3) { await parse(small) }
         let largeTime = await fastest(of: 3) { await parse(large) }
-        #expect(largeTime <= max(smallTime * allowedRatio, floorSeconds),
-                "\(name): \(small.count) bytes took \(smallTime) s, \(large.count) bytes \(largeTime) s", sourceLocation: sourceLocation)
+        #expect(
+            largeTime <= max(smallTime * allowedRatio, floorSeconds),
+            "\(name): \(small.count) bytes took \(smallTime) s, \(large.count) bytes \(largeTime) s", sourceLocation: sourceLocation)
     }
 
     /// The least of `runs` timings: a stall of the machine in one run is not the parser's.

@@ -28,14 +28,18 @@ struct KeptCountsTests {
             // PostgreSQL's appended deltas folded into the kept rows change nothing a reader sees.
             try await database.write { try await M0017_KeepCountsByDeltas.fold($0) }
             if TestStore.isPostgres {
-                let left = try await database.read { try await $0.raw("SELECT COUNT(*) AS n FROM task_count_deltas").first()?.decode(column: "n", as: Int.self) }
+                let left = try await database.read {
+                    try await $0.raw("SELECT COUNT(*) AS n FROM task_count_deltas").first()?.decode(column: "n", as: Int.self)
+                }
                 #expect(left == 0, "the fold moved every delta")
             }
             try await expectKeptCountsEqualTheRows(tasks: tasks, database: database, tokenIDs: [nil, first.token.id, second.token.id])
             #expect(try await tasks.countByState()[.completed] == 2 + 7 + 1, "seeded copies are counted, the deleted task too")
 
             let summed = try await database.read { sql in
-                try await sql.raw("SELECT kind, CAST(SUM(amount) AS BIGINT) AS total FROM ledger GROUP BY kind").all().reduce(into: [LedgerEntry.Kind: Int64]()) {
+                try await sql.raw("SELECT kind, CAST(SUM(amount) AS BIGINT) AS total FROM ledger GROUP BY kind").all().reduce(
+                    into: [LedgerEntry.Kind: Int64]()
+                ) {
                     $0[LedgerEntry.Kind(rawValue: try $1.decode(column: "kind", as: String.self))!] = try $1.decode(column: "total", as: Int64.self)
                 }
             }
@@ -44,8 +48,10 @@ struct KeptCountsTests {
             #expect(try await ledger.totals(tokenID: first.token.id)[.refund] != nil, "the failed task was refunded")
 
             let admin = try await gateway.gateway.tokens.create(name: "root", isAdmin: true).secret
-            for (query, expected) in [("", 10), ("state=completed", 9), ("state=failed", 1), ("token=second", 2 + 7), ("token=first&state=failed", 1),
-                                      ("state=pending", 0)] {
+            for (query, expected) in [
+                ("", 10), ("state=completed", 9), ("state=failed", 1), ("token=second", 2 + 7), ("token=first&state=failed", 1),
+                ("state=pending", 0),
+            ] {
                 let listed = try await gateway.request(.GET, "/admin/tasks?\(query)", token: admin).object
                 #expect(listed["total"] as? Int == expected, "\(query): \(listed["total"] ?? "none")")
             }

@@ -26,7 +26,7 @@ import Testing
             let id = try await gateway.submit(token: token, #"{"user_prompt": "kept in memory"}"#)["id"] as! String
             let first = try await gateway.request(.GET, "/luma/generations/\(id)", token: token)
             #expect(first.object["state"] as? String == "pending")
-            _ = try await gateway.request(.GET, "/luma/generations/\(id)", token: token) // a view is kept from its second read
+            _ = try await gateway.request(.GET, "/luma/generations/\(id)", token: token)  // a view is kept from its second read
             let cache = try #require(gateway.gateway.database.queryCache)
             #expect(cache.size.entries >= 2, "the token and the view are kept")
 
@@ -89,8 +89,9 @@ import Testing
 
         #expect(try ServeProcess.command(["token", "revoke", "acme", "--data-dir", directory]).status == 0)
         let started = ContinuousClock.now
-        let refused = try await within(Self.bound, { try await TestGateway.request(.GET, server.baseURL + "/luma/generations/\(id)", token: secret) },
-                                       until: { $0.status == 403 })
+        let refused = try await within(
+            Self.bound, { try await TestGateway.request(.GET, server.baseURL + "/luma/generations/\(id)", token: secret) },
+            until: { $0.status == 403 })
         #expect(refused.status == 403, "a token revoked by the command is refused within \(Self.bound), not after \(ContinuousClock.now - started)")
     }
 
@@ -99,7 +100,9 @@ import Testing
         let server = try ServeProcess(dataDirectory: directory, extraArguments: ["--sandbox-queued-seconds", "600"])
         defer { server.stop() }
         let secret = try ServeProcess.createToken("metered", dataDirectory: directory)
-        let submit = { try await TestGateway.request(.POST, server.baseURL + "/luma/generations", token: secret, json: #"{"user_prompt": "metered"}"#) }
+        let submit = {
+            try await TestGateway.request(.POST, server.baseURL + "/luma/generations", token: secret, json: #"{"user_prompt": "metered"}"#)
+        }
         #expect(try await submit().status == 200)
 
         #expect(try ServeProcess.command(["token", "set-quota", "metered", "0", "--data-dir", directory]).status == 0)
@@ -110,13 +113,17 @@ import Testing
     @Test func aChannelDisabledByACommandTakesNoTaskWithinTheBound() async throws {
         let upstream = try await FakeDreamMachine.start()
         let directory = TestGateway.temporaryDirectory()
-        let added = try ServeProcess.command(["channel", "add", "dream-machine", "--name", "main", "--key", FakeDreamMachine.apiKey,
-                                              "--base-url", upstream.baseURL, "--data-dir", directory])
+        let added = try ServeProcess.command([
+            "channel", "add", "dream-machine", "--name", "main", "--key", FakeDreamMachine.apiKey,
+            "--base-url", upstream.baseURL, "--data-dir", directory,
+        ])
         #expect(added.status == 0, "\(added.output)")
         let server = try ServeProcess(dataDirectory: directory, extraArguments: ["--outbound-allow-hosts", "127.0.0.1"])
         defer { server.stop() }
         let secret = try ServeProcess.createToken("routed", dataDirectory: directory)
-        let submit = { try await TestGateway.request(.POST, server.baseURL + "/luma/generations", token: secret, json: #"{"user_prompt": "routed"}"#) }
+        let submit = {
+            try await TestGateway.request(.POST, server.baseURL + "/luma/generations", token: secret, json: #"{"user_prompt": "routed"}"#)
+        }
         #expect(try await submit().status == 200)
 
         #expect(try ServeProcess.command(["channel", "disable", "main", "--data-dir", directory]).status == 0)
@@ -133,15 +140,18 @@ import Testing
         let second = try ServeProcess(dataDirectory: directory, extraArguments: ["--sandbox-queued-seconds", "1", "--sandbox-dreaming-seconds", "1"])
         defer { second.stop() }
         let secret = try ServeProcess.createToken("shared", dataDirectory: directory)
-        let id = try #require(try await TestGateway.request(.POST, first.baseURL + "/luma/generations", token: secret, json: #"{"user_prompt": "two gateways"}"#).object["id"] as? String)
+        let id = try #require(
+            try await TestGateway.request(.POST, first.baseURL + "/luma/generations", token: secret, json: #"{"user_prompt": "two gateways"}"#)
+                .object["id"] as? String)
         let query = { (server: ServeProcess) in try await TestGateway.request(.GET, server.baseURL + "/luma/generations/\(id)", token: secret) }
         #expect(try await query(second).object["state"] as? String == "pending", "the second gateway keeps the pending view")
 
         // Whichever gateway's poller finishes the task, both answer completed within the bound of it.
         let done = try await within(.seconds(60), { try await query(first) }, until: { $0.object["state"] as? String == "completed" })
         #expect(done.object["state"] as? String == "completed")
-        #expect(try await within(Self.bound, { try await query(second) }, until: { $0.object["state"] as? String == "completed" })
-            .object["state"] as? String == "completed")
+        #expect(
+            try await within(Self.bound, { try await query(second) }, until: { $0.object["state"] as? String == "completed" })
+                .object["state"] as? String == "completed")
 
         // Deleted through one (Luma's face has the delete), gone from the other.
         #expect(try await TestGateway.request(.DELETE, first.baseURL + "/dream-machine/v1/generations/\(id)", token: secret).status == 204)

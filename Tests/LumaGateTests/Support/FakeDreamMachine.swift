@@ -73,7 +73,12 @@ final class FakeDreamMachine: Sendable {
         router.add(middleware: FailingFilesMiddleware(failures: fileFailures))
         router.add(middleware: FileMiddleware(files, urlBasePath: "/files"))
         let create: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, context in
-            state.calls.withLock { $0.append(Call(method: "POST", path: request.uri.path, authorization: request.headers[.authorization], userAgent: request.headers[.userAgent])) }
+            state.calls.withLock {
+                $0.append(
+                    Call(
+                        method: "POST", path: request.uri.path, authorization: request.headers[.authorization], userAgent: request.headers[.userAgent]
+                    ))
+            }
             guard request.headers[.authorization] == "Bearer \(apiKey)" else { return json(401, ["detail": "Invalid API key"]) }
             if let submitStatus { return json(submitStatus, ["detail": "Scripted failure"]) }
             if let chaos, let trouble = try await trouble(chaos) { return trouble }
@@ -83,7 +88,8 @@ final class FakeDreamMachine: Sendable {
             let data = Data(buffer: try await request.body.collect(upTo: 1 << 20))
             let isVideo = request.uri.path.hasSuffix("/generations")
             guard let body = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-                  let prompt = body["prompt"] as? String ?? (isVideo ? nil : "") else {
+                let prompt = body["prompt"] as? String ?? (isVideo ? nil : "")
+            else {
                 return json(400, ["detail": "Invalid request body"])
             }
             if prompt.contains("reject") { return json(400, ["detail": "Prompt is not allowed"]) }
@@ -96,13 +102,22 @@ final class FakeDreamMachine: Sendable {
             state.generations.withLock { $0[id] = generation }
             if let callbackURL = body["callback_url"] as? String {
                 let base = state.baseURL.withLock { $0 }
-                Task { await deliverCallbacks(for: generation, to: callbackURL, queuedSeconds: queuedSeconds, dreamingSeconds: dreamingSeconds, base: base) }
+                Task {
+                    await deliverCallbacks(
+                        for: generation, to: callbackURL, queuedSeconds: queuedSeconds, dreamingSeconds: dreamingSeconds, base: base)
+                }
             }
-            return json(201, ["id": id, "state": "queued", "failure_reason": NSNull(), "created_at": "2026-01-01T00:00:00Z",
-                              "assets": NSNull(), "model": body["model"] ?? NSNull(), "request": body])
+            return json(
+                201,
+                [
+                    "id": id, "state": "queued", "failure_reason": NSNull(), "created_at": "2026-01-01T00:00:00Z",
+                    "assets": NSNull(), "model": body["model"] ?? NSNull(), "request": body,
+                ])
         }
-        for path in ["generations", "generations/image", "generations/:id/upscale", "generations/:id/audio",
-                     "generations/video/modify", "generations/video/reframe", "generations/image/reframe"] {
+        for path in [
+            "generations", "generations/image", "generations/:id/upscale", "generations/:id/audio",
+            "generations/video/modify", "generations/video/reframe", "generations/image/reframe",
+        ] {
             router.post(RouterPath("dream-machine/v1/" + path), use: create)
         }
         router.get("dream-machine/v1/credits") { request, _ -> Response in
@@ -111,14 +126,24 @@ final class FakeDreamMachine: Sendable {
         }
         // Luma's delete: the generation stops and is gone.
         router.delete("dream-machine/v1/generations/:id") { request, context -> Response in
-            state.calls.withLock { $0.append(Call(method: "DELETE", path: request.uri.path, authorization: request.headers[.authorization], userAgent: request.headers[.userAgent])) }
+            state.calls.withLock {
+                $0.append(
+                    Call(
+                        method: "DELETE", path: request.uri.path, authorization: request.headers[.authorization],
+                        userAgent: request.headers[.userAgent]))
+            }
             guard request.headers[.authorization] == "Bearer \(apiKey)" else { return json(401, ["detail": "Invalid API key"]) }
             let id = try context.parameters.require("id")
             guard state.generations.withLock({ $0.removeValue(forKey: id) }) != nil else { return json(404, ["detail": "Generation not found"]) }
             return Response(status: .noContent)
         }
         router.get("dream-machine/v1/generations/:id") { request, context -> Response in
-            state.calls.withLock { $0.append(Call(method: "GET", path: request.uri.path, authorization: request.headers[.authorization], userAgent: request.headers[.userAgent])) }
+            state.calls.withLock {
+                $0.append(
+                    Call(
+                        method: "GET", path: request.uri.path, authorization: request.headers[.authorization], userAgent: request.headers[.userAgent])
+                )
+            }
             guard request.headers[.authorization] == "Bearer \(apiKey)" else { return json(401, ["detail": "Invalid API key"]) }
             let id = try context.parameters.require("id")
             guard var generation = state.generations.withLock({ $0[id] }) else { return json(404, ["detail": "Generation not found"]) }
@@ -132,8 +157,9 @@ final class FakeDreamMachine: Sendable {
                 if generation.polls <= 2 { return json(500, ["detail": "Internal error"]) }
                 if generation.polls == 3 { return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "<html>oops"))) }
             }
-            let object = generationObject(generation, age: Date().timeIntervalSince(generation.created),
-                                          queuedSeconds: queuedSeconds, dreamingSeconds: dreamingSeconds, base: state.baseURL.withLock { $0 })
+            let object = generationObject(
+                generation, age: Date().timeIntervalSince(generation.created),
+                queuedSeconds: queuedSeconds, dreamingSeconds: dreamingSeconds, base: state.baseURL.withLock { $0 })
             return json(200, object)
         }
 
@@ -159,9 +185,13 @@ final class FakeDreamMachine: Sendable {
     var apiURL: String { baseURL + "/dream-machine/v1" }
 
     /// The Generation object as it stands `age` seconds after the submit.
-    private static func generationObject(_ generation: Generation, age: Double, queuedSeconds: Double, dreamingSeconds: Double, base: String) -> [String: Any] {
-        var object: [String: Any] = ["id": generation.id, "generation_type": generation.makesImage ? "image" : "video", "created_at": "2026-01-01T00:00:00Z",
-                                     "failure_reason": NSNull(), "assets": NSNull(), "model": "ray-2"]
+    private static func generationObject(
+        _ generation: Generation, age: Double, queuedSeconds: Double, dreamingSeconds: Double, base: String
+    ) -> [String: Any] {
+        var object: [String: Any] = [
+            "id": generation.id, "generation_type": generation.makesImage ? "image" : "video", "created_at": "2026-01-01T00:00:00Z",
+            "failure_reason": NSNull(), "assets": NSNull(), "model": "ray-2",
+        ]
         if age < queuedSeconds {
             object["state"] = "queued"
         } else if age < queuedSeconds + dreamingSeconds {
@@ -175,7 +205,9 @@ final class FakeDreamMachine: Sendable {
             object["failure_reason"] = "Worker\u{0}crashed"
         } else {
             object["state"] = "completed"
-            object["assets"] = generation.makesImage ? ["image": "\(base)/files/thumb.jpg"]
+            object["assets"] =
+                generation.makesImage
+                ? ["image": "\(base)/files/thumb.jpg"]
                 : ["video": "\(base)/files/video.mp4", "image": "\(base)/files/thumb.jpg"]
         }
         return object
@@ -183,9 +215,12 @@ final class FakeDreamMachine: Sendable {
 
     /// Posts like Luma: dreaming, then the final state; then, as real networks do, the final
     /// state again and a late, stale dreaming.
-    private static func deliverCallbacks(for generation: Generation, to url: String, queuedSeconds: Double, dreamingSeconds: Double, base: String) async {
+    private static func deliverCallbacks(
+        for generation: Generation, to url: String, queuedSeconds: Double, dreamingSeconds: Double, base: String
+    ) async {
         let dreaming = generationObject(generation, age: queuedSeconds, queuedSeconds: queuedSeconds, dreamingSeconds: dreamingSeconds, base: base)
-        let final = generationObject(generation, age: queuedSeconds + dreamingSeconds, queuedSeconds: queuedSeconds, dreamingSeconds: dreamingSeconds, base: base)
+        let final = generationObject(
+            generation, age: queuedSeconds + dreamingSeconds, queuedSeconds: queuedSeconds, dreamingSeconds: dreamingSeconds, base: base)
         let schedule: [(Double, [String: Any])] = [(queuedSeconds, dreaming), (dreamingSeconds, final), (0.05, final), (0.05, dreaming)]
         for (delay, object) in schedule {
             try? await Task.sleep(for: .seconds(delay))
@@ -216,7 +251,10 @@ final class FakeDreamMachine: Sendable {
     /// A 1360×752, 121-frame MP4 without faststart, and a JPEG thumbnail, made by ffmpeg.
     private static func makeMedia(in directory: String) throws {
         for arguments in [
-            ["-f", "lavfi", "-i", "testsrc2=s=1360x752:r=24", "-frames:v", "121", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "video.mp4"],
+            [
+                "-f", "lavfi", "-i", "testsrc2=s=1360x752:r=24", "-frames:v", "121", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+                "video.mp4",
+            ],
             ["-f", "lavfi", "-i", "testsrc2=s=1360x752", "-frames:v", "1", "thumb.jpg"],
         ] {
             try FFmpegFixture.make(arguments, in: directory)
@@ -237,11 +275,15 @@ private struct FailingFilesMiddleware: RouterMiddleware {
         budget = Budget(failures)
     }
 
-    func handle(_ request: Request, context: BasicRequestContext, next: (Request, BasicRequestContext) async throws -> Response) async throws -> Response {
-        let fails = request.uri.path.hasPrefix("/files/") && budget.left.withLock { left in
-            defer { left = max(0, left - 1) }
-            return left > 0
-        }
+    func handle(
+        _ request: Request, context: BasicRequestContext, next: (Request, BasicRequestContext) async throws -> Response
+    ) async throws -> Response {
+        let fails =
+            request.uri.path.hasPrefix("/files/")
+            && budget.left.withLock { left in
+                defer { left = max(0, left - 1) }
+                return left > 0
+            }
         return fails ? Response(status: .serviceUnavailable) : try await next(request, context)
     }
 }

@@ -57,8 +57,11 @@ final class FakeLumaAgents: Sendable {
         submitStatus: Int? = nil, outputFailures: Int = 0
     ) async throws -> FakeLumaAgents {
         let files = TestGateway.temporaryDirectory()
-        try FFmpegFixture.make(["-f", "lavfi", "-i", "testsrc2=s=640x360:r=24", "-frames:v", "121", "-c:v", "libx264",
-                                "-preset", "ultrafast", "-pix_fmt", "yuv420p", "video.mp4"], in: files)
+        try FFmpegFixture.make(
+            [
+                "-f", "lavfi", "-i", "testsrc2=s=640x360:r=24", "-frames:v", "121", "-c:v", "libx264",
+                "-preset", "ultrafast", "-pix_fmt", "yuv420p", "video.mp4",
+            ], in: files)
         try FFmpegFixture.make(["-f", "lavfi", "-i", "testsrc2=s=1536x1024", "-frames:v", "1", "image.png"], in: files)
         try FFmpegFixture.make(["-f", "lavfi", "-i", "testsrc2=s=64x36", "-frames:v", "1", "-pix_fmt", "gbrpf32le", "frame.exr"], in: files)
         let video = try Data(contentsOf: URL(fileURLWithPath: files + "/video.mp4"))
@@ -73,14 +76,16 @@ final class FakeLumaAgents: Sendable {
             if let submitStatus { return json(submitStatus, ["detail": "Insufficient balance"]) }
             let data = Data(buffer: try await request.body.collect(upTo: 64 << 20))
             guard let body = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-                  let prompt = body["prompt"] as? String,
-                  (body["model"] as? String == "ray-3.2" && ["video", "video_edit", "video_reframe"].contains(body["type"] as? String))
-                    || (body["model"] as? String == "uni-1" && ["image", "image_edit"].contains(body["type"] as? String)) else {
+                let prompt = body["prompt"] as? String,
+                (body["model"] as? String == "ray-3.2" && ["video", "video_edit", "video_reframe"].contains(body["type"] as? String))
+                    || (body["model"] as? String == "uni-1" && ["image", "image_edit"].contains(body["type"] as? String))
+            else {
                 return json(400, ["detail": "Invalid request body"])
             }
             if prompt.contains("reject") { return json(400, ["detail": "Prompt is not allowed"]) }
             if prompt.contains("unprocessable") {
-                return json(422, ["detail": [["loc": ["body", "video", "start_frame"], "msg": "image could not be decoded", "type": "value_error"]]])
+                return json(
+                    422, ["detail": [["loc": ["body", "video", "start_frame"], "msg": "image could not be decoded", "type": "value_error"]]])
             }
             let attempt = state.scripted.withLock { counts -> Int in
                 counts[prompt, default: 0] += 1
@@ -101,8 +106,10 @@ final class FakeLumaAgents: Sendable {
             let id = try context.parameters.require("id")
             guard let generation = state.generations.withLock({ $0[id] }) else { return json(404, ["detail": "Generation not found"]) }
             let outputType = (generation.request["type"] as? String ?? "video").hasPrefix("video") ? "video" : "image"
-            var object: [String: Any] = ["id": id, "created_at": "2026-12-01T00:00:00Z", "model": generation.request["model"] ?? "",
-                                         "type": generation.request["type"] ?? "video"]
+            var object: [String: Any] = [
+                "id": id, "created_at": "2026-12-01T00:00:00Z", "model": generation.request["model"] ?? "",
+                "type": generation.request["type"] ?? "video",
+            ]
             let age = Date().timeIntervalSince(generation.created)
             if age < queuedSeconds {
                 object["state"] = "queued"
@@ -126,8 +133,11 @@ final class FakeLumaAgents: Sendable {
 
         router.get("outputs/:file") { request, context -> Response in
             guard let expires = request.uri.queryParameters.get("X-Expires").flatMap(Double.init),
-                  Date().timeIntervalSince1970 < expires else {
-                return Response(status: .forbidden, body: .init(byteBuffer: ByteBuffer(string: "<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>")))
+                Date().timeIntervalSince1970 < expires
+            else {
+                return Response(
+                    status: .forbidden,
+                    body: .init(byteBuffer: ByteBuffer(string: "<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>")))
             }
             let fails = state.outputFailuresLeft.withLock { left in
                 defer { left = max(0, left - 1) }

@@ -54,13 +54,15 @@ final class HostileServer: Sendable {
         router.on("redirect", method: .post) { request, _ in redirect(request) }
         // Headers at once, then one byte every half second for a minute.
         router.get("drip") { _, _ in
-            Response(status: .ok, headers: [.contentType: "image/png"], body: .init { writer in
-                for _ in 0..<120 {
-                    try await writer.write(ByteBuffer(bytes: [0x89]))
-                    try await Task.sleep(for: .milliseconds(500))
-                }
-                try await writer.finish(nil)
-            })
+            Response(
+                status: .ok, headers: [.contentType: "image/png"],
+                body: .init { writer in
+                    for _ in 0..<120 {
+                        try await writer.write(ByteBuffer(bytes: [0x89]))
+                        try await Task.sleep(for: .milliseconds(500))
+                    }
+                    try await writer.finish(nil)
+                })
         }
         return HostileServer(server: try await LocalServer.start(router, label: "the hostile server"), hits: hits)
     }

@@ -12,8 +12,9 @@ final class LocalServer: Sendable {
         let (ports, portContinuation) = AsyncStream<Int>.makeStream()
         var logger = Logger(label: label)
         logger.logLevel = .warning
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { portContinuation.yield($0.localAddress?.port ?? 0) }, logger: logger)
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { portContinuation.yield($0.localAddress?.port ?? 0) }, logger: logger)
         let services = ServiceGroup(configuration: .init(services: [app], logger: logger))
         // Whatever ends the services also ends the wait for a port: a server that cannot start
         // fails its test instead of hanging it.

@@ -23,7 +23,8 @@ final class RetryingSubmitter: Sendable {
 
     /// Sends `count` relay-format submits with `body(index)` and key `"\(keyPrefix)-\(index)"`,
     /// spread round-robin over the live gateways; returns the task ids in submit order.
-    func run(workers: Int, token: String, keyPrefix: String, retryDelay: Duration, body: @escaping @Sendable (Int) -> String) async throws -> [String] {
+    func run(workers: Int, token: String, keyPrefix: String, retryDelay: Duration, body: @escaping @Sendable (Int) -> String) async throws -> [String]
+    {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for worker in 0..<workers {
                 group.addTask {
@@ -33,10 +34,11 @@ final class RetryingSubmitter: Sendable {
                             attempt += 1
                             let live = self.urls.withLock { $0.compactMap { $0 } }
                             if !live.isEmpty,
-                               let reply = try? await TestGateway.request(
-                                .POST, live[attempt % live.count] + "/luma/generations", token: token, json: body(index),
-                                headers: [("Idempotency-Key", "\(keyPrefix)-\(index)")]),
-                               reply.status == 200, let id = reply.object["id"] as? String {
+                                let reply = try? await TestGateway.request(
+                                    .POST, live[attempt % live.count] + "/luma/generations", token: token, json: body(index),
+                                    headers: [("Idempotency-Key", "\(keyPrefix)-\(index)")]),
+                                reply.status == 200, let id = reply.object["id"] as? String
+                            {
                                 self.ids.withLock { $0[index] = id }
                                 break
                             }

@@ -37,8 +37,10 @@ enum TestMedia {
     /// The environment a `lumagate` child process with `--data-dir directory` needs for the same media.
     static func environment(forDataDirectory directory: String) -> [String: String] {
         guard let location = location(for: directory) else { return [:] }
-        return ["LUMAGATE_MEDIA_STORE": "s3://\(location.bucket)/\(location.prefix)", "LUMAGATE_S3_ENDPOINT": location.endpoint ?? "",
-                "AWS_ACCESS_KEY_ID": credentials.accessKeyID, "AWS_SECRET_ACCESS_KEY": credentials.secretAccessKey]
+        return [
+            "LUMAGATE_MEDIA_STORE": "s3://\(location.bucket)/\(location.prefix)", "LUMAGATE_S3_ENDPOINT": location.endpoint ?? "",
+            "AWS_ACCESS_KEY_ID": credentials.accessKeyID, "AWS_SECRET_ACCESS_KEY": credentials.secretAccessKey,
+        ]
     }
 
     /// The stored media paths under `folder` (such as `uploads/`) of the gateway on `directory`.

@@ -7,22 +7,26 @@ import Testing
     /// A gateway whose new tasks go to `baseURL` (a fake's), polling fast (and, unless
     /// `callbacks`, only polling); an upstream answer slower than 2 s is a timeout.
     private func withGateway(_ baseURL: String, callbacks: Bool = false, _ body: (TestGateway) async throws -> Void) async throws {
-        try await TestGateway.with(configure: { configuration in
-            configuration.upstreamCallbacks = callbacks ? .on : .off
-            configuration.dreamMachine = DreamMachineChannel.Settings(apiKey: FakeDreamMachine.apiKey, baseURL: baseURL)
-            configuration.upstreamTimeoutSeconds = 2
-            configuration.upstreamPolling.firstPollSeconds = 0.2
-            configuration.upstreamPolling.minPollSeconds = 0.1
-            configuration.upstreamPolling.maxPollSeconds = 0.2
-            configuration.poller.retrySeconds = 0.2
-        }, body)
+        try await TestGateway.with(
+            configure: { configuration in
+                configuration.upstreamCallbacks = callbacks ? .on : .off
+                configuration.dreamMachine = DreamMachineChannel.Settings(apiKey: FakeDreamMachine.apiKey, baseURL: baseURL)
+                configuration.upstreamTimeoutSeconds = 2
+                configuration.upstreamPolling.firstPollSeconds = 0.2
+                configuration.upstreamPolling.minPollSeconds = 0.1
+                configuration.upstreamPolling.maxPollSeconds = 0.2
+                configuration.poller.retrySeconds = 0.2
+            }, body)
     }
 
     @Test func textToVideoCompletesWithSizesReadFromTheUpstreamMP4() async throws {
         let fake = try await FakeDreamMachine.start()
         try await withGateway(fake.apiURL) { gateway in
             let token = try await gateway.createToken()
-            let id = try await gateway.submit(token: token, #"{"user_prompt": "a cat on a piano", "model_name": "ray-v2", "aspect_ratio": "4:3", "duration": "5s"}"#)["id"] as! String
+            let id =
+                try await gateway.submit(
+                    token: token, #"{"user_prompt": "a cat on a piano", "model_name": "ray-v2", "aspect_ratio": "4:3", "duration": "5s"}"#)["id"]
+                as! String
             let task = try await gateway.waitForTerminal(id, token: token)
             #expect(task["state"] as? String == "completed", "\(task)")
 
@@ -57,15 +61,19 @@ import Testing
 
     @Test func aChannelThatKeepsOutputsShowsTheGatewaysCopies() async throws {
         let fake = try await FakeDreamMachine.start()
-        let channel = ChannelRecord(name: "kept", kind: .dreamMachine, apiKey: FakeDreamMachine.apiKey, baseURL: fake.apiURL,
-                                    createdAtMillis: 1, keepOutputs: true)
+        let channel = ChannelRecord(
+            name: "kept", kind: .dreamMachine, apiKey: FakeDreamMachine.apiKey, baseURL: fake.apiURL,
+            createdAtMillis: 1, keepOutputs: true)
         let directory = try await TestGateway.directory(with: [channel])
-        try await TestGateway.with(directory: directory, configure: { configuration in
-            configuration.upstreamCallbacks = .off
-            configuration.upstreamPolling.firstPollSeconds = 0.2
-            configuration.upstreamPolling.minPollSeconds = 0.1
-            configuration.upstreamPolling.maxPollSeconds = 0.2
-        }) { gateway in
+        try await TestGateway.with(
+            directory: directory,
+            configure: { configuration in
+                configuration.upstreamCallbacks = .off
+                configuration.upstreamPolling.firstPollSeconds = 0.2
+                configuration.upstreamPolling.minPollSeconds = 0.1
+                configuration.upstreamPolling.maxPollSeconds = 0.2
+            }
+        ) { gateway in
             let token = try await gateway.createToken()
             let id = try await gateway.submit(token: token, #"{"user_prompt": "kept here"}"#)["id"] as! String
             let task = try await gateway.waitForTerminal(id, token: token)
@@ -79,8 +87,9 @@ import Testing
         }
         await fake.stop()
         #expect(throws: ChannelRecord.Invalid.self) {
-            try ChannelRecord.new(kind: "luma-relay", name: "r", key: "k", baseURL: "https://relay.example.com", route: .init(),
-                                  keepOutputs: true, at: 1)
+            try ChannelRecord.new(
+                kind: "luma-relay", name: "r", key: "k", baseURL: "https://relay.example.com", route: .init(),
+                keepOutputs: true, at: 1)
         }
     }
 
@@ -88,7 +97,9 @@ import Testing
         let fake = try await FakeDreamMachine.start()
         try await withGateway(fake.apiURL) { gateway in
             let token = try await gateway.createToken()
-            let id = try await gateway.submit(token: token, #"{"user_prompt": "from an image", "image_url": "\#(try Fixtures.pngDataURI())"}"#)["id"] as! String
+            let id =
+                try await gateway.submit(token: token, #"{"user_prompt": "from an image", "image_url": "\#(try Fixtures.pngDataURI())"}"#)["id"]
+                as! String
             _ = try await gateway.waitForTerminal(id, token: token)
             let parent = try #require(fake.allGenerations.first)
             let frame0 = (parent.request["keyframes"] as? [String: Any])?["frame0"] as? [String: Any]
@@ -188,8 +199,9 @@ import Testing
             try await Task.sleep(for: .milliseconds(500))
             #expect(try await gateway.gateway.tasks.events(taskID: id).map(\.toState) == [.pending, .processing, .completed])
 
-            let forged = try await gateway.request(.POST, "/callbacks/dream-machine/not-a-secret",
-                                                   json: #"{"id": "\#(generation.id)", "state": "failed", "failure_reason": "x"}"#)
+            let forged = try await gateway.request(
+                .POST, "/callbacks/dream-machine/not-a-secret",
+                json: #"{"id": "\#(generation.id)", "state": "failed", "failure_reason": "x"}"#)
             #expect(forged.status == 404)
             let otherGeneration = try await gateway.request(.POST, callbackURL, json: #"{"id": "another", "state": "failed"}"#)
             #expect(otherGeneration.status == 400)
@@ -205,17 +217,22 @@ import Testing
         let directory = TestGateway.temporaryDirectory()
         let store = try await TestStore.open(directory: directory)
         let channels = ChannelRepository(database: store)
-        #expect(try await channels.add(ChannelRecord(name: "spare", kind: .dreamMachine, apiKey: "wrong-key", baseURL: fake.apiURL, createdAtMillis: 1)))
-        #expect(try await channels.add(ChannelRecord(name: "main", kind: .dreamMachine, apiKey: FakeDreamMachine.apiKey, baseURL: fake.apiURL, createdAtMillis: 2)))
+        #expect(
+            try await channels.add(ChannelRecord(name: "spare", kind: .dreamMachine, apiKey: "wrong-key", baseURL: fake.apiURL, createdAtMillis: 1)))
+        #expect(
+            try await channels.add(
+                ChannelRecord(name: "main", kind: .dreamMachine, apiKey: FakeDreamMachine.apiKey, baseURL: fake.apiURL, createdAtMillis: 2)))
         #expect(try await !channels.add(ChannelRecord(name: "main", kind: .dreamMachine, apiKey: "x", baseURL: fake.apiURL, createdAtMillis: 3)))
         #expect(try await channels.setEnabled(false, name: "spare"))
         await store.close()
 
-        let gateway = try await TestGateway.start(directory: directory, configure: { configuration in
-            configuration.upstreamCallbacks = .off
-            configuration.upstreamPolling.firstPollSeconds = 0.2
-            configuration.upstreamPolling.minPollSeconds = 0.1
-        })
+        let gateway = try await TestGateway.start(
+            directory: directory,
+            configure: { configuration in
+                configuration.upstreamCallbacks = .off
+                configuration.upstreamPolling.firstPollSeconds = 0.2
+                configuration.upstreamPolling.minPollSeconds = 0.1
+            })
         let token = try await gateway.createToken()
         let id = try await gateway.submit(token: token, #"{"user_prompt": "through a stored channel"}"#)["id"] as! String
         let task = try await gateway.waitForTerminal(id, token: token)
@@ -227,12 +244,13 @@ import Testing
 
     @Test func aLoopbackPublicURLCannotCarryImagesToARemoteUpstream() async throws {
         try await TestGateway.with(configure: {
-            $0.dreamMachine = DreamMachineChannel.Settings(apiKey: "unused")   // Luma's real address: never called here
+            $0.dreamMachine = DreamMachineChannel.Settings(apiKey: "unused")  // Luma's real address: never called here
             $0.runsPoller = false
         }) { gateway in
             let token = try await gateway.createToken()
-            let refused = try await gateway.request(.POST, "/luma/generations", token: token,
-                                                    json: #"{"user_prompt": "x", "image_url": "\#(try Fixtures.pngDataURI())"}"#)
+            let refused = try await gateway.request(
+                .POST, "/luma/generations", token: token,
+                json: #"{"user_prompt": "x", "image_url": "\#(try Fixtures.pngDataURI())"}"#)
             #expect(refused.status == 400)
             #expect((refused.object["detail"] as? String)?.contains("--public-url") == true)
             let uploads = try await TestMedia.paths(under: "uploads/", directory: gateway.directory)
@@ -254,47 +272,61 @@ extension DreamMachineChannelTests {
             for id in [first, second] { _ = try await gateway.waitForGeneration(id, token: token) }
             let upstream = { (prompt: String) in fake.allGenerations.first { $0.prompt == prompt }! }
 
-            let between = try await gateway.createGeneration(token: token, """
-                {"model": "ray-flash-2", "prompt": "between", "concepts": [{"key": "dolly_zoom"}],
-                 "keyframes": {"frame0": {"type": "generation", "id": "\(first)"}, "frame1": {"type": "generation", "id": "\(second)"}}}
-                """)["id"] as! String
+            let between =
+                try await gateway.createGeneration(
+                    token: token,
+                    """
+                    {"model": "ray-flash-2", "prompt": "between", "concepts": [{"key": "dolly_zoom"}],
+                     "keyframes": {"frame0": {"type": "generation", "id": "\(first)"}, "frame1": {"type": "generation", "id": "\(second)"}}}
+                    """)["id"] as! String
             #expect(try await gateway.waitForGeneration(between, token: token)["state"] as? String == "completed")
             let keyframes = upstream("between").request["keyframes"] as? [String: [String: String]]
             #expect(keyframes?["frame0"] == ["type": "generation", "id": upstream("first").id])
             #expect(keyframes?["frame1"] == ["type": "generation", "id": upstream("second").id])
             #expect(upstream("between").request["concepts"] as? [[String: String]] == [["key": "dolly_zoom"]])
 
-            let image = try await gateway.createGeneration(token: token, #"{"model": "photon-1", "prompt": "a still", "format": "png"}"#,
-                                                           path: "/dream-machine/v1/generations/image")["id"] as! String
+            let image =
+                try await gateway.createGeneration(
+                    token: token, #"{"model": "photon-1", "prompt": "a still", "format": "png"}"#,
+                    path: "/dream-machine/v1/generations/image")["id"] as! String
             let picture = try await gateway.waitForGeneration(image, token: token)
             #expect((picture["assets"] as? [String: String]) == ["image": fake.baseURL + "/files/thumb.jpg"])
             #expect(upstream("a still").path == "/dream-machine/v1/generations/image")
             #expect(upstream("a still").request["model"] as? String == "photon-1")
 
-            let upscale = try await gateway.request(.POST, "/dream-machine/v1/generations/\(first)/upscale", token: token,
-                                                    json: #"{"resolution": "1080p", "callback_url": "http://127.0.0.1:1/client"}"#)
+            let upscale = try await gateway.request(
+                .POST, "/dream-machine/v1/generations/\(first)/upscale", token: token,
+                json: #"{"resolution": "1080p", "callback_url": "http://127.0.0.1:1/client"}"#)
             #expect(upscale.status == 200, "\(upscale.text)")
-            #expect((upscale.object["request"] as? [String: String]) == [
-                "generation_type": "upscale_video", "resolution": "1080p", "callback_url": "http://127.0.0.1:1/client"])
+            #expect(
+                (upscale.object["request"] as? [String: String]) == [
+                    "generation_type": "upscale_video", "resolution": "1080p", "callback_url": "http://127.0.0.1:1/client",
+                ])
             let upscaled = try await gateway.waitForGeneration(upscale.object["id"] as! String, token: token)
             #expect((upscaled["assets"] as? [String: String])?["video"] == fake.baseURL + "/files/video.mp4")
             let relayed = try #require(fake.allGenerations.first { $0.path.hasSuffix("/upscale") })
             #expect(relayed.path == "/dream-machine/v1/generations/\(upstream("first").id)/upscale")
             #expect(relayed.request["callback_url"] == nil, "the client's callback is the gateway's to call, not Luma's")
 
-            let reframe = try await gateway.request(.POST, "/dream-machine/v1/generations/image/reframe", token: token,
-                                                    json: #"{"media": {"url": "https://example.com/a.jpg"}, "model": "photon-flash-1", "aspect_ratio": "9:16"}"#)
+            let reframe = try await gateway.request(
+                .POST, "/dream-machine/v1/generations/image/reframe", token: token,
+                json: #"{"media": {"url": "https://example.com/a.jpg"}, "model": "photon-flash-1", "aspect_ratio": "9:16"}"#)
             #expect(reframe.status == 201, "\(reframe.text)")
             let reframed = try await gateway.waitForGeneration(reframe.object["id"] as! String, token: token)
             #expect(reframed["generation_type"] as? String == "image")
             #expect((reframed["assets"] as? [String: String])?["image"] == fake.baseURL + "/files/thumb.jpg")
 
             let refusals: [(String, String, Int, String)] = [
-                ("/generations/video/modify", #"{"media": {"url": "https://example.com/v.mp4"}, "model": "ray-2"}"#, 400,
-                 "Field `mode` is required: one of \"adhere_1\", \"adhere_2\", \"adhere_3\", \"flex_1\", \"flex_2\", \"flex_3\", \"reimagine_1\", \"reimagine_2\", \"reimagine_3\"."),
+                (
+                    "/generations/video/modify", #"{"media": {"url": "https://example.com/v.mp4"}, "model": "ray-2"}"#, 400,
+                    "Field `mode` is required: one of \"adhere_1\", \"adhere_2\", \"adhere_3\", \"flex_1\", \"flex_2\", \"flex_3\", \"reimagine_1\", \"reimagine_2\", \"reimagine_3\"."
+                ),
                 ("/generations/video/reframe", #"{"model": "ray-2", "aspect_ratio": "1:1"}"#, 400, "Field `media.url` is required."),
-                ("/generations/video/reframe", #"{"media": {"url": "https://x/v.mp4"}, "model": "ray-2", "aspect_ratio": "1:1", "x_start": "0"}"#, 400,
-                 "Field `x_start` must be an integer."),
+                (
+                    "/generations/video/reframe", #"{"media": {"url": "https://x/v.mp4"}, "model": "ray-2", "aspect_ratio": "1:1", "x_start": "0"}"#,
+                    400,
+                    "Field `x_start` must be an integer."
+                ),
                 ("/generations/\(first)/audio", "{", 400, "The body is not valid JSON."),
                 ("/generations/\(UUID().uuidString.lowercased())/upscale", "{}", 404, ""),
                 ("/generations/\(image)/upscale", "{}", 409, ""),
@@ -314,8 +346,9 @@ extension DreamMachineChannelTests {
         let fake = try await FakeDreamMachine.start()
         try await withGateway(fake.apiURL) { gateway in
             let token = try await gateway.createToken()
-            let created = try await gateway.request(.POST, "/v1/videos", token: token,
-                                                    json: #"{"model": "ray-2", "prompt": "a cat on a piano", "size": "1280x720", "seconds": 8}"#)
+            let created = try await gateway.request(
+                .POST, "/v1/videos", token: token,
+                json: #"{"model": "ray-2", "prompt": "a cat on a piano", "size": "1280x720", "seconds": 8}"#)
             #expect(created.status == 200, "\(created.text)")
             let id = try #require(created.object["id"] as? String)
             #expect(Int(try #require(created.header("openai-poll-after-ms"))) ?? 0 > 0)
@@ -335,8 +368,9 @@ extension DreamMachineChannelTests {
             let content = try await gateway.request(.GET, "/v1/videos/\(id)/content", token: token)
             #expect(content.status == 200 && content.header("content-type") == "video/mp4")
             #expect(MP4Probe.probe(content.body)?.width == 1360, "the upstream's MP4, through the gateway")
-            let extended = try await gateway.request(.POST, "/v1/videos/extensions", token: token,
-                                                     json: #"{"video": {"id": "\#(id)"}, "prompt": "and then", "seconds": "4"}"#)
+            let extended = try await gateway.request(
+                .POST, "/v1/videos/extensions", token: token,
+                json: #"{"video": {"id": "\#(id)"}, "prompt": "and then", "seconds": "4"}"#)
             #expect(extended.status == 200, "\(extended.text)")
             let remix = try await gateway.request(.POST, "/v1/videos/\(id)/remix", token: token, json: #"{"prompt": "again"}"#)
             let error = try #require(remix.object["error"] as? [String: Any])

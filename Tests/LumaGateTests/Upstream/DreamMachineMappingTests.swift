@@ -11,9 +11,11 @@ import Testing
     @Test func everyStateMapsAndUnknownOnesAreRefused() throws {
         #expect(try DreamMachineMapping.progress(of: generation(#"{"id":"g","state":"queued"}"#)) == .queued)
         #expect(try DreamMachineMapping.progress(of: generation(#"{"id":"g","state":"dreaming","assets":null}"#)) == .dreaming)
-        #expect(try DreamMachineMapping.progress(of: generation(
-            #"{"id":"g","state":"completed","assets":{"video":"https://cdn/v.mp4","image":"https://cdn/t.jpg"}}"#))
-            == .completed(video: "https://cdn/v.mp4", image: "https://cdn/t.jpg"))
+        #expect(
+            try DreamMachineMapping.progress(
+                of: generation(
+                    #"{"id":"g","state":"completed","assets":{"video":"https://cdn/v.mp4","image":"https://cdn/t.jpg"}}"#))
+                == .completed(video: "https://cdn/v.mp4", image: "https://cdn/t.jpg"))
         // Completed without a video is not finished for a client yet.
         #expect(try DreamMachineMapping.progress(of: generation(#"{"id":"g","state":"completed","assets":{}}"#)) == .dreaming)
         let failed = try DreamMachineMapping.progress(of: generation(#"{"id":"g","state":"failed","failure_reason":"400: prompt too long"}"#))
@@ -39,44 +41,58 @@ import Testing
             image: ImageReference(sourceURL: nil, storedPath: "uploads/a.png"),
             imageEnd: ImageReference(sourceURL: "https://example.com/end.jpg", storedPath: "uploads/b.jpg"),
             model: "ray-v1", resolution: "720p", duration: "9s")
-        let task = VideoTask(id: "t", tokenID: "k", state: .pending, channel: "dream-machine", request: request,
-                             createdAtMillis: 0, updatedAtMillis: 0, nextPollAtMillis: 0)
+        let task = VideoTask(
+            id: "t", tokenID: "k", state: .pending, channel: "dream-machine", request: request,
+            createdAtMillis: 0, updatedAtMillis: 0, nextPollAtMillis: 0)
         let body = DreamMachineMapping.requestBody(
             for: task, parentUpstreamID: nil,
             imageURL: { $0.sourceURL ?? "https://gw.example/media/" + $0.storedPath }, callbackURL: nil)
-        #expect(body.serialized() == #"{"generation_type":"video","prompt":"a cat","aspect_ratio":"4:3","model":"ray-1-6","loop":true,"resolution":"720p","duration":"9s","keyframes":{"frame0":{"type":"image","url":"https://gw.example/media/uploads/a.png"},"frame1":{"type":"image","url":"https://example.com/end.jpg"}}}"#)
+        #expect(
+            body.serialized()
+                == #"{"generation_type":"video","prompt":"a cat","aspect_ratio":"4:3","model":"ray-1-6","loop":true,"resolution":"720p","duration":"9s","keyframes":{"frame0":{"type":"image","url":"https://gw.example/media/uploads/a.png"},"frame1":{"type":"image","url":"https://example.com/end.jpg"}}}"#
+        )
 
         var plain = task
         plain.request = GenerationRequest(prompt: "more")
         let extension_ = DreamMachineMapping.requestBody(
             for: plain, parentUpstreamID: "parent-upstream-id", imageURL: { $0.storedPath }, callbackURL: nil)
-        #expect(extension_.serialized() == #"{"generation_type":"video","prompt":"more","aspect_ratio":"16:9","model":"ray-2","keyframes":{"frame0":{"type":"generation","id":"parent-upstream-id"}}}"#)
+        #expect(
+            extension_.serialized()
+                == #"{"generation_type":"video","prompt":"more","aspect_ratio":"16:9","model":"ray-2","keyframes":{"frame0":{"type":"generation","id":"parent-upstream-id"}}}"#
+        )
     }
 
     @Test func officialFaceRequestsMapGenerationKeyframesImagesAndOperations() throws {
         func task(_ request: GenerationRequest) -> VideoTask {
-            VideoTask(id: "t", tokenID: "k", state: .pending, channel: "dream-machine", request: request,
-                      createdAtMillis: 0, updatedAtMillis: 0, nextPollAtMillis: 0)
+            VideoTask(
+                id: "t", tokenID: "k", state: .pending, channel: "dream-machine", request: request,
+                createdAtMillis: 0, updatedAtMillis: 0, nextPollAtMillis: 0)
         }
         let reverse = DreamMachineMapping.requestBody(
             for: task(GenerationRequest(prompt: "before", model: "ray-2", concepts: ["pan_left"])), parentUpstreamID: nil,
             endUpstreamID: "end-id", imageURL: { $0.storedPath }, callbackURL: "https://gw/cb")
-        #expect(reverse.serialized() == #"{"generation_type":"video","prompt":"before","aspect_ratio":"16:9","model":"ray-2","keyframes":{"frame1":{"type":"generation","id":"end-id"}},"concepts":[{"key":"pan_left"}],"callback_url":"https://gw/cb"}"#)
+        #expect(
+            reverse.serialized()
+                == #"{"generation_type":"video","prompt":"before","aspect_ratio":"16:9","model":"ray-2","keyframes":{"frame1":{"type":"generation","id":"end-id"}},"concepts":[{"key":"pan_left"}],"callback_url":"https://gw/cb"}"#
+        )
 
         let image = DreamMachineMapping.imageRequestBody(
             for: task(GenerationRequest(prompt: "a still", aspectRatio: "1:1", kind: .image, imageFormat: "png")), callbackURL: nil)
         #expect(image.serialized() == #"{"generation_type":"image","model":"photon-1","prompt":"a still","aspect_ratio":"1:1","format":"png"}"#)
 
-        let upscale = task(GenerationRequest(
-            prompt: "", kind: .upscaleVideo, callbackURL: "https://client/cb",
-            relayedBody: #"{"callback_url":"https://client/cb","generation_type":"upscale_video","resolution":"4k"}"#))
+        let upscale = task(
+            GenerationRequest(
+                prompt: "", kind: .upscaleVideo, callbackURL: "https://client/cb",
+                relayedBody: #"{"callback_url":"https://client/cb","generation_type":"upscale_video","resolution":"4k"}"#))
         #expect(DreamMachineMapping.operationPath(.upscaleVideo, sourceUpstreamID: "src") == "/generations/src/upscale")
         #expect(DreamMachineMapping.operationPath(.addAudio, sourceUpstreamID: nil) == nil)
         #expect(DreamMachineMapping.operationPath(.reframeImage, sourceUpstreamID: nil) == "/generations/image/reframe")
-        #expect(String(decoding: try DreamMachineMapping.relayedBody(for: upscale, callbackURL: nil), as: UTF8.self)
-            == #"{"generation_type":"upscale_video","resolution":"4k"}"#)
-        #expect(String(decoding: try DreamMachineMapping.relayedBody(for: upscale, callbackURL: "https://gw/cb/s"), as: UTF8.self)
-            == #"{"callback_url":"https://gw/cb/s","generation_type":"upscale_video","resolution":"4k"}"#)
+        #expect(
+            String(decoding: try DreamMachineMapping.relayedBody(for: upscale, callbackURL: nil), as: UTF8.self)
+                == #"{"generation_type":"upscale_video","resolution":"4k"}"#)
+        #expect(
+            String(decoding: try DreamMachineMapping.relayedBody(for: upscale, callbackURL: "https://gw/cb/s"), as: UTF8.self)
+                == #"{"callback_url":"https://gw/cb/s","generation_type":"upscale_video","resolution":"4k"}"#)
 
         let picture = try generation(#"{"id":"g","state":"completed","assets":{"image":"https://cdn/i.jpg"}}"#)
         #expect(try DreamMachineMapping.progress(of: picture, expectsImage: true) == .completed(video: nil, image: "https://cdn/i.jpg"))

@@ -7,19 +7,23 @@ import Testing
 /// failed over, refusals failed and refunded, and what is refused before anything is stored.
 @Suite struct LumaAgentsChannelTests {
     /// A gateway whose new tasks go to `fake` (or to the stored `channels`), polling fast.
-    private func withGateway(_ fake: FakeLumaAgents?, channels: [ChannelRecord] = [],
-                             configure: (inout GatewayConfiguration) -> Void = { _ in },
-                             _ body: (TestGateway) async throws -> Void) async throws {
+    private func withGateway(
+        _ fake: FakeLumaAgents?, channels: [ChannelRecord] = [],
+        configure: (inout GatewayConfiguration) -> Void = { _ in },
+        _ body: (TestGateway) async throws -> Void
+    ) async throws {
         let directory = try await TestGateway.directory(with: channels)
-        try await TestGateway.with(directory: directory, configure: { configuration in
-            if let fake { configuration.lumaAgents = LumaAgentsChannel.Settings(apiKey: FakeLumaAgents.apiKey, baseURL: fake.apiURL) }
-            configuration.upstreamTimeoutSeconds = 5
-            configuration.agentsPolling.firstPollSeconds = 0.2
-            configuration.agentsPolling.minPollSeconds = 0.1
-            configuration.agentsPolling.maxPollSeconds = 0.2
-            configuration.poller.retrySeconds = 0.2
-            configure(&configuration)
-        }, body)
+        try await TestGateway.with(
+            directory: directory,
+            configure: { configuration in
+                if let fake { configuration.lumaAgents = LumaAgentsChannel.Settings(apiKey: FakeLumaAgents.apiKey, baseURL: fake.apiURL) }
+                configuration.upstreamTimeoutSeconds = 5
+                configuration.agentsPolling.firstPollSeconds = 0.2
+                configuration.agentsPolling.minPollSeconds = 0.1
+                configuration.agentsPolling.maxPollSeconds = 0.2
+                configuration.poller.retrySeconds = 0.2
+                configure(&configuration)
+            }, body)
     }
 
     private func used(_ gateway: TestGateway, _ name: String) async throws -> Int64 {
@@ -30,9 +34,12 @@ import Testing
         let fake = try await FakeLumaAgents.start(outputLifetime: 5)
         try await withGateway(fake) { gateway in
             let token = try await gateway.createToken("agents-client")
-            let id = try await gateway.submit(token: token, #"""
-                {"user_prompt": "a lighthouse at dusk", "model_name": "ray-3.2", "duration": "10s", "resolution": "360p", "aspect_ratio": "21:9"}
-                """#)["id"] as! String
+            let id =
+                try await gateway.submit(
+                    token: token,
+                    #"""
+                    {"user_prompt": "a lighthouse at dusk", "model_name": "ray-3.2", "duration": "10s", "resolution": "360p", "aspect_ratio": "21:9"}
+                    """#)["id"] as! String
             let task = try await gateway.waitForTerminal(id, token: token)
             #expect(task["state"] as? String == "completed", "\(task)")
 
@@ -75,9 +82,11 @@ import Testing
         let fake = try await FakeLumaAgents.start(outputLifetime: 5)
         try await withGateway(fake) { gateway in
             let token = try await gateway.createToken()
-            let created = try await gateway.request(.POST, "/agents/v1/generations", token: token, json: #"""
-                {"model": "ray-3.2", "prompt": "a grade-ready sunset", "video": {"resolution": "720p", "hdr": true, "exr_export": true}}
-                """#)
+            let created = try await gateway.request(
+                .POST, "/agents/v1/generations", token: token,
+                json: #"""
+                    {"model": "ray-3.2", "prompt": "a grade-ready sunset", "video": {"resolution": "720p", "hdr": true, "exr_export": true}}
+                    """#)
             #expect(created.status == 201, "\(created.text)")
             let done = try await gateway.waitForTerminal(try #require(created.object["id"] as? String), token: token, path: "/agents/v1/generations/")
             let outputs = try #require(done["output"] as? [[String: Any]])
@@ -98,9 +107,12 @@ import Testing
         let fake = try await FakeLumaAgents.start()
         try await withGateway(fake) { gateway in
             let token = try await gateway.createToken()
-            let id = try await gateway.submit(token: token, #"""
-                {"user_prompt": "from an image", "model_name": "ray-3.2", "image_url": "\#(try Fixtures.pngDataURI())"}
-                """#)["id"] as! String
+            let id =
+                try await gateway.submit(
+                    token: token,
+                    #"""
+                    {"user_prompt": "from an image", "model_name": "ray-3.2", "image_url": "\#(try Fixtures.pngDataURI())"}
+                    """#)["id"] as! String
             #expect(try await gateway.waitForTerminal(id, token: token)["state"] as? String == "completed")
             let parent = try #require(fake.allGenerations.first)
             let start = try #require(parent.video["start_frame"] as? [String: Any])
@@ -118,8 +130,9 @@ import Testing
             #expect((continued.video["start_frame"] as? [String: Any])?["generation_id"] as? String == parent.id)
 
             // A ray-2 extension of a ray-3.2 video would need another upstream: refused.
-            let mixed = try await gateway.request(.POST, "/luma/generations/\(id)/extend", token: token,
-                                                  json: #"{"user_prompt": "older", "model_name": "ray-2"}"#)
+            let mixed = try await gateway.request(
+                .POST, "/luma/generations/\(id)/extend", token: token,
+                json: #"{"user_prompt": "older", "model_name": "ray-2"}"#)
             #expect(mixed.status == 400 && mixed.text.contains("same model family"), "\(mixed.text)")
         }
         await fake.stop()
@@ -129,10 +142,12 @@ import Testing
         let fake = try await FakeLumaAgents.start()
         try await withGateway(fake) { gateway in
             let token = try await gateway.createToken()
-            let created = try await gateway.request(.POST, "/dream-machine/v1/generations", token: token, json: #"""
-                {"prompt": "a fox in snow", "model": "ray-3.2", "resolution": "540p", "duration": "5s",
-                 "keyframes": {"frame0": {"type": "image", "url": "\#(try Fixtures.pngDataURI())"}}}
-                """#)
+            let created = try await gateway.request(
+                .POST, "/dream-machine/v1/generations", token: token,
+                json: #"""
+                    {"prompt": "a fox in snow", "model": "ray-3.2", "resolution": "540p", "duration": "5s",
+                     "keyframes": {"frame0": {"type": "image", "url": "\#(try Fixtures.pngDataURI())"}}}
+                    """#)
             #expect(created.status == 201, "\(created.text)")
             let id = created.object["id"] as! String
             let generation = try await gateway.waitForTerminal(id, token: token, path: "/dream-machine/v1/generations/")
@@ -152,8 +167,10 @@ import Testing
         try await withGateway(fake) { gateway in
             let token = try await gateway.createToken("troubled")
             var ids: [String: String] = [:]
-            for prompt in ["busy now", "crowded now", "overloaded now", "reject this", "unprocessable frame",
-                           "fail:content_moderated please", "fail:generation_failed please", "fail:corrupt_input please"] {
+            for prompt in [
+                "busy now", "crowded now", "overloaded now", "reject this", "unprocessable frame",
+                "fail:content_moderated please", "fail:generation_failed please", "fail:corrupt_input please",
+            ] {
                 ids[prompt] = try await gateway.submit(token: token, #"{"user_prompt": "\#(prompt)", "model_name": "ray-3.2"}"#)["id"] as? String
             }
             var tasks: [String: [String: Any]] = [:]
@@ -234,8 +251,10 @@ import Testing
         #expect(Set(advice.keys) == Set(LumaAgentsMapping.failureCodes))
         #expect(LumaAgentsMapping.failureCode(of: "The sandbox failed this task on purpose") == "generation_failed")
         #expect(LumaAgentsMapping.failureSentence(code: nil, reason: " ").contains("gave no reason"))
-        #expect(try LumaAgentsMapping.progress(of: .init(id: "g", state: "completed", output: [])) == .failed(
-            reason: LumaAgentsMapping.failureSentence(code: "output_not_found", reason: "the completed generation has no output")))
+        #expect(
+            try LumaAgentsMapping.progress(of: .init(id: "g", state: "completed", output: []))
+                == .failed(
+                    reason: LumaAgentsMapping.failureSentence(code: "output_not_found", reason: "the completed generation has no output")))
         #expect(throws: UpstreamError.self) { try LumaAgentsMapping.progress(of: .init(id: "g", state: "dreaming")) }
     }
 
@@ -243,7 +262,10 @@ import Testing
         try await TestGateway.with(configure: { $0.runsPoller = false }) { gateway in
             let token = try await gateway.createToken("checked")
             let refused: [(String, String)] = [
-                (#"{"user_prompt": "x", "model_name": "ray-3.2", "duration": "9s"}"#, #"Field `duration` must be one of \"5s\", \"10s\" for model ray-3.2."#),
+                (
+                    #"{"user_prompt": "x", "model_name": "ray-3.2", "duration": "9s"}"#,
+                    #"Field `duration` must be one of \"5s\", \"10s\" for model ray-3.2."#
+                ),
                 (#"{"user_prompt": "x", "model_name": "ray-3.2", "resolution": "4k"}"#, "Field `resolution`"),
                 (#"{"user_prompt": "x", "model_name": "ray-3.2", "aspect_ratio": "9:21"}"#, "Field `aspect_ratio`"),
                 (#"{"user_prompt": "x", "model_name": "ray-3.2", "duration": "10s", "loop": true}"#, "Field `loop`"),
@@ -255,8 +277,9 @@ import Testing
                 let reply = try await gateway.request(.POST, "/luma/generations", token: token, json: body)
                 #expect(reply.status == 400 && reply.text.contains(message), "\(body): \(reply.text)")
             }
-            let official = try await gateway.request(.POST, "/dream-machine/v1/generations", token: token,
-                                                     json: #"{"prompt": "x", "model": "ray-3.2", "concepts": [{"key": "dolly_zoom"}]}"#)
+            let official = try await gateway.request(
+                .POST, "/dream-machine/v1/generations", token: token,
+                json: #"{"prompt": "x", "model": "ray-3.2", "concepts": [{"key": "dolly_zoom"}]}"#)
             #expect(official.status == 400 && official.text.contains("Field `concepts`"), "\(official.text)")
             #expect(try await gateway.gateway.tasks.countInFlight() == 0)
             #expect(try await used(gateway, "checked") == 0)
@@ -266,9 +289,12 @@ import Testing
     @Test func theSandboxRendersRay32AtItsResolutionAndLength() async throws {
         try await TestGateway.with { gateway in
             let token = try await gateway.createToken()
-            let id = try await gateway.submit(token: token, #"""
-                {"user_prompt": "a draft", "model_name": "ray-3.2", "duration": "10s", "resolution": "360p", "aspect_ratio": "9:16"}
-                """#)["id"] as! String
+            let id =
+                try await gateway.submit(
+                    token: token,
+                    #"""
+                    {"user_prompt": "a draft", "model_name": "ray-3.2", "duration": "10s", "resolution": "360p", "aspect_ratio": "9:16"}
+                    """#)["id"] as! String
             let task = try await gateway.waitForTerminal(id, token: token)
             let video = try #require(task["video_raw"] as? [String: Any])
             #expect(video["width"] as? Int == 360 && video["height"] as? Int == 640)

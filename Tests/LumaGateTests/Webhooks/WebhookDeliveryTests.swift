@@ -14,8 +14,9 @@ import Testing
         let receiver = try await WebhookReceiver.start(failFirst: 3)
         try await TestGateway.with(configure: Self.fastRetries) { gateway in
             let token = try await gateway.createToken()
-            let id = try await gateway.createGeneration(
-                token: token, #"{"model": "ray-2", "prompt": "call me", "callback_url": "\#(receiver.url)/official?x=1"}"#)["id"] as! String
+            let id =
+                try await gateway.createGeneration(
+                    token: token, #"{"model": "ray-2", "prompt": "call me", "callback_url": "\#(receiver.url)/official?x=1"}"#)["id"] as! String
             _ = try await gateway.waitForGeneration(id, token: token)
             let posts = try await receiver.wait(for: 5, at: "/official")
             // Three refusals of the first change, then each change once, in order.
@@ -41,7 +42,8 @@ import Testing
         try await TestGateway.with(configure: Self.fastRetries) { gateway in
             let token = try await gateway.createToken()
             let ok = try await gateway.submit(token: token, #"{"user_prompt": "hooked", "notify_hook": "\#(receiver.url)/relay"}"#)["id"] as! String
-            let failing = try await gateway.submit(token: token, #"{"user_prompt": "sandbox:fail", "notify_hook": "\#(receiver.url)/failed"}"#)["id"] as! String
+            let failing =
+                try await gateway.submit(token: token, #"{"user_prompt": "sandbox:fail", "notify_hook": "\#(receiver.url)/failed"}"#)["id"] as! String
             for id in [ok, failing] { _ = try await gateway.waitForTerminal(id, token: token) }
             let posts = try await receiver.wait(for: 2, at: "/relay")
             #expect(posts.map { $0.object["state"] as? String } == ["processing", "completed"])
@@ -64,8 +66,9 @@ import Testing
         // First life: the task finishes, but nothing is sent before the process stops.
         let first = try await TestGateway.start(directory: directory, now: { clock.now }, configure: { $0.runsPoller = false })
         let token = try await first.createToken()
-        let id = try await first.createGeneration(
-            token: token, #"{"model": "ray-2", "prompt": "survive", "callback_url": "\#(receiver.url)/after-restart"}"#)["id"] as! String
+        let id =
+            try await first.createGeneration(
+                token: token, #"{"model": "ray-2", "prompt": "survive", "callback_url": "\#(receiver.url)/after-restart"}"#)["id"] as! String
         // The clock keeps pace with real time: the owed deliveries are due when the second life starts.
         try await first.pollUntilFinished(id, clock: clock, step: 0.05)
         #expect(try await first.gateway.tasks.find(id: id)?.state == .completed)
@@ -83,8 +86,9 @@ import Testing
         let clock = ManualClock()
         try await TestGateway.with(now: { clock.now }, configure: { $0.runsPoller = false }) { gateway in
             let token = try await gateway.createToken()
-            let id = try await gateway.createGeneration(
-                token: token, #"{"model": "ray-2", "prompt": "forget me", "callback_url": "http://127.0.0.1:1/never"}"#)["id"] as! String
+            let id =
+                try await gateway.createGeneration(
+                    token: token, #"{"model": "ray-2", "prompt": "forget me", "callback_url": "http://127.0.0.1:1/never"}"#)["id"] as! String
             for _ in 0..<3 {
                 _ = await gateway.gateway.poller.pollOnce(now: clock.now)
                 clock.advance(1)
@@ -92,7 +96,8 @@ import Testing
             let deliveries = WebhookRepository(database: gateway.gateway.database)
             #expect(try await deliveries.deliveries(taskID: id).filter { $0.nextAttemptAtMillis != nil }.count >= 1)
             #expect(try await gateway.request(.DELETE, "/dream-machine/v1/generations/\(id)", token: token).status == 204)
-            #expect(try await deliveries.deliveries(taskID: id).allSatisfy { $0.nextAttemptAtMillis == nil && $0.lastError == "the task was deleted" })
+            #expect(
+                try await deliveries.deliveries(taskID: id).allSatisfy { $0.nextAttemptAtMillis == nil && $0.lastError == "the task was deleted" })
             #expect(await gateway.gateway.webhooks.dispatchOnce(now: clock.now) == 0)
         }
     }

@@ -9,16 +9,19 @@ import Testing
         let receiver = try await WebhookReceiver.start()
         try await TestGateway.with { gateway in
             let created = try await gateway.gateway.tokens.create(name: "signed")
-            let id = try await gateway.submit(token: created.secret, #"{"user_prompt": "signed", "notify_hook": "\#(receiver.url)/signed"}"#)["id"] as! String
+            let id =
+                try await gateway.submit(token: created.secret, #"{"user_prompt": "signed", "notify_hook": "\#(receiver.url)/signed"}"#)["id"]
+                as! String
             _ = try await gateway.waitForTerminal(id, token: created.secret)
             let posts = try await receiver.wait(for: 2, at: "/signed")
             for post in posts {
                 // What a receiver does: split the header, recompute the HMAC over "t.body", compare.
                 let header = try #require(post.header("x-lumagate-signature"))
-                let parts = Dictionary(uniqueKeysWithValues: header.split(separator: ",").map {
-                    let pair = $0.split(separator: "=", maxSplits: 1)
-                    return (String(pair[0]), String(pair[1]))
-                })
+                let parts = Dictionary(
+                    uniqueKeysWithValues: header.split(separator: ",").map {
+                        let pair = $0.split(separator: "=", maxSplits: 1)
+                        return (String(pair[0]), String(pair[1]))
+                    })
                 let timestamp = try #require(parts["t"])
                 #expect(abs(Double(timestamp)! - Date().timeIntervalSince1970) < 120)
                 let mac = HMAC<SHA256>.authenticationCode(
@@ -32,20 +35,28 @@ import Testing
     }
 
     @Test func localAndPrivateDestinationsAreRefusedUnlessAllowed() async throws {
-        try await TestGateway.with(configure: { $0.outboundAllowHosts = ["hooks.internal.example"]; $0.runsPoller = false }) { gateway in
+        try await TestGateway.with(configure: {
+            $0.outboundAllowHosts = ["hooks.internal.example"]
+            $0.runsPoller = false
+        }) { gateway in
             let token = try await gateway.createToken()
-            for url in ["http://127.0.0.1:9/x", "http://localhost/x", "http://10.1.2.3/x", "http://169.254.169.254/latest",
-                        "http://[::1]/x", "http://192.168.0.10/x", "http://[fd00::1]/x", "http://metadata.google.internal/x"] {
-                let relay = try await gateway.request(.POST, "/luma/generations", token: token, json: #"{"user_prompt": "x", "notify_hook": "\#(url)"}"#)
+            for url in [
+                "http://127.0.0.1:9/x", "http://localhost/x", "http://10.1.2.3/x", "http://169.254.169.254/latest",
+                "http://[::1]/x", "http://192.168.0.10/x", "http://[fd00::1]/x", "http://metadata.google.internal/x",
+            ] {
+                let relay = try await gateway.request(
+                    .POST, "/luma/generations", token: token, json: #"{"user_prompt": "x", "notify_hook": "\#(url)"}"#)
                 #expect(relay.status == 400, "\(url)")
                 #expect((relay.object["detail"] as? String)?.contains("Field `notify_hook` points at a local or private address") == true)
-                let official = try await gateway.request(.POST, "/dream-machine/v1/generations", token: token,
-                                                         json: #"{"model": "ray-2", "prompt": "x", "callback_url": "\#(url)"}"#)
+                let official = try await gateway.request(
+                    .POST, "/dream-machine/v1/generations", token: token,
+                    json: #"{"model": "ray-2", "prompt": "x", "callback_url": "\#(url)"}"#)
                 #expect(official.status == 400, "\(url)")
             }
             #expect(try await gateway.gateway.tasks.countInFlight() == 0)
-            let allowed = try await gateway.request(.POST, "/luma/generations", token: token,
-                                                    json: #"{"user_prompt": "x", "notify_hook": "https://hooks.internal.example/x"}"#)
+            let allowed = try await gateway.request(
+                .POST, "/luma/generations", token: token,
+                json: #"{"user_prompt": "x", "notify_hook": "https://hooks.internal.example/x"}"#)
             #expect(allowed.status == 200)
         }
         let policy = OutboundPolicy(allowedHosts: [])

@@ -189,13 +189,14 @@ struct AdminController: APIFace {
         filter.createdUntil = try Self.time(query.get("until"), name: "until")
         let (found, total) = try await tasks.search(filter)
         let names = Dictionary(uniqueKeysWithValues: try await tokens.list().map { ($0.id, $0.name) })
-        return .json(.object([
-            ("total", .int(total)),
-            ("limit", .int(filter.limit)),
-            ("offset", .int(filter.offset)),
-            ("has_more", .bool(filter.offset + found.count < total)),
-            ("tasks", .array(found.map { summary($0, tokenName: names[$0.tokenID]) })),
-        ]))
+        return .json(
+            .object([
+                ("total", .int(total)),
+                ("limit", .int(filter.limit)),
+                ("offset", .int(filter.offset)),
+                ("has_more", .bool(filter.offset + found.count < total)),
+                ("tasks", .array(found.map { summary($0, tokenName: names[$0.tokenID]) })),
+            ]))
     }
 
     @Sendable func showTask(_ request: Request, context: GatewayRequestContext) async throws -> Response {
@@ -203,12 +204,13 @@ struct AdminController: APIFace {
         guard let task = try await tasks.find(id: id) else { throw GatewayError.notFound("No task has the id \(id).") }
         let tokenName = try await tokens.list().first { $0.id == task.tokenID }?.name
         let events = try await tasks.events(taskID: id).map(TaskEventView.render)
-        return .json(.object([
-            ("task", summary(task, tokenName: tokenName)),
-            ("events", .array(events)),
-            ("relay", task.request.kind?.producesImage == true ? .null : lumaView.render(task)),
-            ("dream_machine", dreamMachineView.render(task)),
-        ]))
+        return .json(
+            .object([
+                ("task", summary(task, tokenName: tokenName)),
+                ("events", .array(events)),
+                ("relay", task.request.kind?.producesImage == true ? .null : lumaView.render(task)),
+                ("dream_machine", dreamMachineView.render(task)),
+            ]))
     }
 
     /// What an operator scans a task by, with its media's URLs.
@@ -240,13 +242,14 @@ struct AdminController: APIFace {
         let credits = try await ledger.totals()
         let charged = credits[.charge] ?? 0
         let refunded = credits[.refund] ?? 0
-        return .json(.object([
-            ("charged", .int(Int(charged))),
-            ("refunded", .int(Int(refunded))),
-            ("net", .int(Int(charged - refunded))),
-            ("tasks", Self.counts(try await tasks.countByState())),
-            ("tokens", try await renderedTokens()),
-        ]))
+        return .json(
+            .object([
+                ("charged", .int(Int(charged))),
+                ("refunded", .int(Int(refunded))),
+                ("net", .int(Int(charged - refunded))),
+                ("tasks", Self.counts(try await tasks.countByState())),
+                ("tokens", try await renderedTokens()),
+            ]))
     }
 
     // MARK: Rendering

@@ -61,7 +61,8 @@ struct AgentsController: APIFace {
             switch keyframe.frame {
             case .image(let source): images.keyframes.append((source, keyframe.index))
             case .file(let id):
-                images.keyframes.append((try await service.uploadURL(id: id, tokenID: token.id, field: "video.keyframes[\(position)].file_id"), keyframe.index))
+                images.keyframes.append(
+                    (try await service.uploadURL(id: id, tokenID: token.id, field: "video.keyframes[\(position)].file_id"), keyframe.index))
             case .generation: break  // refused by the body's rules
             }
         }

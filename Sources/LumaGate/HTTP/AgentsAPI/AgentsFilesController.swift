@@ -46,8 +46,9 @@ struct AgentsFilesController {
                 sizeBytes: bytes.count, filename: text("filename") ?? part.filename, purpose: text("purpose"), userID: text("user_id"),
                 expiresAtMillis: try text("expires_at").map { try Self.millis($0, field: "expires_at") })
             let upload = try await files.upload(bytes, declaration: declaration, tokenID: token.id)
-            return .json(.object([("id", .string(upload.id)), ("file", view.render(upload)), ("state", .string(upload.state.rawValue))]),
-                         status: .created)
+            return .json(
+                .object([("id", .string(upload.id)), ("file", view.render(upload)), ("state", .string(upload.state.rawValue))]),
+                status: .created)
         }
         let reservation = try await body.decode(ReservationBody.self, from: request)
         let declaration = FileLibrary.Declaration(
@@ -62,8 +63,11 @@ struct AgentsFilesController {
             ("headers", .object([("Content-Type", .string(upload.mimeType ?? "application/octet-stream"))])),
             ("expires_at", .string(RFC3339.timestamp(upload.createdAtMillis + Int64(FileLibrary.putLifetimeSeconds * 1000)))),
         ])
-        return .json(.object([("id", .string(upload.id)), ("file", view.render(upload)), ("state", .string(upload.state.rawValue)),
-                              ("upload", envelope)]), status: .created)
+        return .json(
+            .object([
+                ("id", .string(upload.id)), ("file", view.render(upload)), ("state", .string(upload.state.rawValue)),
+                ("upload", envelope),
+            ]), status: .created)
     }
 
     @Sendable func put(_ request: Request, context: GatewayRequestContext) async throws -> Response {

@@ -103,7 +103,9 @@ struct AgentsGenerationBody: Decodable {
             GenerationRequest.Kind(rawValue: type).map { [.video, .image].contains($0) || models.spec(named: name)?.makes($0) == true } ?? true
         }
         guard let name = model ?? makers.first, let spec = models.spec(named: name), makers.contains(name) else {
-            throw GatewayError.invalidCombination("Field `model` \(model ?? "(none)") does not make type \(type): \(makesVideo ? "videos" : "images") of that type are made by \(makers.isEmpty ? "no model here" : makers.joined(separator: " or ")).")
+            throw GatewayError.invalidCombination(
+                "Field `model` \(model ?? "(none)") does not make type \(type): \(makesVideo ? "videos" : "images") of that type are made by \(makers.isEmpty ? "no model here" : makers.joined(separator: " or "))."
+            )
         }
         guard type != "layering" else {
             throw GatewayError.notImplemented("Type layering is not available through this gateway yet; it makes every other type.")
@@ -133,14 +135,17 @@ struct AgentsGenerationBody: Decodable {
         if !makesVideo {
             if video != nil { throw GatewayError.invalidCombination("Field `video` is for the video types.") }
             try FieldRules.check("aspect_ratio", aspectRatio, in: spec.aspectRatios, for: name)
-            let request = GenerationRequest(prompt: prompt, aspectRatio: aspectRatio, model: name, kind: type == "image" ? .image : .imageEdit,
-                                            imageFormat: output_format.map { $0 == "jpeg" ? "jpg" : $0 })
+            let request = GenerationRequest(
+                prompt: prompt, aspectRatio: aspectRatio, model: name, kind: type == "image" ? .image : .imageEdit,
+                imageFormat: output_format.map { $0 == "jpeg" ? "jpg" : $0 })
             return Validated(request: request, source: sourceFrame)
         }
         if output_format != nil { throw GatewayError.invalidCombination("Field `output_format` is for images.") }
         if type == "video" { return try validatedVideo(spec, prompt: prompt, aspectRatio: aspectRatio) }
         guard case .generation = sourceFrame else {
-            throw GatewayError.notImplemented("Field `source` of a \(type) must name one of your videos by `generation_id` here; video files, URLs and data are not available through this gateway yet.")
+            throw GatewayError.notImplemented(
+                "Field `source` of a \(type) must name one of your videos by `generation_id` here; video files, URLs and data are not available through this gateway yet."
+            )
         }
         return try validatedChange(type, of: spec, prompt: prompt, source: sourceFrame)
     }
@@ -150,16 +155,21 @@ struct AgentsGenerationBody: Decodable {
         let options = video ?? VideoOptions()
         try FieldRules.check("video.resolution", options.resolution, in: model.resolutions)
         if let aspect_ratio, !model.aspectRatios.contains(aspect_ratio) {
-            throw GatewayError.invalidCombination("Field `aspect_ratio` must be one of \(FieldRules.list(model.aspectRatios)) for \(model.name) videos.")
+            throw GatewayError.invalidCombination(
+                "Field `aspect_ratio` must be one of \(FieldRules.list(model.aspectRatios)) for \(model.name) videos.")
         }
         if type == "video_reframe", aspect_ratio == nil {
             throw GatewayError.invalidRequest("Field `aspect_ratio` is required for type video_reframe: the new canvas.")
         }
         if options.duration != nil { throw GatewayError.invalidCombination("Field `video.duration` is the source's for a \(type); leave it out.") }
-        let framed = [("video.start_frame", options.start_frame != nil), ("video.end_frame", options.end_frame != nil),
-                      ("video.keyframes", options.keyframes != nil), ("video.loop", options.loop != nil)]
+        let framed = [
+            ("video.start_frame", options.start_frame != nil), ("video.end_frame", options.end_frame != nil),
+            ("video.keyframes", options.keyframes != nil), ("video.loop", options.loop != nil),
+        ]
         if let (field, _) = framed.first(where: \.1) { throw GatewayError.invalidCombination("Field `\(field)` is for type video.") }
-        if type == "video_reframe", options.hdr == true { throw GatewayError.invalidCombination("Field `video.hdr` is not available for video_reframe.") }
+        if type == "video_reframe", options.hdr == true {
+            throw GatewayError.invalidCombination("Field `video.hdr` is not available for video_reframe.")
+        }
         if options.exr_export == true, options.hdr != true {
             throw GatewayError.invalidCombination("Field `video.exr_export` needs `video.hdr` true.")
         }
@@ -172,7 +182,8 @@ struct AgentsGenerationBody: Decodable {
             if let edit = options.edit {
                 try FieldRules.check("video.edit.strength", edit.strength, in: Self.editStrengths)
                 if edit.controls != nil || edit.keyframes != nil || edit.keyframe_indexes != nil {
-                    throw GatewayError.notImplemented("Fields `video.edit.controls` and `video.edit.keyframes` are not available through this gateway yet.")
+                    throw GatewayError.notImplemented(
+                        "Fields `video.edit.controls` and `video.edit.keyframes` are not available through this gateway yet.")
                 }
                 request.editStrength = edit.strength
                 request.autoControls = edit.auto_controls
@@ -185,8 +196,11 @@ struct AgentsGenerationBody: Decodable {
                     throw GatewayError.invalidRequest("Field `video.source_position.\(name)` is required.")
                 }
                 let numbers = values.map { $0.1! }
-                guard numbers[2] > 0, numbers[2] <= 2, numbers[3] > 0, numbers[3] <= 2, numbers[0] > -2, numbers[0] < 2, numbers[1] > -2, numbers[1] < 2 else {
-                    throw GatewayError.invalidRequest("Field `video.source_position` must have `w_norm` and `h_norm` in (0, 2] and `x_norm`, `y_norm` in (-2, 2).")
+                guard numbers[2] > 0, numbers[2] <= 2, numbers[3] > 0, numbers[3] <= 2, numbers[0] > -2, numbers[0] < 2, numbers[1] > -2,
+                    numbers[1] < 2
+                else {
+                    throw GatewayError.invalidRequest(
+                        "Field `video.source_position` must have `w_norm` and `h_norm` in (0, 2] and `x_norm`, `y_norm` in (-2, 2).")
                 }
                 request.sourcePosition = numbers
             }
@@ -199,7 +213,8 @@ struct AgentsGenerationBody: Decodable {
         try FieldRules.check("video.duration", options.duration, in: model.durations)
         try FieldRules.check("video.resolution", options.resolution, in: model.resolutions)
         if !model.aspectRatios.contains(aspectRatio) {
-            throw GatewayError.invalidCombination("Field `aspect_ratio` must be one of \(FieldRules.list(model.aspectRatios)) for \(model.name) videos.")
+            throw GatewayError.invalidCombination(
+                "Field `aspect_ratio` must be one of \(FieldRules.list(model.aspectRatios)) for \(model.name) videos.")
         }
         let start = try options.start_frame.map { try Self.frame($0, field: "video.start_frame") }
         let end = try options.end_frame.map { try Self.frame($0, field: "video.end_frame") }
@@ -207,18 +222,24 @@ struct AgentsGenerationBody: Decodable {
         let framed = model.framedDurations.contains(duration)
         if options.loop == true, !model.loopDurations.contains(duration) || options.hdr == true {
             let longer = model.durations.filter { !model.loopDurations.contains($0) }
-            throw GatewayError.invalidCombination("Field `video.loop` cannot be used with \(longer.isEmpty ? "an" : "a \(longer.joined(separator: " or ")) or") HDR video.")
+            throw GatewayError.invalidCombination(
+                "Field `video.loop` cannot be used with \(longer.isEmpty ? "an" : "a \(longer.joined(separator: " or ")) or") HDR video.")
         }
         if options.exr_export == true, options.hdr != true {
             throw GatewayError.invalidCombination("Field `video.exr_export` needs `video.hdr` true.")
         }
         try Self.checkHDR(options.hdr, of: model)
         // Luma's HDR rule.
-        if options.hdr == true, !["720p", "1080p"].contains(options.resolution ?? model.defaultResolution ?? ModelCatalogue.builtIn.defaults.resolution) || duration != "5s" {
+        if options.hdr == true,
+            !["720p", "1080p"].contains(options.resolution ?? model.defaultResolution ?? ModelCatalogue.builtIn.defaults.resolution)
+                || duration != "5s"
+        {
             throw GatewayError.invalidCombination("Field `video.hdr` needs a 5s video at 720p or 1080p.")
         }
         if !framed, start != nil || end != nil {
-            throw GatewayError.invalidCombination("Fields `video.start_frame` and `video.end_frame` make \(model.framedDurations.joined(separator: " or ")) videos; leave out `video.duration` \(duration).")
+            throw GatewayError.invalidCombination(
+                "Fields `video.start_frame` and `video.end_frame` make \(model.framedDurations.joined(separator: " or ")) videos; leave out `video.duration` \(duration)."
+            )
         }
         if options.edit != nil { throw GatewayError.invalidCombination("Field `video.edit` is for type video_edit.") }
         if options.source_position != nil { throw GatewayError.invalidCombination("Field `video.source_position` is for type video_reframe.") }
@@ -254,12 +275,14 @@ struct AgentsGenerationBody: Decodable {
             throw GatewayError.invalidCombination("Field `video.keyframe_indexes` must be unique frame positions from 0 to \(framesPerClip).")
         }
         if options.start_frame != nil || options.end_frame != nil || options.loop == true {
-            throw GatewayError.invalidCombination("Field `video.keyframes` cannot be combined with `video.start_frame`, `video.end_frame` or `video.loop`.")
+            throw GatewayError.invalidCombination(
+                "Field `video.keyframes` cannot be combined with `video.start_frame`, `video.end_frame` or `video.loop`.")
         }
         return try zip(keyframes, indexes).enumerated().map { position, pair in
             let frame = try Self.frame(pair.0, field: "video.keyframes[\(position)]")
             if case .generation = frame {
-                throw GatewayError.invalidRequest("Field `video.keyframes[\(position)]` must be an image (`url`, `data` or `file_id`), not a generation.")
+                throw GatewayError.invalidRequest(
+                    "Field `video.keyframes[\(position)]` must be an image (`url`, `data` or `file_id`), not a generation.")
             }
             return (frame, pair.1)
         }
@@ -286,7 +309,9 @@ struct AgentsGenerationBody: Decodable {
             }
             return .image("data:\(mediaType);base64,\(value)")
         case "generation_id":
-            guard UUID(uuidString: value) != nil else { throw GatewayError.invalidRequest("Field `\(field).generation_id` must be a generation id (a UUID).") }
+            guard UUID(uuidString: value) != nil else {
+                throw GatewayError.invalidRequest("Field `\(field).generation_id` must be a generation id (a UUID).")
+            }
             return .generation(value.lowercased())
         default:
             return .file(value)

@@ -96,13 +96,14 @@ struct DreamMachineController: APIFace {
         // One extra row says whether there are more.
         let tasks = try await service.list(tokenID: token.id, offset: offset, limit: limit + 1)
         let page = tasks.prefix(limit)
-        return .json(.object([
-            ("has_more", .bool(tasks.count > limit)),
-            ("count", .int(page.count)),
-            ("limit", .int(limit)),
-            ("offset", .int(offset)),
-            ("generations", .array(page.map(view.render))),
-        ]))
+        return .json(
+            .object([
+                ("has_more", .bool(tasks.count > limit)),
+                ("count", .int(page.count)),
+                ("limit", .int(limit)),
+                ("offset", .int(offset)),
+                ("generations", .array(page.map(view.render))),
+            ]))
     }
 
     /// An operation only Luma can do, relayed to a dream-machine channel as the client asked for
@@ -112,7 +113,8 @@ struct DreamMachineController: APIFace {
     ) async throws -> Response {
         let token = try context.requireToken()
         guard !dreamMachineChannels.isEmpty else {
-            throw GatewayError.notImplemented("\(kind.rawValue) needs Luma's Dream Machine API, and this gateway has no dream-machine channel configured.")
+            throw GatewayError.notImplemented(
+                "\(kind.rawValue) needs Luma's Dream Machine API, and this gateway has no dream-machine channel configured.")
         }
         let (submitted, idempotency) = try await body.decodeSubmission(DreamMachineOperationBody.self, from: request)
         let accepted = try submitted.validated(as: kind, models: service.models)
@@ -120,10 +122,12 @@ struct DreamMachineController: APIFace {
         if let id = context.parameters.get("id") {
             let task = try await service.task(id: id, tokenID: token.id)
             guard task.state == .completed, task.media?.video != nil else {
-                throw GatewayError.conflict("Generation \(id) is \(DreamMachineGenerationView.state(task.state)); only a completed video can be used for \(kind.rawValue).")
+                throw GatewayError.conflict(
+                    "Generation \(id) is \(DreamMachineGenerationView.state(task.state)); only a completed video can be used for \(kind.rawValue).")
             }
             guard dreamMachineChannels.contains(task.channel) else {
-                throw GatewayError.invalidRequest("Generation \(id) was made by the gateway's sandbox, not by Luma; only Luma's own generations can be used for \(kind.rawValue).")
+                throw GatewayError.invalidRequest(
+                    "Generation \(id) was made by the gateway's sandbox, not by Luma; only Luma's own generations can be used for \(kind.rawValue).")
             }
             source = task
         }

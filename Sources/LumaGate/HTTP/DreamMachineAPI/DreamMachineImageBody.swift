@@ -31,8 +31,10 @@ struct DreamMachineImageBody: Decodable {
         try FieldRules.check("aspect_ratio", aspectRatio, in: models.spec(named: model)!.aspectRatios, for: model)
         try FieldRules.check("format", format, in: Self.formats)
         try FieldRules.webhookURL("callback_url", callback_url)
-        for (field, value) in [("image_ref", image_ref), ("style_ref", style_ref), ("character_ref", character_ref),
-                               ("modify_image_ref", modify_image_ref)] where value != nil {
+        for (field, value) in [
+            ("image_ref", image_ref), ("style_ref", style_ref), ("character_ref", character_ref),
+            ("modify_image_ref", modify_image_ref),
+        ] where value != nil {
             throw GatewayError.invalidRequest("Field `\(field)` is not supported by this gateway; leave it out.")
         }
         if sync == true {

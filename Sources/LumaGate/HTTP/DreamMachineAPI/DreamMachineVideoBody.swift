@@ -56,7 +56,8 @@ struct DreamMachineVideoBody: Decodable {
             }
         }
         if startID != nil, startID == endID {
-            throw GatewayError.invalidRequest("Fields `keyframes.frame0.id` and `keyframes.frame1.id` name the same generation; use two different ones.")
+            throw GatewayError.invalidRequest(
+                "Fields `keyframes.frame0.id` and `keyframes.frame1.id` name the same generation; use two different ones.")
         }
 
         let prompt = (prompt ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
@@ -65,8 +66,9 @@ struct DreamMachineVideoBody: Decodable {
             throw GatewayError.invalidRequest("Field `prompt` is required when there are no keyframes.")
         }
         try FieldRules.promptLength("prompt", prompt)
-        try FieldRules.videoOptions(spec, duration: duration, resolution: resolution,
-                                    aspectRatio: aspectRatio, loop: loop, framesField: hasKeyframe ? "keyframes" : nil)
+        try FieldRules.videoOptions(
+            spec, duration: duration, resolution: resolution,
+            aspectRatio: aspectRatio, loop: loop, framesField: hasKeyframe ? "keyframes" : nil)
 
         var conceptKeys: [String]?
         if let concepts {
@@ -77,7 +79,8 @@ struct DreamMachineVideoBody: Decodable {
             }
             if !spec.understands("concepts"), !concepts.isEmpty {
                 let takers = models.models.filter { $0.understands("concepts") }.map(\.name)
-                throw GatewayError.invalidRequest("Field `concepts` is for the models \(FieldRules.list(takers)); \(spec.name) takes its camera moves from the prompt.")
+                throw GatewayError.invalidRequest(
+                    "Field `concepts` is for the models \(FieldRules.list(takers)); \(spec.name) takes its camera moves from the prompt.")
             }
         }
         let request = GenerationRequest(

@@ -19,22 +19,29 @@ enum FieldRules {
     /// The duration, resolution, aspect ratio, loop and frames a video request may combine with its
     /// model, checked as Luma checks them. `framesField` names the request's start or end frame
     /// field when it has one (a 10 s ray-3.2 video is made from text alone).
-    static func videoOptions(_ model: ModelSpec, duration: String?, resolution: String?, aspectRatio: String, loop: Bool?, framesField: String?) throws {
+    static func videoOptions(
+        _ model: ModelSpec, duration: String?, resolution: String?, aspectRatio: String, loop: Bool?, framesField: String?
+    ) throws {
         try check("duration", duration, in: model.durations, for: model.name)
         try check("resolution", resolution, in: model.resolutions, for: model.name)
         try check("aspect_ratio", aspectRatio, in: model.aspectRatios, for: model.name)
         guard let duration else { return }
         if loop == true, !model.loopDurations.contains(duration) {
-            throw GatewayError.invalidRequest("Field `loop` cannot be true with `duration` \"\(duration)\" on \(model.name): loops are \(spoken(model.loopDurations)) long.")
+            throw GatewayError.invalidRequest(
+                "Field `loop` cannot be true with `duration` \"\(duration)\" on \(model.name): loops are \(spoken(model.loopDurations)) long.")
         }
         if let framesField, !model.framedDurations.contains(duration) {
-            throw GatewayError.invalidRequest("Field `\(framesField)` cannot be used with `duration` \"\(duration)\" on \(model.name): a video from a start or end frame is \(spoken(model.framedDurations)) long.")
+            throw GatewayError.invalidRequest(
+                "Field `\(framesField)` cannot be used with `duration` \"\(duration)\" on \(model.name): a video from a start or end frame is \(spoken(model.framedDurations)) long."
+            )
         }
     }
 
     /// A model the face takes, by the name the request gives (nil when it gives none).
-    static func model(_ field: String, _ name: String?, in models: ModelCatalogue, on face: ModelSpec.Face, kind: ModelSpec.Kind,
-                      aliases: Bool = false) throws -> ModelSpec? {
+    static func model(
+        _ field: String, _ name: String?, in models: ModelCatalogue, on face: ModelSpec.Face, kind: ModelSpec.Kind,
+        aliases: Bool = false
+    ) throws -> ModelSpec? {
         guard let name else { return nil }
         try check(field, name, in: models.names(on: face, kind: kind, aliases: aliases))
         return models.spec(named: name)

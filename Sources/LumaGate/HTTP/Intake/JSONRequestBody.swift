@@ -73,7 +73,8 @@ struct JSONRequestBody {
     /// Only a body that spells `\u0000` is parsed for the path.
     private static func fieldHoldingNUL(_ data: Data) -> String? {
         guard data.range(of: Data(#"\u0000"#.utf8)) != nil,
-              let root = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else { return nil }
+            let root = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+        else { return nil }
         func search(_ value: Any, _ path: String) -> String? {
             switch value {
             case let text as String:

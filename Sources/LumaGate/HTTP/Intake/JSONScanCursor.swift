@@ -25,7 +25,8 @@ struct JSONScanCursor {
         skipWhitespace()
         let count = literal.utf8CodeUnitCount
         guard bytes.count - index >= count,
-              memcmp(bytes.baseAddress! + index, literal.utf8Start, count) == 0 else { return false }
+            memcmp(bytes.baseAddress! + index, literal.utf8Start, count) == 0
+        else { return false }
         index += count
         return true
     }

@@ -53,8 +53,10 @@ struct MultipartForm {
         parser.onPartComplete = {
             let disposition = headers.first { $0.0.lowercased() == "content-disposition" }?.1 ?? ""
             if let name = parameter("name", of: disposition) {
-                parts.append(Part(name: name, filename: parameter("filename", of: disposition),
-                                  contentType: headers.first { $0.0.lowercased() == "content-type" }?.1, body: body))
+                parts.append(
+                    Part(
+                        name: name, filename: parameter("filename", of: disposition),
+                        contentType: headers.first { $0.0.lowercased() == "content-type" }?.1, body: body))
             }
             headers = []
             body = ByteBuffer()
@@ -68,9 +70,11 @@ struct MultipartForm {
         // use for a NUL byte, and PostgreSQL refuses one in text.
         for part in parts {
             if part.name.utf8.contains(0) || part.filename?.utf8.contains(0) == true
-                || (part.filename == nil && part.body.readableBytesView.contains(0)) {
+                || (part.filename == nil && part.body.readableBytesView.contains(0))
+            {
                 let field = part.name.replacingOccurrences(of: "\0", with: "\\u0000")
-                throw GatewayError.invalidRequest("Field `\(field)` holds a NUL byte in its \(part.filename == nil ? "value" : "filename"), which no field here may hold.")
+                throw GatewayError.invalidRequest(
+                    "Field `\(field)` holds a NUL byte in its \(part.filename == nil ? "value" : "filename"), which no field here may hold.")
             }
         }
         return MultipartForm(parts: parts, raw: buffer)

@@ -19,8 +19,9 @@ struct LumaSubmitBody: Decodable {
     func validated(models: ModelCatalogue, defaultPrompt: String? = nil) throws -> (GenerationRequest, TaskService.ImageSources) {
         let prompt = (user_prompt ?? defaultPrompt ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard !prompt.isEmpty else {
-            throw GatewayError.invalidRequest(user_prompt == nil
-                ? "Field `user_prompt` is required." : "Field `user_prompt` must not be blank.")
+            throw GatewayError.invalidRequest(
+                user_prompt == nil
+                    ? "Field `user_prompt` is required." : "Field `user_prompt` must not be blank.")
         }
         try FieldRules.promptLength("user_prompt", prompt)
         let aspectRatio = try FieldRules.aspectRatio("aspect_ratio", aspect_ratio)

@@ -14,15 +14,16 @@ struct LumaTaskView {
         let thumbnail = media?.thumbnail.map(imageObject) ?? .null
         let videoRaw = media?.video.map(videoRawObject) ?? .null
         let lastFrame = media?.lastFrame.map(imageObject) ?? .null
-        let artifact: JSONValue = media.map { media in
-            .object([
-                ("video", video),
-                ("thumbnail", thumbnail),
-                ("video_raw", videoRaw),
-                ("created_at", .string(RFC3339.timestamp(media.createdAtMillis))),
-                ("last_frame", lastFrame),
-            ])
-        } ?? .null
+        let artifact: JSONValue =
+            media.map { media in
+                .object([
+                    ("video", video),
+                    ("thumbnail", thumbnail),
+                    ("video_raw", videoRaw),
+                    ("created_at", .string(RFC3339.timestamp(media.createdAtMillis))),
+                    ("last_frame", lastFrame),
+                ])
+            } ?? .null
         var members: [(String, JSONValue)] = [
             ("id", .string(task.id)),
             ("state", .string(task.state.rawValue)),

@@ -16,7 +16,7 @@ enum ByteRange: Equatable, Sendable {
         let unit = Array("bytes=".utf8)
         // The unit is case-insensitive (§14.1): the letters are compared folded to lower case.
         guard bytes.count > unit.count,
-              zip(bytes, unit).allSatisfy({ ($0 >= 65 && $0 <= 90 ? $0 + 32 : $0) == $1 })
+            zip(bytes, unit).allSatisfy({ ($0 >= 65 && $0 <= 90 ? $0 + 32 : $0) == $1 })
         else { return nil }
         var rest = bytes[unit.count...]
         while rest.first == UInt8(ascii: " ") { rest = rest.dropFirst() }
@@ -61,10 +61,10 @@ enum ByteRange: Equatable, Sendable {
     /// The bounds and total size a `Content-Range: bytes a-b/size` value states, if it is one.
     static func contentRange(_ value: String) -> (bounds: ClosedRange<Int>, size: Int)? {
         guard value.hasPrefix("bytes "), let slash = value.firstIndex(of: "/"), let dash = value.firstIndex(of: "-"), dash < slash,
-              let first = Int(value[value.index(value.startIndex, offsetBy: 6)..<dash]),
-              let last = Int(value[value.index(after: dash)..<slash]),
-              let size = Int(value[value.index(after: slash)...]),
-              first <= last, last < size
+            let first = Int(value[value.index(value.startIndex, offsetBy: 6)..<dash]),
+            let last = Int(value[value.index(after: dash)..<slash]),
+            let size = Int(value[value.index(after: slash)...]),
+            first <= last, last < size
         else { return nil }
         return (first...last, size)
     }

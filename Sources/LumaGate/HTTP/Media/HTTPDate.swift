@@ -19,7 +19,8 @@ enum HTTPDate {
         let (year, month, dayOfMonth) = civil(fromDays: day)
         let weekday = days[Int(((day % 7) + 7) % 7)]
         func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(weekday), \(two(dayOfMonth)) \(months[Int(month) - 1]) \(year) \(two(second / 3600)):\(two(second / 60 % 60)):\(two(second % 60)) GMT"
+        return
+            "\(weekday), \(two(dayOfMonth)) \(months[Int(month) - 1]) \(year) \(two(second / 3600)):\(two(second / 60 % 60)):\(two(second % 60)) GMT"
     }
 
     static func parse(_ text: String) -> Date? {

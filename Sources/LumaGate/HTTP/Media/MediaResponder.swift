@@ -51,8 +51,9 @@ struct MediaResponder: Sendable {
             return unsatisfiable(size: data.count, headers: headers)
         case .part(let bounds):
             headers[.contentRange] = "bytes \(bounds.lowerBound)-\(bounds.upperBound)/\(data.count)"
-            return Response(status: .partialContent, headers: headers,
-                            body: .init(byteBuffer: ByteBuffer(data: data[bounds.lowerBound...bounds.upperBound])))
+            return Response(
+                status: .partialContent, headers: headers,
+                body: .init(byteBuffer: ByteBuffer(data: data[bounds.lowerBound...bounds.upperBound])))
         }
     }
 
@@ -147,7 +148,7 @@ struct MediaResponder: Sendable {
             return Response(status: .ok, headers: headers, body: ResponseBody(asyncSequence: upstream.body))
         case 206:
             guard let range, let length, let stated = upstream.headers.first(name: "content-range").flatMap(ByteRange.contentRange),
-                  range.bounds(size: stated.size) == stated.bounds, stated.bounds.count == length
+                range.bounds(size: stated.size) == stated.bounds, stated.bounds.count == length
             else { throw Self.unavailable(path) }
             headers[.contentRange] = "bytes \(stated.bounds.lowerBound)-\(stated.bounds.upperBound)/\(stated.size)"
             headers[.contentLength] = String(length)
@@ -164,7 +165,8 @@ struct MediaResponder: Sendable {
                 return .notModified
             }
         } else if let since = request.headers[.ifModifiedSince].flatMap(HTTPDate.parse), let lastModified,
-                  Int64(lastModified.timeIntervalSince1970) <= Int64(since.timeIntervalSince1970) {
+            Int64(lastModified.timeIntervalSince1970) <= Int64(since.timeIntervalSince1970)
+        {
             return .notModified
         }
         guard let range = ByteRange(header: request.headers[.range]) else { return .whole }

@@ -21,7 +21,8 @@ struct AuthMiddleware: RouterMiddleware {
         switch try await tokens.check(secret: secret) {
         case .valid(let token):
             if let limit = token.requestsPerMinute ?? defaultRequestsPerMinute,
-               let retryAfter = try await rateLimiter.delay(for: token.id, perMinute: limit, now: now()) {
+                let retryAfter = try await rateLimiter.delay(for: token.id, perMinute: limit, now: now())
+            {
                 throw GatewayError.rateLimited(
                     "This token is limited to \(limit) requests a minute; try again in \(retryAfter) s.", retryAfterSeconds: retryAfter)
             }
@@ -43,8 +44,9 @@ struct AuthMiddleware: RouterMiddleware {
         guard let schemeStart = bytes.firstIndex(where: { !blank($0) }) else { return nil }
         let afterScheme = bytes[schemeStart...].firstIndex(where: blank) ?? bytes.endIndex
         guard String(header[schemeStart..<afterScheme]).lowercased() == "bearer",
-              let secretStart = bytes[afterScheme...].firstIndex(where: { !blank($0) }),
-              let last = bytes[secretStart...].lastIndex(where: { !blank($0) }) else { return nil }
+            let secretStart = bytes[afterScheme...].firstIndex(where: { !blank($0) }),
+            let last = bytes[secretStart...].lastIndex(where: { !blank($0) })
+        else { return nil }
         return String(header[secretStart...last])
     }
 }

@@ -30,8 +30,9 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             guard !allowed.isEmpty, !allowed.contains(request.method.rawValue) else {
                 return response(for: Self.translate(error, request: request))
             }
-            var answer = response(for: .methodNotAllowed(
-                "\(request.method) is not allowed on \(request.uri.path); use \(allowed.joined(separator: ", "))."))
+            var answer = response(
+                for: .methodNotAllowed(
+                    "\(request.method) is not allowed on \(request.uri.path); use \(allowed.joined(separator: ", "))."))
             answer.headers[.allow] = allowed.joined(separator: ", ")
             return answer
         } catch let error as HTTPError {
@@ -44,13 +45,17 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             // sent too slowly (`ConnectionDeadlines`). The client's doing, not the gateway's fault,
             // and no one is left to read the answer.
             context.logger.debug("request body cut short on \(request.method) \(RequestLogMiddleware<Context>.loggable(request.uri.path))")
-            return response(for: GatewayError(status: .badRequest, code: "incomplete_body",
-                                              detail: "The request body ended before it was complete."))
+            return response(
+                for: GatewayError(
+                    status: .badRequest, code: "incomplete_body",
+                    detail: "The request body ended before it was complete."))
         } catch {
-            context.logger.error("unhandled error on \(request.method) \(RequestLogMiddleware<Context>.loggable(request.uri.path)): \(String(reflecting: error))")
-            return response(for: GatewayError(
-                status: .internalServerError, code: "internal_error",
-                detail: "The gateway hit an unexpected error; it has been logged. Try again, and report it if it persists."))
+            context.logger.error(
+                "unhandled error on \(request.method) \(RequestLogMiddleware<Context>.loggable(request.uri.path)): \(String(reflecting: error))")
+            return response(
+                for: GatewayError(
+                    status: .internalServerError, code: "internal_error",
+                    detail: "The gateway hit an unexpected error; it has been logged. Try again, and report it if it persists."))
         }
     }
 
@@ -72,12 +77,14 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         case .methodNotAllowed:
             return .methodNotAllowed("\(request.method) is not allowed on \(request.uri.path).")
         case .rangeNotSatisfiable:
-            return GatewayError(status: .rangeNotSatisfiable, code: "range_not_satisfiable",
-                                detail: "The requested byte range is outside the file.")
+            return GatewayError(
+                status: .rangeNotSatisfiable, code: "range_not_satisfiable",
+                detail: "The requested byte range is outside the file.")
         default:
             let code = error.status.reasonPhrase.lowercased().replacingOccurrences(of: " ", with: "_")
-            return GatewayError(status: error.status, code: code.isEmpty ? "http_error" : code,
-                                detail: error.body ?? "The request could not be served (\(error.status.code)).")
+            return GatewayError(
+                status: error.status, code: code.isEmpty ? "http_error" : code,
+                detail: error.body ?? "The request could not be served (\(error.status.code)).")
         }
     }
 }

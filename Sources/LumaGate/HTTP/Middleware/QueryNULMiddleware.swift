@@ -6,7 +6,8 @@ import Hummingbird
 struct QueryNULMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if let query = request.uri.query, query.contains("%00"),
-           let holder = request.uri.queryParameters.first(where: { $0.value.utf8.contains(0) }) {
+            let holder = request.uri.queryParameters.first(where: { $0.value.utf8.contains(0) })
+        {
             // Names are not percent-decoded: only a value can hold a NUL.
             throw GatewayError.invalidRequest("Query parameter `\(holder.key)` holds a NUL character (%00), which no parameter here may hold.")
         }

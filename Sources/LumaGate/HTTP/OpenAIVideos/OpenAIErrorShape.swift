@@ -10,17 +10,23 @@ struct OpenAIErrorShape: ErrorShape {
     }
 
     func body(for error: GatewayError) -> JSONValue {
-        let (type, code): (String, String) = switch error.status.code {
-        case 401: ("invalid_request_error", "invalid_api_key")
-        case 402: ("insufficient_quota", "insufficient_quota")
-        case 429: ("requests", "rate_limit_exceeded")
-        case 500...: ("server_error", error.code)
-        default: ("invalid_request_error", error.code)
-        }
-        return .object([("error", .object([
-            ("message", .string(error.detail)), ("type", .string(type)),
-            ("param", Self.param(in: error.detail).map(JSONValue.string) ?? .null), ("code", .string(code)),
-        ]))])
+        let (type, code): (String, String) =
+            switch error.status.code {
+            case 401: ("invalid_request_error", "invalid_api_key")
+            case 402: ("insufficient_quota", "insufficient_quota")
+            case 429: ("requests", "rate_limit_exceeded")
+            case 500...: ("server_error", error.code)
+            default: ("invalid_request_error", error.code)
+            }
+        return .object([
+            (
+                "error",
+                .object([
+                    ("message", .string(error.detail)), ("type", .string(type)),
+                    ("param", Self.param(in: error.detail).map(JSONValue.string) ?? .null), ("code", .string(code)),
+                ])
+            )
+        ])
     }
 
     /// The field a message names ("Field `size` must be ..."), if any.

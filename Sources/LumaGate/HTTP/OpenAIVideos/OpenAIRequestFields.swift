@@ -20,10 +20,14 @@ struct OpenAIRequestFields {
         if MultipartForm.isMultipart(request) {
             let form = try await MultipartForm.read(request, maxBytes: body.maxBytes)
             for part in form.parts {
-                if part.filename != nil { fields.files[part.name] = fields.files[part.name] ?? part }
-                else { fields.values[part.name] = fields.values[part.name] ?? part.text }
+                if part.filename != nil {
+                    fields.files[part.name] = fields.files[part.name] ?? part
+                } else {
+                    fields.values[part.name] = fields.values[part.name] ?? part.text
+                }
             }
-            let canonical = fields.values.sorted { $0.key < $1.key }.map { [$0.key, $0.value] }
+            let canonical =
+                fields.values.sorted { $0.key < $1.key }.map { [$0.key, $0.value] }
                 + fields.files.sorted { $0.key < $1.key }.map { [$0.key, SHA256.hash(data: Data(buffer: $0.value.body)).description] }
             fields.fingerprint = (try? JSONSerialization.data(withJSONObject: canonical)) ?? Data()
             return fields

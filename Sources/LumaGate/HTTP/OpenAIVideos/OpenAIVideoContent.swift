@@ -33,7 +33,8 @@ struct OpenAIVideoContent: Sendable {
             throw GatewayError.notFound("The content of video \(task.id) expired at \(RFC3339.timestamp(expired)) and is no longer kept.")
         }
         guard task.state == .completed, let media = task.media, let video = media.video else {
-            throw GatewayError.conflict("Video \(task.id) is \(OpenAIVideoView.status(task.state)); its content can be downloaded once it is completed.")
+            throw GatewayError.conflict(
+                "Video \(task.id) is \(OpenAIVideoView.status(task.state)); its content can be downloaded once it is completed.")
         }
         let path: String
         switch variant {
@@ -55,13 +56,15 @@ struct OpenAIVideoContent: Sendable {
     /// A file an upstream keeps, fetched whole (within `maxRemoteBytes`).
     private func fetch(_ url: String) async throws -> Data {
         do {
-            let response = try await outbound.send(HTTPClientRequest(url: url), maxBodyBytes: Self.maxRemoteBytes,
-                                                   timeout: .seconds(120), redirects: 3)
+            let response = try await outbound.send(
+                HTTPClientRequest(url: url), maxBodyBytes: Self.maxRemoteBytes,
+                timeout: .seconds(120), redirects: 3)
             guard (200..<300).contains(response.status) else { throw OutboundError.status(response.status) }
             return response.body
         } catch {
-            throw GatewayError(status: .badGateway, code: "upstream_unavailable",
-                               detail: "The upstream that keeps this video's file did not deliver it; try again later.")
+            throw GatewayError(
+                status: .badGateway, code: "upstream_unavailable",
+                detail: "The upstream that keeps this video's file did not deliver it; try again later.")
         }
     }
 
@@ -70,7 +73,8 @@ struct OpenAIVideoContent: Sendable {
         let path = "\(store.taskDirectory(task.id))/\(Self.spritesheetFile)"
         if await store.size(path) != nil { return path }
         guard let ffmpeg else {
-            throw GatewayError(status: .serviceUnavailable, code: "unavailable", detail: "This gateway cannot make spritesheets: ffmpeg is not installed.")
+            throw GatewayError(
+                status: .serviceUnavailable, code: "unavailable", detail: "This gateway cannot make spritesheets: ffmpeg is not installed.")
         }
         if MediaStore.isURL(video.url), outbound.policy.refusalBeforeLookup(video.url) != nil {
             throw GatewayError.notFound("This video's file cannot be read for a spritesheet.")
@@ -81,15 +85,19 @@ struct OpenAIVideoContent: Sendable {
         let partial = "partial-\(UUID().uuidString).jpg"
         do {
             _ = try await store.withLocalFiles([MediaStore.isURL(video.url) ? nil : video.url]) { local in
-                try await ffmpeg.run(["-i", local[0] ?? video.url, "-vf", "fps=25/\(String(format: "%.3f", seconds)),scale=256:-2,tile=5x5",
-                                      "-frames:v", "1", "-q:v", "4", partial], in: directory, slotWait: Self.slotWait)
+                try await ffmpeg.run(
+                    [
+                        "-i", local[0] ?? video.url, "-vf", "fps=25/\(String(format: "%.3f", seconds)),scale=256:-2,tile=5x5",
+                        "-frames:v", "1", "-q:v", "4", partial,
+                    ], in: directory, slotWait: Self.slotWait)
             }
             try FileManager.default.moveItem(atPath: directory + "/" + partial, toPath: store.absolutePath(path))
             try await store.publish(path)
         } catch is FFmpeg.Busy {
             try? FileManager.default.removeItem(atPath: directory + "/" + partial)
-            throw GatewayError(status: .serviceUnavailable, code: "busy",
-                               detail: "This gateway is busy making other media; ask for the spritesheet again shortly.", retryAfterSeconds: 5)
+            throw GatewayError(
+                status: .serviceUnavailable, code: "busy",
+                detail: "This gateway is busy making other media; ask for the spritesheet again shortly.", retryAfterSeconds: 5)
         } catch {
             try? FileManager.default.removeItem(atPath: directory + "/" + partial)
             throw GatewayError(status: .internalServerError, code: "spritesheet_failed", detail: "The spritesheet of this video could not be made.")

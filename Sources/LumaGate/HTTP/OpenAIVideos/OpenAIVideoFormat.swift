@@ -8,18 +8,20 @@ public enum OpenAIVideoFormat {
 
     /// Every size accepted, "WxH" → aspect ratio and resolution: OpenAI's four, the common
     /// 16:9 and 9:16 frame sizes, and Luma's own frame sizes (as the sandbox renders them).
-    static let sizes: [(size: String, format: Size)] = [
-        ("720x1280", Size(aspectRatio: "9:16", resolution: "720p")),
-        ("1280x720", Size(aspectRatio: "16:9", resolution: "720p")),
-        ("1024x1792", Size(aspectRatio: "9:16", resolution: "1080p")),
-        ("1792x1024", Size(aspectRatio: "16:9", resolution: "1080p")),
-        ("540x960", Size(aspectRatio: "9:16", resolution: "540p")),
-        ("960x540", Size(aspectRatio: "16:9", resolution: "540p")),
-        ("1080x1920", Size(aspectRatio: "9:16", resolution: "1080p")),
-        ("1920x1080", Size(aspectRatio: "16:9", resolution: "1080p")),
-    ] + AspectRatio.allCases.map { ratio in
-        ("\(ratio.frameSize.width)x\(ratio.frameSize.height)", Size(aspectRatio: ratio.rawValue, resolution: "720p"))
-    }
+    static let sizes: [(size: String, format: Size)] =
+        [
+            ("720x1280", Size(aspectRatio: "9:16", resolution: "720p")),
+            ("1280x720", Size(aspectRatio: "16:9", resolution: "720p")),
+            ("1024x1792", Size(aspectRatio: "9:16", resolution: "1080p")),
+            ("1792x1024", Size(aspectRatio: "16:9", resolution: "1080p")),
+            ("540x960", Size(aspectRatio: "9:16", resolution: "540p")),
+            ("960x540", Size(aspectRatio: "16:9", resolution: "540p")),
+            ("1080x1920", Size(aspectRatio: "9:16", resolution: "1080p")),
+            ("1920x1080", Size(aspectRatio: "16:9", resolution: "1080p")),
+        ]
+        + AspectRatio.allCases.map { ratio in
+            ("\(ratio.frameSize.width)x\(ratio.frameSize.height)", Size(aspectRatio: ratio.rawValue, resolution: "720p"))
+        }
 
     static let defaultSize = "720x1280"
 
@@ -47,7 +49,8 @@ public enum OpenAIVideoFormat {
     static func model(_ value: String?, default defaultModel: String, in models: ModelCatalogue) throws -> ModelSpec {
         let names = models.names(on: .openAI, kind: .video)
         guard let spec = models.spec(named: value ?? defaultModel), names.contains(spec.name), value.map(names.contains) ?? true else {
-            throw GatewayError.invalidRequest("Field `model` must be one of \(FieldRules.list(names)); this gateway makes its videos with these models.")
+            throw GatewayError.invalidRequest(
+                "Field `model` must be one of \(FieldRules.list(names)); this gateway makes its videos with these models.")
         }
         return spec
     }
@@ -55,7 +58,8 @@ public enum OpenAIVideoFormat {
     /// The size's aspect ratio and resolution, which `model` must make.
     static func check(_ size: Size, for model: ModelSpec) throws {
         if !model.aspectRatios.contains(size.aspectRatio) {
-            throw GatewayError.invalidRequest("Field `size` must have one of the aspect ratios \(FieldRules.list(model.aspectRatios)) for model \(model.name).")
+            throw GatewayError.invalidRequest(
+                "Field `size` must have one of the aspect ratios \(FieldRules.list(model.aspectRatios)) for model \(model.name).")
         }
         if !model.resolutions.contains(size.resolution) {
             throw GatewayError.invalidRequest("Field `size` must be a size at \(FieldRules.list(model.resolutions)) for model \(model.name).")

@@ -19,13 +19,16 @@ struct OpenAIVideoView {
 
     func render(_ task: VideoTask) -> JSONValue {
         let video = task.media?.video
-        let size = video.flatMap { video in video.width.flatMap { width in video.height.map { "\(width)x\($0)" } } }
+        let size =
+            video.flatMap { video in video.width.flatMap { width in video.height.map { "\(width)x\($0)" } } }
             ?? Self.requestedSize(task.request)
         let seconds = video?.duration.map { String(Int($0.rounded())) } ?? String(task.request.durationSeconds)
         var error: JSONValue = .null
         if task.state == .failed {
-            error = .object([("code", .string(Self.errorCode(task.failureReason))),
-                             ("message", .string(task.failureReason ?? "The video could not be made."))])
+            error = .object([
+                ("code", .string(Self.errorCode(task.failureReason))),
+                ("message", .string(task.failureReason ?? "The video could not be made.")),
+            ])
         }
         return .object([
             ("id", .string(task.id)),

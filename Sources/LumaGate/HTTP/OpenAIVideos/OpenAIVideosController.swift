@@ -41,10 +41,12 @@ struct OpenAIVideosController: APIFace {
         let model = try OpenAIVideoFormat.model(fields.values["model"], default: defaultModel ?? service.models.defaults.video, in: service.models)
         let size = try OpenAIVideoFormat.size(fields.values["size"])
         let duration = try OpenAIVideoFormat.duration(fields.values["seconds"], model: model)
-        let references = fields.values.keys.filter { $0 == "input_reference" || $0.hasPrefix("input_reference[") }.count
+        let references =
+            fields.values.keys.filter { $0 == "input_reference" || $0.hasPrefix("input_reference[") }.count
             + (fields.files["input_reference"] == nil ? 0 : 1)
         guard references <= 1 else {
-            throw GatewayError.invalidRequest("Field `input_reference` must be one of: an image file part, {\"image_url\": ...} or {\"file_id\": ...}; not several.")
+            throw GatewayError.invalidRequest(
+                "Field `input_reference` must be one of: an image file part, {\"image_url\": ...} or {\"file_id\": ...}; not several.")
         }
         var image: String?
         if let file = fields.files["input_reference"] {
@@ -56,13 +58,16 @@ struct OpenAIVideosController: APIFace {
         } else if fields.values.keys.contains(where: { $0 == "input_reference" || $0.hasPrefix("input_reference[") }) {
             throw GatewayError.invalidRequest("Field `input_reference` must be an image file part, {\"image_url\": ...} or {\"file_id\": ...}.")
         }
-        let generation = GenerationRequest(prompt: prompt, aspectRatio: size.aspectRatio, model: model.name,
-                                           resolution: size.resolution, duration: duration)
+        let generation = GenerationRequest(
+            prompt: prompt, aspectRatio: size.aspectRatio, model: model.name,
+            resolution: size.resolution, duration: duration)
         try OpenAIVideoFormat.check(size, for: model)
-        try FieldRules.videoOptions(model, duration: duration, resolution: size.resolution, aspectRatio: size.aspectRatio,
-                                    loop: nil, framesField: image == nil ? nil : "input_reference")
-        let task = try await service.submit(token: token, request: generation, images: .init(first: image, firstField: "input_reference"),
-                                            idempotency: try idempotency(request, fields))
+        try FieldRules.videoOptions(
+            model, duration: duration, resolution: size.resolution, aspectRatio: size.aspectRatio,
+            loop: nil, framesField: image == nil ? nil : "input_reference")
+        let task = try await service.submit(
+            token: token, request: generation, images: .init(first: image, firstField: "input_reference"),
+            idempotency: try idempotency(request, fields))
         return video(task)
     }
 
@@ -93,13 +98,14 @@ struct OpenAIVideosController: APIFace {
         // Images made through the other faces are left out of the page: rarely more than a few.
         let page = try await service.page(tokenID: token.id, after: cursor, ascending: order == "asc", limit: limit + 1)
         let videos = page.prefix(limit).filter { !$0.request.producesImage }
-        return .json(.object([
-            ("object", .string("list")),
-            ("data", .array(videos.map(view.render))),
-            ("first_id", .optional(videos.first?.id)),
-            ("last_id", .optional(videos.last?.id)),
-            ("has_more", .bool(page.count > limit)),
-        ]))
+        return .json(
+            .object([
+                ("object", .string("list")),
+                ("data", .array(videos.map(view.render))),
+                ("first_id", .optional(videos.first?.id)),
+                ("last_id", .optional(videos.last?.id)),
+                ("has_more", .bool(page.count > limit)),
+            ]))
     }
 
     @Sendable func delete(_ request: Request, context: GatewayRequestContext) async throws -> Response {
@@ -131,8 +137,9 @@ struct OpenAIVideosController: APIFace {
         let fields = try await OpenAIRequestFields.read(request, body: body)
         let parent = try await sourceVideo(fields, token: token)
         guard fields.values["seconds"] != nil else { throw GatewayError.invalidRequest("Field `seconds` is required.") }
-        let generation = GenerationRequest(prompt: try prompt(fields), model: parent.request.model, resolution: parent.request.resolution,
-                                           duration: try OpenAIVideoFormat.duration(fields.values["seconds"], model: try continuedModel(parent)))
+        let generation = GenerationRequest(
+            prompt: try prompt(fields), model: parent.request.model, resolution: parent.request.resolution,
+            duration: try OpenAIVideoFormat.duration(fields.values["seconds"], model: try continuedModel(parent)))
         return video(try await service.extend(parent, request: generation, token: token, idempotency: try idempotency(request, fields)))
     }
 
@@ -168,8 +175,10 @@ struct OpenAIVideosController: APIFace {
     /// The completed video an extension or an edit starts from: `video` as `{"id": ...}`.
     private func sourceVideo(_ fields: OpenAIRequestFields, token: APIToken) async throws -> VideoTask {
         guard let id = fields.values["video[id]"] else {
-            throw GatewayError.invalidRequest(fields.files["video"] == nil ? "Field `video` is required: {\"id\": <a completed video's id>}."
-                : "Field `video` must name a completed video by id; uploading a video is not supported.")
+            throw GatewayError.invalidRequest(
+                fields.files["video"] == nil
+                    ? "Field `video` is required: {\"id\": <a completed video's id>}."
+                    : "Field `video` must name a completed video by id; uploading a video is not supported.")
         }
         return try await videoTask(id, token: token)
     }

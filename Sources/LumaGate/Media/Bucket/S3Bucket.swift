@@ -58,8 +58,10 @@ public struct S3Bucket: Sendable {
     let partBytes: Int
     let timeout: Duration
 
-    public init(location: Location, credentials: S3Signer.Credentials, httpClient: HTTPClient, partBytes: Int = 16 * 1024 * 1024,
-                timeout: Duration = .seconds(120)) {
+    public init(
+        location: Location, credentials: S3Signer.Credentials, httpClient: HTTPClient, partBytes: Int = 16 * 1024 * 1024,
+        timeout: Duration = .seconds(120)
+    ) {
         self.location = location
         self.signer = S3Signer(credentials: credentials, region: location.region)
         self.httpClient = httpClient
@@ -98,8 +100,9 @@ public struct S3Bucket: Sendable {
                 part = try handle.read(upToCount: partBytes) ?? Data()
             }
             let manifest = "<CompleteMultipartUpload>\(parts.joined())</CompleteMultipartUpload>"
-            let completed = try await send("POST", path, query: [("uploadId", uploadID)], headers: [("content-type", "application/xml")],
-                                           body: Data(manifest.utf8))
+            let completed = try await send(
+                "POST", path, query: [("uploadId", uploadID)], headers: [("content-type", "application/xml")],
+                body: Data(manifest.utf8))
             // S3 may answer 200 and still have failed: the error is then in the body.
             if let code = Self.element("Code", in: completed.body) {
                 throw Failure(status: completed.status, code: code, message: Self.element("Message", in: completed.body) ?? "")
@@ -119,9 +122,10 @@ public struct S3Bucket: Sendable {
     public func head(_ path: String) async throws -> Head? {
         let answer = try await send("HEAD", path, accepting: [404])
         guard answer.status != 404 else { return nil }
-        return Head(size: answer.headers.first(name: "content-length").flatMap(Int.init) ?? 0,
-                    contentType: answer.headers.first(name: "content-type"), lastModified: answer.headers.first(name: "last-modified"),
-                    etag: answer.headers.first(name: "etag"))
+        return Head(
+            size: answer.headers.first(name: "content-length").flatMap(Int.init) ?? 0,
+            contentType: answer.headers.first(name: "content-type"), lastModified: answer.headers.first(name: "last-modified"),
+            etag: answer.headers.first(name: "etag"))
     }
 
     /// A small object's bytes, or nil when there is none.
@@ -190,8 +194,10 @@ public struct S3Bucket: Sendable {
     }
 
     /// `path` nil addresses the bucket itself.
-    private func send(_ method: String, _ path: String?, query: [(String, String)] = [], headers: [(String, String)] = [],
-                      body: Data = Data(), accepting: Set<Int> = [], maxBytes: Int = 1024 * 1024) async throws -> Answer {
+    private func send(
+        _ method: String, _ path: String?, query: [(String, String)] = [], headers: [(String, String)] = [],
+        body: Data = Data(), accepting: Set<Int> = [], maxBytes: Int = 1024 * 1024
+    ) async throws -> Answer {
         let request = try request(method, path, query: query, headers: headers, body: body)
         let response = try await httpClient.execute(request, timeout: .init(timeout))
         let bytes = try await response.body.collect(upTo: maxBytes)
@@ -202,13 +208,17 @@ public struct S3Bucket: Sendable {
         return answer
     }
 
-    private func request(_ method: String, _ path: String?, query: [(String, String)], headers: [(String, String)], body: Data) throws
-        -> HTTPClientRequest {
+    private func request(
+        _ method: String, _ path: String?, query: [(String, String)], headers: [(String, String)], body: Data
+    ) throws
+        -> HTTPClientRequest
+    {
         let (base, host, canonicalPath) = path.map(address) ?? bucketAddress()
         var signed = headers + [("host", host)]
         if method == "PUT" || method == "POST" { signed.append(("content-length", String(body.count))) }
-        signed += signer.sign(method: method, path: canonicalPath, query: query, headers: signed, payloadHash: S3Signer.sha256Hex(body),
-                              date: Date())
+        signed += signer.sign(
+            method: method, path: canonicalPath, query: query, headers: signed, payloadHash: S3Signer.sha256Hex(body),
+            date: Date())
         let queryString = query.isEmpty ? "" : "?" + S3Signer.canonicalQuery(query)
         var request = HTTPClientRequest(url: base + canonicalPath + queryString)
         request.method = HTTPMethod(rawValue: method)

@@ -31,30 +31,36 @@ public struct S3Signer: Sendable {
     /// The headers to add to a request: `x-amz-date`, `x-amz-content-sha256`, the session token
     /// when there is one, and `Authorization`. `path` is already encoded (`encodePath`), `query` is
     /// raw; `headers` are the others to sign, `host` among them.
-    public func sign(method: String, path: String, query: [(String, String)], headers: [(String, String)], payloadHash: String,
-                     date: Date) -> [(String, String)] {
+    public func sign(
+        method: String, path: String, query: [(String, String)], headers: [(String, String)], payloadHash: String,
+        date: Date
+    ) -> [(String, String)] {
         let (stamp, day) = Self.timestamps(date)
         var added = [("x-amz-date", stamp), ("x-amz-content-sha256", payloadHash)]
         if let token = credentials.sessionToken { added.append(("x-amz-security-token", token)) }
         let signed = Self.canonicalHeaders(headers + added)
         let request = [method, path, Self.canonicalQuery(query), signed.block, signed.names, payloadHash].joined(separator: "\n")
         let signature = self.signature(of: request, stamp: stamp, day: day)
-        let authorization = "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyID)/\(scope(day)), SignedHeaders=\(signed.names), Signature=\(signature)"
+        let authorization =
+            "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyID)/\(scope(day)), SignedHeaders=\(signed.names), Signature=\(signature)"
         return added + [("Authorization", authorization)]
     }
 
     /// The query string of a presigned URL for `method` on `path` (encoded), valid `expires`
     /// seconds from `date`; only `host` is signed.
-    public func presignedQuery(method: String, host: String, path: String, query: [(String, String)] = [], expires: Int,
-                               date: Date) -> String {
+    public func presignedQuery(
+        method: String, host: String, path: String, query: [(String, String)] = [], expires: Int,
+        date: Date
+    ) -> String {
         let (stamp, day) = Self.timestamps(date)
-        var parameters = query + [
-            ("X-Amz-Algorithm", "AWS4-HMAC-SHA256"),
-            ("X-Amz-Credential", "\(credentials.accessKeyID)/\(scope(day))"),
-            ("X-Amz-Date", stamp),
-            ("X-Amz-Expires", String(expires)),
-            ("X-Amz-SignedHeaders", "host"),
-        ]
+        var parameters =
+            query + [
+                ("X-Amz-Algorithm", "AWS4-HMAC-SHA256"),
+                ("X-Amz-Credential", "\(credentials.accessKeyID)/\(scope(day))"),
+                ("X-Amz-Date", stamp),
+                ("X-Amz-Expires", String(expires)),
+                ("X-Amz-SignedHeaders", "host"),
+            ]
         if let token = credentials.sessionToken { parameters.append(("X-Amz-Security-Token", token)) }
         let canonical = Self.canonicalQuery(parameters)
         let request = [method, path, canonical, "host:\(host)\n", "host", Self.unsignedPayload].joined(separator: "\n")

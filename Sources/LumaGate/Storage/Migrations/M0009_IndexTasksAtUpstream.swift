@@ -8,8 +8,10 @@ struct M0009_IndexTasksAtUpstream: Migration {
     let name = "index tasks_at_upstream"
 
     func prepare(on sql: any SQLDatabase) async throws {
-        try await sql.raw("""
+        try await sql.raw(
+            """
             CREATE INDEX tasks_at_upstream ON tasks (channel) WHERE next_poll_at IS NOT NULL AND upstream_id IS NOT NULL
-            """).run()
+            """
+        ).run()
     }
 }

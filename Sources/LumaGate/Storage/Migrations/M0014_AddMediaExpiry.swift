@@ -8,8 +8,10 @@ struct M0014_AddMediaExpiry: Migration {
 
     func prepare(on sql: any SQLDatabase) async throws {
         try await sql.alter(table: "tasks").column("media_expired_at", type: .bigint).run()
-        try await sql.raw("""
+        try await sql.raw(
+            """
             CREATE INDEX tasks_holding_media ON tasks (updated_at) WHERE state = 'completed' AND media_expired_at IS NULL AND deleted_at IS NULL
-            """).run()
+            """
+        ).run()
     }
 }

@@ -15,20 +15,28 @@ struct M0015_KeepCounts: Migration {
 
     func prepare(on sql: any SQLDatabase) async throws {
         guard sql.dialect.name != "postgresql" else { return }
-        try await sql.raw("""
+        try await sql.raw(
+            """
             CREATE TABLE task_counts (token_id TEXT NOT NULL, state TEXT NOT NULL, deleted INTEGER NOT NULL, n BIGINT NOT NULL,
                                       PRIMARY KEY (token_id, state, deleted))
-            """).run()
-        try await sql.raw("""
+            """
+        ).run()
+        try await sql.raw(
+            """
             INSERT INTO task_counts (token_id, state, deleted, n)
             SELECT token_id, state, \(unsafeRaw: Self.deleted), COUNT(*) FROM tasks GROUP BY token_id, state, \(unsafeRaw: Self.deleted)
-            """).run()
-        try await sql.raw("""
+            """
+        ).run()
+        try await sql.raw(
+            """
             CREATE TABLE ledger_totals (token_id TEXT NOT NULL, kind TEXT NOT NULL, total BIGINT NOT NULL, PRIMARY KEY (token_id, kind))
-            """).run()
-        try await sql.raw("""
+            """
+        ).run()
+        try await sql.raw(
+            """
             INSERT INTO ledger_totals (token_id, kind, total) SELECT token_id, kind, SUM(amount) FROM ledger GROUP BY token_id, kind
-            """).run()
+            """
+        ).run()
 
         let counted = """
             INSERT INTO task_counts (token_id, state, deleted, n)
@@ -47,10 +55,12 @@ struct M0015_KeepCounts: Migration {
             ON CONFLICT (token_id, kind) DO UPDATE SET total = ledger_totals.total + NEW.amount;
             """
         try await sql.raw("CREATE TRIGGER tasks_counted AFTER INSERT ON tasks BEGIN \(unsafeRaw: counted) END").run()
-        try await sql.raw("""
+        try await sql.raw(
+            """
             CREATE TRIGGER tasks_recounted AFTER UPDATE OF state, token_id, deleted_at ON tasks WHEN \(unsafeRaw: moved)
             BEGIN \(unsafeRaw: uncounted) \(unsafeRaw: counted) END
-            """).run()
+            """
+        ).run()
         try await sql.raw("CREATE TRIGGER tasks_uncounted AFTER DELETE ON tasks BEGIN \(unsafeRaw: uncounted) END").run()
         try await sql.raw("CREATE TRIGGER ledger_booked AFTER INSERT ON ledger BEGIN \(unsafeRaw: booked) END").run()
     }

@@ -15,16 +15,20 @@ struct M0018_TokenChangesWithoutSpending: Migration {
     func prepare(on sql: any SQLDatabase) async throws {
         try await sql.raw("DROP TRIGGER tokens_changed\(unsafeRaw: sql.dialect.name == "postgresql" ? " ON tokens" : "")").run()
         if sql.dialect.name == "postgresql" {
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 CREATE TRIGGER tokens_changed AFTER UPDATE OF \(unsafeRaw: Self.watched) OR DELETE ON tokens
                 FOR EACH ROW EXECUTE FUNCTION lumagate_token_changed()
-                """).run()
+                """
+            ).run()
         } else {
             // SQLite's deletions have their own trigger (`tokens_removed`).
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 CREATE TRIGGER tokens_changed AFTER UPDATE OF \(unsafeRaw: Self.watched) ON tokens
                 BEGIN INSERT INTO cache_changes (key) VALUES ('token:' || OLD.secret_hash); END
-                """).run()
+                """
+            ).run()
         }
     }
 }

@@ -132,8 +132,14 @@ final class PostgresStore: SQLStore {
         running.cancel()
         let running = running
         let (ended, ending) = AsyncStream<Void>.makeStream()
-        Task { await running.value; ending.yield() }
-        Task { try? await Task.sleep(for: .seconds(5)); ending.yield() }
+        Task {
+            await running.value
+            ending.yield()
+        }
+        Task {
+            try? await Task.sleep(for: .seconds(5))
+            ending.yield()
+        }
         for await _ in ended { break }
     }
 }

@@ -55,10 +55,12 @@ final class SQLiteDirectReader: Sendable {
     /// Returns `connection` to the idle list, unless the store closed or a transaction it began
     /// did not end (it would hold its old snapshot for ever).
     private func checkIn(_ connection: Connection) {
-        let keep = connection.inAutocommit && state.withLock { state in
-            if !state.closed { state.idle.append(connection) }
-            return !state.closed
-        }
+        let keep =
+            connection.inAutocommit
+            && state.withLock { state in
+                if !state.closed { state.idle.append(connection) }
+                return !state.closed
+            }
         if !keep { connection.close() }
     }
 

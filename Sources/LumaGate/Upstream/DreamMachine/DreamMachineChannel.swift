@@ -55,8 +55,10 @@ public struct DreamMachineChannel: UpstreamChannel {
     let keeper: OutputKeeper?
     let now: @Sendable () -> Date
 
-    public init(name: String = "dream-machine", settings: Settings, httpClient: HTTPClient, publicURL: PublicURL,
-                inspector: RemoteMediaInspector, keeper: OutputKeeper? = nil, now: @escaping @Sendable () -> Date) {
+    public init(
+        name: String = "dream-machine", settings: Settings, httpClient: HTTPClient, publicURL: PublicURL,
+        inspector: RemoteMediaInspector, keeper: OutputKeeper? = nil, now: @escaping @Sendable () -> Date
+    ) {
         self.name = name
         self.settings = settings
         self.http = UpstreamHTTP(httpClient: httpClient, baseURL: settings.baseURL, apiKey: settings.apiKey, timeout: settings.timeout)
@@ -91,7 +93,8 @@ public struct DreamMachineChannel: UpstreamChannel {
                 imageURL: { $0.sourceURL ?? publicURL.media($0.storedPath) }, callbackURL: callbackURL)
             data = try await http.send(.POST, "/generations", body: body.bytes())
         case .image:
-            data = try await http.send(.POST, "/generations/image", body: DreamMachineMapping.imageRequestBody(for: task, callbackURL: callbackURL).bytes())
+            data = try await http.send(
+                .POST, "/generations/image", body: DreamMachineMapping.imageRequestBody(for: task, callbackURL: callbackURL).bytes())
         case let kind:
             guard let path = DreamMachineMapping.operationPath(kind, sourceUpstreamID: parent?.upstreamID) else {
                 throw UpstreamError.rejected("the generation this operation acts on has no id at Luma")

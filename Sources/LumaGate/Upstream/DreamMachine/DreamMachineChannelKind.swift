@@ -7,7 +7,7 @@ extension ChannelRecord.Kind {
 /// Luma's Dream Machine API, with an API key.
 struct DreamMachineChannelKind: ChannelKind {
     let name = ChannelRecord.Kind.dreamMachine
-    let summary = "Luma's Dream Machine API (ray-2, photon and the relayed operations), with an API key"
+    let summary = "Luma's Dream Machine API, with an API key"
     let defaultBaseURL: String? = DreamMachineChannel.defaultBaseURL
     let keepsOutputsByChoice = true
 

@@ -69,7 +69,8 @@ public enum DreamMachineMapping {
     /// client's own (the gateway calls the client itself).
     static func relayedBody(for task: VideoTask, callbackURL: String?) throws -> [UInt8] {
         guard let text = task.request.relayedBody,
-              var object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
+            var object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
+        else {
             throw UpstreamError.rejected("the stored request of this operation is unreadable")
         }
         object["callback_url"] = callbackURL
@@ -130,7 +131,10 @@ public enum DreamMachineMapping {
     static func errorDetail(from data: Data) -> String? {
         struct ErrorBody: Decodable { var detail: String? }
         if let detail = try? JSONDecoder().decode(ErrorBody.self, from: data).detail, !detail.isEmpty { return detail }
-        struct FieldError: Decodable { var loc: [JSONScalar]?; var msg: String }
+        struct FieldError: Decodable {
+            var loc: [JSONScalar]?
+            var msg: String
+        }
         struct FieldErrors: Decodable { var detail: [FieldError] }
         guard let errors = try? JSONDecoder().decode(FieldErrors.self, from: data).detail, !errors.isEmpty else { return nil }
         return errors.map { error in

@@ -40,8 +40,10 @@ public struct LumaAgentsChannel: UpstreamChannel {
     let store: MediaStore
     let now: @Sendable () -> Date
 
-    public init(name: String = "luma-agents", settings: Settings, httpClient: HTTPClient, keeper: OutputKeeper, store: MediaStore,
-                now: @escaping @Sendable () -> Date) {
+    public init(
+        name: String = "luma-agents", settings: Settings, httpClient: HTTPClient, keeper: OutputKeeper, store: MediaStore,
+        now: @escaping @Sendable () -> Date
+    ) {
         self.name = name
         self.settings = settings
         self.http = UpstreamHTTP(httpClient: httpClient, baseURL: settings.baseURL, apiKey: settings.apiKey, timeout: settings.timeout)

@@ -6,7 +6,7 @@ extension ChannelRecord.Kind {
 /// so its outputs are always kept.
 struct LumaAgentsChannelKind: ChannelKind {
     let name = ChannelRecord.Kind.lumaAgents
-    let summary = "Luma's Agents API (ray-3.2, uni-1), with an API key"
+    let summary = "Luma's current API, the Agents API, with an API key"
     let defaultBaseURL: String? = LumaAgentsChannel.defaultBaseURL
 
     func environmentRecord(in configuration: GatewayConfiguration) -> ChannelRecord? {
@@ -25,7 +25,8 @@ struct LumaAgentsChannelKind: ChannelKind {
         var settings = LumaAgentsChannel.Settings(apiKey: record.apiKey, baseURL: record.baseURL)
         settings.polling = parts.configuration.agentsPolling
         settings.timeout = parts.timeout
-        return LumaAgentsChannel(name: record.name, settings: settings, httpClient: parts.httpClient, keeper: parts.keeper, store: parts.store,
-                                 now: parts.now)
+        return LumaAgentsChannel(
+            name: record.name, settings: settings, httpClient: parts.httpClient, keeper: parts.keeper, store: parts.store,
+            now: parts.now)
     }
 }

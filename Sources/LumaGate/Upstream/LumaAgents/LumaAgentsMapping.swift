@@ -131,8 +131,10 @@ enum LumaAgentsMapping {
     }
 
     /// Every `failure_code` Luma documents.
-    static let failureCodes = ["content_moderated", "generation_failed", "budget_exhausted", "output_not_found", "image_too_large",
-                               "unsupported_format", "corrupt_input", "invalid_request", "rate_limited"]
+    static let failureCodes = [
+        "content_moderated", "generation_failed", "budget_exhausted", "output_not_found", "image_too_large",
+        "unsupported_format", "corrupt_input", "invalid_request", "rate_limited",
+    ]
 
     /// The code a failure reason was written from (`failureSentence` names it), so the Agents
     /// face shows Luma's own code without the gateway storing it apart; `generation_failed` for a

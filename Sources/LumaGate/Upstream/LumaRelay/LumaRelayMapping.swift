@@ -44,10 +44,12 @@ enum LumaRelayMapping {
         case "processing": return .dreaming
         case "completed":
             guard let url = task.video?.url, let download = task.video?.download_url else { return .dreaming }
-            return .completed(TaskMedia(
-                video: .init(url: url, downloadURL: download, width: task.video?.width, height: task.video?.height,
-                             duration: task.video_raw?.duration),
-                thumbnail: task.thumbnail.flatMap(image), lastFrame: task.last_frame.flatMap(image), createdAtMillis: millis))
+            return .completed(
+                TaskMedia(
+                    video: .init(
+                        url: url, downloadURL: download, width: task.video?.width, height: task.video?.height,
+                        duration: task.video_raw?.duration),
+                    thumbnail: task.thumbnail.flatMap(image), lastFrame: task.last_frame.flatMap(image), createdAtMillis: millis))
         case "failed":
             let reason = task.failure_reason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
             return .failed(reason: reason.isEmpty ? "The upstream could not generate this video and gave no reason." : reason)

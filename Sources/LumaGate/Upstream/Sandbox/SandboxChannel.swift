@@ -26,9 +26,11 @@ public struct SandboxChannel: UpstreamChannel {
     /// `renderer` is nil when ffmpeg is not installed: tasks then fail with a reason that says so.
     /// Renders are CPU-bound: `renderWorkers` at once, one per core of a small machine.
     /// `sharesMedia`: other live processes render into the same media folder (a shared store).
-    public init(schedule: SandboxSchedule, renderer: SandboxRenderer?, store: MediaStore, models: ModelCatalogue = .builtIn,
-                sharesMedia: Bool = false, renderWorkers: Int = 2,
-                now: @escaping @Sendable () -> Date, logger: Logger = Logger(label: "lumagate.sandbox")) {
+    public init(
+        schedule: SandboxSchedule, renderer: SandboxRenderer?, store: MediaStore, models: ModelCatalogue = .builtIn,
+        sharesMedia: Bool = false, renderWorkers: Int = 2,
+        now: @escaping @Sendable () -> Date, logger: Logger = Logger(label: "lumagate.sandbox")
+    ) {
         self.schedule = schedule
         self.renderer = renderer
         self.store = store
@@ -74,26 +76,31 @@ public struct SandboxChannel: UpstreamChannel {
         )
         let (request, now, store) = (task.request, self.now, self.store)
         // An edit or a reframe is made from its source's video.
-        let sourceVideo = request.kind == .videoEdit || request.kind == .videoReframe
+        let sourceVideo =
+            request.kind == .videoEdit || request.kind == .videoReframe
             ? request.remixedFrom.map { "\(store.taskDirectory($0))/\(VideoStills.videoFile)" } : nil
         let inputs = [firstFrame(of: task), lastFrame(of: task), sourceVideo] + keyframes.map(\.image.storedPath)
-        switch await renders.poll(taskID: task.id, tokenID: task.tokenID, render: {
-            try await store.withLocalFiles(inputs) { local in
-                var input = input
-                input.firstFramePath = local[0]
-                input.lastFramePath = local[1]
-                input.keyframes = zip(local.dropFirst(3), keyframes).compactMap { path, keyframe in path.map { ($0, keyframe.index) } }
-                if let sourceVideo = local[2] {
-                    return try await renderer.renderChange(input, sourcePath: sourceVideo, reframe: request.kind == .videoReframe,
-                                                           position: request.sourcePosition, createdAtMillis: now().millis)
+        switch await renders.poll(
+            taskID: task.id, tokenID: task.tokenID,
+            render: {
+                try await store.withLocalFiles(inputs) { local in
+                    var input = input
+                    input.firstFramePath = local[0]
+                    input.lastFramePath = local[1]
+                    input.keyframes = zip(local.dropFirst(3), keyframes).compactMap { path, keyframe in path.map { ($0, keyframe.index) } }
+                    if let sourceVideo = local[2] {
+                        return try await renderer.renderChange(
+                            input, sourcePath: sourceVideo, reframe: request.kind == .videoReframe,
+                            position: request.sourcePosition, createdAtMillis: now().millis)
+                    }
+                    if request.producesImage {
+                        let format = request.imageFormat ?? GenerationRequest.defaultImageFormat
+                        return try await renderer.renderImage(input, format: format, createdAtMillis: now().millis)
+                    }
+                    return try await renderer.render(input, createdAtMillis: now().millis)
                 }
-                if request.producesImage {
-                    let format = request.imageFormat ?? GenerationRequest.defaultImageFormat
-                    return try await renderer.renderImage(input, format: format, createdAtMillis: now().millis)
-                }
-                return try await renderer.render(input, createdAtMillis: now().millis)
-            }
-        }) {
+            })
+        {
         case .running: return .dreaming
         case .finished(.success(let media)): return .completed(media)
         case .finished(.failure(let failure)): return .failed(reason: failure.reason)

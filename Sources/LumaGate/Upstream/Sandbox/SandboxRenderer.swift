@@ -62,7 +62,8 @@ public struct SandboxRenderer: Sendable {
     /// prompt drawn on it; a reframe is the source on a canvas of the new frame, at `position`
     /// (`x, y, width, height` as fractions of the canvas; centred and fitted when nil), over a
     /// blurred fill of itself.
-    public func renderChange(_ input: Input, sourcePath: String, reframe: Bool, position: [Double]?, createdAtMillis: Int64) async throws -> TaskMedia {
+    public func renderChange(_ input: Input, sourcePath: String, reframe: Bool, position: [Double]?, createdAtMillis: Int64) async throws -> TaskMedia
+    {
         let directory = store.taskDirectory(input.taskID)
         if !store.exists("\(directory)/\(VideoStills.videoFile)") {
             let absoluteDirectory = store.absolutePath(directory)
@@ -74,7 +75,8 @@ public struct SandboxRenderer: Sendable {
                 let placed: String
                 if let position, position.count == 4 {
                     let even = { (value: Double) in max(Int((value / 2).rounded()) * 2, 2) }
-                    placed = "scale=\(even(position[2] * Double(width))):\(even(position[3] * Double(height))),setsar=1[fg];"
+                    placed =
+                        "scale=\(even(position[2] * Double(width))):\(even(position[3] * Double(height))),setsar=1[fg];"
                         + "[bg][fg]overlay=x=\(Int(position[0] * Double(width))):y=\(Int(position[1] * Double(height)))"
                 } else {
                     placed = "scale=\(width):\(height):force_original_aspect_ratio=decrease,setsar=1[fg];[bg][fg]overlay=x=(W-w)/2:y=(H-h)/2"
@@ -85,10 +87,12 @@ public struct SandboxRenderer: Sendable {
                 graph = "[0:v]\(fill),\(Self.recolour),\(Self.promptOverlay(width: width)),format=yuv420p[v]"
             }
             let partial = "partial-\(UUID().uuidString).mp4"
-            try await ffmpeg.run([
-                "-i", sourcePath, "-filter_complex", graph, "-map", "[v]", "-r", "\(Self.framesPerSecond)",
-                "-c:v", "libx264", "-threads", "2", "-preset", "veryfast", "-crf", "23", "-pix_fmt", "yuv420p", "-movflags", "+faststart", partial,
-            ], in: absoluteDirectory)
+            try await ffmpeg.run(
+                [
+                    "-i", sourcePath, "-filter_complex", graph, "-map", "[v]", "-r", "\(Self.framesPerSecond)",
+                    "-c:v", "libx264", "-threads", "2", "-preset", "veryfast", "-crf", "23", "-pix_fmt", "yuv420p", "-movflags", "+faststart",
+                    partial,
+                ], in: absoluteDirectory)
             try FileManager.default.moveItem(atPath: absoluteDirectory + "/" + partial, toPath: absoluteDirectory + "/" + VideoStills.videoFile)
             try? FileManager.default.removeItem(atPath: absoluteDirectory + "/prompt.txt")
         }
@@ -171,7 +175,8 @@ public struct SandboxRenderer: Sendable {
             inputs += 1
             shown = "ended"
         } else if input.loop {
-            base += ";[base]split[main][head];[head]trim=end_frame=1,loop=loop=-1:size=1,setpts=N/\(Self.framesPerSecond)/TB,"
+            base +=
+                ";[base]split[main][head];[head]trim=end_frame=1,loop=loop=-1:size=1,setpts=N/\(Self.framesPerSecond)/TB,"
                 + "format=yuva420p,fade=t=in:st=\(max(input.durationSeconds - 1, 0)):d=1:alpha=1[end];[main][end]overlay[ended]"
             shown = "ended"
         }
@@ -211,7 +216,10 @@ public struct SandboxRenderer: Sendable {
         for word in drawable(prompt).split(whereSeparator: \.isWhitespace).map(String.init) {
             var word = word
             while word.count > maxLine {
-                if !current.isEmpty { lines.append(current); current = "" }
+                if !current.isEmpty {
+                    lines.append(current)
+                    current = ""
+                }
                 lines.append(String(word.prefix(maxLine)))
                 word = String(word.dropFirst(maxLine))
             }
@@ -225,7 +233,10 @@ public struct SandboxRenderer: Sendable {
             }
         }
         if !current.isEmpty { lines.append(current) }
-        if lines.count > 8 { lines = Array(lines.prefix(8)); lines[7] += "…" }
+        if lines.count > 8 {
+            lines = Array(lines.prefix(8))
+            lines[7] += "…"
+        }
         return lines.joined(separator: "\n")
     }
 

@@ -17,9 +17,11 @@ extension Gateway {
                 service: taskService, view: AgentsGenerationView(mediaURL: mediaURL), body: body,
                 files: AgentsFilesController(files: fileLibrary, view: AgentsFileView(), body: body, publicURL: publicURL)),
             OpenAIVideosController(
-                service: taskService, media: videoContent, body: body, defaultModel: configuration.openAIDefaultModel,
-                view: OpenAIVideoView(retentionSeconds: configuration.mediaRetentionDays.map { Int64($0 * 86400) }, models: configuration.models,
-                                      channels: taskService.channels)),
+                service: taskService, media: OpenAIVideoContent(store: mediaStore, outbound: outbound, ffmpeg: ffmpeg), body: body,
+                defaultModel: configuration.openAIDefaultModel,
+                view: OpenAIVideoView(
+                    retentionSeconds: configuration.mediaRetentionDays.map { Int64($0 * 86400) }, models: configuration.models,
+                    channels: taskService.channels)),
             AdminController(
                 tokens: tokens, tasks: tasks, channels: ChannelRepository(database: database), ledger: LedgerRepository(database: database),
                 lumaView: LumaTaskView(mediaURL: mediaURL), dreamMachineView: DreamMachineGenerationView(mediaURL: mediaURL),
@@ -51,13 +53,15 @@ extension Gateway {
                 throw GatewayError.unauthorized("This gateway's metrics need Authorization: Bearer <its --metrics-token>.")
             }
             let text = metrics.exposition(tasksByState: try await tasks.countByState(), credits: try await ledger.totals())
-            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                            body: .init(byteBuffer: ByteBuffer(bytes: text)))
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: text)))
         }
 
         DreamMachineCallbackController(tasks: tasks, channels: dreamMachines, poller: poller, logger: logger).register(on: router)
         let auth = AuthMiddleware(
-            tokens: tokens, rateLimiter: RequestRateLimiter(database: database), defaultRequestsPerMinute: configuration.defaultRequestsPerMinute, now: tokens.now)
+            tokens: tokens, rateLimiter: RequestRateLimiter(database: database), defaultRequestsPerMinute: configuration.defaultRequestsPerMinute,
+            now: tokens.now)
         for face in faces {
             face.register(on: router.group(RouterPath(face.prefix)).add(middleware: auth))
             face.registerPublic(on: router)
