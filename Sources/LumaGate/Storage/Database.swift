@@ -53,6 +53,9 @@ public final class Database: Sendable {
 
     public var description: String { location.description }
 
+    /// Woken by every change of a task the store records, from any process (a serving process's).
+    var watchers: TaskWatchers? { queryCache?.watchers }
+
     /// Whether other processes may work on the same store at the same time (so leases left by a
     /// dead process expire rather than being freed at start).
     public var isShared: Bool {

@@ -81,6 +81,9 @@ final class QueryCache: Sendable {
     /// while up to tens of thousands of other ids are asked for, time enough for a client's next poll.
     static let rememberedViews = 65_536
 
+    /// Woken by the same changes the cache forgets.
+    let watchers = TaskWatchers()
+
     init(maxBytes: Int) {
         self.maxBytes = maxBytes
     }
@@ -142,6 +145,7 @@ final class QueryCache: Sendable {
 
     /// Drops what is kept for `loggedKeys` (`task:<id>`, `token:<hash>`): their rows changed.
     func forget(_ loggedKeys: some Sequence<String>) {
+        defer { watchers.changed(loggedKeys) }
         state.withLock { state in
             state.clock += 1
             for key in loggedKeys.lazy.compactMap(Key.init(logged:)) {
@@ -158,6 +162,7 @@ final class QueryCache: Sendable {
     /// Drops everything and serves again (`active`) or not: a feed that may have missed changes
     /// starts from nothing.
     func reset(active: Bool) {
+        defer { watchers.changedAll() }
         state.withLock { state in
             state.clock += 1
             state.floor = state.clock

@@ -11,10 +11,12 @@ struct AgentsController: APIFace {
     let body: JSONRequestBody
     /// The face's Files API.
     let files: AgentsFilesController
+    let follower: TaskFollower
 
     func register(on router: RouterGroup<GatewayRequestContext>) {
         router.post("generations", use: create)
         router.get("generations/:id", use: get)
+        router.get("generations/:id/stream", use: stream)
         files.register(on: router)
     }
 
@@ -72,6 +74,17 @@ struct AgentsController: APIFace {
 
     @Sendable func get(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let token = try context.requireToken()
-        return .json(view.render(try await service.task(id: try context.parameters.require("id"), tokenID: token.id)))
+        let id = try context.parameters.require("id")
+        return try await follower.get(request, taskID: id, tokenID: token.id) {
+            ByteBuffer(bytes: view.render(try await service.task(id: id, tokenID: token.id)).bytes())
+        }
+    }
+
+    @Sendable func stream(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let token = try context.requireToken()
+        let (id, service, view) = (try context.parameters.require("id"), service, view)
+        return try await follower.stream(
+            request, taskID: id, tokenID: token.id, read: { try await service.task(id: id, tokenID: token.id) },
+            render: { ByteBuffer(bytes: view.render($0).bytes()) })
     }
 }

@@ -12,6 +12,7 @@ struct DreamMachineController: APIFace {
     let body: JSONRequestBody
     /// The dream-machine channels configured: upscale, audio, modify and reframe need one.
     let dreamMachineChannels: Set<String>
+    let follower: TaskFollower
 
     static let defaultPageSize = 100
     static let maxPageSize = 1000
@@ -42,6 +43,7 @@ struct DreamMachineController: APIFace {
         router.post("generations/image", use: createImage)
         router.get("generations", use: list)
         router.get("generations/:id", use: get)
+        router.get("generations/:id/stream", use: stream)
         router.delete("generations/:id", use: delete)
         let operations: [(String, GenerationRequest.Kind, HTTPResponse.Status)] = [
             ("generations/:id/upscale", .upscaleVideo, .ok), ("generations/:id/audio", .addAudio, .ok),
@@ -79,8 +81,18 @@ struct DreamMachineController: APIFace {
 
     @Sendable func get(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let token = try context.requireToken()
-        let task = try await service.task(id: try context.parameters.require("id"), tokenID: token.id)
-        return .json(view.render(task))
+        let id = try context.parameters.require("id")
+        return try await follower.get(request, taskID: id, tokenID: token.id) {
+            ByteBuffer(bytes: view.render(try await service.task(id: id, tokenID: token.id)).bytes())
+        }
+    }
+
+    @Sendable func stream(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let token = try context.requireToken()
+        let (id, service, view) = (try context.parameters.require("id"), service, view)
+        return try await follower.stream(
+            request, taskID: id, tokenID: token.id, read: { try await service.task(id: id, tokenID: token.id) },
+            render: { ByteBuffer(bytes: view.render($0).bytes()) })
     }
 
     @Sendable func delete(_ request: Request, context: GatewayRequestContext) async throws -> Response {

@@ -11,6 +11,7 @@ struct LumaController: APIFace {
     let view: LumaTaskView
     let body: JSONRequestBody
     let publicURL: PublicURL
+    let follower: TaskFollower
 
     static let maxBatch = 100
     static let defaultPageSize = 20
@@ -20,6 +21,7 @@ struct LumaController: APIFace {
         router.post("generations/file_upload", use: upload)
         router.get("generations", use: list)
         router.get("generations/:id", use: query)
+        router.get("generations/:id/stream", use: stream)
         router.post("generations/:id/extend", use: extend)
         router.get("generations/:id/download_video_url", use: downloadURL)
         router.get("generations/:id/events", use: events)
@@ -36,8 +38,18 @@ struct LumaController: APIFace {
 
     @Sendable func query(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let token = try context.requireToken()
-        let stored = try await service.lumaView(id: try context.parameters.require("id"), tokenID: token.id)
-        return .json(StoredView.resolve([stored], asArray: false, publicURL: publicURL))
+        let id = try context.parameters.require("id")
+        return try await follower.get(request, taskID: id, tokenID: token.id) {
+            StoredView.resolve([try await service.lumaView(id: id, tokenID: token.id)], asArray: false, publicURL: publicURL)
+        }
+    }
+
+    @Sendable func stream(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let token = try context.requireToken()
+        let (id, service, view) = (try context.parameters.require("id"), service, view)
+        return try await follower.stream(
+            request, taskID: id, tokenID: token.id, read: { try await service.task(id: id, tokenID: token.id) },
+            render: { ByteBuffer(bytes: view.render($0).bytes()) })
     }
 
     @Sendable func extend(_ request: Request, context: GatewayRequestContext) async throws -> Response {

@@ -15,10 +15,10 @@ struct OpenAIVideosController: APIFace {
     let service: TaskService
     let media: OpenAIVideoContent
     let body: JSONRequestBody
-    /// The model of a request that names none.
     /// The model of a request that names none; nil is the catalogue's default video model.
     let defaultModel: String?
     let view: OpenAIVideoView
+    let follower: TaskFollower
 
     static let defaultPageSize = 20
     static let maxPageSize = 100
@@ -29,6 +29,7 @@ struct OpenAIVideosController: APIFace {
         router.post("videos/extensions", use: extend)
         router.post("videos/edits", use: edit)
         router.get("videos/:id", use: retrieve)
+        router.get("videos/:id/stream", use: stream)
         router.delete("videos/:id", use: delete)
         router.get("videos/:id/content", use: content)
         router.post("videos/:id/remix", use: remix)
@@ -73,7 +74,23 @@ struct OpenAIVideosController: APIFace {
 
     @Sendable func retrieve(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let token = try context.requireToken()
-        return video(try await videoTask(try context.parameters.require("id"), token: token))
+        let id = try context.parameters.require("id")
+        var last: VideoTask?
+        var response = try await follower.get(request, taskID: id, tokenID: token.id) {
+            last = try await videoTask(id, token: token)
+            return ByteBuffer(bytes: view.render(last!).bytes())
+        }
+        if response.status == .ok, let last { pollAfter(last, in: &response) }
+        return response
+    }
+
+    @Sendable func stream(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let token = try context.requireToken()
+        let id = try context.parameters.require("id")
+        let view = self.view
+        return try await follower.stream(
+            request, taskID: id, tokenID: token.id, read: { try await videoTask(id, token: token) },
+            render: { ByteBuffer(bytes: view.render($0).bytes()) })
     }
 
     /// One of the token's videos; its images (made through the other faces) are not videos here.
@@ -161,9 +178,14 @@ struct OpenAIVideosController: APIFace {
     /// The Video, with `openai-poll-after-ms` while it is unfinished.
     private func video(_ task: VideoTask) -> Response {
         var response = Response.json(view.render(task))
+        pollAfter(task, in: &response)
+        return response
+    }
+
+    /// When an SDK's `poll` should ask again.
+    private func pollAfter(_ task: VideoTask, in response: inout Response) {
         let wait = view.pollAfterMillis(task)
         if wait > 0 { response.headers[HTTPField.Name("openai-poll-after-ms")!] = String(wait) }
-        return response
     }
 
     private func prompt(_ fields: OpenAIRequestFields) throws -> String {

@@ -8,20 +8,22 @@ extension Gateway {
         let publicURL = self.publicURL
         let mediaURL: @Sendable (String) -> JSONValue = { .string(publicURL.media($0)) }
         let body = JSONRequestBody(maxBytes: configuration.maxBodyBytes)
+        let follower = TaskFollower(watchers: database.watchers ?? TaskWatchers())
         return [
-            LumaController(service: taskService, view: LumaTaskView(mediaURL: mediaURL), body: body, publicURL: publicURL),
+            LumaController(service: taskService, view: LumaTaskView(mediaURL: mediaURL), body: body, publicURL: publicURL, follower: follower),
             DreamMachineController(
                 service: taskService, tokens: tokens, view: DreamMachineGenerationView(mediaURL: mediaURL), body: body,
-                dreamMachineChannels: Set(dreamMachines.map(\.name))),
+                dreamMachineChannels: Set(dreamMachines.map(\.name)), follower: follower),
             AgentsController(
                 service: taskService, view: AgentsGenerationView(mediaURL: mediaURL), body: body,
-                files: AgentsFilesController(files: fileLibrary, view: AgentsFileView(), body: body, publicURL: publicURL)),
+                files: AgentsFilesController(files: fileLibrary, view: AgentsFileView(), body: body, publicURL: publicURL), follower: follower),
             OpenAIVideosController(
                 service: taskService, media: OpenAIVideoContent(store: mediaStore, outbound: outbound, ffmpeg: ffmpeg), body: body,
                 defaultModel: configuration.openAIDefaultModel,
                 view: OpenAIVideoView(
                     retentionSeconds: configuration.mediaRetentionDays.map { Int64($0 * 86400) }, models: configuration.models,
-                    channels: taskService.channels)),
+                    channels: taskService.channels),
+                follower: follower),
             AdminController(
                 tokens: tokens, tasks: tasks, channels: ChannelRepository(database: database), ledger: LedgerRepository(database: database),
                 lumaView: LumaTaskView(mediaURL: mediaURL), dreamMachineView: DreamMachineGenerationView(mediaURL: mediaURL),

@@ -1,0 +1,158 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import ServiceLifecycle
+import Synchronization
+
+/// How a client follows a task without polling, the same on every face: a task GET with
+/// validators and `Prefer: wait` (RFC 9110, RFC 7240), and a stream of Server-Sent Events. Both
+/// wait on `TaskWatchers`, which the store's change feed wakes for a change made by any process.
+final class TaskFollower: Sendable {
+    let watchers: TaskWatchers
+    /// Streams and held requests at once, for one token and for the process; past either, a 429.
+    let maxPerToken: Int
+    let maxPerProcess: Int
+    private let held = Mutex<(byToken: [String: Int], total: Int)>(([:], 0))
+    /// Set at graceful shutdown: streams end.
+    private let shuttingDown = Atomic<Bool>(false)
+    /// The longest `Prefer: wait` honoured.
+    static let maxWaitSeconds = 60
+
+    init(watchers: TaskWatchers, maxPerToken: Int = 100, maxPerProcess: Int = 10_000) {
+        self.watchers = watchers
+        self.maxPerToken = maxPerToken
+        self.maxPerProcess = maxPerProcess
+    }
+    /// A stream with nothing to say sends a comment this often, so proxies keep it open.
+    static let heartbeat: Duration = .seconds(15)
+
+    /// A task GET: the body `read` renders, with an `ETag` of its bytes. `If-None-Match` with the
+    /// current tag is a 304; with `Prefer: wait=N` as well, the request is held until the task
+    /// changes (a 200 with the new body) or N seconds pass (a 304).
+    func get(_ request: Request, taskID: String, tokenID: String, read: () async throws -> ByteBuffer) async throws -> Response {
+        let wait = Self.preferredWait(request.headers)
+        if wait != nil { try hold(for: tokenID) }
+        defer { if wait != nil { release(for: tokenID) } }
+        let deadline = ContinuousClock.now + .seconds(wait ?? 0)
+        let known = request.headers[.ifNoneMatch]
+        var ticket = watchers.ticket()
+        var body = try await read()
+        while true {
+            let tag = Self.entityTag(of: body)
+            var headers: HTTPFields = [.eTag: tag]
+            if let wait { headers[.preferenceApplied] = "wait=\(wait)" }
+            guard let known, Self.matches(known, tag) else {
+                headers[.contentType] = "application/json; charset=utf-8"
+                headers[.contentLength] = String(body.readableBytes)
+                return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
+            }
+            guard wait != nil, ContinuousClock.now < deadline,
+                await watchers.wait(for: taskID, since: ticket, until: deadline)
+            else { return Response(status: .notModified, headers: headers) }
+            ticket = watchers.ticket()
+            body = try await read()
+        }
+    }
+
+    /// A stream of the task as `render` writes it (the face's own object, as its GET returns it):
+    /// the current object, then one event per change, each with an `id:` (the task's version, its
+    /// last change in milliseconds) so a client that reconnects with `Last-Event-ID` is sent only
+    /// what changed since; the stream ends after the finished task's event. The first read
+    /// happens before the answer starts, so an unknown task is the face's 404.
+    func stream(
+        _ request: Request, taskID: String, tokenID: String, read: @escaping @Sendable () async throws -> VideoTask,
+        render: @escaping @Sendable (VideoTask) -> ByteBuffer
+    ) async throws -> Response {
+        let seen = request.headers[.lastEventID].flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) } ?? -1
+        let ticket = watchers.ticket()
+        let first = try await read()
+        try hold(for: tokenID)
+        let follower = self
+        let watchers = self.watchers
+        let body = ResponseBody { writer in
+            defer { follower.release(for: tokenID) }
+            var (task, ticket, seen) = (first, ticket, seen)
+            // At shutdown the stream ends (its client reconnects with `Last-Event-ID`).
+            try await withGracefulShutdownHandler {
+                while !follower.shuttingDown.load(ordering: .relaxed) {
+                    if task.updatedAtMillis > seen {
+                        seen = task.updatedAtMillis
+                        var event = ByteBuffer(string: "id: \(seen)\ndata: ")
+                        event.writeImmutableBuffer(render(task))
+                        event.writeString("\n\n")
+                        try await writer.write(event)
+                    }
+                    if task.state.isTerminal { return }
+                    guard await watchers.wait(for: taskID, since: ticket, until: .now + Self.heartbeat) else {
+                        try await writer.write(ByteBuffer(string: ": heartbeat\n\n"))
+                        continue
+                    }
+                    ticket = watchers.ticket()
+                    task = try await read()
+                }
+            } onGracefulShutdown: {
+                follower.shuttingDown.store(true, ordering: .relaxed)
+                watchers.changedAll()
+            }
+            try await writer.finish(nil)
+        }
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/event-stream", .cacheControl: "no-cache", .xAccelBuffering: "no"],
+            body: body)
+    }
+
+    /// Counts one more stream or held request of `tokenID`, or refuses it with a 429.
+    private func hold(for tokenID: String) throws {
+        let refusal = held.withLock { held -> String? in
+            if held.total >= maxPerProcess { return "This gateway holds \(maxPerProcess) streams and waiting requests already" }
+            if held.byToken[tokenID, default: 0] >= maxPerToken { return "This token holds \(maxPerToken) streams and waiting requests already" }
+            held.total += 1
+            held.byToken[tokenID, default: 0] += 1
+            return nil
+        }
+        if let refusal {
+            throw GatewayError.rateLimited("\(refusal); close one, or poll without `Prefer: wait`.", retryAfterSeconds: 5)
+        }
+    }
+
+    private func release(for tokenID: String) {
+        held.withLock { held in
+            held.total -= 1
+            held.byToken[tokenID, default: 1] -= 1
+            if held.byToken[tokenID] == 0 { held.byToken[tokenID] = nil }
+        }
+    }
+
+    /// N of `Prefer: wait=N` (at most `maxWaitSeconds`), or nil when the request prefers no wait.
+    static func preferredWait(_ headers: HTTPFields) -> Int? {
+        for preference in headers[values: .prefer].flatMap({ $0.split(separator: ",") }) {
+            let parts = preference.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, parts[0].lowercased() == "wait", let seconds = Int(parts[1]), seconds >= 0 else { continue }
+            return min(seconds, maxWaitSeconds)
+        }
+        return nil
+    }
+
+    /// A strong validator of the body's bytes (64-bit FNV-1a): equal bodies, equal tags.
+    static func entityTag(of body: ByteBuffer) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in body.readableBytesView { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+        return "\"\(String(hash, radix: 16))\""
+    }
+
+    /// Whether an `If-None-Match` value names `tag` (or is `*`).
+    static func matches(_ ifNoneMatch: String, _ tag: String) -> Bool {
+        ifNoneMatch.split(separator: ",").contains { candidate in
+            let candidate = candidate.trimmingCharacters(in: .whitespaces)
+            return candidate == "*" || candidate == tag || candidate == "W/" + tag
+        }
+    }
+}
+
+extension HTTPField.Name {
+    static let prefer = Self("Prefer")!
+    static let preferenceApplied = Self("Preference-Applied")!
+    static let lastEventID = Self("Last-Event-ID")!
+    static let xAccelBuffering = Self("X-Accel-Buffering")!
+}
