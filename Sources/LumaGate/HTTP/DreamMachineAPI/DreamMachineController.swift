@@ -80,19 +80,11 @@ struct DreamMachineController: APIFace {
     }
 
     @Sendable func get(_ request: Request, context: GatewayRequestContext) async throws -> Response {
-        let token = try context.requireToken()
-        let id = try context.parameters.require("id")
-        return try await follower.get(request, taskID: id, tokenID: token.id) {
-            ByteBuffer(bytes: view.render(try await service.task(id: id, tokenID: token.id)).bytes())
-        }
+        try await follower.get(request, context: context, service: service, render: view.render)
     }
 
     @Sendable func stream(_ request: Request, context: GatewayRequestContext) async throws -> Response {
-        let token = try context.requireToken()
-        let (id, service, view) = (try context.parameters.require("id"), service, view)
-        return try await follower.stream(
-            request, taskID: id, tokenID: token.id, read: { try await service.task(id: id, tokenID: token.id) },
-            render: { ByteBuffer(bytes: view.render($0).bytes()) })
+        try await follower.stream(request, context: context, service: service, render: view.render)
     }
 
     @Sendable func delete(_ request: Request, context: GatewayRequestContext) async throws -> Response {

@@ -45,11 +45,7 @@ struct LumaController: APIFace {
     }
 
     @Sendable func stream(_ request: Request, context: GatewayRequestContext) async throws -> Response {
-        let token = try context.requireToken()
-        let (id, service, view) = (try context.parameters.require("id"), service, view)
-        return try await follower.stream(
-            request, taskID: id, tokenID: token.id, read: { try await service.task(id: id, tokenID: token.id) },
-            render: { ByteBuffer(bytes: view.render($0).bytes()) })
+        try await follower.stream(request, context: context, service: service, render: view.render)
     }
 
     @Sendable func extend(_ request: Request, context: GatewayRequestContext) async throws -> Response {

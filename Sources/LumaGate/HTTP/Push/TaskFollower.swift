@@ -54,6 +54,28 @@ final class TaskFollower: Sendable {
         }
     }
 
+    /// `get` of one of the request's token's tasks (`:id`), as the face renders it.
+    func get(
+        _ request: Request, context: GatewayRequestContext, service: TaskService,
+        render: @escaping @Sendable (VideoTask) -> JSONValue
+    ) async throws -> Response {
+        let (token, id) = (try context.requireToken(), try context.parameters.require("id"))
+        return try await get(request, taskID: id, tokenID: token.id) {
+            ByteBuffer(bytes: render(try await service.task(id: id, tokenID: token.id)).bytes())
+        }
+    }
+
+    /// `stream` of one of the request's token's tasks (`:id`), as the face renders it.
+    func stream(
+        _ request: Request, context: GatewayRequestContext, service: TaskService,
+        render: @escaping @Sendable (VideoTask) -> JSONValue
+    ) async throws -> Response {
+        let (token, id) = (try context.requireToken(), try context.parameters.require("id"))
+        return try await stream(
+            request, taskID: id, tokenID: token.id, read: { try await service.task(id: id, tokenID: token.id) },
+            render: { ByteBuffer(bytes: render($0).bytes()) })
+    }
+
     /// A stream of the task as `render` writes it (the face's own object, as its GET returns it):
     /// the current object, then one event per change, each with an `id:` (the task's version, its
     /// last change in milliseconds) so a client that reconnects with `Last-Event-ID` is sent only
@@ -134,10 +156,22 @@ final class TaskFollower: Sendable {
         return nil
     }
 
-    /// A strong validator of the body's bytes (64-bit FNV-1a): equal bodies, equal tags.
+    /// A strong validator of the body's bytes: equal bodies, equal tags. FNV-1a's step over
+    /// eight bytes at a time, so a task query pays well under a microsecond for it.
     static func entityTag(of body: ByteBuffer) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in body.readableBytesView { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+        body.withUnsafeReadableBytes { bytes in
+            var offset = 0
+            while offset + 8 <= bytes.count {
+                hash = (hash ^ bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0x0000_0100_0000_01b3
+                offset += 8
+            }
+            while offset < bytes.count {
+                hash = (hash ^ UInt64(bytes[offset])) &* 0x0000_0100_0000_01b3
+                offset += 1
+            }
+        }
+        hash ^= UInt64(body.readableBytes)
         return "\"\(String(hash, radix: 16))\""
     }
 
