@@ -132,4 +132,24 @@ import Testing
             #expect(events.last?.object["failure_reason"] as? String == "failed elsewhere")
         }
     }
+
+    @Test func aCreateWithPreferWaitAnswersTheFinishedTaskOnEveryFace() async throws {
+        try await TestGateway.with { gateway in
+            let token = try await gateway.createToken()
+            let creates: [(path: String, body: String, stateKey: String)] = [
+                ("/luma/generations", #"{"user_prompt": "waited for"}"#, "state"),
+                ("/dream-machine/v1/generations/video", #"{"prompt": "waited for", "model": "ray-2"}"#, "state"),
+                ("/agents/v1/generations", #"{"prompt": "waited for", "model": "ray-3.2"}"#, "state"),
+                ("/v1/videos", #"{"prompt": "waited for", "model": "ray-2"}"#, "status"),
+            ]
+            for create in creates {
+                let reply = try await gateway.request(.POST, create.path, token: token, json: create.body, headers: [("Prefer", "wait=60")])
+                #expect([200, 201].contains(reply.status) && reply.header("Preference-Applied") == "wait=60", "\(create.path): \(reply.text)")
+                #expect(reply.object[create.stateKey] as? String == "completed", "\(create.path): \(reply.text)")
+            }
+            // Without the preference the answer comes at once, with the task just stored.
+            let quick = try await gateway.request(.POST, "/luma/generations", token: token, json: #"{"user_prompt": "not waited for"}"#)
+            #expect(quick.object["state"] as? String == "pending" && quick.header("Preference-Applied") == nil)
+        }
+    }
 }

@@ -36,7 +36,7 @@ struct AgentsController: APIFace {
         case .generation(let id) where !accepted.request.producesImage:
             let source = try await service.keyframeGeneration(id: id, tokenID: token.id, field: "source.generation_id")
             let task = try await service.change(source, request: accepted.request, token: token, idempotency: idempotency)
-            return .json(view.render(task), status: .created)
+            return try await follower.created(task, request, service: service) { .json(view.render($0), status: .created) }
         case .generation(let id):
             let made = try await service.editableImage(id: id, tokenID: token.id, field: "source.generation_id")
             images.first = made.source
@@ -69,7 +69,7 @@ struct AgentsController: APIFace {
             }
         }
         let task = try await service.submit(token: token, request: accepted.request, images: images, start: start, end: end, idempotency: idempotency)
-        return .json(view.render(task), status: .created)
+        return try await follower.created(task, request, service: service) { .json(view.render($0), status: .created) }
     }
 
     @Sendable func get(_ request: Request, context: GatewayRequestContext) async throws -> Response {

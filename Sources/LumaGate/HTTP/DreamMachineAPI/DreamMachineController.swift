@@ -69,14 +69,14 @@ struct DreamMachineController: APIFace {
         }
         let task = try await service.submit(
             token: token, request: accepted.request, images: accepted.images, start: start, end: end, idempotency: idempotency)
-        return .json(view.render(task), status: .created)
+        return try await follower.created(task, request, service: service) { .json(view.render($0), status: .created) }
     }
 
     @Sendable func createImage(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let token = try context.requireToken()
         let (submitted, idempotency) = try await body.decodeSubmission(DreamMachineImageBody.self, from: request)
         let task = try await service.submit(token: token, request: try submitted.validated(models: service.models), idempotency: idempotency)
-        return .json(view.render(task), status: .created)
+        return try await follower.created(task, request, service: service) { .json(view.render($0), status: .created) }
     }
 
     @Sendable func get(_ request: Request, context: GatewayRequestContext) async throws -> Response {

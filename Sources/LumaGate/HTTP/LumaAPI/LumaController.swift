@@ -33,7 +33,7 @@ struct LumaController: APIFace {
         let (submitted, idempotency) = try await body.decodeSubmission(LumaSubmitBody.self, from: request)
         let (generation, images) = try submitted.validated(models: service.models)
         let task = try await service.submit(token: token, request: generation, images: images, idempotency: idempotency)
-        return .json(view.render(task))
+        return try await follower.created(task, request, service: service) { .json(view.render($0)) }
     }
 
     @Sendable func query(_ request: Request, context: GatewayRequestContext) async throws -> Response {

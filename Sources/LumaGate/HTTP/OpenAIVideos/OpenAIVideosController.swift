@@ -69,7 +69,7 @@ struct OpenAIVideosController: APIFace {
         let task = try await service.submit(
             token: token, request: generation, images: .init(first: image, firstField: "input_reference"),
             idempotency: try idempotency(request, fields))
-        return video(task)
+        return try await follower.created(task, request, service: service) { video($0) }
     }
 
     @Sendable func retrieve(_ request: Request, context: GatewayRequestContext) async throws -> Response {

@@ -54,6 +54,27 @@ final class TaskFollower: Sendable {
         }
     }
 
+    /// A create's answer (`answer` renders it). With `Prefer: wait=N` (N up to 60) it is held until
+    /// the task is finished or N seconds pass, as Replicate's sync mode, so a simple script needs
+    /// no loop; it is then the task as it is, with `Preference-Applied`.
+    func created(_ task: VideoTask, _ request: Request, service: TaskService, answer: (VideoTask) -> Response) async throws -> Response {
+        guard let wait = Self.preferredWait(request.headers) else { return answer(task) }
+        var task = task
+        if !task.state.isTerminal {
+            try hold(for: task.tokenID)
+            defer { release(for: task.tokenID) }
+            let deadline = ContinuousClock.now + .seconds(wait)
+            while true {
+                let ticket = watchers.ticket()
+                task = try await service.task(id: task.id, tokenID: task.tokenID)
+                guard !task.state.isTerminal, await watchers.wait(for: task.id, since: ticket, until: deadline) else { break }
+            }
+        }
+        var response = answer(task)
+        response.headers[.preferenceApplied] = "wait=\(wait)"
+        return response
+    }
+
     /// `get` of one of the request's token's tasks (`:id`), as the face renders it.
     func get(
         _ request: Request, context: GatewayRequestContext, service: TaskService,
