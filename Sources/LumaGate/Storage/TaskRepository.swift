@@ -19,28 +19,6 @@ public struct TaskRepository: Sendable {
         failure_reason, created_at, updated_at, next_poll_at, callback_secret, price
         """
 
-    /// The changes a transition writes along with the new state.
-    public struct Changes: Sendable {
-        public var media: TaskMedia?
-        public var failureReason: String?
-        public var upstreamID: String?
-        /// When the task is next due for a poll; nil for terminal states.
-        public var nextPollAtMillis: Int64?
-        /// Why a move to failed happens, which decides its refund (`RefundPolicy`).
-        public var failure: RefundPolicy.Cause
-
-        public init(
-            media: TaskMedia? = nil, failureReason: String? = nil, upstreamID: String? = nil, nextPollAtMillis: Int64? = nil,
-            failure: RefundPolicy.Cause = .notMade
-        ) {
-            self.media = media
-            self.failureReason = failureReason
-            self.upstreamID = upstreamID
-            self.nextPollAtMillis = nextPollAtMillis
-            self.failure = failure
-        }
-    }
-
     /// Stores a new task and charges its price, in one transaction: the task exists if and only if
     /// it was paid for. Refuses with a 429 when its token already has `maxInFlight` unfinished
     /// tasks, and with a 402 when the token's quota cannot pay. With an idempotency key that an
