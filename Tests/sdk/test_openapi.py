@@ -17,7 +17,7 @@ from conftest import png_data_uri
 
 ROUTES = {
     ("get", "/healthz"), ("get", "/openapi.json"), ("get", "/models"),
-    ("get", "/luma/generations/{task_id}/stream"), ("get", "/dream-machine/v1/generations/{id}/stream"),
+    ("get", "/luma/stream"), ("get", "/luma/generations/{task_id}/stream"), ("get", "/dream-machine/v1/generations/{id}/stream"),
     ("get", "/agents/v1/generations/{generation_id}/stream"), ("get", "/v1/videos/{video_id}/stream"),
     ("post", "/luma/generations"), ("post", "/luma/generations/"), ("get", "/luma/generations"), ("get", "/luma/generations/"),
     ("post", "/luma/generations/file_upload"), ("get", "/luma/generations/{task_id}"),

@@ -7,13 +7,26 @@ import Synchronization
 ///
 /// A change between a waiter's read and its wait is not missed: the waiter takes a `ticket`
 /// before it reads, and a wait since that ticket returns at once if the task changed after it.
+///
+/// A stream of all of a token's tasks subscribes instead: the changes of the token's tasks are
+/// collected for it between its reads, whether or not it waits.
 final class TaskWatchers: Sendable {
-    private struct Waiter {
+    fileprivate struct Waiter {
         var continuation: CheckedContinuation<Bool, Never>
         var deadline: ContinuousClock.Instant
     }
 
-    private struct State {
+    fileprivate struct Subscriber {
+        let tokenID: String
+        /// Ids of the token's tasks that changed since the subscriber last took them.
+        var changed: [String] = []
+        /// Set when changes may have been missed: the feed started again, or `changed` overflowed.
+        var lost = false
+        var cancelled = false
+        var waiting: (continuation: CheckedContinuation<Void, Never>, deadline: ContinuousClock.Instant)?
+    }
+
+    fileprivate struct State {
         var waiters: [TaskIDKey: [UInt64: Waiter]] = [:]
         var count = 0
         var nextID: UInt64 = 0
@@ -28,7 +41,12 @@ final class TaskWatchers: Sendable {
         /// so a wait since a ticket before `floor` returns at once.
         var changed: [TaskIDKey: UInt64] = [:]
         var floor: UInt64 = 0
+        var subscribers: [UInt64: Subscriber] = [:]
+        var subscribersByToken: [String: Set<UInt64>] = [:]
     }
+
+    /// Changes collected for one subscriber before it is told it lost some instead.
+    static let maxCollected = 10_000
 
     /// Changed tasks remembered for tickets (about 3 MiB at most).
     static let maxChangedTasks = 65_536
@@ -87,14 +105,20 @@ final class TaskWatchers: Sendable {
         }
     }
 
-    /// Wakes the waiters of every task among `loggedKeys` (`task:<id>`, as the change log writes them).
+    /// Wakes the waiters of every task among `loggedKeys` (`task:<id> <owner>`, as the change log
+    /// writes them) and collects the ids for its owner's subscribers.
     func changed(_ loggedKeys: some Sequence<String>) {
-        let woken = state.withLock { state -> [Waiter] in
+        let (woken, subscribers) = state.withLock { state -> ([Waiter], [CheckedContinuation<Void, Never>]) in
             state.clock += 1
             var woken: [Waiter] = []
+            var subscribers: [CheckedContinuation<Void, Never>] = []
             for logged in loggedKeys where logged.hasPrefix("task:") {
-                guard let key = TaskIDKey(String(logged.dropFirst(5))) else { continue }
+                let parts = logged.dropFirst(5).split(separator: " ", maxSplits: 1)
+                guard let first = parts.first, let key = TaskIDKey(String(first)) else { continue }
                 state.changed[key] = state.clock
+                if parts.count == 2, let ids = state.subscribersByToken[String(parts[1])] {
+                    for id in ids { subscribers += state.collect(String(first), for: id) }
+                }
                 guard let waiters = state.waiters.removeValue(forKey: key) else { continue }
                 woken += waiters.values
                 state.count -= waiters.count
@@ -103,21 +127,77 @@ final class TaskWatchers: Sendable {
                 state.changed.removeAll(keepingCapacity: true)
                 state.floor = state.clock
             }
-            return woken
+            return (woken, subscribers)
         }
         for waiter in woken { waiter.continuation.resume(returning: true) }
+        for subscriber in subscribers { subscriber.resume() }
+    }
+
+    /// Subscribes to the changes of `tokenID`'s tasks; `changes(for:)` takes them.
+    func subscribe(tokenID: String) -> UInt64 {
+        state.withLock { state in
+            state.nextID += 1
+            state.subscribers[state.nextID] = Subscriber(tokenID: tokenID)
+            state.subscribersByToken[tokenID, default: []].insert(state.nextID)
+            return state.nextID
+        }
+    }
+
+    func unsubscribe(_ subscription: UInt64) {
+        state.withLock { state in
+            guard let subscriber = state.subscribers.removeValue(forKey: subscription) else { return }
+            state.subscribersByToken[subscriber.tokenID]?.remove(subscription)
+            if state.subscribersByToken[subscriber.tokenID]?.isEmpty == true { state.subscribersByToken[subscriber.tokenID] = nil }
+        }
+    }
+
+    /// The ids of the subscription's tasks that changed since it last asked, in the order they
+    /// changed, waiting for one until `deadline` (then none); nil when some may have been missed,
+    /// so the subscriber reads whatever changed since it last looked. A cancelled caller gets none.
+    func changes(for subscription: UInt64, until deadline: ContinuousClock.Instant) async -> [String]? {
+        await withTaskCancellationHandler {
+            let taken = state.withLock { state in state.take(for: subscription) }
+            if taken.map({ !$0.isEmpty }) ?? true { return taken }
+            await withCheckedContinuation { continuation in
+                let (waits, startSweeper) = state.withLock { state -> (Bool, Bool) in
+                    guard var subscriber = state.subscribers[subscription], !subscriber.cancelled,
+                        subscriber.changed.isEmpty, !subscriber.lost
+                    else { return (false, false) }
+                    subscriber.waiting = (continuation, deadline)
+                    state.subscribers[subscription] = subscriber
+                    state.count += 1
+                    defer { state.sweeping = true }
+                    return (true, !state.sweeping)
+                }
+                if !waits { return continuation.resume() }
+                if startSweeper { Task { await sweep() } }
+            }
+            return state.withLock { state in state.take(for: subscription) }
+        } onCancel: {
+            let waiting = state.withLock { state -> CheckedContinuation<Void, Never>? in
+                state.subscribers[subscription]?.cancelled = true
+                return state.wake(subscription)
+            }
+            waiting?.resume()
+        }
     }
 
     /// Wakes everyone: the feed may have missed changes, so each waiter looks again.
     func changedAll() {
-        let woken = state.withLock { state -> [Waiter] in
+        let (woken, subscribers) = state.withLock { state -> ([Waiter], [CheckedContinuation<Void, Never>]) in
             state.clock += 1
             state.floor = state.clock
             state.changed.removeAll()
-            defer { (state.waiters, state.count) = ([:], 0) }
-            return state.waiters.values.flatMap(\.values)
+            let subscribers = state.subscribers.keys.compactMap { id -> CheckedContinuation<Void, Never>? in
+                state.subscribers[id]?.lost = true
+                return state.wake(id)
+            }
+            defer { state.waiters = [:] }
+            state.count -= state.waiters.values.reduce(0) { $0 + $1.count }
+            return (state.waiters.values.flatMap(\.values), subscribers)
         }
         for waiter in woken { waiter.continuation.resume(returning: true) }
+        for subscriber in subscribers { subscriber.resume() }
     }
 
     /// Wakes, unchanged, the waiters whose deadline passed; runs while anyone waits.
@@ -125,7 +205,7 @@ final class TaskWatchers: Sendable {
         while true {
             try? await Task.sleep(for: Self.sweepInterval)
             let now = ContinuousClock.now
-            let (expired, done) = state.withLock { state -> ([Waiter], Bool) in
+            let (expired, subscribers, done) = state.withLock { state -> ([Waiter], [CheckedContinuation<Void, Never>], Bool) in
                 var expired: [Waiter] = []
                 for (key, waiters) in state.waiters {
                     let passed = waiters.filter { $0.value.deadline <= now }
@@ -134,11 +214,49 @@ final class TaskWatchers: Sendable {
                     state.waiters[key] = waiters.count == passed.count ? nil : waiters.filter { $0.value.deadline > now }
                 }
                 state.count -= expired.count
+                let subscribers = state.subscribers.compactMap { id, subscriber in
+                    subscriber.waiting.map { $0.deadline <= now } == true ? state.wake(id) : nil
+                }
                 if state.count == 0 { state.sweeping = false }
-                return (expired, state.count == 0)
+                return (expired, subscribers, state.count == 0)
             }
             for waiter in expired { waiter.continuation.resume(returning: false) }
+            for subscriber in subscribers { subscriber.resume() }
             if done { return }
         }
+    }
+}
+
+extension TaskWatchers.State {
+    /// Adds a changed task's id to a subscriber's, and returns its continuation if it waits.
+    fileprivate mutating func collect(_ taskID: String, for subscription: UInt64) -> [CheckedContinuation<Void, Never>] {
+        guard var subscriber = subscribers[subscription] else { return [] }
+        if subscriber.changed.count < TaskWatchers.maxCollected {
+            subscriber.changed.append(taskID)
+        } else {
+            (subscriber.changed, subscriber.lost) = ([], true)
+        }
+        subscribers[subscription] = subscriber
+        return wake(subscription).map { [$0] } ?? []
+    }
+
+    /// Stops a subscriber's wait, if it waits, and returns its continuation.
+    fileprivate mutating func wake(_ subscription: UInt64) -> CheckedContinuation<Void, Never>? {
+        guard let waiting = subscribers[subscription]?.waiting else { return nil }
+        subscribers[subscription]?.waiting = nil
+        count -= 1
+        return waiting.continuation
+    }
+
+    /// What a subscriber collected (nil if it lost some), leaving it empty.
+    fileprivate mutating func take(for subscription: UInt64) -> [String]? {
+        guard var subscriber = subscribers[subscription], !subscriber.cancelled else { return [] }
+        defer { subscribers[subscription] = subscriber }
+        if subscriber.lost {
+            (subscriber.changed, subscriber.lost) = ([], false)
+            return nil
+        }
+        defer { subscriber.changed = [] }
+        return subscriber.changed
     }
 }

@@ -22,10 +22,10 @@ final class QueryCache: Sendable {
         case token(secretHash: String)
         case view(TaskIDKey)
 
-        /// A key as the stores' change log writes it: `token:<hash>` or `task:<id>`.
+        /// A key as the stores' change log writes it: `token:<hash>` or `task:<id> <owner>`.
         init?(logged: String) {
             if logged.hasPrefix("task:") {
-                guard let id = TaskIDKey(String(logged.dropFirst(5))) else { return nil }
+                guard let id = TaskIDKey(String(logged.dropFirst(5).prefix { $0 != " " })) else { return nil }
                 self = .view(id)
             } else if logged.hasPrefix("token:") {
                 self = .token(secretHash: String(logged.dropFirst(6)))
@@ -143,7 +143,7 @@ final class QueryCache: Sendable {
         }
     }
 
-    /// Drops what is kept for `loggedKeys` (`task:<id>`, `token:<hash>`): their rows changed.
+    /// Drops what is kept for `loggedKeys` (`task:<id> <owner>`, `token:<hash>`): their rows changed.
     func forget(_ loggedKeys: some Sequence<String>) {
         defer { watchers.changed(loggedKeys) }
         state.withLock { state in

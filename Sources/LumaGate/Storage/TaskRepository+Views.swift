@@ -43,3 +43,47 @@ extension TaskRepository {
         }
     }
 }
+
+/// A task's stored relay-format view and when it last changed: what the token's stream sends.
+public struct ChangedView: Sendable {
+    public let id: String
+    public let updatedAtMillis: Int64
+    public let view: String
+}
+
+extension TaskRepository {
+    /// The owner's video tasks among `ids` (not deleted), oldest change first.
+    func changedViews(ids: [String], ownedBy tokenID: String) async throws -> [ChangedView] {
+        guard !ids.isEmpty else { return [] }
+        return try await database.read { sql in
+            try await sql.raw(
+                """
+                SELECT id, updated_at, luma_view FROM tasks
+                WHERE id IN (\(SQLList(ids.map { SQLBind($0) }))) AND token_id = \(bind: tokenID) AND kind = 'video' AND deleted_at IS NULL
+                ORDER BY updated_at, id
+                """
+            ).all().map(Self.changedView)
+        }
+    }
+
+    /// The owner's video tasks (not deleted) whose last change comes after `cursor` in the order
+    /// (change, id), oldest first.
+    func changedViews(ownedBy tokenID: String, after cursor: (millis: Int64, id: String), limit: Int) async throws -> [ChangedView] {
+        try await database.read { sql in
+            try await sql.raw(
+                """
+                SELECT id, updated_at, luma_view FROM tasks
+                WHERE token_id = \(bind: tokenID) AND (updated_at > \(bind: cursor.millis) OR (updated_at = \(bind: cursor.millis) AND id > \(bind: cursor.id)))
+                AND kind = 'video' AND deleted_at IS NULL
+                ORDER BY updated_at, id LIMIT \(bind: limit)
+                """
+            ).all().map(Self.changedView)
+        }
+    }
+
+    private static func changedView(_ row: any SQLRow) throws -> ChangedView {
+        ChangedView(
+            id: try row.decode(column: "id", as: String.self), updatedAtMillis: try row.decode(column: "updated_at", as: Int64.self),
+            view: try row.decode(column: "luma_view", as: String.self))
+    }
+}

@@ -34,3 +34,15 @@ extension TaskService {
         try await tasks.list(ownedBy: tokenID, offset: offset, limit: limit)
     }
 }
+
+extension TaskService {
+    /// The owner's video tasks among `ids`, as its token stream sends them.
+    func changedViews(ids: [String], tokenID: String) async throws -> [ChangedView] {
+        try await tasks.changedViews(ids: ids, ownedBy: tokenID)
+    }
+
+    /// The owner's video tasks that changed after `cursor`, oldest change first.
+    func changedViews(ownedBy tokenID: String, after cursor: (millis: Int64, id: String), limit: Int) async throws -> [ChangedView] {
+        try await tasks.changedViews(ownedBy: tokenID, after: cursor, limit: limit)
+    }
+}

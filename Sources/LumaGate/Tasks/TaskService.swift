@@ -334,6 +334,9 @@ public struct TaskService: Sendable {
                 for path in stored { await store.delete(path) }
                 return try await earlierTask(existing, idempotency: idempotency, tokenID: token.id)
             }
+            // A new row is not in the store's change log (it changes no kept view); the token's
+            // streams in this process hear of it here, other processes' at its first change.
+            tasks.database.watchers?.changed(CollectionOfOne("task:\(task.id) \(task.tokenID)"))
             onSubmit()
             return task
         } catch {

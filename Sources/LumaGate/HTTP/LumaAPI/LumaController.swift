@@ -26,6 +26,7 @@ struct LumaController: APIFace {
         router.get("generations/:id/download_video_url", use: downloadURL)
         router.get("generations/:id/events", use: events)
         router.post("tasks", use: batch)
+        router.get("stream", use: tokenStream)
     }
 
     @Sendable func submit(_ request: Request, context: GatewayRequestContext) async throws -> Response {
@@ -46,6 +47,10 @@ struct LumaController: APIFace {
 
     @Sendable func stream(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         try await follower.stream(request, context: context, service: service, render: view.render)
+    }
+
+    @Sendable func tokenStream(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        try await follower.tokenStream(request, context: context, service: service, publicURL: publicURL)
     }
 
     @Sendable func extend(_ request: Request, context: GatewayRequestContext) async throws -> Response {

@@ -14,7 +14,7 @@ final class TaskFollower: Sendable {
     let maxPerProcess: Int
     private let held = Mutex<(byToken: [String: Int], total: Int)>(([:], 0))
     /// Set at graceful shutdown: streams end.
-    private let shuttingDown = Atomic<Bool>(false)
+    let shuttingDown = Atomic<Bool>(false)
     /// The longest `Prefer: wait` honoured.
     static let maxWaitSeconds = 60
 
@@ -146,7 +146,7 @@ final class TaskFollower: Sendable {
     }
 
     /// Counts one more stream or held request of `tokenID`, or refuses it with a 429.
-    private func hold(for tokenID: String) throws {
+    func hold(for tokenID: String) throws {
         let refusal = held.withLock { held -> String? in
             if held.total >= maxPerProcess { return "This gateway holds \(maxPerProcess) streams and waiting requests already" }
             if held.byToken[tokenID, default: 0] >= maxPerToken { return "This token holds \(maxPerToken) streams and waiting requests already" }
@@ -159,7 +159,7 @@ final class TaskFollower: Sendable {
         }
     }
 
-    private func release(for tokenID: String) {
+    func release(for tokenID: String) {
         held.withLock { held in
             held.total -= 1
             held.byToken[tokenID, default: 1] -= 1
