@@ -46,6 +46,7 @@ class Receiver:
 
     def __init__(self):
         self.received = []
+        self.raw = []
         self.condition = threading.Condition()
         receiver = self
 
@@ -54,6 +55,7 @@ class Receiver:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 with receiver.condition:
                     receiver.received.append((self.path, json.loads(body)))
+                    receiver.raw.append((self.path, body, dict(self.headers.items())))
                     receiver.condition.notify_all()
                 self.send_response(204)
                 self.end_headers()
@@ -72,6 +74,15 @@ class Receiver:
 
     def bodies(self, path):
         return [body for received_path, body in self.received if received_path == path]
+
+    def wait_for_raw(self, path, count, timeout=30):
+        """The bytes and headers of the first `count` POSTs to `path`, as they arrived."""
+        with self.condition:
+            self.condition.wait_for(lambda: len(self.raw_posts(path)) >= count, timeout)
+            return self.raw_posts(path)
+
+    def raw_posts(self, path):
+        return [(body, headers) for received_path, body, headers in self.raw if received_path == path]
 
 
 @pytest.fixture(scope="session")

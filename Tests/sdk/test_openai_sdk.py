@@ -164,3 +164,58 @@ def jpeg_size(data):
             return int.from_bytes(data[offset + 7:offset + 9], "big"), int.from_bytes(data[offset + 5:offset + 7], "big")
         offset += 2 + length
     raise AssertionError("no frame header")
+
+
+def test_webhook_endpoints_hear_each_finished_video_signed_as_unwrap_checks(gateway, receiver):
+    openai_client = client(gateway)
+    assert openai_client.webhooks.event_types.list().data == ["video.completed", "video.failed"]
+    endpoint = openai_client.webhooks.create(
+        name="videos", url=receiver.url + "/openai-endpoint", event_types=["video.completed", "video.failed"])
+    assert endpoint.object == "webhook_endpoint" and endpoint.signing_secret.startswith("whsec_")
+    shown = openai_client.webhooks.retrieve(endpoint.id)
+    assert not hasattr(shown, "signing_secret") or shown.model_extra.get("signing_secret") is None
+    assert shown.signing_secret_hint.endswith(endpoint.signing_secret[-4:])
+    assert endpoint.id in [listed.id for listed in openai_client.webhooks.list()]
+    with pytest.raises(openai.NotFoundError):
+        client(gateway, gateway.other_token).webhooks.retrieve(endpoint.id)
+
+    done = openai_client.videos.create(model="ray-2", prompt="a kite over the dunes")
+    failed = openai_client.videos.create(model="ray-2", prompt="a kite over the dunes sandbox:fail")
+    heard = {}
+    for body, headers in receiver.wait_for_raw("/openai-endpoint", 2, timeout=60):
+        event = openai_client.webhooks.unwrap(body, headers, secret=endpoint.signing_secret)
+        assert event.object == "event" and event.id == headers["webhook-id"]
+        heard[event.data.id] = event.type
+        with pytest.raises(openai.InvalidWebhookSignatureError):
+            openai_client.webhooks.unwrap(body, headers, secret="whsec_" + base64.b64encode(b"not the secret" * 3).decode())
+    assert heard == {done.id: "video.completed", failed.id: "video.failed"}
+    assert openai_client.videos.retrieve(done.id).status == "completed"
+
+    # A new secret signs the next delivery; kept, the old one still verifies it for a day.
+    rotated = openai_client.webhooks.rotate_secret(endpoint.id)
+    assert rotated.signing_secret != endpoint.signing_secret
+    result = openai_client.webhooks.test(endpoint.id, event_type="video.completed")
+    assert result.object == "webhook_endpoint.test" and result.status_code == 204 and result.webhook_endpoint_id == endpoint.id
+    body, headers = receiver.wait_for_raw("/openai-endpoint", 3)[2]
+    assert openai_client.webhooks.unwrap(body, headers, secret=rotated.signing_secret).type == "video.completed"
+    with pytest.raises(openai.InvalidWebhookSignatureError):
+        openai_client.webhooks.unwrap(body, headers, secret=endpoint.signing_secret)
+    kept = openai_client.webhooks.rotate_secret(endpoint.id, keep_old_secret_active_for_24_hours=True)
+    openai_client.webhooks.test(endpoint.id, event_type="video.failed")
+    body, headers = receiver.wait_for_raw("/openai-endpoint", 4)[3]
+    for secret in (kept.signing_secret, rotated.signing_secret):
+        assert openai_client.webhooks.unwrap(body, headers, secret=secret).type == "video.failed"
+
+    # Only the types it names: after narrowing to failures, a completed video is not sent.
+    narrowed = openai_client.webhooks.update(endpoint.id, event_types=["video.failed"], name="failures")
+    assert narrowed.event_types == ["video.failed"] and narrowed.name == "failures"
+    openai_client.videos.create_and_poll(model="ray-2", prompt="quietly finished")
+    openai_client.videos.create_and_poll(model="ray-2", prompt="loudly failed sandbox:fail")
+    body, headers = receiver.wait_for_raw("/openai-endpoint", 5)[4]
+    assert openai_client.webhooks.unwrap(body, headers, secret=kept.signing_secret).type == "video.failed"
+
+    with pytest.raises(openai.BadRequestError):
+        openai_client.webhooks.create(name="batches", url=receiver.url + "/x", event_types=["batch.completed"])
+    assert openai_client.webhooks.delete(endpoint.id).deleted is True
+    with pytest.raises(openai.NotFoundError):
+        openai_client.webhooks.retrieve(endpoint.id)

@@ -305,6 +305,9 @@ public struct TaskRepository: Sendable {
             for webhook in renderers.webhooks(task, view) {
                 try await WebhookRepository.enqueue(taskID: task.id, url: webhook.url, payload: webhook.payload, at: millis, on: sql)
             }
+            if let event = renderers.endpointEvent(task) {
+                try await WebhookEndpointRepository.enqueue(event, taskID: task.id, tokenID: task.tokenID, at: millis, on: sql)
+            }
         }
         try await Self.recordEvents(
             moved.map { TaskEvent(taskID: $0.id, fromState: from, toState: $0.state, reason: reason, atMillis: millis) }, on: sql)

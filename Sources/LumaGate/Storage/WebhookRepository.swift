@@ -1,3 +1,4 @@
+import Foundation
 import SQLKit
 
 /// The webhook outbox in SQL. Deliveries are written in the transaction that changes the task, so
@@ -11,10 +12,14 @@ public struct WebhookRepository: Sendable {
 
     private static let columns = """
         d.id, d.task_id, d.url, d.payload, d.created_at, d.attempts, d.next_attempt_at, d.delivered_at, d.last_error,
-        k.signing_secret
+        k.signing_secret, d.event_id, w.signing_secret AS endpoint_secret, w.previous_secret, w.previous_secret_until
         """
-    /// Each delivery with its task's token, whose secret signs it.
-    private static let joined = "webhook_deliveries d JOIN tasks t ON t.id = d.task_id JOIN tokens k ON k.id = t.token_id"
+    /// Each delivery with its task's token, whose secret signs it, or the endpoint it is owed to,
+    /// whose secrets sign it.
+    private static let joined = """
+        webhook_deliveries d JOIN tasks t ON t.id = d.task_id JOIN tokens k ON k.id = t.token_id
+        LEFT JOIN webhook_endpoints w ON w.id = d.endpoint_id
+        """
 
     static func enqueue(taskID: String, url: String, payload: String, at millis: Int64, on sql: any SQLDatabase) async throws {
         try await sql.raw(
@@ -103,7 +108,16 @@ public struct WebhookRepository: Sendable {
     }
 
     private static func delivery(from row: any SQLRow) throws -> WebhookDelivery {
-        WebhookDelivery(
+        var endpointSecrets: [String] = []
+        if let current = try row.decode(column: "endpoint_secret", as: String?.self) {
+            endpointSecrets.append(current)
+            if let previous = try row.decode(column: "previous_secret", as: String?.self),
+                let until = try row.decode(column: "previous_secret_until", as: Int64?.self), Date().millis < until
+            {
+                endpointSecrets.append(previous)
+            }
+        }
+        return WebhookDelivery(
             id: try row.decode(column: "id", as: Int64.self),
             taskID: try row.decode(column: "task_id", as: String.self),
             url: try row.decode(column: "url", as: String.self),
@@ -113,6 +127,7 @@ public struct WebhookRepository: Sendable {
             nextAttemptAtMillis: try row.decode(column: "next_attempt_at", as: Int64?.self),
             deliveredAtMillis: try row.decode(column: "delivered_at", as: Int64?.self),
             lastError: try row.decode(column: "last_error", as: String?.self),
-            signingSecret: try row.decode(column: "signing_secret", as: String?.self))
+            signingSecret: try row.decode(column: "signing_secret", as: String?.self),
+            eventID: try row.decode(column: "event_id", as: String?.self), endpointSecrets: endpointSecrets)
     }
 }

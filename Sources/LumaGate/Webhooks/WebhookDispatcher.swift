@@ -79,6 +79,11 @@ public final class WebhookDispatcher: Service, Sendable {
     }
 
     private func deliver(_ delivery: WebhookDelivery) async {
+        if delivery.eventID != nil, delivery.endpointSecrets.isEmpty {
+            // Its endpoint was deleted while the delivery was out.
+            try? await deliveries.markFailed(id: delivery.id, owner: workerID, error: "the webhook endpoint was deleted", retryAt: nil)
+            return
+        }
         let outcome = await post(delivery)
         let at = now()
         do {
@@ -110,7 +115,13 @@ public final class WebhookDispatcher: Service, Sendable {
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: "User-Agent", value: "lumagate-webhooks")
         request.headers.add(name: "X-Lumagate-Delivery", value: String(delivery.id))
-        if let secret = delivery.signingSecret {
+        if let eventID = delivery.eventID {
+            for (name, value) in StandardWebhookSignature.headers(
+                id: eventID, body: body.readableBytesView, secrets: delivery.endpointSecrets, at: now())
+            {
+                request.headers.add(name: name, value: value)
+            }
+        } else if let secret = delivery.signingSecret {
             request.headers.add(
                 name: "X-Lumagate-Signature",
                 value: Self.signature(body: Data(body.readableBytesView), secret: secret, at: now()))

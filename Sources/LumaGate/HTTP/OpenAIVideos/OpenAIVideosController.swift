@@ -19,6 +19,7 @@ struct OpenAIVideosController: APIFace {
     let defaultModel: String?
     let view: OpenAIVideoView
     let follower: TaskFollower
+    let webhookEndpoints: OpenAIWebhookEndpointsController
 
     static let defaultPageSize = 20
     static let maxPageSize = 100
@@ -33,6 +34,7 @@ struct OpenAIVideosController: APIFace {
         router.delete("videos/:id", use: delete)
         router.get("videos/:id/content", use: content)
         router.post("videos/:id/remix", use: remix)
+        webhookEndpoints.register(on: router)
     }
 
     @Sendable func create(_ request: Request, context: GatewayRequestContext) async throws -> Response {

@@ -23,7 +23,9 @@ extension Gateway {
                 view: OpenAIVideoView(
                     retentionSeconds: configuration.mediaRetentionDays.map { Int64($0 * 86400) }, models: configuration.models,
                     channels: taskService.channels),
-                follower: follower),
+                follower: follower,
+                webhookEndpoints: OpenAIWebhookEndpointsController(
+                    endpoints: WebhookEndpointRepository(database: database), outbound: outbound, body: body, now: tokens.now)),
             AdminController(
                 tokens: tokens, tasks: tasks, channels: ChannelRepository(database: database), ledger: LedgerRepository(database: database),
                 lumaView: LumaTaskView(mediaURL: mediaURL), dreamMachineView: DreamMachineGenerationView(mediaURL: mediaURL),
