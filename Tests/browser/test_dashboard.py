@@ -97,6 +97,16 @@ def browser():
     # A driver path given means Selenium Manager never tries to download a driver or a browser.
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
     driver.set_window_size(1280, 900)
+    # Every timer the page sets is written down, so a test can tell that nothing polls.
+    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": """
+        window.__timers = [];
+        for (const name of ['setTimeout', 'setInterval']) {
+          const original = window[name];
+          window[name] = (callback, delay, ...rest) => {
+            window.__timers.push({ kind: name, delay: delay || 0 });
+            return original(callback, delay, ...rest);
+          };
+        }"""})
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     yield driver
     driver.quit()
@@ -439,10 +449,17 @@ def test_a_client_token_sees_only_its_own_tasks(gateway, browser):
     assert css(browser, '#nav a[data-nav="playground"]').is_displayed()
     assert not css(browser, '#nav a[data-nav="channels"]').is_displayed()
     assert not css(browser, '#nav a[data-nav="tokens"]').is_displayed()
-    # The unfinished one finishes while the page is open: the gallery refreshes by itself.
+    # The unfinished one finishes while the page is open: the gallery refreshes by itself, from
+    # the token's stream, with no timer to poll by.
+    browser.execute_script("window.__timers = []")
     wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, f'article[data-task-id="{pending["id"]}"][data-state="completed"]'))
+    assert browser.execute_script(
+        "return performance.getEntriesByType('resource').some((entry) => entry.name.endsWith('/luma/stream'))")
+    later = gateway.json("POST", "/luma/generations", gateway.client, {"user_prompt": "a boat made while watching"})
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, f'article[data-task-id="{later["id"]}"][data-state="completed"]'))
+    assert browser.execute_script("return window.__timers.filter((timer) => timer.kind === 'setInterval' || timer.delay >= 500)") == []
     shown = {card.get_attribute("data-task-id") for card in browser.find_elements(By.CSS_SELECTOR, "#gallery article")}
-    assert shown == {own["id"], pending["id"]}
+    assert shown == {own["id"], pending["id"], later["id"]}
     assert not shown & admin_ids
     assert not browser.find_elements(By.CSS_SELECTOR, "#filter-token")
 

@@ -45,7 +45,7 @@ ROUTES = {
     ("get", "/admin/tokens"), ("post", "/admin/tokens"), ("patch", "/admin/tokens/{token}"), ("delete", "/admin/tokens/{token}"),
     ("get", "/admin/channels"), ("post", "/admin/channels"), ("post", "/admin/channels/{name}/enable"),
     ("post", "/admin/channels/{name}/disable"), ("post", "/admin/channels/{name}/test"),
-    ("get", "/admin/tasks"), ("get", "/admin/tasks/{id}"), ("get", "/admin/usage"),
+    ("get", "/admin/tasks"), ("get", "/admin/tasks/{id}"), ("get", "/admin/usage"), ("get", "/admin/stream"),
 }
 ERROR_CODES = {400: "invalid_request", 401: "unauthorized", 402: "insufficient_quota", 403: "token_disabled",
                404: "not_found", 409: "conflict", 413: "payload_too_large", 415: "unsupported_media_type",

@@ -116,8 +116,10 @@ final class TaskWatchers: Sendable {
                 let parts = logged.dropFirst(5).split(separator: " ", maxSplits: 1)
                 guard let first = parts.first, let key = TaskIDKey(String(first)) else { continue }
                 state.changed[key] = state.clock
-                if parts.count == 2, let ids = state.subscribersByToken[String(parts[1])] {
-                    for id in ids { subscribers += state.collect(String(first), for: id) }
+                if parts.count == 2 {
+                    for id in (state.subscribersByToken[String(parts[1])] ?? []).union(state.subscribersByToken[Self.everyToken] ?? []) {
+                        subscribers += state.collect(String(first), for: id)
+                    }
                 }
                 guard let waiters = state.waiters.removeValue(forKey: key) else { continue }
                 woken += waiters.values
@@ -133,7 +135,10 @@ final class TaskWatchers: Sendable {
         for subscriber in subscribers { subscriber.resume() }
     }
 
-    /// Subscribes to the changes of `tokenID`'s tasks; `changes(for:)` takes them.
+    /// What `subscribe` takes to hear of every token's tasks (an operator's view).
+    static let everyToken = "*"
+
+    /// Subscribes to the changes of `tokenID`'s tasks (`everyToken`: of all tasks); `changes(for:)` takes them.
     func subscribe(tokenID: String) -> UInt64 {
         state.withLock { state in
             state.nextID += 1

@@ -52,14 +52,16 @@ public struct ChangedView: Sendable {
 }
 
 extension TaskRepository {
-    /// The owner's video tasks among `ids` (not deleted), oldest change first.
-    func changedViews(ids: [String], ownedBy tokenID: String) async throws -> [ChangedView] {
+    /// The owner's video tasks among `ids` (when `tokenID` is nil, every task: the operator's
+    /// view), not deleted, oldest change first.
+    func changedViews(ids: [String], ownedBy tokenID: String?) async throws -> [ChangedView] {
         guard !ids.isEmpty else { return [] }
+        let owned: SQLQueryString = tokenID.map { "AND token_id = \(bind: $0) AND kind = 'video'" } ?? ""
         return try await database.read { sql in
             try await sql.raw(
                 """
                 SELECT id, updated_at, luma_view FROM tasks
-                WHERE id IN (\(SQLList(ids.map { SQLBind($0) }))) AND token_id = \(bind: tokenID) AND kind = 'video' AND deleted_at IS NULL
+                WHERE id IN (\(SQLList(ids.map { SQLBind($0) }))) \(owned) AND deleted_at IS NULL
                 ORDER BY updated_at, id
                 """
             ).all().map(Self.changedView)

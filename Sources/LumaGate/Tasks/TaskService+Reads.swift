@@ -36,8 +36,8 @@ extension TaskService {
 }
 
 extension TaskService {
-    /// The owner's video tasks among `ids`, as its token stream sends them.
-    func changedViews(ids: [String], tokenID: String) async throws -> [ChangedView] {
+    /// The owner's video tasks among `ids` (any owner's when nil), as its token stream sends them.
+    func changedViews(ids: [String], tokenID: String?) async throws -> [ChangedView] {
         try await tasks.changedViews(ids: ids, ownedBy: tokenID)
     }
 

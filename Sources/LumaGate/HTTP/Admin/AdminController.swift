@@ -21,6 +21,10 @@ struct AdminController: APIFace {
     let routedChannels: Set<String>
     let httpClient: HTTPClient
     let now: @Sendable () -> Date
+    /// For `GET /admin/stream`, every task's changes as they happen.
+    let follower: TaskFollower
+    let service: TaskService
+    let publicURL: PublicURL
 
     static let maxPageSize = 500
 
@@ -39,6 +43,9 @@ struct AdminController: APIFace {
         router.get("tasks", use: listTasks)
         router.get("tasks/:id", use: showTask)
         router.get("usage", use: usage)
+        router.get("stream") { request, context in
+            try await follower.tokenStream(request, context: context, service: service, publicURL: publicURL, everyToken: true)
+        }
     }
 
     // MARK: Tokens

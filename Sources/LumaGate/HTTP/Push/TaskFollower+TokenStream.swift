@@ -15,13 +15,17 @@ extension TaskFollower {
     /// changed after it (`0` sends every task), then the changes as they happen. A task is sent
     /// once per change, never twice for the same one. Tasks another process creates appear at
     /// their first change.
+    ///
+    /// With `everyToken` (the operator's `GET /admin/stream`), every task of every token, image
+    /// tasks too, from now on only: it does not resume.
     func tokenStream(
-        _ request: Request, context: GatewayRequestContext, service: TaskService, publicURL: PublicURL
+        _ request: Request, context: GatewayRequestContext, service: TaskService, publicURL: PublicURL, everyToken: Bool = false
     ) async throws -> Response {
         let token = try context.requireToken()
-        let resumed = request.headers[.lastEventID].flatMap(Self.cursor(of:))
+        let owner = everyToken ? nil : token.id
+        let resumed = everyToken ? nil : request.headers[.lastEventID].flatMap(Self.cursor(of:))
         try hold(for: token.id)
-        let subscription = watchers.subscribe(tokenID: token.id)
+        let subscription = watchers.subscribe(tokenID: owner ?? TaskWatchers.everyToken)
         let (follower, watchers) = (self, self.watchers)
         let body = ResponseBody { writer in
             defer {
@@ -57,10 +61,10 @@ extension TaskFollower {
                 if let resumed { try await catchUp(after: resumed) }
                 while !follower.shuttingDown.load(ordering: .relaxed), !Task.isCancelled {
                     guard let ids = await watchers.changes(for: subscription, until: .now + Self.heartbeat) else {
-                        try await catchUp(after: (cursor.millis - Self.lookBackMillis, ""))
+                        if owner != nil { try await catchUp(after: (cursor.millis - Self.lookBackMillis, "")) }
                         continue
                     }
-                    try await send(ids.isEmpty ? [] : service.changedViews(ids: Array(Set(ids)), tokenID: token.id))
+                    try await send(ids.isEmpty ? [] : service.changedViews(ids: Array(Set(ids)), tokenID: owner))
                 }
             } onGracefulShutdown: {
                 follower.shuttingDown.store(true, ordering: .relaxed)

@@ -6,8 +6,8 @@ const STATES = ['pending', 'processing', 'completed', 'failed'];
 const TOKEN_KEY = 'lumagate.token';
 
 const session = { token: null, role: null };
-// Each render bumps this; timers and fetches from an older view see it changed and stop, so
-// leaving a page never leaves its polling behind.
+// Each render bumps this; streams and fetches from an older view see it changed and stop, so
+// leaving a page never leaves its following behind.
 let viewGeneration = 0;
 
 const $ = (selector, root = document) => root.querySelector(selector);
@@ -214,6 +214,7 @@ function route() {
   setNavOpen(false);
   const { name, argument, params } = parseHash();
   const generation = ++viewGeneration;
+  for (const stream of openStreams) stream.abort();
   for (const link of document.querySelectorAll('#nav > a')) {
     if (link.dataset.nav === name) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
@@ -234,15 +235,69 @@ function route() {
   });
 }
 
-// Polls `step` every `interval` ms while the view is current and `step` answers true.
-function poll(live, interval, step) {
-  const tick = async () => {
-    if (!live()) return;
-    let again = false;
-    try { again = await step(); } catch (error) { again = live(); }
-    if (again && live()) setTimeout(tick, interval);
+// Streams of the views shown; a new view closes its predecessors'.
+const openStreams = new Set();
+
+// Follows the Server-Sent Events at `path` with the session's token while `live()` holds, handing
+// each event's parsed `data` to `onEvent`, until it answers true. Nothing polls: the page hears of
+// a change when the gateway sends it. A dropped connection is opened again after a second, with
+// `Last-Event-ID`, so no change is missed.
+async function followEvents(path, live, onEvent) {
+  let lastEventID = null;
+  while (live()) {
+    const aborter = new AbortController();
+    openStreams.add(aborter);
+    try {
+      const headers = { Authorization: `Bearer ${session.token}` };
+      if (lastEventID) headers['Last-Event-ID'] = lastEventID;
+      const response = await fetch(path, { headers, signal: aborter.signal });
+      if (!response.ok) {
+        let data = null;
+        try { data = await response.json(); } catch { data = null; }
+        throw new APIError(response.status, data?.code, data?.detail);
+      }
+      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+      let buffer = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += value;
+        for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+          let data = null;
+          for (const line of buffer.slice(0, end).split('\n')) {
+            if (line.startsWith('id: ')) lastEventID = line.slice(4);
+            else if (line.startsWith('data: ')) data = line.slice(6);
+          }
+          buffer = buffer.slice(end + 2);
+          if (data !== null && live() && await onEvent(JSON.parse(data))) return;
+        }
+      }
+    } catch (error) {
+      if (!live() || aborter.signal.aborted) return;
+      if (error instanceof APIError && error.status !== 429 && error.status < 500) throw error;
+    } finally {
+      aborter.abort();
+      openStreams.delete(aborter);
+    }
+    if (live()) await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
+// `load`, run at once when called, and once more after calls that came while it ran.
+function refresher(load) {
+  let running = null;
+  let again = false;
+  return async () => {
+    if (running) { again = true; return; }
+    running = (async () => {
+      do {
+        again = false;
+        try { await load(); } catch { /* the next change tries again */ }
+      } while (again);
+    })();
+    await running;
+    running = null;
   };
-  setTimeout(tick, interval);
 }
 
 // --- Gallery ----------------------------------------------------------------------------------
@@ -309,9 +364,11 @@ async function galleryView(view, { params, live }) {
       grid.replaceChildren(...(tasks.length ? tasks.map(taskCard) : [emptyGallery(filters)]));
     }
     summary.textContent = `${total} task${total === 1 ? '' : 's'}${tasks.length < total ? `, newest ${tasks.length} shown` : ''}`;
-    return tasks.some((task) => unfinished(task.state));
   };
-  if (await load()) poll(live, 3000, load);
+  // Any change to a task the page may show reads the page again: one stream, no timer.
+  const refresh = refresher(load);
+  followEvents(admin ? '/admin/stream' : '/luma/stream', live, () => { refresh(); }).catch(() => {});
+  await load();
 }
 
 function emptyGallery(filters) {
@@ -409,7 +466,16 @@ async function taskView(view, { argument: id, live }) {
     }
     return unfinished(task.state);
   };
-  if (await load()) poll(live, 2000, load);
+  if (!(await load())) return;
+  // Until it is finished, each change of the task reads it again: the operator hears every
+  // task's changes, a client follows this one's own stream.
+  const refresh = refresher(load);
+  const path = session.role === 'admin' ? '/admin/stream' : `/dream-machine/v1/generations/${encodeURIComponent(id)}/stream`;
+  followEvents(path, live, async (changed) => {
+    if (changed.id !== id) return false;
+    await refresh();
+    return !unfinished(shownState);
+  }).catch(() => {});
 }
 
 function normalizeOfficial(generation) {
@@ -725,8 +791,8 @@ async function playgroundView(view, { live }) {
     h('div', { class: 'playground' }, form, h('div', {}, idle, progress)));
 }
 
-// Shows a submitted task's state and elapsed time, polling it through `face` every second until
-// it finishes; `done` gets what it finished as.
+// Shows a submitted task's state and elapsed time, following its stream on `face` until it
+// finishes; `done` gets what it finished as.
 function follow(id, prompt, face, live, panel, done) {
   const started = performance.now();
   const state = h('span', { id: 'progress-state' });
@@ -770,13 +836,12 @@ function follow(id, prompt, face, live, panel, done) {
   };
   show({ state: 'pending' });
   tickClock();
-  poll(mine, 1000, async () => {
-    const current = face.read(await api(face.path + encodeURIComponent(id)));
-    if (!mine()) return false;
+  followEvents(face.path + encodeURIComponent(id) + '/stream', mine, (raw) => {
+    const current = face.read(raw);
     show(current);
     if (!unfinished(current.state)) elapsed.textContent = `${((performance.now() - started) / 1000).toFixed(1)} s`;
-    return unfinished(current.state);
-  });
+    return !unfinished(current.state);
+  }).catch((error) => { if (mine()) outcome.replaceChildren(h('p', { class: 'error' }, error.message)); });
 }
 
 // --- Start ------------------------------------------------------------------------------------
