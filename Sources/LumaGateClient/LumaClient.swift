@@ -9,7 +9,7 @@ import NIOHTTP1
 /// ```swift
 /// let client = LumaClient(baseURL: "http://127.0.0.1:8080", token: token)
 /// let task = try await client.submit(LumaSubmission(prompt: "a lighthouse in a storm"))
-/// let done = try await client.waitUntilFinished(id: task.id)
+/// let done = try await client.waitUntilFinished(id: task.id)  // follows the task's event stream
 /// if let video = done.video { try await client.download(from: video.downloadURL, to: URL(fileURLWithPath: "out.mp4")) }
 /// ```
 ///
@@ -20,7 +20,7 @@ public struct LumaClient: Sendable {
     public let token: String
     /// How long one request may take, download included.
     public var requestTimeout: Duration
-    private let httpClient: HTTPClient
+    let httpClient: HTTPClient
 
     /// JSON answers are small (a page of 100 tasks is well under a megabyte); the cap only keeps
     /// a misdirected URL from filling memory.
@@ -85,44 +85,6 @@ public struct LumaClient: Sendable {
     public func uploadImage(url: String) async throws -> LumaUpload {
         struct Body: Encodable { var url: String }
         return try await call(.POST, "/luma/generations/file_upload", body: Body(url: url))
-    }
-
-    /// Polls a relay-format task until it is completed or failed and returns it as it finished;
-    /// a failed task is returned, not thrown, with its `failureReason`. `onUpdate` hears every
-    /// poll. Busy answers (429, 502-504) and lost connections are waited out within `timeout`;
-    /// other errors are thrown at once. Throws `LumaWaitTimeout` when time is up.
-    public func waitUntilFinished(
-        id: String,
-        pollInterval: Duration = .seconds(1),
-        timeout: Duration = .seconds(600),
-        onUpdate: (@Sendable (LumaTaskProgress) async -> Void)? = nil
-    ) async throws -> LumaTask {
-        let clock = ContinuousClock()
-        let start = clock.now
-        var lastState: LumaTaskState?
-        while true {
-            var pause = pollInterval
-            do {
-                let task = try await task(id: id)
-                let elapsed = clock.now - start
-                await onUpdate?(LumaTaskProgress(task: task, elapsed: elapsed, stateChanged: task.state != lastState))
-                lastState = task.state
-                if task.state.isFinished { return task }
-            } catch let error as LumaClientError {
-                guard error.isTransient else { throw error }
-                if let seconds = error.retryAfterSeconds { pause = max(pause, .seconds(seconds)) }
-            } catch let error as DecodingError {
-                throw error
-            } catch  where lastState != nil && !(error is CancellationError) {
-                // A lost connection once the task was seen is the gateway restarting, not the task
-                // failing: it keeps its tasks. Before that, it is more likely a wrong address.
-            }
-            let elapsed = clock.now - start
-            guard elapsed + pause <= timeout else {
-                throw LumaWaitTimeout(id: id, lastState: lastState, elapsed: elapsed)
-            }
-            try await Task.sleep(for: pause)
-        }
     }
 
     // MARK: Official format, under /dream-machine/v1
@@ -292,7 +254,7 @@ public struct LumaClient: Sendable {
         }
     }
 
-    private func escaped(_ component: String) -> String {
+    func escaped(_ component: String) -> String {
         component.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/?&=#+"))) ?? component
     }
 }

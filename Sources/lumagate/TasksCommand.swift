@@ -6,8 +6,8 @@ import LumaGateClient
 /// token. (`lumagate task seed` is something else: it writes to a store, for benchmarks.)
 struct TasksCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "tasks", abstract: "List and show your tasks on a running gateway.",
-        subcommands: [List.self, Show.self])
+        commandName: "tasks", abstract: "List, show and watch your tasks on a running gateway.",
+        subcommands: [List.self, Show.self, Watch.self])
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List your tasks, newest first: id, state, created, prompt.")
@@ -60,6 +60,39 @@ struct TasksCommand: AsyncParsableCommand {
                 encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes]
                 Output.line(String(decoding: try encoder.encode(task), as: UTF8.self))
             }
+        }
+    }
+
+    struct Watch: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print a line for each change of your tasks as it happens (one task's, until it finishes, if given).",
+            discussion: """
+                Follows the gateway's event streams instead of polling. Each line is the event's id, the task's \
+                id, its state and its prompt; `--from` with an event id (or 0, for every task) first prints what \
+                changed since, so a watch that was stopped can go on where it was.
+                """)
+        @Argument(help: "A task's id: follow it alone, and stop when it is finished.") var id: String?
+        @Option(help: "Start after this event id (0: every task first).") var from: String?
+        @OptionGroup var client: ClientOptions
+
+        func run() async throws {
+            try await client.withClient { client in
+                if let id {
+                    let finished = try await client.waitUntilFinished(id: id, timeout: .seconds(365 * 86400)) { progress in
+                        if progress.stateChanged { Output.line(Self.line(progress.task, event: nil)) }
+                    }
+                    if finished.state == .failed { throw ExitCode.failure }
+                    return
+                }
+                try await client.watchTasks(from: from) { task, event in
+                    Output.line(Self.line(task, event: event))
+                    return true
+                }
+            }
+        }
+
+        static func line(_ task: LumaTask, event: String?) -> String {
+            [event, task.id, task.state.rawValue, List.oneLine(task.request.prompt, max: 60)].compactMap { $0 }.joined(separator: "  ")
         }
     }
 }

@@ -125,6 +125,23 @@ import Testing
         #expect(paged.stdout.split(separator: "\n").dropFirst().map { String($0.prefix(36)) } == [olderID])
     }
 
+    @Test func tasksWatchPrintsEachStateOfATaskFromItsStream() async throws {
+        let server = try Server()
+        let environment = ["LUMAGATE_SERVER": server.process.baseURL, "LUMAGATE_TOKEN": server.token]
+        let id = try #require(
+            try await Self.lumagate(["generate", "a heron taking off"], environment: environment).stdout.split(separator: "\n").first.map(String.init))
+        let watched = try await Self.lumagate(["tasks", "watch", id], environment: environment)
+        #expect(watched.status == 0, "\(watched.stderr)")
+        let lines = watched.stdout.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init) }
+        #expect(lines.allSatisfy { $0.first == id && $0.last == "off" }, "\(watched.stdout)")
+        #expect(lines.last?[1] == "completed" && Set(lines.map { $0[1] }).count == lines.count, "one line per state: \(watched.stdout)")
+
+        let failing = try #require(
+            try await Self.lumagate(["generate", "sandbox:fail a heron"], environment: environment).stdout.split(separator: "\n").first.map(String.init))
+        let failed = try await Self.lumagate(["tasks", "watch", failing], environment: environment)
+        #expect(failed.status != 0 && failed.stdout.split(separator: "\n").last?.contains("failed") == true, "\(failed.stdout)")
+    }
+
     @Test func failuresExitNonZeroWithTheServersSentence() async throws {
         let server = try Server()
         let wrongToken = try await Self.lumagate(["generate", "x", "--server", server.process.baseURL, "--token", "lg_wrong"])

@@ -59,6 +59,38 @@ import Testing
         }
     }
 
+    @Test func watchTasksHandsOverEveryChangeOnceAndResumesFromAnEventID() async throws {
+        try await TestGateway.with { gateway in
+            let client = LumaClient(baseURL: gateway.baseURL, token: try await gateway.createToken())
+            let first = try await client.submit(LumaSubmission(prompt: "first to be watched"))
+            let second = try await client.submit(LumaSubmission(prompt: "second to be watched"))
+            _ = try await client.waitUntilFinished(id: first.id)
+            _ = try await client.waitUntilFinished(id: second.id)
+            // From the start: each task once, as it is now.
+            var seen: [(task: String, state: LumaTaskState, event: String?)] = []
+            try await client.watchTasks(from: "0") { task, event in
+                seen.append((task.id, task.state, event))
+                return seen.count < 2
+            }
+            #expect(Set(seen.map(\.task)) == [first.id, second.id] && seen.allSatisfy { $0.state == .completed })
+
+            // From the last event: only what changes after it, each change once.
+            let last = try #require(seen.last?.event)
+            let third = Task {
+                try await Task.sleep(for: .milliseconds(300))
+                return try await client.submit(LumaSubmission(prompt: "third, made while watching"))
+            }
+            var later: [(task: String, state: LumaTaskState)] = []
+            try await client.watchTasks(from: last) { task, _ in
+                later.append((task.id, task.state))
+                return !task.state.isFinished
+            }
+            let thirdID = try await third.value.id
+            #expect(later.allSatisfy { $0.task == thirdID }, "\(later)")
+            #expect(later.first?.state == .pending && later.last?.state == .completed && Set(later.map(\.state)).count == later.count)
+        }
+    }
+
     @Test func uploadedImageBecomesTheFirstFrameAndTheOtherRelayCallsAgree() async throws {
         try await TestGateway.with { gateway in
             let client = LumaClient(baseURL: gateway.baseURL, token: try await gateway.createToken())
