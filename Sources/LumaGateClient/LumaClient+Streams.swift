@@ -40,7 +40,7 @@ extension LumaClient {
                 if let seconds = error.retryAfterSeconds { pause = max(pause, .seconds(seconds)) }
             } catch let error as DecodingError {
                 throw error
-            } catch where lastState != nil && !(error is CancellationError) {
+            } catch  where lastState != nil && !(error is CancellationError) {
                 // A lost connection once the task was seen is the gateway restarting, not the task
                 // failing: it keeps its tasks. Before that, it is more likely a wrong address.
             }
@@ -74,7 +74,7 @@ extension LumaClient {
                 continue
             } catch let error as DecodingError {
                 throw error
-            } catch where !(error is CancellationError) {
+            } catch  where !(error is CancellationError) {
                 // The gateway went away: it keeps its tasks, and the stream resumes where it was.
             }
             if !stopped { try await Task.sleep(for: pause) }

@@ -129,7 +129,8 @@ import Testing
         let server = try Server()
         let environment = ["LUMAGATE_SERVER": server.process.baseURL, "LUMAGATE_TOKEN": server.token]
         let id = try #require(
-            try await Self.lumagate(["generate", "a heron taking off"], environment: environment).stdout.split(separator: "\n").first.map(String.init))
+            try await Self.lumagate(["generate", "a heron taking off"], environment: environment).stdout.split(separator: "\n").first.map(String.init)
+        )
         let watched = try await Self.lumagate(["tasks", "watch", id], environment: environment)
         #expect(watched.status == 0, "\(watched.stderr)")
         let lines = watched.stdout.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init) }
@@ -137,7 +138,8 @@ import Testing
         #expect(lines.last?[1] == "completed" && Set(lines.map { $0[1] }).count == lines.count, "one line per state: \(watched.stdout)")
 
         let failing = try #require(
-            try await Self.lumagate(["generate", "sandbox:fail a heron"], environment: environment).stdout.split(separator: "\n").first.map(String.init))
+            try await Self.lumagate(["generate", "sandbox:fail a heron"], environment: environment).stdout.split(separator: "\n").first.map(
+                String.init))
         let failed = try await Self.lumagate(["tasks", "watch", failing], environment: environment)
         #expect(failed.status != 0 && failed.stdout.split(separator: "\n").last?.contains("failed") == true, "\(failed.stdout)")
     }
