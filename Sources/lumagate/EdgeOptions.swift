@@ -18,6 +18,11 @@ struct EdgeOptions: ParsableArguments {
     var bodyTimeout: Double?
 
     @Option(
+        name: .customLong("stalled-reader-timeout"),
+        help: "Seconds a client may read nothing of an answer while its send buffer is full; then it is cut off. Env: LUMAGATE_STALLED_READER_TIMEOUT. Default: 15")
+    var stalledReaderTimeout: Double?
+
+    @Option(
         name: .customLong("max-connections"),
         help: "Open client connections at once; more are closed as they come. Env: LUMAGATE_MAX_CONNECTIONS. Default: 4096")
     var maxConnections: Int?
@@ -27,6 +32,7 @@ struct EdgeOptions: ParsableArguments {
             ("--header-timeout", headerTimeout, "LUMAGATE_HEADER_TIMEOUT", \EdgeLimits.headerTimeout),
             ("--idle-timeout", idleTimeout, "LUMAGATE_IDLE_TIMEOUT", \EdgeLimits.idleTimeout),
             ("--body-timeout", bodyTimeout, "LUMAGATE_BODY_TIMEOUT", \EdgeLimits.bodyTimeout),
+            ("--stalled-reader-timeout", stalledReaderTimeout, "LUMAGATE_STALLED_READER_TIMEOUT", \EdgeLimits.stalledReaderTimeout),
         ] {
             guard let seconds = try value ?? ServeCommand.number(environment, variable, as: Double.self) else { continue }
             guard seconds > 0 else { throw ValidationError("\(flag) must be a number of seconds above 0.") }

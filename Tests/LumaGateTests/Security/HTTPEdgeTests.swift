@@ -165,6 +165,41 @@ import Testing
         }
     }
 
+    /// A client that opens a stream and reads nothing: once the send buffer is full, it is cut off
+    /// at the stalled-reader timeout instead of holding its slot for ever (it would resume with
+    /// `Last-Event-ID`).
+    @Test func aStreamReaderThatStopsReadingIsCutOff() async throws {
+        try await TestGateway.with(configure: { $0.edge.stalledReaderTimeout = .seconds(1) }) { gateway in
+            let token = try await gateway.createToken()
+            let id = try #require(try await gateway.submit(token: token, #"{"user_prompt": "copied many times"}"#)["id"] as? String)
+            _ = try await gateway.waitForTerminal(id, token: token)
+            // Far more than the socket buffers hold, so the stream's catch-up fills them.
+            let template = try #require(try await gateway.gateway.tasks.find(id: id))
+            try await gateway.gateway.tasks.insertBatch(
+                (0..<20_000).map { index in
+                    var copy = template
+                    copy.id = UUID().uuidString.lowercased()
+                    copy.updatedAtMillis = template.updatedAtMillis + Int64(index)
+                    return copy
+                })
+            let port = RawHTTPConnection.port(of: gateway.baseURL)
+            let stalled = try await RawHTTPConnection.connect(port: port)
+            defer { stalled.close() }
+            try await stalled.send("GET /luma/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\nLast-Event-ID: 0\r\n\r\n")
+            try await Task.sleep(for: .seconds(4))
+            // Reading now drains what the buffers held, then finds the connection closed.
+            let ending = try await stalled.waitForClose(timeout: .seconds(20))
+            guard case .closed(_, let bytes) = ending else {
+                Issue.record("the stalled stream was still open: \(ending)")
+                return
+            }
+            let whole = 20_000 * (template.request.prompt.utf8.count + 800)
+            #expect(bytes > 64 * 1024 && bytes < whole, "cut off after \(bytes) bytes")
+            let health = try await gateway.request(.GET, "/healthz")
+            #expect(health.status == 200)
+        }
+    }
+
     /// A body trickling one byte a second is dropped at the first body window; one that keeps
     /// coming at a fair rate is read to its end however long it takes in all.
     @Test func aBodyTricklingOneBytePerSecondIsDropped() async throws {

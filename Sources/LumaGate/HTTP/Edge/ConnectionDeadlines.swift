@@ -6,7 +6,8 @@ import NIOHTTPTypes
 /// request's first bytes arrive (a read that completes no head) its head must be complete within
 /// the header timeout; its body must keep arriving at the least rate; while the gateway works on
 /// the request and answers it, no deadline runs (that time is the handler's). Connections past
-/// the open limit are closed as they come.
+/// the open limit are closed as they come. While it answers, a client that lets the send buffer
+/// fill (the channel is not writable) must read again within the stalled-reader timeout.
 final class ConnectionDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -84,6 +85,18 @@ final class ConnectionDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireChannelReadComplete()
     }
 
+    /// The send buffer filled (the client reads slower than the answer comes) or drained again.
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if case .answering = phase {
+            if context.channel.isWritable {
+                deadline = nil
+            } else {
+                arm(context, after: limits.stalledReaderTimeout)
+            }
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         if case .end = unwrapOutboundIn(data) {
             unanswered = max(unanswered - 1, 0)
@@ -143,8 +156,10 @@ final class ConnectionDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
             arm(context, after: limits.bodyTimeout)
         case .idle, .head, .body:
             context.close(promise: nil)
+        case .answering where !context.channel.isWritable:
+            context.close(promise: nil)
         case .answering:
-            break
+            deadline = nil
         }
     }
 }

@@ -10,6 +10,10 @@ public struct EdgeLimits: Sendable {
     /// A request body must bring `minBodyBytesPerWindow` (or its end) in every window this long.
     public var bodyTimeout: Duration = .seconds(10)
     public var minBodyBytesPerWindow = 8 * 1024
+    /// While the gateway answers, a client that reads nothing this long while the connection's
+    /// send buffer is full is cut off: a stalled event stream or download would otherwise hold its
+    /// slot for ever. A stream's client resumes with `Last-Event-ID`.
+    public var stalledReaderTimeout: Duration = .seconds(15)
     /// Connections past this many are closed as they are accepted.
     public var maxConnections = 4096
 
