@@ -19,7 +19,10 @@ struct EdgeOptions: ParsableArguments {
 
     @Option(
         name: .customLong("stalled-reader-timeout"),
-        help: "Seconds a client may read nothing of an answer while its send buffer is full; then it is cut off. Env: LUMAGATE_STALLED_READER_TIMEOUT. Default: 15")
+        help: """
+            Seconds a client may read nothing of an answer while its send buffer is full; then it is cut off. \
+            Env: LUMAGATE_STALLED_READER_TIMEOUT. Default: 15
+            """)
     var stalledReaderTimeout: Double?
 
     @Option(
