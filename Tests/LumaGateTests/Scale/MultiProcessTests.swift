@@ -138,6 +138,38 @@ struct MultiProcessTests {
         }
     }
 
+    /// Streams held on one gateway hear the changes another gateway process makes on the same
+    /// PostgreSQL: here every change is the other's (this one runs no poller), and reaches the
+    /// task's stream, the token's stream and a held GET within a second.
+    @Test func aStreamHeldOnOneProcessSeesATaskAnotherFinishes() async throws {
+        let directory = TestGateway.temporaryDirectory()
+        let secret = try #require(
+            try ServeProcess.command(["token", "create", "--name", "watcher", "--data-dir", directory])
+                .output.split(separator: "\n").last.map(String.init))
+        let worker = try ServeProcess(
+            dataDirectory: directory, extraArguments: ["--sandbox-queued-seconds", "1", "--sandbox-dreaming-seconds", "1"])
+        defer { worker.stop() }
+        try await TestGateway.with(directory: directory, configure: { $0.runsPoller = false }) { watcher in
+            let tokenStream = Task {
+                try await watcher.readStream("/luma/stream", token: secret) { text in text.contains(#""state":"completed""#) }
+            }
+            try await Task.sleep(for: .milliseconds(300))
+            let submitted = try await TestGateway.request(
+                .POST, worker.baseURL + "/luma/generations", token: secret, json: #"{"user_prompt": "made next door"}"#)
+            let id = try #require(submitted.object["id"] as? String)
+            let tag = try #require(try await watcher.request(.GET, "/luma/generations/\(id)", token: secret).header("ETag"))
+            let held = try await watcher.request(
+                .GET, "/luma/generations/\(id)", token: secret, headers: [("If-None-Match", tag), ("Prefer", "wait=30")])
+            #expect(held.status == 200 && held.header("ETag") != tag, "the held GET answered at the other's change")
+
+            let taskStream = try await watcher.readStream("/luma/generations/\(id)/stream", token: secret) { _ in false }
+            let states = TaskFollowingTests.events(taskStream.text).map { $0.object["state"] as? String }
+            #expect(states.last == "completed", "\(taskStream.text)")
+            let all = try await tokenStream.value
+            #expect(all.text.contains(id) && all.text.contains(#""state":"completed""#), "\(all.text)")
+        }
+    }
+
     private static func count(_ query: String, in database: Database) async throws -> Int {
         try await database.read { sql in
             try await sql.raw(SQLQueryString(query)).first()?.decode(column: "n", as: Int.self) ?? 0
