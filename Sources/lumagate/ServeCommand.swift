@@ -92,6 +92,16 @@ struct ServeCommand: AsyncParsableCommand {
     var outboundAllowHosts: String?
 
     @Option(
+        name: .customLong("max-watchers"),
+        help: "Event streams and held requests (Prefer: wait) at once; more are a 429. Env: LUMAGATE_MAX_WATCHERS. Default: 10000")
+    var maxWatchers: Int?
+
+    @Option(
+        name: .customLong("max-watchers-per-token"),
+        help: "Of those, how many one token may hold. Env: LUMAGATE_MAX_WATCHERS_PER_TOKEN. Default: 100")
+    var maxWatchersPerToken: Int?
+
+    @Option(
         name: .customLong("max-image-fetches-per-token"),
         help: "Of those, how many one token's requests may hold at once. Env: LUMAGATE_MAX_IMAGE_FETCHES_PER_TOKEN. Default: 2")
     var maxImageFetchesPerToken: Int?
@@ -193,6 +203,14 @@ struct ServeCommand: AsyncParsableCommand {
         if let value = try maxImageFetches ?? Self.number(environment, "LUMAGATE_MAX_IMAGE_FETCHES", as: Int.self) {
             guard value > 0 else { throw ValidationError("--max-image-fetches must be at least 1.") }
             configuration.maxConcurrentImageFetches = value
+        }
+        if let value = try maxWatchers ?? Self.number(environment, "LUMAGATE_MAX_WATCHERS", as: Int.self) {
+            guard value > 0 else { throw ValidationError("--max-watchers must be at least 1.") }
+            configuration.maxWatchers = value
+        }
+        if let value = try maxWatchersPerToken ?? Self.number(environment, "LUMAGATE_MAX_WATCHERS_PER_TOKEN", as: Int.self) {
+            guard value > 0 else { throw ValidationError("--max-watchers-per-token must be at least 1.") }
+            configuration.maxWatchersPerToken = value
         }
         if let value = try maxImageFetchesPerToken ?? Self.number(environment, "LUMAGATE_MAX_IMAGE_FETCHES_PER_TOKEN", as: Int.self) {
             guard value > 0 else { throw ValidationError("--max-image-fetches-per-token must be at least 1.") }

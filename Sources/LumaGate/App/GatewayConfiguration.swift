@@ -51,6 +51,9 @@ public struct GatewayConfiguration: Sendable {
     public var maxImageBytes = 10 * 1024 * 1024
     public var maxConcurrentImageFetches = 8
     public var maxImageFetchesPerToken = 2
+    /// Event streams and held requests (`Prefer: wait`) at once, for the process and for one token.
+    public var maxWatchers = 10_000
+    public var maxWatchersPerToken = 100
     /// The models the gateway makes: the built-in catalogue, with an operator's `--models` file added.
     public var models = ModelCatalogue.builtIn
     /// The model of an OpenAI-shaped request (`/v1/videos`) that names none; nil is the catalogue's default.

@@ -16,6 +16,11 @@ final class TaskWatchers: Sendable {
         var deadline: ContinuousClock.Instant
     }
 
+    fileprivate enum Due {
+        case waiter(TaskIDKey, UInt64)
+        case subscriber(UInt64)
+    }
+
     fileprivate struct Subscriber {
         let tokenID: String
         /// Ids of the token's tasks that changed since the subscriber last took them.
@@ -35,6 +40,11 @@ final class TaskWatchers: Sendable {
         var cancelled: Set<UInt64> = []
         /// Set while the sweeper runs; it stops when no one waits.
         var sweeping = false
+        /// Who waits until when, by the sweep tick their deadline falls in, so a sweep looks only
+        /// at the waits that are due (entries for waits already woken are skipped then).
+        var due: [Int64: [Due]] = [:]
+        /// The last tick swept; nil while no sweeper runs.
+        var swept: Int64?
         /// Bumped by every change; a ticket is its value when taken.
         var clock: UInt64 = 0
         /// When each recently changed task changed; tasks older than `floor` are no longer listed,
@@ -83,6 +93,7 @@ final class TaskWatchers: Sendable {
                     if state.cancelled.remove(waiterID) != nil { return (false, false) }
                     if (state.changed[key] ?? state.floor) > ticket { return (true, false) }
                     state.waiters[key, default: [:]][waiterID] = Waiter(continuation: continuation, deadline: deadline)
+                    state.schedule(.waiter(key, waiterID), at: deadline)
                     state.count += 1
                     defer { state.sweeping = true }
                     return (nil, !state.sweeping)
@@ -170,6 +181,7 @@ final class TaskWatchers: Sendable {
                     else { return (false, false) }
                     subscriber.waiting = (continuation, deadline)
                     state.subscribers[subscription] = subscriber
+                    state.schedule(.subscriber(subscription), at: deadline)
                     state.count += 1
                     defer { state.sweeping = true }
                     return (true, !state.sweeping)
@@ -212,17 +224,27 @@ final class TaskWatchers: Sendable {
             let now = ContinuousClock.now
             let (expired, subscribers, done) = state.withLock { state -> ([Waiter], [CheckedContinuation<Void, Never>], Bool) in
                 var expired: [Waiter] = []
-                for (key, waiters) in state.waiters {
-                    let passed = waiters.filter { $0.value.deadline <= now }
-                    guard !passed.isEmpty else { continue }
-                    expired += passed.values
-                    state.waiters[key] = waiters.count == passed.count ? nil : waiters.filter { $0.value.deadline > now }
+                var subscribers: [CheckedContinuation<Void, Never>] = []
+                // Only ticks that have ended: a deadline is noticed late (by a tick or two), never early.
+                let ended = State.tick(of: now) - 1
+                var swept = state.swept ?? (state.due.keys.min().map { $0 - 1 } ?? ended)
+                while swept < ended {
+                    swept += 1
+                    state.swept = swept
+                    for entry in state.due.removeValue(forKey: swept) ?? [] {
+                        switch entry {
+                        case .waiter(let key, let id):
+                            guard let waiter = state.waiters[key]?[id] else { continue }
+                            state.waiters[key]?[id] = nil
+                            if state.waiters[key]?.isEmpty == true { state.waiters[key] = nil }
+                            state.count -= 1
+                            expired.append(waiter)
+                        case .subscriber(let id):
+                            if let continuation = state.wake(id) { subscribers.append(continuation) }
+                        }
+                    }
                 }
-                state.count -= expired.count
-                let subscribers = state.subscribers.compactMap { id, subscriber in
-                    subscriber.waiting.map { $0.deadline <= now } == true ? state.wake(id) : nil
-                }
-                if state.count == 0 { state.sweeping = false }
+                if state.count == 0 { (state.sweeping, state.due, state.swept) = (false, [:], nil) }
                 return (expired, subscribers, state.count == 0)
             }
             for waiter in expired { waiter.continuation.resume(returning: false) }
@@ -233,6 +255,20 @@ final class TaskWatchers: Sendable {
 }
 
 extension TaskWatchers.State {
+    /// The sweep tick a deadline falls in: a wait is woken at the first sweep after its tick ends.
+    fileprivate static func tick(of instant: ContinuousClock.Instant) -> Int64 {
+        let (seconds, attoseconds) = (instant - origin).components
+        return seconds * 20 + attoseconds / 50_000_000_000_000_000
+    }
+
+    private static let origin = ContinuousClock.now
+
+    fileprivate mutating func schedule(_ entry: TaskWatchers.Due, at deadline: ContinuousClock.Instant) {
+        // A deadline in a tick already swept (one in the past) goes to the next sweep.
+        let tick = max(Self.tick(of: deadline), (swept ?? Int64.min + 1) + 1)
+        due[tick, default: []].append(entry)
+    }
+
     /// Adds a changed task's id to a subscriber's, and returns its continuation if it waits.
     fileprivate mutating func collect(_ taskID: String, for subscription: UInt64) -> [CheckedContinuation<Void, Never>] {
         guard var subscriber = subscribers[subscription] else { return [] }

@@ -18,7 +18,7 @@ final class TaskFollower: Sendable {
     /// The longest `Prefer: wait` honoured.
     static let maxWaitSeconds = 60
 
-    init(watchers: TaskWatchers, maxPerToken: Int = 100, maxPerProcess: Int = 10_000) {
+    init(watchers: TaskWatchers, maxPerToken: Int, maxPerProcess: Int) {
         self.watchers = watchers
         self.maxPerToken = maxPerToken
         self.maxPerProcess = maxPerProcess

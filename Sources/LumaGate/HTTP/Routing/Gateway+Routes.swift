@@ -8,7 +8,9 @@ extension Gateway {
         let publicURL = self.publicURL
         let mediaURL: @Sendable (String) -> JSONValue = { .string(publicURL.media($0)) }
         let body = JSONRequestBody(maxBytes: configuration.maxBodyBytes)
-        let follower = TaskFollower(watchers: database.watchers ?? TaskWatchers())
+        let follower = TaskFollower(
+            watchers: database.watchers ?? TaskWatchers(), maxPerToken: configuration.maxWatchersPerToken,
+            maxPerProcess: configuration.maxWatchers)
         return [
             LumaController(service: taskService, view: LumaTaskView(mediaURL: mediaURL), body: body, publicURL: publicURL, follower: follower),
             DreamMachineController(
