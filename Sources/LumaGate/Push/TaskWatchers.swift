@@ -240,6 +240,8 @@ final class TaskWatchers: Sendable {
                             state.count -= 1
                             expired.append(waiter)
                         case .subscriber(let id):
+                            // An entry of an earlier wait of the same subscriber is not this wait's.
+                            guard state.subscribers[id]?.waiting.map({ $0.deadline <= now }) == true else { continue }
                             if let continuation = state.wake(id) { subscribers.append(continuation) }
                         }
                     }
