@@ -144,7 +144,7 @@ async def main():
            "LUMA_BASE_URL": f"http://{HOST}:{fake_port}/dream-machine/v1"}
     server = subprocess.Popen(
         [BIN, "serve", "--data-dir", data, "--port", str(port), "--log-level", "error", "--upstream-callbacks", "on",
-         "--upstream-first-poll", "30", "--max-connections", str(STREAMS + HELD + 300),
+         "--upstream-first-poll", "30", "--max-connections", str(STREAMS + HELD + 400),
          "--max-watchers", str(STREAMS + HELD + 100), "--max-watchers-per-token", str(HELD + 100),
          "--outbound-allow-hosts", HOST],
         env=env, stdout=subprocess.DEVNULL, stderr=open(os.path.join(data, "serve.log"), "w"))
@@ -190,11 +190,15 @@ async def main():
         submitted = {}
         cpu_before, load_started = gauge.cpu_seconds(), time.monotonic()
 
+        # At most 200 submits open at once, so the connections stay under the gateway's limit.
+        submitting = asyncio.Semaphore(200)
+
         async def submit(token, index):
-            sent = time.time() * 1000
-            status, _, body = await request(port, "POST", "/luma/generations", token, {"user_prompt": f"pushed {index}"})
-            if status == 200:
-                submitted[json.loads(body)["id"]] = sent
+            async with submitting:
+                sent = time.time() * 1000
+                status, _, body = await request(port, "POST", "/luma/generations", token, {"user_prompt": f"pushed {index}"})
+                if status == 200:
+                    submitted[json.loads(body)["id"]] = sent
 
         submits = []
         total = int(RATE * LOAD_SECONDS)

@@ -8,7 +8,7 @@ import ServiceLifecycle
 /// The composition root: configuration → database → migrations → services → router.
 /// Everything the gateway uses is built here and passed in; nothing is global.
 public final class Gateway: Sendable {
-    public typealias App = Application<HeadResponder<RouterResponder<GatewayRequestContext>>>
+    public typealias App = Application<WaitingRequestResponder<HeadResponder<RouterResponder<GatewayRequestContext>>>>
 
     public let configuration: GatewayConfiguration
     public let database: Database

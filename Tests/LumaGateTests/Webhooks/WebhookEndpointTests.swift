@@ -60,6 +60,10 @@ import Testing
                 .POST, "/v1/webhook_endpoints", token: token,
                 json: #"{"name": "x", "url": "ftp://example.com", "event_types": ["video.completed"]}"#)
             #expect(refused.status == 400 && refused.text.contains("url"), "\(refused.text)")
+            let metadata = try await gateway.request(
+                .POST, "/v1/webhook_endpoints", token: token,
+                json: #"{"name": "x", "url": "http://169.254.169.254/latest", "event_types": ["video.completed"]}"#)
+            #expect(metadata.status == 400 && metadata.text.contains("`url`"), "\(metadata.text)")
             let listed = try await gateway.request(.GET, "/v1/webhook_endpoints", token: token)
             #expect((listed.object["data"] as? [[String: Any]])?.count == 2)
         }

@@ -53,7 +53,7 @@ struct OpenAIWebhookEndpointsController: Sendable {
         let fields = try await body.decode(CreateBody.self, from: request)
         let at = now().millis
         let endpoint = WebhookEndpoint(
-            id: WebhookEndpoint.newID(), tokenID: token.id, name: try Self.name(fields.name), url: try Self.url(fields.url),
+            id: WebhookEndpoint.newID(), tokenID: token.id, name: try Self.name(fields.name), url: try allowedURL(fields.url),
             eventTypes: try Self.eventTypes(fields.event_types), signingSecret: WebhookEndpoint.newSecret(), createdAtMillis: at,
             updatedAtMillis: at)
         try await endpoints.create(endpoint)
@@ -86,7 +86,7 @@ struct OpenAIWebhookEndpointsController: Sendable {
         let fields = try await body.decode(UpdateBody.self, from: request)
         let before = endpoint
         if let name = fields.name { endpoint.name = try Self.name(name) }
-        if let url = fields.url { endpoint.url = try Self.url(url) }
+        if let url = fields.url { endpoint.url = try allowedURL(url) }
         if let types = fields.event_types { endpoint.eventTypes = try Self.eventTypes(types) }
         if endpoint != before {
             endpoint.updatedAtMillis = now().millis
@@ -189,8 +189,13 @@ struct OpenAIWebhookEndpointsController: Sendable {
         return name
     }
 
-    private static func url(_ url: String) throws -> String {
+    /// An http(s) URL the outbound rules let the gateway post to, as far as can be told before a
+    /// lookup (a host that resolves to a private address is refused at each delivery).
+    private func allowedURL(_ url: String) throws -> String {
         try FieldRules.webhookURL("url", url)
+        if outbound.policy.refusalBeforeLookup(url) != nil {
+            throw GatewayError.invalidRequest("Field `url` points at a local or private address, which this gateway does not send webhooks to.")
+        }
         return url
     }
 

@@ -82,7 +82,7 @@ extension Gateway {
         if let mediaRetention { services.append(mediaRetention) }
         if database.isShared { services.append(KeptCountsFolder(database: database, interval: .seconds(1), logger: logger)) }
         return Application(
-            responder: HeadResponder(base: router.buildResponder()),
+            responder: WaitingRequestResponder(base: HeadResponder(base: router.buildResponder())),
             server: .http1(configuration: .init(additionalChannelHandlers: [ConnectionDeadlines(limits: configuration.edge, open: openConnections)])),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "lumagate"),
             services: configuration.runsPoller ? services : [],
