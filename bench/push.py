@@ -6,7 +6,9 @@ completed, so twice RATE state changes a second). Prints the gateway's resident 
 idle and under load, the delay from each change's commit (its event id) to a stream's receipt,
 and the requests per task of a client that waits by stream against one that polls every second.
 """
-import asyncio, json, math, os, random, re, socket, statistics, subprocess, sys, tempfile, time, urllib.request
+import asyncio, json, math, os, random, re, statistics, subprocess, sys, tempfile, time, urllib.request
+
+from local_servers import free_port, wait_until_up
 
 BIN, FILES = sys.argv[1], sys.argv[2]
 STREAMS = int(os.environ.get("STREAMS", "9500"))
@@ -16,22 +18,6 @@ LOAD_SECONDS = float(os.environ.get("LOAD_SECONDS", "20"))
 IDLE_SECONDS = float(os.environ.get("IDLE_SECONDS", "10"))
 HERE = os.path.dirname(os.path.abspath(__file__))
 HOST = "127.0.0.1"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
-def wait_until_up(url):
-    for _ in range(200):
-        try:
-            urllib.request.urlopen(url, timeout=1)
-            return
-        except Exception:
-            time.sleep(0.1)
-    raise SystemExit("not up: " + url)
 
 
 class Gauge:

@@ -2,18 +2,14 @@
 """Drives bench/upstream-economy.sh: TASKS tasks through lumagate to the fake Dream Machine, once
 with callbacks and once polling only, and prints upstream requests per task (beyond the submit)
 and the delay from upstream completion to lumagate's `completed` (median and p95)."""
-import json, os, socket, sqlite3, statistics, subprocess, sys, tempfile, threading, time, urllib.request
+import json, os, sqlite3, statistics, subprocess, sys, tempfile, threading, time, urllib.request
+
+from local_servers import free_port, wait_until_up
 
 BIN, FILES = sys.argv[1], sys.argv[2]
 TASKS = int(os.environ.get("TASKS", "200"))
 SCALE = float(os.environ.get("SCALE", "0.5"))
 HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def call(method, url, token=None, body=None):
@@ -22,16 +18,6 @@ def call(method, url, token=None, body=None):
         headers["Authorization"] = "Bearer " + token
     request = urllib.request.Request(url, method=method, data=json.dumps(body).encode() if body is not None else None, headers=headers)
     return json.loads(urllib.request.urlopen(request, timeout=30).read())
-
-
-def wait_until_up(url):
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(url, timeout=1)
-            return
-        except Exception:
-            time.sleep(0.1)
-    raise SystemExit("not up: " + url)
 
 
 def run(mode):

@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import ServiceLifecycle
 
 /// One connection instead of a poll per task: every change of any of a token's video tasks, each
 /// as the relay face's GET returns it.
@@ -26,12 +25,9 @@ extension TaskFollower {
         let resumed = everyToken ? nil : request.headers[.lastEventID].flatMap(Self.cursor(of:))
         try hold(for: token.id)
         let subscription = watchers.subscribe(tokenID: owner ?? TaskWatchers.everyToken)
-        let (follower, watchers) = (self, self.watchers)
-        let body = ResponseBody { writer in
-            defer {
-                watchers.unsubscribe(subscription)
-                follower.release(for: token.id)
-            }
+        let watchers = self.watchers
+        return eventStream(releasing: token.id) { writer in
+            defer { watchers.unsubscribe(subscription) }
             var cursor = resumed ?? (millis: Int64(Date().timeIntervalSince1970 * 1000) - Self.lookBackMillis, id: "")
             /// The change of each task last sent, for tasks that changed after `cursor - lookBack`.
             var sent: [String: Int64] = [:]
@@ -56,26 +52,16 @@ extension TaskFollower {
                     after = (last.updatedAtMillis, last.id)
                 }
             }
-            try await withGracefulShutdownHandler {
-                try await writer.write(ByteBuffer(string: ": following the token's tasks\n\n"))
-                if let resumed { try await catchUp(after: resumed) }
-                while !follower.shuttingDown.load(ordering: .relaxed), !Task.isCancelled {
-                    guard let ids = await watchers.changes(for: subscription, until: .now + Self.heartbeat) else {
-                        if owner != nil { try await catchUp(after: (cursor.millis - Self.lookBackMillis, "")) }
-                        continue
-                    }
-                    try await send(ids.isEmpty ? [] : service.changedViews(ids: Array(Set(ids)), tokenID: owner))
+            try await writer.write(ByteBuffer(string: ": following the token's tasks\n\n"))
+            if let resumed { try await catchUp(after: resumed) }
+            while !self.shuttingDown.load(ordering: .relaxed), !Task.isCancelled {
+                guard let ids = await watchers.changes(for: subscription, until: .now + Self.heartbeat) else {
+                    if owner != nil { try await catchUp(after: (cursor.millis - Self.lookBackMillis, "")) }
+                    continue
                 }
-            } onGracefulShutdown: {
-                follower.shuttingDown.store(true, ordering: .relaxed)
-                watchers.changedAll()
+                try await send(ids.isEmpty ? [] : service.changedViews(ids: Array(Set(ids)), tokenID: owner))
             }
-            try await writer.finish(nil)
         }
-        return Response(
-            status: .ok,
-            headers: [.contentType: "text/event-stream", .cacheControl: "no-cache", .xAccelBuffering: "no"],
-            body: body)
     }
 
     /// `<ms>-<task id>` as the stream's events carry it, or a bare `<ms>`.

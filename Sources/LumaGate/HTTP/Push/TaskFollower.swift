@@ -110,32 +110,41 @@ final class TaskFollower: Sendable {
         let ticket = watchers.ticket()
         let first = try await read()
         try hold(for: tokenID)
-        let follower = self
         let watchers = self.watchers
-        let body = ResponseBody { writer in
-            defer { follower.release(for: tokenID) }
+        return eventStream(releasing: tokenID) { writer in
             var (task, ticket, seen) = (first, ticket, seen)
-            // At shutdown the stream ends (its client reconnects with `Last-Event-ID`).
-            try await withGracefulShutdownHandler {
-                while !follower.shuttingDown.load(ordering: .relaxed) {
-                    if task.updatedAtMillis > seen {
-                        seen = task.updatedAtMillis
-                        var event = ByteBuffer(string: "id: \(seen)\ndata: ")
-                        event.writeImmutableBuffer(render(task))
-                        event.writeString("\n\n")
-                        try await writer.write(event)
-                    }
-                    if task.state.isTerminal { return }
-                    guard await watchers.wait(for: taskID, since: ticket, until: .now + Self.heartbeat) else {
-                        try await writer.write(ByteBuffer(string: ": heartbeat\n\n"))
-                        continue
-                    }
-                    ticket = watchers.ticket()
-                    task = try await read()
+            while !self.shuttingDown.load(ordering: .relaxed) {
+                if task.updatedAtMillis > seen {
+                    seen = task.updatedAtMillis
+                    var event = ByteBuffer(string: "id: \(seen)\ndata: ")
+                    event.writeImmutableBuffer(render(task))
+                    event.writeString("\n\n")
+                    try await writer.write(event)
                 }
+                if task.state.isTerminal { return }
+                guard await watchers.wait(for: taskID, since: ticket, until: .now + Self.heartbeat) else {
+                    try await writer.write(ByteBuffer(string: ": heartbeat\n\n"))
+                    continue
+                }
+                ticket = watchers.ticket()
+                task = try await read()
+            }
+        }
+    }
+
+    /// A `text/event-stream` answer whose events `produce` writes; it ends when `produce` returns
+    /// or the gateway shuts down (a client reconnects with `Last-Event-ID`), and then releases the
+    /// hold `hold(for: tokenID)` took.
+    func eventStream(
+        releasing tokenID: String, _ produce: @escaping @Sendable (inout any ResponseBodyWriter) async throws -> Void
+    ) -> Response {
+        let body = ResponseBody { writer in
+            defer { self.release(for: tokenID) }
+            try await withGracefulShutdownHandler {
+                try await produce(&writer)
             } onGracefulShutdown: {
-                follower.shuttingDown.store(true, ordering: .relaxed)
-                watchers.changedAll()
+                self.shuttingDown.store(true, ordering: .relaxed)
+                self.watchers.changedAll()
             }
             try await writer.finish(nil)
         }
