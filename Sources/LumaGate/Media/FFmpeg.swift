@@ -1,4 +1,6 @@
 import Foundation
+import Subprocess
+import SystemPackage
 
 /// Runs the ffmpeg binary from the host (Debian's `ffmpeg` package), bounded: every run has a
 /// wall-clock limit after which it is killed with SIGKILL together with its process group
@@ -64,41 +66,37 @@ public struct FFmpeg: Sendable {
         let scratch = NSTemporaryDirectory() + "lumagate-ffmpeg-" + UUID().uuidString
         let outputPath = scratch + ".out"
         let errorPath = scratch + ".err"
-        _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
-        _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
         defer {
             try? FileManager.default.removeItem(atPath: outputPath)
             try? FileManager.default.removeItem(atPath: errorPath)
         }
-        guard let output = FileHandle(forWritingAtPath: outputPath), let errors = FileHandle(forWritingAtPath: errorPath) else {
-            throw Failure(description: "could not create scratch files for ffmpeg in \(NSTemporaryDirectory())")
-        }
-        defer {
-            try? output.close()
-            try? errors.close()
-        }
-        let process = Process()
-        let ffmpegArguments = [executable, "-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-filter_threads", "2"] + arguments
-        if let bounds {
-            process.executableURL = URL(fileURLWithPath: bounds.timeout)
-            process.arguments = ["-s", "KILL", String(format: "%.1f", seconds), bounds.prlimit, "--as=\(memoryLimitBytes)", "--"] + ffmpegArguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = Array(ffmpegArguments.dropFirst())
-        }
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
-        let started = ContinuousClock.now
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+        let (output, errors): (FileDescriptor, FileDescriptor)
+        do {
+            output = try FileDescriptor.open(FilePath(outputPath), .writeOnly, options: [.create, .truncate], permissions: .ownerReadWrite)
             do {
-                try process.run()
+                errors = try FileDescriptor.open(FilePath(errorPath), .writeOnly, options: [.create, .truncate], permissions: .ownerReadWrite)
             } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
+                try? output.close()
+                throw error
             }
+        } catch {
+            throw Failure(description: "could not create scratch files for ffmpeg in \(NSTemporaryDirectory()): \(error)")
+        }
+        let ffmpegArguments = [executable, "-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-filter_threads", "2"] + arguments
+        let (program, programArguments) =
+            bounds.map { bounds in
+                (bounds.timeout, ["-s", "KILL", String(format: "%.1f", seconds), bounds.prlimit, "--as=\(memoryLimitBytes)", "--"] + ffmpegArguments)
+            } ?? (executable, Array(ffmpegArguments.dropFirst()))
+        let started = ContinuousClock.now
+        // Not Foundation's Process: on Linux its `run()` reads past a buffer while it lists the
+        // open descriptors, and crashes the gateway now and then (swift-corelibs-foundation #5472).
+        let status: Int32
+        switch try await Subprocess.run(
+            .path(FilePath(program)), arguments: Arguments(programArguments), workingDirectory: FilePath(directory), input: .none,
+            output: .fileDescriptor(output, closeAfterSpawningProcess: true), error: .fileDescriptor(errors, closeAfterSpawningProcess: true)
+        ).terminationStatus {
+        case .exited(let code): status = code
+        case .signaled(let signal): status = 128 + signal
         }
         guard status == 0 else {
             if ContinuousClock.now - started >= limit {

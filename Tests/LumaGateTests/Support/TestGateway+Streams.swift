@@ -5,9 +5,10 @@ import NIOHTTP1
 
 extension TestGateway {
     /// Reads a stream of Server-Sent Events as it arrives until `enough` holds for the text read so
-    /// far (then hangs up), the stream ends, or `timeout` passes (a failure).
+    /// far (then hangs up), the stream ends, or `timeout` passes (a failure): long, since with every
+    /// suite rendering at once a sandbox video can wait minutes for the machine.
     func readStream(
-        _ path: String, token: String, headers: [(String, String)] = [], timeout: Duration = .seconds(60),
+        _ path: String, token: String, headers: [(String, String)] = [], timeout: Duration = .seconds(180),
         until enough: @escaping @Sendable (String) -> Bool
     ) async throws -> (status: Int, text: String) {
         var request = HTTPClientRequest(url: baseURL + path)

@@ -42,7 +42,8 @@ import Testing
             let relay = try #require(try await gateway.submit(token: token, #"{"user_prompt": "relayed"}"#)["id"] as? String)
             let official = try #require(
                 try await gateway.createGeneration(token: token, #"{"model": "ray-2", "prompt": "official sandbox:fail"}"#)["id"] as? String)
-            let posts = try await receiver.wait(for: 2, at: "/endpoint")
+            // With every suite rendering at once, a sandbox video can wait minutes for the machine.
+            let posts = try await receiver.wait(for: 2, at: "/endpoint", timeout: .seconds(180))
             var heard: [String: String] = [:]
             for post in posts {
                 #expect(Self.signed(post, with: secret), "\(post.headers)")
@@ -50,7 +51,7 @@ import Testing
                 heard[(post.object["data"] as? [String: Any])?["id"] as? String ?? ""] = post.object["type"] as? String
             }
             #expect(heard == [relay: "video.completed", official: "video.failed"])
-            let failures = try await receiver.wait(for: 1, at: "/failures")
+            let failures = try await receiver.wait(for: 1, at: "/failures", timeout: .seconds(180))
             #expect(failures.map { $0.object["type"] as? String } == ["video.failed"])
             #expect(!Self.signed(failures[0], with: secret), "each endpoint signs with its own secret")
             #expect(receiver.received(at: "/other").isEmpty)
