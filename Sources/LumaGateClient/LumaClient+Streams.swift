@@ -40,6 +40,9 @@ extension LumaClient {
                 if let seconds = error.retryAfterSeconds { pause = max(pause, .seconds(seconds)) }
             } catch let error as DecodingError {
                 throw error
+            } catch let error as HTTPClientError where error == .deadlineExceeded {
+                // The stream's deadline is the wait's: the time is up.
+                throw LumaWaitTimeout(id: id, lastState: lastState, elapsed: clock.now - start)
             } catch  where lastState != nil && !(error is CancellationError) {
                 // A lost connection once the task was seen is the gateway restarting, not the task
                 // failing: it keeps its tasks. Before that, it is more likely a wrong address.

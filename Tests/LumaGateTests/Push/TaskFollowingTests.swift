@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 @testable import LumaGate
@@ -118,13 +119,19 @@ import Testing
             let token = try await gateway.createToken()
             let id = try #require(try await gateway.submit(token: token, #"{"user_prompt": "elsewhere"}"#)["id"] as? String)
             let elsewhere = try await TestStore.open(directory: gateway.directory)
+            // The change is made once the stream has sent the task as it was, so it can only
+            // reach the stream through the feed.
+            let opened = Mutex(false)
             let mover = Task {
-                try await Task.sleep(for: .milliseconds(500))
+                while !opened.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(20)) }
                 _ = try await TaskRepository(database: elsewhere).transition(
                     id: id, from: .pending, to: .failed, changes: .init(failureReason: "failed elsewhere"), reason: "failed elsewhere",
                     at: Date().millis)
             }
-            let stream = try await gateway.request(.GET, "/luma/generations/\(id)/stream", token: token)
+            let stream = try await gateway.readStream("/luma/generations/\(id)/stream", token: token) { text in
+                if text.contains(#""state":"pending""#) { opened.withLock { $0 = true } }
+                return false
+            }
             try await mover.value
             await elsewhere.close()
             let events = Self.events(stream.text)
