@@ -54,6 +54,9 @@ let package = Package(
             // stays one file (`PackageResources.<file_name>`).
             resources: [
                 .embedInCode("Models/models.json"),
+                .embedInCode("Upstream/ComfyUI/Templates/comfyui-smoke.json"),
+                .embedInCode("Upstream/ComfyUI/Templates/wan-2.2-ti2v-5b.json"),
+                .embedInCode("Upstream/ComfyUI/Templates/ltx-video-2b.json"),
                 .embedInCode("HTTP/OpenAPI/base.openapi.json"),
                 .embedInCode("HTTP/LumaAPI/luma.openapi.json"),
                 .embedInCode("HTTP/DreamMachineAPI/dream-machine.openapi.json"),

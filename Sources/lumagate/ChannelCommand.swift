@@ -32,14 +32,18 @@ struct ChannelCommand: AsyncParsableCommand {
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract:
-                "Add a channel: `channel add dream-machine --name main --key luma-...`, `channel add luma-agents --name ray3 --key luma-api-...` or `channel add luma-relay --name backup --key TOKEN --base-url https://relay.example.com`.",
+                "Add a channel: `channel add dream-machine --name main --key luma-...`, `channel add luma-agents --name ray3 --key luma-api-...`, `channel add luma-relay --name backup --key TOKEN --base-url https://relay.example.com` or `channel add comfyui --name gpu1 --base-url http://gpu1:8188`.",
             discussion: "Kinds of upstream:\n"
                 + ChannelKinds.descriptions.map { kind in
                     "  \(kind.name): \(kind.summary); base URL \(kind.defaultBaseURL ?? "required")"
                 }.joined(separator: "\n"))
         @Argument(help: "The kind of upstream (listed below).") var kind: String
         @Option(help: "A unique name for the channel.") var name: String
-        @Option(help: "The upstream's API key (a relay's token).") var key: String
+        @Option(help: "The upstream's API key (a relay's token); a comfyui channel needs none.") var key: String?
+        @Option(
+            name: .customLong("comfyui-models"),
+            help: "For comfyui: the folder of ComfyUI model files `serve` reads (the machine must run them). Env: LUMAGATE_COMFYUI_MODELS")
+        var comfyUIModels: String?
         @Option(name: .customLong("base-url"), help: "The API's base URL (each kind's default is listed below).")
         var baseURL: String?
         @Flag(
@@ -55,14 +59,26 @@ struct ChannelCommand: AsyncParsableCommand {
             let record: ChannelRecord
             do {
                 record = try ChannelRecord.new(
-                    kind: kind, name: name, key: key, baseURL: baseURL, route: try route.applied(to: ChannelRoute()),
+                    kind: kind, name: name, key: key ?? "", baseURL: baseURL, route: try route.applied(to: ChannelRoute()),
                     keepOutputs: keepOutputs, at: Date().millis)
             } catch let invalid as ChannelRecord.Invalid {
                 throw ValidationError(invalid.description)
             }
+            // A ComfyUI machine must run the workflows it is to serve before it takes a task.
+            if record.kind == .comfyUI {
+                let directory = comfyUIModels ?? ProcessInfo.processInfo.environment["LUMAGATE_COMFYUI_MODELS"]
+                do {
+                    let workflows = try directory.map { try ComfyUIModels.builtIn.adding(directory: $0) } ?? .builtIn
+                    print("channel \(name): \(try await record.check(using: HTTPClient.shared, comfyUI: workflows))")
+                } catch {
+                    throw ValidationError("channel \(name) not added: \(error)")
+                }
+            }
             try await withChannels(store) { channels in
                 guard try await channels.add(record) else { throw ValidationError("A channel named \"\(name)\" already exists.") }
-                print("added channel \(name) (\(record.kind.rawValue), key \(record.maskedKey)); restart serve to use it")
+                print(
+                    "added channel \(name) (\(record.kind.rawValue), \(record.apiKey.isEmpty ? "no key" : "key \(record.maskedKey)")); restart serve to use it"
+                )
             }
         }
     }
@@ -117,7 +133,11 @@ struct ChannelCommand: AsyncParsableCommand {
                     throw ValidationError("No channel is named \"\(name)\".")
                 }
                 do {
-                    print("channel \(name): OK, \(try await channel.check(using: HTTPClient.shared))")
+                    // A ComfyUI machine is checked against the workflows `serve` runs.
+                    let workflows = try ProcessInfo.processInfo.environment["LUMAGATE_COMFYUI_MODELS"].map {
+                        try ComfyUIModels.builtIn.adding(directory: $0)
+                    }
+                    print("channel \(name): OK, \(try await channel.check(using: HTTPClient.shared, comfyUI: workflows ?? .builtIn))")
                 } catch {
                     throw ValidationError("channel \(name): FAILED, \(error)")
                 }

@@ -66,6 +66,13 @@ struct ServeCommand: AsyncParsableCommand {
         help: "A JSON file of models added to the built-in catalogue, or changing its entries (see docs/models.md). Env: LUMAGATE_MODELS")
     var models: String?
 
+    @Option(
+        name: .customLong("comfyui-models"),
+        help:
+            "A folder of ComfyUI model files, <model>.json each: a workflow in API format and where the request's fields go (see docs/comfyui.md). Env: LUMAGATE_COMFYUI_MODELS"
+    )
+    var comfyUIModels: String?
+
     @Option(name: .customLong("prices"), help: "A JSON file of prices laid over the defaults (see docs/tokens-and-money.md). Env: LUMAGATE_PRICES")
     var prices: String?
 
@@ -185,6 +192,14 @@ struct ServeCommand: AsyncParsableCommand {
                 configuration.models = try ModelCatalogue.builtIn.adding(fileAt: path)
             } catch {
                 throw ValidationError("Could not read models from \(path): \(error)")
+            }
+        }
+        if let directory = comfyUIModels ?? environment["LUMAGATE_COMFYUI_MODELS"] {
+            do {
+                configuration.comfyUI = try ComfyUIModels.builtIn.adding(directory: directory)
+                configuration.models = try configuration.models.adding(configuration.comfyUI.specs)
+            } catch {
+                throw ValidationError("Could not read ComfyUI models from \(directory): \(error)")
             }
         }
         if let path = prices ?? environment["LUMAGATE_PRICES"] {

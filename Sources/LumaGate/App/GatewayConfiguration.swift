@@ -29,6 +29,10 @@ public struct GatewayConfiguration: Sendable {
     public var lumaAgents: LumaAgentsChannel.Settings?
     /// When Agents API channels look at their generations (ray-3.2's times, not ray-2's).
     public var agentsPolling = LumaAgentsChannel.defaultPolling
+    /// The workflows of the models ComfyUI channels make (their catalogue entries are in `models`).
+    public var comfyUI = ComfyUIModels.builtIn
+    /// How often a ComfyUI channel asks about a task its socket has not reported on.
+    public var comfyUIPolling = ComfyUIChannel.defaultPolling
     /// How finished upstream videos are copied into the media store.
     public var outputKeeping = OutputKeeper.Settings()
     /// The `LUMA_API_KEY` channel keeps its outputs too (`LUMA_KEEP_OUTPUTS=true`).

@@ -57,10 +57,14 @@ public final class ChannelRouter: Sendable {
         let eligible = channels.compactMap { channel in routes[channel.name].map { (channel: channel, route: $0) } }.filter {
             disabled[$0.channel.name] == nil && canTake(request, on: $0.channel) && $0.route.serves(request)
         }
-        // Within one priority, a weighted random order (Efraimidis–Spirakis keys).
+        // Within one priority, the shortest known queue first, then a weighted random order
+        // (Efraimidis–Spirakis keys).
         return Dictionary(grouping: eligible, by: \.route.priority).sorted { $0.key > $1.key }.flatMap { _, group in
-            group.map { ($0, pow(Double.random(in: Double.leastNonzeroMagnitude...1), 1 / Double($0.route.weight))) }
-                .sorted { $0.1 > $1.1 }.map(\.0.channel)
+            let keyed = group.map { entry -> (channel: any UpstreamChannel, queue: Int, key: Double) in
+                let key = pow(Double.random(in: Double.leastNonzeroMagnitude...1), 1 / Double(entry.route.weight))
+                return (entry.channel, entry.channel.queueLength ?? 0, key)
+            }
+            return keyed.sorted { $0.queue != $1.queue ? $0.queue < $1.queue : $0.key > $1.key }.map(\.channel)
         }
     }
 

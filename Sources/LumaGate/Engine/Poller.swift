@@ -253,7 +253,7 @@ public final class Poller: Service, Sendable {
                 await router.recordAuthFailure(task.channel, status: status)
             }
             if !error.isRetryable {
-                try? await fail(task, reason: Self.failureReason(error))
+                try? await fail(task, reason: Self.failureReason(error, upstream: channels[task.channel]?.upstreamName ?? "Luma"))
                 return
             }
         }
@@ -324,10 +324,10 @@ public final class Poller: Service, Sendable {
     }
 
     /// A sentence for the client when the upstream refuses for good.
-    static func failureReason(_ error: UpstreamError) -> String {
+    static func failureReason(_ error: UpstreamError, upstream: String) -> String {
         switch error {
-        case .rejected(let reason): "Luma refused this request: \(reason)."
-        case .notFound: "Luma no longer knows this generation; submit the task again."
+        case .rejected(let reason): "\(upstream) refused this request: \(reason)."
+        case .notFound: "\(upstream) no longer knows this generation; submit the task again."
         default: "The upstream failed: \(error)."
         }
     }

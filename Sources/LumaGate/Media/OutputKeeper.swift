@@ -38,7 +38,9 @@ public struct OutputKeeper: Sendable {
     /// What a channel reports for `task`'s finished generation whose output is at `url` (with
     /// `extras` made alongside it, such as an EXR export): completed once every file is kept;
     /// still dreaming while another attempt can help; failed otherwise.
-    func snapshot(of task: VideoTask, outputAt url: String, extras: [(type: String, url: String)] = [], now: Date) async -> UpstreamSnapshot {
+    func snapshot(
+        of task: VideoTask, outputAt url: String, extras: [(type: String, url: String)] = [], upstream: String = "Luma", now: Date
+    ) async -> UpstreamSnapshot {
         let kind = task.request.producesImage ? "image" : "video"
         do {
             // The extras first, while their links are fresh: a video's stills are made again at
@@ -57,10 +59,16 @@ public struct OutputKeeper: Sendable {
             guard failure.permanent || now.timeIntervalSince(Date(millis: task.createdAtMillis)) > settings.deadlineSeconds else {
                 return .dreaming
             }
-            return .failed(reason: "Luma finished the \(kind), but the gateway could not keep it: \(failure).")
+            return .failed(reason: "\(upstream) finished the \(kind), but the gateway could not keep it: \(failure).")
         } catch {
             return .dreaming
         }
+    }
+
+    /// This keeper, fetching from `host` whatever its address: an upstream's own machine (a
+    /// ComfyUI on the LAN) is trusted for its outputs, and nothing else is.
+    func trusting(host: String) -> OutputKeeper {
+        OutputKeeper(outbound: OutboundClient(policy: outbound.policy.allowing(host)), stills: stills, store: store, settings: settings)
     }
 
     /// The task's media, with the video at `url` copied in first unless an earlier attempt did.

@@ -1,7 +1,8 @@
 import Foundation
 
-/// Every model the gateway makes, in one place: the built-in ones (`models.json`, Luma's models)
-/// and any an operator adds or changes at start with a file of the same shape (`--models`).
+/// Every model the gateway makes, in one place: the built-in ones (`models.json`, Luma's models,
+/// and the ComfyUI templates) and any an operator adds or changes at start with a file of the
+/// same shape (`--models`) or a ComfyUI model file (`--comfyui-models`).
 /// Pricing, every face's validation, routing and the sandbox read it; no other file names a model.
 public struct ModelCatalogue: Sendable, Equatable {
     public struct Defaults: Sendable, Codable, Equatable {
@@ -21,12 +22,12 @@ public struct ModelCatalogue: Sendable, Equatable {
         var models: [ModelSpec]
     }
 
-    /// Luma's models, as the gateway ships them.
+    /// The models the gateway ships: Luma's (`models.json`) and its ComfyUI templates.
     public static let builtIn: ModelCatalogue = {
         do {
             let file = try JSONDecoder().decode(File.self, from: Data(PackageResources.models_json))
             guard let defaults = file.defaults else { preconditionFailure("models.json names no defaults") }
-            return try ModelCatalogue(models: file.models, defaults: defaults)
+            return try ModelCatalogue(models: file.models + ComfyUIModels.builtIn.specs, defaults: defaults)
         } catch {
             preconditionFailure("models.json is not a catalogue: \(error)")
         }
@@ -63,6 +64,14 @@ public struct ModelCatalogue: Sendable, Equatable {
             }
             try catalogue.add(model)
         }
+        try catalogue.checkDefaults()
+        return catalogue
+    }
+
+    /// This catalogue with `models` added (ComfyUI's, whose entries come from their templates).
+    public func adding(_ models: [ModelSpec]) throws -> ModelCatalogue {
+        var catalogue = self
+        for model in models { try catalogue.add(model) }
         try catalogue.checkDefaults()
         return catalogue
     }
@@ -156,7 +165,7 @@ public struct ModelCatalogue: Sendable, Equatable {
         spec(named: name)?.aliases.first ?? name
     }
 
-    private static func describe(_ error: DecodingError) -> String {
+    static func describe(_ error: DecodingError) -> String {
         let path = { (keys: [any CodingKey]) in keys.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".") }
         return switch error {
         case .keyNotFound(let key, let context): "`\(path(context.codingPath + [key]))` is missing"

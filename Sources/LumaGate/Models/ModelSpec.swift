@@ -28,6 +28,13 @@ public struct ModelSpec: Sendable, Codable, Equatable {
         case exact
     }
 
+    /// Whether a video may, must or must not open on a start image (or end on an end image).
+    public enum FrameUse: String, Sendable, Codable {
+        case optional
+        case required
+        case refused
+    }
+
     public var name: String
     public var kind: Kind
     /// Models of one family continue each other's videos (an extension, a video leading into another).
@@ -58,6 +65,9 @@ public struct ModelSpec: Sendable, Codable, Equatable {
     /// The resolution a request that names none is made and priced at, when it is not the
     /// catalogue's default (the catalogue fills it in for a model without that resolution).
     public var defaultResolution: String?
+    /// Videos: what it does with a start and an end image (Luma's models take either or none).
+    public var startFrame: FrameUse
+    public var endFrame: FrameUse
 
     enum CodingKeys: String, CodingKey {
         case name, kind, family, aliases, faces, channels, resolutions, durations, prices, price, options, operations, frames
@@ -66,6 +76,8 @@ public struct ModelSpec: Sendable, Codable, Equatable {
         case framedDurations = "framed_durations"
         case typicalSeconds = "typical_seconds"
         case defaultResolution = "default_resolution"
+        case startFrame = "start_frame"
+        case endFrame = "end_frame"
     }
 
     /// Every key but `name` may be left out: a video model then takes Luma's aspect ratios, 5 s at
@@ -90,6 +102,8 @@ public struct ModelSpec: Sendable, Codable, Equatable {
         frames = try values.decodeIfPresent(Frames.self, forKey: .frames) ?? .exact
         typicalSeconds = try values.decodeIfPresent(Double.self, forKey: .typicalSeconds) ?? 60
         defaultResolution = try values.decodeIfPresent(String.self, forKey: .defaultResolution)
+        startFrame = try values.decodeIfPresent(FrameUse.self, forKey: .startFrame) ?? .optional
+        endFrame = try values.decodeIfPresent(FrameUse.self, forKey: .endFrame) ?? .optional
     }
 
     public var makesVideo: Bool { kind == .video }

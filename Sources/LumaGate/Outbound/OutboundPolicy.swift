@@ -15,6 +15,11 @@ public struct OutboundPolicy: Sendable {
         self.allowedHosts = Set(allowedHosts.map { $0.lowercased() })
     }
 
+    /// This policy with `host` allowed too.
+    func allowing(_ host: String) -> OutboundPolicy {
+        OutboundPolicy(allowedHosts: Array(allowedHosts) + [host])
+    }
+
     /// Why a destination was refused; the text is for logs and for the operator, and says "not
     /// allowed" without saying what is there.
     public struct Refusal: Error, CustomStringConvertible {

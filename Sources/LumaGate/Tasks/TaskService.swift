@@ -288,6 +288,21 @@ public struct TaskService: Sendable {
         }
     }
 
+    /// A model that must open on an image gets one; one that cannot use an image is given none
+    /// (an extension or a remix opens on an image too: its parent's last frame, its source's first).
+    private static func checkFrames(of model: ModelSpec, start: Bool, end: Bool, fields: ImageSources) throws {
+        for (use, given, field, which) in [
+            (model.startFrame, start, fields.firstField, "a start"), (model.endFrame, end, fields.lastField, "an end"),
+        ] {
+            if use == .required, !given {
+                throw GatewayError.invalidRequest("Field `\(field)` is required: model \(model.name) makes videos from \(which) image.")
+            }
+            if use == .refused, given {
+                throw GatewayError.invalidRequest("Field `\(field)` cannot be used: model \(model.name) does not take \(which) image.")
+            }
+        }
+    }
+
     /// Fetches and stores the request's images, then the task with its charge.
     private func store(
         token: APIToken, request: GenerationRequest, parent: VideoTask?, end: VideoTask?, images sources: ImageSources,
@@ -298,6 +313,11 @@ public struct TaskService: Sendable {
                 throw GatewayError.invalidRequest(
                     "Field `\(field)` points at a local or private address, which this gateway does not send webhooks to.")
             }
+        }
+        if let model = models.spec(for: request), model.makesVideo {
+            try Self.checkFrames(
+                of: model, start: sources.first != nil || parent != nil || source != nil, end: sources.last != nil || end != nil,
+                fields: sources)
         }
         // A task tied to other generations goes to their channel; any other to the router's first
         // choice (which the poller may still change), known before any image is fetched.

@@ -14,8 +14,14 @@ protocol ChannelKind: Sendable {
     /// The channel an operator configured through the environment (`LUMAGATE_...`), if this kind has one.
     func environmentRecord(in configuration: GatewayConfiguration) -> ChannelRecord?
 
+    /// Whether a channel of this kind needs an API key.
+    var needsKey: Bool { get }
+
     /// The cheapest call that proves the key works; says what it found, or throws what went wrong.
     func check(_ http: UpstreamHTTP) async throws -> String
+
+    /// The same, knowing the ComfyUI workflows the gateway runs and the models the channel serves.
+    func check(_ http: UpstreamHTTP, comfyUI: ComfyUIModels, serving: [String]) async throws -> String
 
     /// The channel for `record`, built from what the gateway gives every channel.
     func channel(for record: ChannelRecord, parts: ChannelParts) -> any UpstreamChannel
@@ -23,6 +29,10 @@ protocol ChannelKind: Sendable {
 
 extension ChannelKind {
     var keepsOutputsByChoice: Bool { false }
+
+    var needsKey: Bool { true }
+
+    func check(_ http: UpstreamHTTP, comfyUI: ComfyUIModels, serving: [String]) async throws -> String { try await check(http) }
 
     func environmentRecord(in configuration: GatewayConfiguration) -> ChannelRecord? { nil }
 }

@@ -4,6 +4,7 @@ public enum ChannelKinds {
         DreamMachineChannelKind(),
         LumaAgentsChannelKind(),
         LumaRelayChannelKind(),
+        ComfyUIChannelKind(),
     ]
 
     /// Each kind's name, what it is and its default base URL, for help texts.

@@ -17,7 +17,9 @@ extension ChannelRecord {
         guard name.unicodeScalars.count <= 255 else { throw Invalid(description: "A channel's name is at most 255 characters.") }
         let name = name.trimmingCharacters(in: .whitespaces)
         guard !name.isEmpty else { throw Invalid(description: "A channel needs a non-blank name.") }
-        guard !key.trimmingCharacters(in: .whitespaces).isEmpty else { throw Invalid(description: "A channel needs a non-empty key.") }
+        guard !definition.needsKey || !key.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw Invalid(description: "A \(kind) channel needs a non-empty key.")
+        }
         guard let baseURL = baseURL ?? definition.defaultBaseURL else {
             throw Invalid(description: "A \(kind) channel needs a base URL: \(definition.summary).")
         }

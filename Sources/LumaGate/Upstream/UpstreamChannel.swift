@@ -12,6 +12,13 @@ public protocol UpstreamChannel: Sendable {
     /// How many of its tasks the poller works at once.
     var concurrency: Int { get }
 
+    /// Who makes its videos, as a failure reason names it ("Luma", "ComfyUI").
+    var upstreamName: String { get }
+
+    /// Generations waiting or running at its upstream, when it knows: among channels of one
+    /// priority, the shortest queue goes first.
+    var queueLength: Int? { get }
+
     /// Whether the operator pays for what this channel generates (every channel but the sandbox).
     var isPaid: Bool { get }
 
@@ -52,6 +59,10 @@ extension UpstreamChannel {
     public func supports(_ request: GenerationRequest) -> Bool { true }
 
     public var isPaid: Bool { true }
+
+    public var upstreamName: String { "Luma" }
+
+    public var queueLength: Int? { nil }
 
     public var drawsEveryModel: Bool { false }
 

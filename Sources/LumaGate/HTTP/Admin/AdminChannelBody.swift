@@ -2,7 +2,7 @@
 struct AdminChannelBody: Decodable {
     var kind: String
     var name: String
-    var key: String
+    var key: String?
     var base_url: String?
     var priority: Int?
     var weight: Int?
@@ -15,6 +15,6 @@ struct AdminChannelBody: Decodable {
             throw GatewayError.invalidRequest("Field `max_in_flight` must be at least 1; leave it out for no cap.")
         }
         let route = ChannelRoute(priority: priority ?? 0, weight: weight ?? 1, models: models ?? [], maxInFlight: max_in_flight)
-        return try ChannelRecord.new(kind: kind, name: name, key: key, baseURL: base_url, route: route, at: millis)
+        return try ChannelRecord.new(kind: kind, name: name, key: key ?? "", baseURL: base_url, route: route, at: millis)
     }
 }

@@ -20,6 +20,8 @@ struct AdminController: APIFace {
     /// Channels this process routes new tasks to (the enabled ones as of its start).
     let routedChannels: Set<String>
     let httpClient: HTTPClient
+    /// The workflows a ComfyUI channel is checked against.
+    let comfyUI: ComfyUIModels
     let now: @Sendable () -> Date
     /// For `GET /admin/stream`, every task's changes as they happen.
     let follower: TaskFollower
@@ -111,6 +113,14 @@ struct AdminController: APIFace {
         } catch let invalid as ChannelRecord.Invalid {
             throw GatewayError.invalidRequest(invalid.description)
         }
+        // A ComfyUI machine must run the workflows it is to serve before it takes a task.
+        if record.kind == .comfyUI {
+            do {
+                _ = try await record.check(using: httpClient, comfyUI: comfyUI)
+            } catch {
+                throw GatewayError.invalidRequest("The ComfyUI machine at \(record.baseURL) cannot be added: \(error).")
+            }
+        }
         guard try await channels.add(record) else {
             throw GatewayError.conflict("A channel named \"\(record.name)\" already exists.")
         }
@@ -131,7 +141,7 @@ struct AdminController: APIFace {
             throw GatewayError.notFound("No channel is named \"\(name)\".")
         }
         do {
-            let found = try await channel.check(using: httpClient)
+            let found = try await channel.check(using: httpClient, comfyUI: comfyUI)
             return .json(.object([("name", .string(name)), ("ok", .bool(true)), ("detail", .string(found))]))
         } catch {
             return .json(.object([("name", .string(name)), ("ok", .bool(false)), ("detail", .string(String(describing: error)))]))

@@ -32,7 +32,8 @@ extension Gateway {
                 tokens: tokens, tasks: tasks, channels: ChannelRepository(database: database), ledger: LedgerRepository(database: database),
                 lumaView: LumaTaskView(mediaURL: mediaURL), dreamMachineView: DreamMachineGenerationView(mediaURL: mediaURL),
                 mediaURL: mediaURL, body: body, routedChannels: Set(taskService.router.channels.map(\.name)),
-                httpClient: httpClient, now: tokens.now, follower: follower, service: taskService, publicURL: publicURL),
+                httpClient: httpClient, comfyUI: configuration.comfyUI, now: tokens.now, follower: follower, service: taskService,
+                publicURL: publicURL),
         ]
     }
 
