@@ -25,12 +25,24 @@ public enum OpenAIVideoFormat {
 
     static let defaultSize = "720x1280"
 
-    static func size(_ value: String?) throws -> Size {
+    /// The size's aspect ratio and resolution: one of the table's, or any "WxH" whose short side is
+    /// one of `model`'s resolutions and whose ratio is one of its ratios (a ComfyUI model's 426x240).
+    static func size(_ value: String?, for model: ModelSpec) throws -> Size {
         let value = value ?? defaultSize
-        guard let format = sizes.first(where: { $0.size == value })?.format else {
-            throw GatewayError.invalidRequest("Field `size` must be one of \(FieldRules.list(sizes.map(\.size))).")
+        if let format = sizes.first(where: { $0.size == value })?.format { return format }
+        let sides = value.split(separator: "x").compactMap { Int($0) }
+        if sides.count == 2, sides.allSatisfy({ (1...8192).contains($0) }) {
+            let ratio = Double(sides[0]) / Double(sides[1])
+            let resolution = model.resolutions.first { ModelSpec.shortSide(of: $0) == sides.min() }
+            let aspect = model.aspectRatios.first { candidate in
+                let parts = candidate.split(separator: ":").compactMap { Double($0) }
+                return parts.count == 2 && abs(parts[0] / parts[1] / ratio - 1) < 0.02
+            }
+            if let resolution, let aspect { return Size(aspectRatio: aspect, resolution: resolution) }
         }
-        return format
+        throw GatewayError.invalidRequest(
+            "Field `size` must be one of \(FieldRules.list(sizes.map(\.size))), or WxH at one of \(model.name)'s resolutions (\(model.resolutions.joined(separator: ", "))) and ratios."
+        )
     }
 
     /// The `seconds` taken: OpenAI's 4, 8 and 12 and Luma's 5, 9 and 10, each made as the model's

@@ -90,7 +90,11 @@ struct OpenAIVideoView {
         if let size = OpenAIVideoFormat.sizes.first(where: { $0.format == .init(aspectRatio: request.aspectRatio, resolution: resolution) }) {
             return size.size
         }
-        let frame = (AspectRatio(rawValue: request.aspectRatio) ?? .wide).frameSize
+        // Sizes out of the table: Luma's frame at 720p, the exact ratio at another resolution (a ComfyUI model's 240p).
+        let frame =
+            resolution == "720p"
+            ? (AspectRatio(rawValue: request.aspectRatio) ?? .wide).frameSize
+            : AspectRatio.frameSize(ratio: request.aspectRatio, shortSide: ModelSpec.shortSide(of: resolution))
         return "\(frame.width)x\(frame.height)"
     }
 

@@ -42,7 +42,7 @@ struct OpenAIVideosController: APIFace {
         let fields = try await OpenAIRequestFields.read(request, body: body)
         let prompt = try prompt(fields)
         let model = try OpenAIVideoFormat.model(fields.values["model"], default: defaultModel ?? service.models.defaults.video, in: service.models)
-        let size = try OpenAIVideoFormat.size(fields.values["size"])
+        let size = try OpenAIVideoFormat.size(fields.values["size"], for: model)
         let duration = try OpenAIVideoFormat.duration(fields.values["seconds"], model: model)
         let references =
             fields.values.keys.filter { $0 == "input_reference" || $0.hasPrefix("input_reference[") }.count
