@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
     ],
     targets: [
         .target(
@@ -49,6 +50,8 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                // A ComfyUI machine reports its runs over a WebSocket.
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             ],
             // The model catalogue and the documents that are served as they are, compiled into the binary so a deployment
             // stays one file (`PackageResources.<file_name>`).
@@ -98,6 +101,9 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                // The fake ComfyUI's socket.
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 // Webhook signatures are checked by a second implementation, not the gateway's.
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

@@ -16,7 +16,7 @@ public struct TaskRepository: Sendable {
 
     static let columns = """
         id, token_id, state, channel, upstream_id, parent_id, request_json, media_json,
-        failure_reason, created_at, updated_at, next_poll_at, callback_secret, price
+        failure_reason, created_at, updated_at, next_poll_at, callback_secret, price, progress
         """
 
     /// Stores a new task and charges its price, in one transaction: the task exists if and only if
@@ -340,7 +340,7 @@ public struct TaskRepository: Sendable {
         [
             task.id, task.tokenID, task.state.rawValue, task.channel, task.upstreamID, task.parentID, try Self.encode(task.request),
             try task.media.map(Self.encode), task.failureReason, task.createdAtMillis, task.updatedAtMillis, task.nextPollAtMillis,
-            task.callbackSecret, task.price, renderers.storedView(task), (task.request.kind ?? .video).rawValue,
+            task.callbackSecret, task.price, task.progress, renderers.storedView(task), (task.request.kind ?? .video).rawValue,
         ]
     }
 
@@ -376,7 +376,8 @@ public struct TaskRepository: Sendable {
             updatedAtMillis: try row.decode(column: "updated_at", as: Int64.self),
             nextPollAtMillis: try row.decode(column: "next_poll_at", as: Int64?.self),
             callbackSecret: try row.decode(column: "callback_secret", as: String?.self),
-            price: try row.decode(column: "price", as: Int64.self)
+            price: try row.decode(column: "price", as: Int64.self),
+            progress: try row.decode(column: "progress", as: Double?.self)
         )
     }
 }

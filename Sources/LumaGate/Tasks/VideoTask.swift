@@ -19,12 +19,14 @@ public struct VideoTask: Sendable, Equatable {
     public var callbackSecret: String?
     /// Credits charged for the task when it was stored (refunded if it fails).
     public var price: Int64
+    /// How far the upstream says it is, from 0 to 1, when it says (a ComfyUI sampler's steps).
+    public var progress: Double?
 
     public init(
         id: String, tokenID: String, state: TaskState, channel: String, upstreamID: String? = nil,
         parentID: String? = nil, request: GenerationRequest, media: TaskMedia? = nil,
         failureReason: String? = nil, createdAtMillis: Int64, updatedAtMillis: Int64, nextPollAtMillis: Int64?,
-        callbackSecret: String? = nil, price: Int64 = 0
+        callbackSecret: String? = nil, price: Int64 = 0, progress: Double? = nil
     ) {
         self.id = id
         self.tokenID = tokenID
@@ -38,6 +40,7 @@ public struct VideoTask: Sendable, Equatable {
         self.createdAtMillis = createdAtMillis
         self.updatedAtMillis = updatedAtMillis
         self.nextPollAtMillis = nextPollAtMillis
+        self.progress = progress
         self.callbackSecret = callbackSecret
         self.price = price
     }

@@ -53,6 +53,10 @@ public protocol UpstreamChannel: Sendable {
     /// Asks the upstream to stop `task`'s generation, where its API allows; a failure changes
     /// nothing (the task is already final here).
     func cancel(_ task: VideoTask) async
+
+    /// Hands what the upstream pushes about its generations to `report` until cancelled; returns
+    /// at once for an upstream that pushes nothing (polls alone follow it).
+    func follow(_ report: @escaping @Sendable (UpstreamReport) async -> Void) async
 }
 
 extension UpstreamChannel {
@@ -72,6 +76,8 @@ extension UpstreamChannel {
     public func cancel(_ task: VideoTask) async {}
 
     public func validate(_ request: GenerationRequest) throws {}
+
+    public func follow(_ report: @escaping @Sendable (UpstreamReport) async -> Void) async {}
 
     /// No batch query: every task is asked one by one.
     public func fetchMany(_ tasks: [VideoTask]) async -> [String: Result<UpstreamSnapshot, any Error>] { [:] }

@@ -90,7 +90,8 @@ import Testing
                 (.POST, "/admin/channels", #"{"kind": "luma-relay", "name": "r", "key": "k"}"#, "base URL"),
                 (.POST, "/admin/channels", #"{"kind": "dream-machine", "name": "d", "key": "k", "base_url": "ftp://x"}"#, "http(s)"),
                 (.POST, "/admin/channels", #"{"kind": "dream-machine", "name": "d", "key": "k", "weight": 0}"#, "`weight`"),
-                (.POST, "/admin/channels", #"{"kind": "dream-machine", "name": "d"}"#, "`key`"),
+                (.POST, "/admin/channels", #"{"kind": "dream-machine", "name": "d"}"#, "key"),
+                (.POST, "/admin/channels", #"{"kind": "comfyui", "name": "c"}"#, "base URL"),
             ]
             for (method, path, body, field) in cases {
                 let reply = try await gateway.request(method, path, token: admin, json: body)

@@ -72,7 +72,10 @@ import Testing
             let video: [(String, Int, String)] = [
                 ("{", 400, "The body is not valid JSON."),
                 ("[1]", 400, "The body must be a JSON object."),
-                (#"{"prompt": "x"}"#, 400, "Field `model` is required: one of \"ray-2\", \"ray-flash-2\", \"ray-1-6\", \"ray-3.2\"."),
+                (
+                    #"{"prompt": "x"}"#, 400,
+                    "Field `model` is required: one of \"ray-2\", \"ray-flash-2\", \"ray-1-6\", \"ray-3.2\", \"comfyui-smoke\", \"ltx-video-2b\", \"wan-2.2-ti2v-5b\"."
+                ),
                 (#"{"model": 2, "prompt": "x"}"#, 400, "Field `model` must be a string."),
                 (#"{"model": "ray-2", "prompt": ["x"]}"#, 400, "Field `prompt` must be a string."),
                 (#"{"model": "ray-2", "prompt": " "}"#, 400, "Field `prompt` is required when there are no keyframes."),

@@ -119,14 +119,16 @@ import Testing
 
     @Test func theBuiltInCatalogueKeepsEachFaceItsModels() {
         let models = ModelCatalogue.builtIn
+        // The ComfyUI templates are on every face, after Luma's models.
+        let comfyUI = ["comfyui-smoke", "ltx-video-2b", "wan-2.2-ti2v-5b"]
         #expect(
             models.names(on: .luma, kind: .video, aliases: true)
-                == ["ray-v2", "ray-flash-v2", "ray-v1", "ray-2", "ray-flash-2", "ray-1-6", "ray-3.2"])
-        #expect(models.names(on: .dreamMachine, kind: .video) == ["ray-2", "ray-flash-2", "ray-1-6", "ray-3.2"])
+                == ["ray-v2", "ray-flash-v2", "ray-v1", "ray-2", "ray-flash-2", "ray-1-6", "ray-3.2"] + comfyUI)
+        #expect(models.names(on: .dreamMachine, kind: .video) == ["ray-2", "ray-flash-2", "ray-1-6", "ray-3.2"] + comfyUI)
         #expect(models.names(on: .dreamMachine, kind: .image) == ["photon-1", "photon-flash-1"])
-        #expect(models.names(on: .agents, kind: .video) == ["ray-3.2"])
+        #expect(models.names(on: .agents, kind: .video) == ["ray-3.2"] + comfyUI)
         #expect(models.names(on: .agents, kind: .image) == ["uni-1", "uni-1-max"])
-        #expect(models.names(on: .openAI, kind: .video) == ["ray-2", "ray-flash-2", "ray-3.2"])
+        #expect(models.names(on: .openAI, kind: .video) == ["ray-2", "ray-flash-2", "ray-3.2"] + comfyUI)
         #expect(models.names(making: .modifyVideo) == ["ray-2"] && models.names(making: .reframeVideo) == ["ray-2", "ray-flash-2"])
         #expect(models.names(making: .reframeImage) == ["photon-1", "photon-flash-1"] && models.names(making: .videoEdit) == ["ray-3.2"])
         #expect(models.officialName("ray-flash-v2") == "ray-flash-2" && models.relayName("ray-1-6") == "ray-v1")

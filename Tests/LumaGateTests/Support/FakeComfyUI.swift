@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdWebSocket
 import NIOCore
 import Synchronization
 
@@ -8,13 +9,16 @@ import Synchronization
 /// `POST /prompt` validated against the real `/object_info` (unknown classes, missing inputs,
 /// loader files not on the machine: 400 with `node_errors`), one prompt run at a time,
 /// `/history/{id}` empty until it ends, `/queue`, `/view`, `/upload/image`, `/interrupt`,
-/// `/queue {delete}`. A run renders a real H.264 MP4 with ffmpeg at the size and frame count the
-/// workflow asks for (from its uploaded start image when it loads one).
+/// `/queue {delete}`, and `/ws?clientId=` with the events of each client's prompts (`status` to
+/// all, `execution_start`, a `progress` per sampler step, `execution_success` or
+/// `execution_error`, then `executing` with node null). A run renders a real H.264 MP4 with
+/// ffmpeg at the size and frame count the workflow asks for (from its uploaded start image when
+/// it loads one).
 ///
 /// Words in any text input of a workflow script it: `explode` fails the run with an
 /// `execution_error`; `post-then-500` queues the prompt but answers its first post with a 500.
 /// `hold()` keeps prompts queued; `restart()` loses the queue and the history, as a restarted
-/// ComfyUI does.
+/// ComfyUI does; `dropSockets(refusing:)` closes every socket (and refuses new ones).
 final class FakeComfyUI: Sendable {
     struct Prompt: Sendable {
         var id: String
@@ -53,6 +57,23 @@ final class FakeComfyUI: Sendable {
         let state = Mutex(State())
         let ran = Mutex<[String]>([])
         let files = Mutex<[String: Data]>([:])
+        /// Open sockets: their client's id and where their messages go.
+        let sockets = Mutex<[UUID: (clientID: String, send: AsyncStream<String>.Continuation)]>([:])
+        let refusingSockets = Mutex(false)
+
+        /// Sends `type` and `data` to the sockets of `clientID`, or to all when nil.
+        func emit(_ type: String, _ data: [String: Any?], to clientID: String?) {
+            guard let json = try? JSONSerialization.data(withJSONObject: ["type": type, "data": data.mapValues { $0 ?? NSNull() }]) else { return }
+            let text = String(decoding: json, as: UTF8.self)
+            for socket in sockets.withLock({ Array($0.values) }) where clientID == nil || socket.clientID == clientID {
+                socket.send.yield(text)
+            }
+        }
+
+        func emitQueue() {
+            let count = state.withLock { $0.pending.count + ($0.running == nil ? 0 : 1) }
+            emit("status", ["status": ["exec_info": ["queue_remaining": count]]], to: nil)
+        }
     }
 
     let baseURL: String
@@ -69,7 +90,8 @@ final class FakeComfyUI: Sendable {
     /// Prompts that ran to their end (success or error), by id, in order.
     var ran: [String] { shared.ran.withLock { $0 } }
 
-    static func start(runSeconds: Double = 0.3) async throws -> FakeComfyUI {
+    /// Each run takes `runSeconds`, in `steps` sampler steps reported on the socket.
+    static func start(runSeconds: Double = 0.3, steps: Int = 3) async throws -> FakeComfyUI {
         let objectInfo = try Fixtures.data("comfyui/object_info.json")
         let shared = Shared()
         let router = Router()
@@ -99,6 +121,7 @@ final class FakeComfyUI: Sendable {
             if prompt.texts.contains(where: { $0.contains("post-then-500") }), shared.state.withLock({ $0.failedPosts.insert(id).inserted }) {
                 return Response(status: .internalServerError)
             }
+            shared.emitQueue()
             return json(200, ["prompt_id": id, "number": prompt.number, "node_errors": [:]])
         }
 
@@ -175,7 +198,20 @@ final class FakeComfyUI: Sendable {
                 body: .init(byteBuffer: ByteBuffer(data: bytes)))
         }
 
-        let server = try await LocalServer.start(router, label: "the fake ComfyUI")
+        let server = try await LocalServer.start(
+            router, label: "the fake ComfyUI",
+            server: .http1WebSocketUpgrade { request, _, _ in
+                guard request.path?.hasPrefix("/ws") == true, !shared.refusingSockets.withLock({ $0 }) else { return .dontUpgrade }
+                let clientID = URLComponents(string: request.path ?? "")?.queryItems?.first { $0.name == "clientId" }?.value ?? UUID().uuidString
+                return .upgrade([:]) { _, outbound, _ in
+                    let (messages, send) = AsyncStream<String>.makeStream()
+                    let id = UUID()
+                    shared.sockets.withLock { $0[id] = (clientID, send) }
+                    defer { _ = shared.sockets.withLock { $0.removeValue(forKey: id) } }
+                    shared.emitQueue()
+                    for await text in messages { try await outbound.write(.text(text)) }
+                }
+            })
         let worker = Task {
             while !Task.isCancelled {
                 guard
@@ -188,7 +224,12 @@ final class FakeComfyUI: Sendable {
                     try? await Task.sleep(for: .milliseconds(20))
                     continue
                 }
-                try? await Task.sleep(for: .seconds(runSeconds))
+                let client = prompt.clientID
+                shared.emit("execution_start", ["prompt_id": prompt.id, "timestamp": 1], to: client)
+                for step in 1...max(1, steps) {
+                    try? await Task.sleep(for: .seconds(runSeconds / Double(max(1, steps))))
+                    shared.emit("progress", ["value": step, "max": steps, "prompt_id": prompt.id, "node": "3"], to: client)
+                }
                 let entry =
                     (try? JSONSerialization.data(
                         withJSONObject: run(prompt, interrupted: shared.state.withLock { $0.interruptRequested.contains(prompt.id) }, shared: shared)))
@@ -200,6 +241,10 @@ final class FakeComfyUI: Sendable {
                     state.running = nil
                 }
                 shared.ran.withLock { $0.append(prompt.id) }
+                let failed = String(decoding: entry, as: UTF8.self).contains("\"status_str\":\"error\"")
+                shared.emit(failed ? "execution_error" : "execution_success", ["prompt_id": prompt.id, "timestamp": 2], to: client)
+                shared.emitQueue()
+                shared.emit("executing", ["node": nil, "prompt_id": prompt.id], to: client)
             }
         }
         return FakeComfyUI(baseURL: server.baseURL, shared: shared, server: server, worker: worker)
@@ -226,7 +271,17 @@ final class FakeComfyUI: Sendable {
         }
     }
 
+    /// Closes every open socket; with `refusing`, new ones are refused until called again with false.
+    func dropSockets(refusing: Bool = false) {
+        shared.refusingSockets.withLock { $0 = refusing }
+        for socket in shared.sockets.withLock({ Array($0.values) }) { socket.send.finish() }
+    }
+
+    /// Sockets open now.
+    var socketCount: Int { shared.sockets.withLock { $0.count } }
+
     func stop() async {
+        dropSockets(refusing: true)
         worker.cancel()
         await server.stop()
     }

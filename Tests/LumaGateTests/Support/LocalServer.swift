@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdCore
 import Logging
 import ServiceLifecycle
 
@@ -8,12 +9,13 @@ final class LocalServer: Sendable {
     private let services: ServiceGroup
     private let running: Task<Void, any Error>
 
-    static func start(_ router: Router<BasicRequestContext>, label: String) async throws -> LocalServer {
+    /// `server` adds what plain HTTP/1 lacks (a WebSocket upgrade).
+    static func start(_ router: Router<BasicRequestContext>, label: String, server: HTTPServerBuilder = .http1()) async throws -> LocalServer {
         let (ports, portContinuation) = AsyncStream<Int>.makeStream()
         var logger = Logger(label: label)
         logger.logLevel = .warning
         let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            router: router, server: server, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { portContinuation.yield($0.localAddress?.port ?? 0) }, logger: logger)
         let services = ServiceGroup(configuration: .init(services: [app], logger: logger))
         // Whatever ends the services also ends the wait for a port: a server that cannot start

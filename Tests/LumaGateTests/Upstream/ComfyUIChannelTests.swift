@@ -45,9 +45,10 @@ import Testing
         ChannelRecord(name: name, kind: .comfyUI, apiKey: "", baseURL: fake.baseURL, createdAtMillis: 0, priority: priority)
     }
 
-    /// A gateway whose tasks go to the stored `channels`, polling fast, trusting no host but the channels' own.
+    /// A gateway whose tasks go to the stored `channels`, polling fast (every `pollSeconds`),
+    /// trusting no host but the channels' own.
     static func withGateway<T>(
-        channels: [ChannelRecord], directory: String? = nil, _ body: (TestGateway) async throws -> T
+        channels: [ChannelRecord], directory: String? = nil, pollSeconds: Double = 0.1, _ body: (TestGateway) async throws -> T
     ) async throws -> T {
         var directory = directory
         if directory == nil { directory = try await TestGateway.directory(with: channels) }
@@ -59,9 +60,9 @@ import Testing
                 configuration.models = try! configuration.models.adding(configuration.comfyUI.specs)
                 configuration.outboundAllowHosts = []
                 configuration.upstreamTimeoutSeconds = 5
-                configuration.comfyUIPolling.firstPollSeconds = 0.1
-                configuration.comfyUIPolling.minPollSeconds = 0.1
-                configuration.comfyUIPolling.maxPollSeconds = 0.2
+                configuration.comfyUIPolling.firstPollSeconds = pollSeconds
+                configuration.comfyUIPolling.minPollSeconds = pollSeconds
+                configuration.comfyUIPolling.maxPollSeconds = pollSeconds * 2
                 configuration.poller.retrySeconds = 0.2
             }, body)
     }
@@ -300,6 +301,47 @@ import Testing
         }
         await busy.stop()
         await idle.stop()
+    }
+
+    @Test func theSocketBringsProgressToTheFacesAndTheEndAtOnce() async throws {
+        let fake = try await FakeComfyUI.start(runSeconds: 3, steps: 6)
+        // Polls every two minutes: only the socket can move the task within the test.
+        try await Self.withGateway(channels: [Self.channel(fake)], pollSeconds: 120) { gateway in
+            let token = try await gateway.createToken()
+            try await waitUntil { fake.socketCount == 1 }
+            let id = try await gateway.submit(token: token, #"{"user_prompt": "steps", "model_name": "scripted", "duration": "1s"}"#)["id"] as! String
+            // The submit's own poll is two minutes away: the socket's news makes it sooner.
+            var seen: [Double] = []
+            var openAIProgress: [Int] = []
+            while seen.last ?? 0 < 1 {
+                if let progress = try await gateway.gateway.tasks.find(id: id)?.progress, progress != seen.last { seen.append(progress) }
+                if let value = try await gateway.request(.GET, "/v1/videos/\(id)", token: token).object["progress"] as? Int {
+                    openAIProgress.append(value)
+                }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(seen.count >= 2 && seen == seen.sorted() && seen.last == 1, "\(seen)")
+            #expect(openAIProgress == openAIProgress.sorted() && openAIProgress.last == 99, "\(openAIProgress)")
+            let done = try await gateway.waitForTerminal(id, token: token, timeout: .seconds(90))
+            #expect(done["state"] as? String == "completed", "the end came over the socket: \(done)")
+        }
+        await fake.stop()
+    }
+
+    @Test func aDroppedSocketLeavesItToThePollsAndComesBack() async throws {
+        let fake = try await FakeComfyUI.start()
+        try await Self.withGateway(channels: [Self.channel(fake)]) { gateway in
+            let token = try await gateway.createToken()
+            try await waitUntil { fake.socketCount == 1 }
+            fake.dropSockets(refusing: true)
+            let id =
+                try await gateway.submit(token: token, #"{"user_prompt": "no socket", "model_name": "scripted", "duration": "1s"}"#)["id"] as! String
+            #expect(try await gateway.waitForTerminal(id, token: token)["state"] as? String == "completed")
+            #expect(fake.socketCount == 0)
+            fake.dropSockets(refusing: false)
+            try await waitUntil { fake.socketCount == 1 }
+        }
+        await fake.stop()
     }
 
     @Test func aComfyUIModelWithNoMachineIsDrawnByTheSandbox() async throws {

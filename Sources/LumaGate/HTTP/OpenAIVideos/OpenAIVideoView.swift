@@ -65,8 +65,8 @@ struct OpenAIVideoView {
     }
 
     /// 0 while queued; while in progress, rising with the time spent against the model's usual
-    /// time, never past 99; 100 when completed. It depends only on the state and the time the
-    /// task last changed, so it never goes back.
+    /// time, or with what the upstream reports (a ComfyUI sampler's steps) when that is further,
+    /// never past 99; 100 when completed. Both only grow, so it never goes back.
     func progress(_ task: VideoTask, now: Date = Date()) -> Int {
         switch task.state {
         case .pending: return 0
@@ -74,7 +74,9 @@ struct OpenAIVideoView {
         case .processing, .failed:
             let end = task.state == .failed ? Date(millis: task.updatedAtMillis) : now
             let elapsed = max(0, end.timeIntervalSince(Date(millis: task.createdAtMillis)))
-            return min(99, 10 + Int(89 * elapsed / (elapsed + expectedSeconds(for: task))))
+            let estimate = 10 + Int(89 * elapsed / (elapsed + expectedSeconds(for: task)))
+            let reported = task.progress.map { 10 + Int(89 * $0) } ?? 0
+            return min(99, max(estimate, reported))
         }
     }
 

@@ -79,7 +79,10 @@ extension Gateway {
 
         let (configuration, publicURL) = (self.configuration, self.publicURL)
         let openConnections = OpenConnections(limit: configuration.edge.maxConnections)
-        var services: [any Service] = [poller, webhooks, channelSync, uploadSweeper]
+        var services: [any Service] = [
+            poller, webhooks, channelSync, uploadSweeper,
+            UpstreamFollower(channels: Array(poller.channels.values), tasks: tasks, poller: poller, now: taskService.now, logger: logger),
+        ]
         if let mediaRetention { services.append(mediaRetention) }
         if database.isShared { services.append(KeptCountsFolder(database: database, interval: .seconds(1), logger: logger)) }
         return Application(

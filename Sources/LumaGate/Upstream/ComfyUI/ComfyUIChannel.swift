@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import Logging
 import NIOCore
 
 /// A ComfyUI machine running the operator's workflows (docs/comfyui.md). A task's prompt id is
@@ -173,6 +174,13 @@ public struct ComfyUIChannel: UpstreamChannel {
 
     public func nextPoll(for task: VideoTask, after snapshot: UpstreamSnapshot, now: Date) -> Date {
         polling.nextPoll(for: task, now: now)
+    }
+
+    /// The machine's socket: its queue length, and the progress and end of this gateway's prompts.
+    public func follow(_ report: @escaping @Sendable (UpstreamReport) async -> Void) async {
+        let socket = ComfyUISocket(
+            baseURL: http.baseURL, clientID: clientID, apiKey: http.apiKey, machine: machine, logger: Logger(label: "lumagate.comfyui"))
+        await socket.follow(report)
     }
 
     /// A queued prompt is taken out of the queue; a running one is interrupted.

@@ -100,6 +100,74 @@ enum ComfyUIMapping {
         return "ComfyUI failed at node \(node)\(type): \(message.prefix(500))"
     }
 
+    /// What one text message of ComfyUI's socket (`{"type", "data"}`) means for the gateway.
+    enum SocketEvent: Equatable {
+        /// Prompts waiting or running on the machine (`status`).
+        case queue(Int)
+        /// How far a prompt's current node is (`progress`: a sampler's steps).
+        case progress(promptID: String, fraction: Double)
+        /// A prompt started, ended or failed: worth a look at its history now.
+        case changed(promptID: String)
+        case other
+    }
+
+    static func socketEvent(_ text: String) -> SocketEvent {
+        struct Message: Decodable {
+            struct Payload: Decodable {
+                struct Status: Decodable {
+                    struct ExecInfo: Decodable {
+                        var queueRemaining: Int?
+
+                        enum CodingKeys: String, CodingKey { case queueRemaining = "queue_remaining" }
+                    }
+
+                    var execInfo: ExecInfo?
+
+                    enum CodingKeys: String, CodingKey { case execInfo = "exec_info" }
+                }
+
+                var status: Status?
+                var promptID: String?
+                var value: Double?
+                var max: Double?
+                /// `executing` with `"node": null`: the prompt's run is over.
+                var nodeIsNull: Bool
+
+                enum CodingKeys: String, CodingKey {
+                    case status, value, max, node
+                    case promptID = "prompt_id"
+                }
+
+                init(from decoder: any Decoder) throws {
+                    let values = try decoder.container(keyedBy: CodingKeys.self)
+                    status = try? values.decodeIfPresent(Status.self, forKey: .status)
+                    promptID = try? values.decodeIfPresent(String.self, forKey: .promptID)
+                    value = try? values.decodeIfPresent(Double.self, forKey: .value)
+                    max = try? values.decodeIfPresent(Double.self, forKey: .max)
+                    nodeIsNull = values.contains(.node) ? (try values.decodeNil(forKey: .node)) : false
+                }
+            }
+
+            var type: String
+            var data: Payload?
+        }
+        guard let message = try? JSONDecoder().decode(Message.self, from: Data(text.utf8)), let data = message.data else { return .other }
+        switch (message.type, data.promptID) {
+        case ("status", _):
+            return data.status?.execInfo?.queueRemaining.map { .queue($0) } ?? .other
+        case ("progress", let id?):
+            guard let value = data.value, let max = data.max, max > 0, value.isFinite else { return .other }
+            return .progress(promptID: id, fraction: value / max)
+        case ("executing", let id?):
+            // `node: null` is the end of the prompt's run.
+            return data.nodeIsNull ? .changed(promptID: id) : .other
+        case ("execution_start", let id?), ("execution_success", let id?), ("execution_error", let id?), ("execution_interrupted", let id?):
+            return .changed(promptID: id)
+        default:
+            return .other
+        }
+    }
+
     /// The prompts queued and running, from `GET /queue`.
     struct Queue: Equatable {
         var running: [String]
