@@ -8,6 +8,7 @@ enum FFprobe {
         var height: Int?
         var pix_fmt: String?
         var duration: String?
+        var nb_frames: String?
     }
 
     static func streams(of data: Data, suffix: String) throws -> [Stream] {
@@ -16,7 +17,9 @@ enum FFprobe {
         defer { try? FileManager.default.removeItem(atPath: file) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["ffprobe", "-v", "error", "-show_entries", "stream=codec_name,width,height,pix_fmt,duration", "-of", "json", file]
+        process.arguments = [
+            "ffprobe", "-v", "error", "-show_entries", "stream=codec_name,width,height,pix_fmt,duration,nb_frames", "-of", "json", file,
+        ]
         let output = Pipe()
         process.standardOutput = output
         try process.run()
