@@ -22,6 +22,8 @@ struct AdminController: APIFace {
     let httpClient: HTTPClient
     /// The workflows a ComfyUI channel is checked against.
     let comfyUI: ComfyUIModels
+    /// What this process last heard of a channel's upstream queue (a ComfyUI machine's).
+    let upstreamQueue: @Sendable (String) -> Int?
     let now: @Sendable () -> Date
     /// For `GET /admin/stream`, every task's changes as they happen.
     let follower: TaskFollower
@@ -179,6 +181,7 @@ struct AdminController: APIFace {
             ("models", .array(channel.models.map(JSONValue.string))),
             ("max_in_flight", .optional(channel.maxInFlight)),
             ("in_flight", .int(inFlight)),
+            ("upstream_queue", .optional(upstreamQueue(channel.name))),
             ("created_at", .string(RFC3339.timestamp(channel.createdAtMillis))),
         ])
     }

@@ -32,7 +32,9 @@ extension Gateway {
                 tokens: tokens, tasks: tasks, channels: ChannelRepository(database: database), ledger: LedgerRepository(database: database),
                 lumaView: LumaTaskView(mediaURL: mediaURL), dreamMachineView: DreamMachineGenerationView(mediaURL: mediaURL),
                 mediaURL: mediaURL, body: body, routedChannels: Set(taskService.router.channels.map(\.name)),
-                httpClient: httpClient, comfyUI: configuration.comfyUI, now: tokens.now, follower: follower, service: taskService,
+                httpClient: httpClient, comfyUI: configuration.comfyUI,
+                upstreamQueue: { [router = taskService.router] name in router.channels.first { $0.name == name }?.queueLength },
+                now: tokens.now, follower: follower, service: taskService,
                 publicURL: publicURL),
         ]
     }

@@ -584,6 +584,8 @@ function channelCard(channel, reload) {
     h('dl', { class: 'facts' },
       h('dt', {}, 'Priority'), h('dd', {}, channel.priority),
       h('dt', {}, 'Weight'), h('dd', {}, channel.weight),
+      channel.upstream_queue == null ? null : h('dt', {}, 'Machine queue'),
+      channel.upstream_queue == null ? null : h('dd', { 'data-upstream-queue': '' }, channel.upstream_queue),
       h('dt', {}, 'Models'), h('dd', {}, channel.models.length ? channel.models.map((model) => h('span', { class: 'chip' }, model)) : 'all'),
       h('dt', {}, 'Base URL'), h('dd', {}, h('code', {}, channel.base_url)),
       h('dt', {}, 'Key'), h('dd', {}, h('code', {}, channel.key))),
