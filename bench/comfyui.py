@@ -78,12 +78,11 @@ def rss_mib(pid):
     return 0.0
 
 
+# 1. Overhead, one task at a time. A channel is added once its machine answers (its /object_info is checked).
+procs = start_machines({"EXEC": EXEC, "PARALLEL": "1"})
 token = lumagate("token", "create", "--name", "bench").strip().splitlines()[-1]
 for index, port in enumerate(machines):
     lumagate("channel", "add", "comfyui", "--name", f"gpu{index + 1}", "--base-url", f"http://127.0.0.1:{port}")
-
-# 1. Overhead, one task at a time.
-procs = start_machines({"EXEC": EXEC, "PARALLEL": "1"})
 gateway = start_gateway()
 timeline = []
 for n in range(ONE_BY_ONE):

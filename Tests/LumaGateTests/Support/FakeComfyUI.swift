@@ -16,7 +16,8 @@ import Synchronization
 /// it loads one).
 ///
 /// Words in any text input of a workflow script it: `explode` fails the run with an
-/// `execution_error`; `post-then-500` queues the prompt but answers its first post with a 500.
+/// `execution_error`; `post-then-500` queues the prompt but answers its first post with a 500;
+/// `html-output` saves a web page where the video should be.
 /// `hold()` keeps prompts queued; `restart()` loses the queue and the history, as a restarted
 /// ComfyUI does; `dropSockets(refusing:)` closes every socket (and refuses new ones).
 final class FakeComfyUI: Sendable {
@@ -309,7 +310,9 @@ final class FakeComfyUI: Sendable {
                 ])
         }
         do {
-            let video = try render(prompt, uploads: shared.state.withLock { $0.uploads })
+            let video =
+                prompt.texts.contains { $0.contains("html-output") }
+                ? Data("<html><body>not a video</body></html>".utf8) : try render(prompt, uploads: shared.state.withLock { $0.uploads })
             let filename = "lumagate_\(String(format: "%05d", prompt.number + 1))_.mp4"
             shared.files.withLock { $0["video/\(filename)"] = video }
             return [

@@ -179,11 +179,19 @@ import Testing
                 explodedTask["failure_reason"] as? String
                     == "ComfyUI failed at node 3 (KSampler): Allocation on device would exceed allowed memory. (out of memory)", "\(explodedTask)")
 
+            // What ComfyUI saved is a web page, not a video: never served, failed and refunded.
+            let page =
+                try await gateway.submit(token: token, #"{"user_prompt": "html-output", "model_name": "scripted", "duration": "1s"}"#)["id"]
+                as! String
+            let pageTask = try await gateway.waitForTerminal(page, token: token)
+            #expect((pageTask["failure_reason"] as? String)?.contains("not a playable MP4") == true, "\(pageTask)")
+            #expect(!FileManager.default.fileExists(atPath: "\(gateway.directory)/media/tasks/\(page)/video.mp4"))
+
             let made =
                 try await gateway.submit(token: token, #"{"user_prompt": "fine", "model_name": "scripted", "duration": "1s"}"#)["id"] as! String
             #expect(try await gateway.waitForTerminal(made, token: token)["state"] as? String == "completed")
             #expect(try await used(gateway, name) == 2, "only the video that was made is paid for: 1 s of 7 credits for 5 s")
-            try await LedgerAudit.read(gateway.gateway.database, token: name, limit: 10).expectBalanced(taskCount: 3)
+            try await LedgerAudit.read(gateway.gateway.database, token: name, limit: 10).expectBalanced(taskCount: 4)
         }
         await fake.stop()
     }
@@ -354,6 +362,37 @@ import Testing
                 .POST, "/luma/generations", token: token, json: #"{"user_prompt": "x", "model_name": "wan-2.2-ti2v-5b", "resolution": "1080p"}"#)
             #expect(refused.status == 400 && refused.text.contains("720p"), "\(refused.text)")
         }
+    }
+
+    @Test func anOperatorAddsAMachineOverTheAdminAPIAndSeesItsQueue() async throws {
+        let fake = try await FakeComfyUI.start()
+        let broken = Self.scriptedModel.replacingOccurrences(of: #""class_type": "CreateVideo""#, with: #""class_type": "CreateVideoPro""#)
+        let folder = try Self.modelFolder(["broken": broken])
+        try await Self.withGateway(channels: [Self.channel(fake)]) { gateway in
+            let admin = try await gateway.gateway.tokens.create(name: "root", isAdmin: true).secret
+            let listed = try await gateway.request(.GET, "/admin/channels", token: admin)
+            let gpu1 = try #require((listed.object["channels"] as? [[String: Any]])?.first { $0["name"] as? String == "gpu1" })
+            #expect(gpu1["kind"] as? String == "comfyui" && gpu1["key"] as? String == "")
+            // The gateway heard the machine's queue over its socket.
+            #expect(gpu1["upstream_queue"] as? Int == 0, "\(gpu1)")
+
+            let added = try await gateway.request(
+                .POST, "/admin/channels", token: admin, json: #"{"kind": "comfyui", "name": "gpu2", "base_url": "\#(fake.baseURL)"}"#)
+            #expect(added.status == 201, "\(added.text)")
+            let unreachable = try await gateway.request(
+                .POST, "/admin/channels", token: admin, json: #"{"kind": "comfyui", "name": "gpu3", "base_url": "http://127.0.0.1:9"}"#)
+            #expect(unreachable.status == 400 && unreachable.text.contains("cannot be added"), "\(unreachable.text)")
+        }
+        // A model the machine cannot run, named by the channel's models, refuses the add, naming the node.
+        let workflows = try ComfyUIModels.builtIn.adding(directory: folder)
+        var strict = Self.channel(fake)
+        strict.models = ["broken"]
+        await #expect {
+            try await strict.check(using: .shared, comfyUI: workflows)
+        } throws: { error in
+            "\(error)".contains("node 3: class CreateVideoPro is not installed")
+        }
+        await fake.stop()
     }
 
     @Test func addingAMachineChecksItRunsTheWorkflows() async throws {
