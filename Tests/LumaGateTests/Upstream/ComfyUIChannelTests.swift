@@ -312,26 +312,29 @@ import Testing
     }
 
     @Test func theSocketBringsProgressToTheFacesAndTheEndAtOnce() async throws {
-        let fake = try await FakeComfyUI.start(runSeconds: 3, steps: 6)
+        let fake = try await FakeComfyUI.start(runSeconds: 6, steps: 6)
         // Polls every two minutes: only the socket can move the task within the test.
         try await Self.withGateway(channels: [Self.channel(fake)], pollSeconds: 120) { gateway in
             let token = try await gateway.createToken()
             try await waitUntil { fake.socketCount == 1 }
             let id = try await gateway.submit(token: token, #"{"user_prompt": "steps", "model_name": "scripted", "duration": "1s"}"#)["id"] as! String
-            // The submit's own poll is two minutes away: the socket's news makes it sooner.
+            // The sampler's steps reach the store and the OpenAI face's `progress` while it runs (a
+            // loaded machine may see fewer of them), and the end comes long before a poll would.
             var seen: [Double] = []
-            var openAIProgress: [Int] = []
-            while seen.last ?? 0 < 1 {
-                if let progress = try await gateway.gateway.tasks.find(id: id)?.progress, progress != seen.last { seen.append(progress) }
-                if let value = try await gateway.request(.GET, "/v1/videos/\(id)", token: token).object["progress"] as? Int {
-                    openAIProgress.append(value)
-                }
+            var reported: [Int] = []
+            let deadline = ContinuousClock.now + .seconds(100)
+            while ContinuousClock.now < deadline {
+                let task = try #require(try await gateway.gateway.tasks.find(id: id))
+                if let progress = task.progress, progress != seen.last { seen.append(progress) }
+                if let value = try await gateway.request(.GET, "/v1/videos/\(id)", token: token).object["progress"] as? Int { reported.append(value) }
+                if task.state.isTerminal { break }
                 try await Task.sleep(for: .milliseconds(50))
             }
-            #expect(seen.count >= 2 && seen == seen.sorted() && seen.last == 1, "\(seen)")
-            #expect(openAIProgress == openAIProgress.sorted() && openAIProgress.last == 99, "\(openAIProgress)")
-            let done = try await gateway.waitForTerminal(id, token: token, timeout: .seconds(90))
-            #expect(done["state"] as? String == "completed", "the end came over the socket: \(done)")
+            let done = try #require(try await gateway.gateway.tasks.find(id: id))
+            #expect(done.state == .completed, "the end came over the socket")
+            #expect(!seen.isEmpty && seen == seen.sorted() && seen.allSatisfy { $0 > 0 && $0 <= 1 }, "\(seen)")
+            #expect(reported == reported.sorted() && reported.last == 100, "\(reported)")
+            #expect(reported.contains { (11...99).contains($0) }, "a running task's progress: \(reported)")
         }
         await fake.stop()
     }
