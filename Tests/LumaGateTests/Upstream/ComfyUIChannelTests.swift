@@ -150,7 +150,9 @@ import Testing
     @Test func refusalsAndFailuresNameTheNodeAndAreRefunded() async throws {
         let fake = try await FakeComfyUI.start()
         let broken = Self.scriptedModel.replacingOccurrences(of: #""class_type": "CreateVideo""#, with: #""class_type": "CreateVideoPro""#)
-        let folder = try Self.modelFolder(["broken": broken])
+        // EmptyImage without its required `color`: every name exists, so only /prompt finds it.
+        let incomplete = Self.scriptedModel.replacingOccurrences(of: #""batch_size": 1, "color": 0"#, with: #""batch_size": 1"#)
+        let folder = try Self.modelFolder(["broken": broken, "incomplete": incomplete])
         let directory = try await TestGateway.directory(with: [Self.channel(fake)])
         try await TestGateway.with(
             directory: directory,
@@ -164,12 +166,23 @@ import Testing
         ) { gateway in
             let name = "comfy-money"
             let token = try await gateway.createToken(name)
-            // ComfyUI refuses the workflow (a node class it does not have): failed at once, refunded.
-            let refused = try await gateway.submit(token: token, #"{"user_prompt": "x", "model_name": "broken", "duration": "1s"}"#)["id"] as! String
+            // The machine lacks a node class of `broken`: once its /object_info is read, the
+            // channel takes none of its tasks, and with no other channel the submit is a 503.
+            let router = gateway.gateway.taskService.router
+            try await waitUntil { router.candidates(for: GenerationRequest(prompt: "x", model: "broken")).isEmpty }
+            #expect(!router.candidates(for: GenerationRequest(prompt: "x", model: "scripted")).isEmpty)
+            let unrunnable = try await gateway.request(
+                .POST, "/luma/generations", token: token, json: #"{"user_prompt": "x", "model_name": "broken", "duration": "1s"}"#)
+            #expect(unrunnable.status == 503, "\(unrunnable.text)")
+
+            // ComfyUI refuses the workflow at /prompt: failed at once with its node and input, refunded.
+            let refused =
+                try await gateway.submit(token: token, #"{"user_prompt": "x", "model_name": "incomplete", "duration": "1s"}"#)["id"] as! String
             let refusedTask = try await gateway.waitForTerminal(refused, token: token)
             #expect(refusedTask["state"] as? String == "failed")
-            #expect((refusedTask["failure_reason"] as? String)?.hasPrefix("ComfyUI refused this request: ") == true, "\(refusedTask)")
-            #expect((refusedTask["failure_reason"] as? String)?.contains("CreateVideoPro") == true)
+            #expect(
+                refusedTask["failure_reason"] as? String
+                    == "ComfyUI refused this request: node 1 (EmptyImage): Required input is missing: color.", "\(refusedTask)")
 
             // The run fails at a node: its node, class and message are the reason.
             let exploded =
@@ -373,10 +386,15 @@ import Testing
         let folder = try Self.modelFolder(["broken": broken])
         try await Self.withGateway(channels: [Self.channel(fake)]) { gateway in
             let admin = try await gateway.gateway.tokens.create(name: "root", isAdmin: true).secret
-            let listed = try await gateway.request(.GET, "/admin/channels", token: admin)
-            let gpu1 = try #require((listed.object["channels"] as? [[String: Any]])?.first { $0["name"] as? String == "gpu1" })
+            // Once the gateway has heard the machine's queue over its socket, the admin API shows it.
+            var gpu1: [String: Any] = [:]
+            let deadline = ContinuousClock.now + .seconds(60)
+            while gpu1["upstream_queue"] as? Int == nil, ContinuousClock.now < deadline {
+                let listed = try await gateway.request(.GET, "/admin/channels", token: admin)
+                gpu1 = try #require((listed.object["channels"] as? [[String: Any]])?.first { $0["name"] as? String == "gpu1" })
+                try await Task.sleep(for: .milliseconds(50))
+            }
             #expect(gpu1["kind"] as? String == "comfyui" && gpu1["key"] as? String == "")
-            // The gateway heard the machine's queue over its socket.
             #expect(gpu1["upstream_queue"] as? Int == 0, "\(gpu1)")
 
             let added = try await gateway.request(

@@ -63,9 +63,9 @@ public struct ComfyUIChannel: UpstreamChannel {
         models.spec(for: task.request)?.typicalSeconds
     }
 
-    /// Videos and images of its workflows; Luma's operations are not ComfyUI's.
+    /// Videos and images of its workflows that the machine can run; Luma's operations are not ComfyUI's.
     public func supports(_ request: GenerationRequest) -> Bool {
-        guard let model = request.officialModel, workflows.workflows[model] != nil else { return false }
+        guard let model = request.officialModel, workflows.workflows[model] != nil, !machine.cannotRun(model) else { return false }
         return [.video, .image].contains(request.kind ?? .video)
     }
 
@@ -177,10 +177,29 @@ public struct ComfyUIChannel: UpstreamChannel {
     }
 
     /// The machine's socket: its queue length, and the progress and end of this gateway's prompts.
+    /// Each time it connects (at start, and after the machine restarted), the machine's nodes and
+    /// files are checked against the workflows: it takes no task of a model it cannot run.
     public func follow(_ report: @escaping @Sendable (UpstreamReport) async -> Void) async {
-        let socket = ComfyUISocket(
-            baseURL: http.baseURL, clientID: clientID, apiKey: http.apiKey, machine: machine, logger: Logger(label: "lumagate.comfyui"))
-        await socket.follow(report)
+        let logger = Logger(label: "lumagate.comfyui")
+        let socket = ComfyUISocket(baseURL: http.baseURL, clientID: clientID, apiKey: http.apiKey, machine: machine, logger: logger)
+        await socket.follow(report, onConnect: { await checkModels(logger: logger) })
+    }
+
+    /// Reads `/object_info` and records which models the machine cannot run, saying why in the log.
+    func checkModels(logger: Logger) async {
+        var http = http
+        http.maxAnswerBytes = 64 * 1024 * 1024
+        do {
+            let info = try ComfyUIMapping.ObjectInfo(data: try await http.send(.GET, "/object_info"))
+            let problems = workflows.check(against: info).problems
+            let before = Set(workflows.workflows.keys.filter(machine.cannotRun))
+            machine.record(unrunnable: Set(problems.keys))
+            for (model, found) in problems.sorted(by: { $0.key < $1.key }) where !before.contains(model) {
+                logger.error("ComfyUI channel \(name) cannot run \(model), so takes none of its tasks: \(found.joined(separator: "; "))")
+            }
+        } catch {
+            logger.warning("ComfyUI channel \(name): could not read its /object_info (\(error))")
+        }
     }
 
     /// A queued prompt is taken out of the queue; a running one is interrupted.

@@ -1,12 +1,13 @@
 import Synchronization
 
 /// What this gateway knows of one ComfyUI machine between calls: its queue's length (for
-/// routing), the prompts it lost and was given again, and what its socket said of each prompt.
+/// routing), the models it cannot run (from its `/object_info`), and the prompts it lost and was
+/// given again.
 final class ComfyUIMachine: Sendable {
     private struct State {
         var queueLength: Int?
         var resubmitted: Set<String> = []
-        var progress: [String: Double] = [:]
+        var unrunnable: Set<String> = []
     }
 
     private let state = Mutex(State())
@@ -23,18 +24,15 @@ final class ComfyUIMachine: Sendable {
         state.withLock { $0.resubmitted.insert(id).inserted }
     }
 
-    /// How far prompt `id` is, from 0 to 1, as its sampler's steps report it.
-    func progress(of id: String) -> Double? { state.withLock { $0.progress[id] } }
+    /// Whether its last check found it cannot run `model` (until checked, it is taken to run all).
+    func cannotRun(_ model: String) -> Bool { state.withLock { $0.unrunnable.contains(model) } }
 
-    func record(progress: Double, of id: String) {
-        state.withLock { $0.progress[id] = min(max(progress, 0), 1) }
+    func record(unrunnable: Set<String>) {
+        state.withLock { $0.unrunnable = unrunnable }
     }
 
     /// Drops what is known of a finished prompt.
     func forget(_ id: String) {
-        state.withLock {
-            $0.progress[id] = nil
-            $0.resubmitted.remove(id)
-        }
+        _ = state.withLock { $0.resubmitted.remove(id) }
     }
 }

@@ -25,8 +25,10 @@ struct ComfyUISocket: Sendable {
         return components.string ?? baseURL
     }
 
-    /// Follows the machine until the task is cancelled, handing each report to `report`.
-    func follow(_ report: @escaping @Sendable (UpstreamReport) async -> Void) async {
+    /// Follows the machine until the task is cancelled, handing each report to `report`;
+    /// `onConnect` runs as each connection opens (a new connection may be a restarted machine),
+    /// and once at the start of an outage (a machine whose socket cannot be reached still works).
+    func follow(_ report: @escaping @Sendable (UpstreamReport) async -> Void, onConnect: @escaping @Sendable () async -> Void) async {
         var headers = HTTPFields()
         if !apiKey.isEmpty { headers[.authorization] = "Bearer \(apiKey)" }
         // Previews (binary frames) are dropped; a text message is a few kilobytes.
@@ -36,6 +38,7 @@ struct ComfyUISocket: Sendable {
         while !Task.isCancelled {
             do {
                 try await WebSocketClient.connect(url: url, configuration: configuration, logger: logger) { inbound, _, _ in
+                    await onConnect()
                     for try await message in inbound.messages(maxSize: 8 << 20) {
                         guard case .text(let text) = message else { continue }
                         switch ComfyUIMapping.socketEvent(text) {
@@ -49,8 +52,11 @@ struct ComfyUISocket: Sendable {
                 failures = 0
             } catch {
                 failures += 1
-                // Said once per outage, not at every attempt.
-                if failures == 1 { logger.warning("ComfyUI socket at \(url) dropped (\(error)); the history is polled meanwhile") }
+                // Once per outage, not at every attempt.
+                if failures == 1 {
+                    logger.warning("ComfyUI socket at \(url) dropped (\(error)); the history is polled meanwhile")
+                    await onConnect()
+                }
             }
             try? await Task.sleep(for: reconnectAfter)
         }
