@@ -38,14 +38,6 @@ extension JSONValue: Decodable {
         return value
     }
 
-    public var intValue: Int? {
-        switch self {
-        case .int(let value): value
-        case .double(let value) where value.rounded() == value && abs(value) < 1e15: Int(value)
-        default: nil
-        }
-    }
-
     public var arrayValue: [JSONValue]? {
         guard case .array(let values) = self else { return nil }
         return values
