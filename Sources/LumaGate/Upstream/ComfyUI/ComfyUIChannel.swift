@@ -11,13 +11,7 @@ import NIOCore
 public struct ComfyUIChannel: UpstreamChannel {
     /// ComfyUI is on the operator's network: a first look a second after the submit, then every
     /// sixteenth of the task's age within 1-5 s (its socket, when connected, says sooner).
-    public static let defaultPolling: DreamMachineChannel.Polling = {
-        var polling = DreamMachineChannel.Polling()
-        polling.firstPollSeconds = 1
-        polling.minPollSeconds = 1
-        polling.maxPollSeconds = 5
-        return polling
-    }()
+    public static let defaultPolling = DreamMachineChannel.Polling(firstPollSeconds: 1, minPollSeconds: 1, maxPollSeconds: 5)
 
     public let name: String
     public let concurrency = 8

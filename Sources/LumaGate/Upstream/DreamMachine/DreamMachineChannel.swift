@@ -18,6 +18,13 @@ public struct DreamMachineChannel: UpstreamChannel {
         public var safetyPollSeconds: Double = 60
         public init() {}
 
+        /// Another upstream's pace: its first look, and the bounds of the later ones.
+        public init(firstPollSeconds: Double, minPollSeconds: Double, maxPollSeconds: Double) {
+            self.firstPollSeconds = firstPollSeconds
+            self.minPollSeconds = minPollSeconds
+            self.maxPollSeconds = maxPollSeconds
+        }
+
         /// The first look `firstPollSeconds` after the submit, then every sixteenth of the age.
         func nextPoll(for task: VideoTask, now: Date) -> Date {
             let age = now.timeIntervalSince(Date(millis: task.createdAtMillis))

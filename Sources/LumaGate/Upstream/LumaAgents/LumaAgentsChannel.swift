@@ -23,13 +23,7 @@ public struct LumaAgentsChannel: UpstreamChannel {
 
     /// ray-3.2 takes from about 20 s (360p drafts) to a few minutes (1080p, 10 s): a first look
     /// after 20 s, then every sixteenth of the task's age within 3-10 s.
-    public static let defaultPolling: DreamMachineChannel.Polling = {
-        var polling = DreamMachineChannel.Polling()
-        polling.firstPollSeconds = 20
-        polling.minPollSeconds = 3
-        polling.maxPollSeconds = 10
-        return polling
-    }()
+    public static let defaultPolling = DreamMachineChannel.Polling(firstPollSeconds: 20, minPollSeconds: 3, maxPollSeconds: 10)
 
     public let name: String
     /// Polls are network-bound; a finished video is a download and a moment of ffmpeg.
