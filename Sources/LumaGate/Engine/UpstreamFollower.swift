@@ -40,7 +40,12 @@ public final class UpstreamFollower: Service, Sendable {
                 try await tasks.makeDue(id: id, now: now().millis)
                 poller.wakeUp()
             case .progress(let id, let fraction):
-                try await tasks.recordProgress(id: id, progress: fraction, at: now().millis)
+                // A task still pending here is running there: polled now, it moves on and the
+                // next step is recorded.
+                if try await !tasks.recordProgress(id: id, progress: fraction, at: now().millis) {
+                    try await tasks.makeDue(id: id, now: now().millis)
+                    poller.wakeUp()
+                }
             }
         } catch {
             logger.warning("could not apply an upstream's report (\(report)): \(error)")

@@ -49,6 +49,8 @@ final class FakeComfyUI: Sendable {
         var interrupted: [String] = []
         var interruptRequested: Set<String> = []
         var held = false
+        /// Runs wait at their last step, reporting it again, until let go.
+        var endsHeld = false
         var failedPosts: Set<String> = []
         var counter = 0
     }
@@ -231,6 +233,10 @@ final class FakeComfyUI: Sendable {
                     try? await Task.sleep(for: .seconds(runSeconds / Double(max(1, steps))))
                     shared.emit("progress", ["value": step, "max": steps, "prompt_id": prompt.id, "node": "3"], to: client)
                 }
+                while shared.state.withLock({ $0.endsHeld }), !Task.isCancelled {
+                    try? await Task.sleep(for: .milliseconds(200))
+                    shared.emit("progress", ["value": steps, "max": steps, "prompt_id": prompt.id, "node": "3"], to: client)
+                }
                 let entry =
                     (try? JSONSerialization.data(
                         withJSONObject: run(prompt, interrupted: shared.state.withLock { $0.interruptRequested.contains(prompt.id) }, shared: shared)))
@@ -261,6 +267,11 @@ final class FakeComfyUI: Sendable {
     /// Keeps new prompts queued (`false` lets them run).
     func hold(_ held: Bool = true) {
         shared.state.withLock { $0.held = held }
+    }
+
+    /// Keeps runs at their last step (`false` lets them end).
+    func holdEnds(_ held: Bool = true) {
+        shared.state.withLock { $0.endsHeld = held }
     }
 
     /// Loses the queue, the running prompt and the history, as a restarted ComfyUI does.

@@ -54,8 +54,9 @@ final class WebhookReceiver: Sendable {
         self.server = server
     }
 
-    /// Waits until `count` posts arrived at `path`, and returns them.
-    func wait(for count: Int, at path: String, timeout: Duration = .seconds(30)) async throws -> [Post] {
+    /// Waits until `count` posts arrived at `path`, and returns them. The bound is generous: with
+    /// every suite running on PostgreSQL, a retried delivery has waited more than 30 s for its turn.
+    func wait(for count: Int, at path: String, timeout: Duration = .seconds(90)) async throws -> [Post] {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             let posts = received(at: path)
