@@ -36,7 +36,8 @@ public enum AspectRatio: String, Sendable, CaseIterable {
         return wide >= high ? (longSide, short) : (short, longSide)
     }
 
-    private static func sides(of ratio: String) -> (Double, Double) {
+    /// A ratio's two sides ("16:9" is 16 and 9; 16:9 if unreadable).
+    static func sides(of ratio: String) -> (Double, Double) {
         let parts = ratio.split(separator: ":").compactMap { Double($0) }.filter { $0 > 0 }
         return parts.count == 2 ? (parts[0], parts[1]) : (16, 9)
     }

@@ -52,8 +52,13 @@ import Testing
         #expect(ComfyUIMapping.socketEvent(#"{"type":"progress","data":{"value":5,"max":0,"prompt_id":"p"}}"#) == .other)
         #expect(ComfyUIMapping.socketEvent(#"{"type":"executing","data":{"node":"3","prompt_id":"p"}}"#) == .other)
         #expect(ComfyUIMapping.socketEvent("not json") == .other)
+        // A run that fails ends with its execution_error and then `executing` with node null: both are news.
         let failed = try #require(try JSONSerialization.jsonObject(with: try fixture("ws_error_messages.json")) as? [[String: Any]])
-        #expect(failed.contains { $0["type"] as? String == "execution_error" })
+        let failedID = try #require((failed.first { $0["type"] as? String == "execution_error" }?["data"] as? [String: Any])?["prompt_id"] as? String)
+        let failedEvents = try failed.map {
+            ComfyUIMapping.socketEvent(String(decoding: try JSONSerialization.data(withJSONObject: $0), as: UTF8.self))
+        }
+        #expect(failedEvents.filter { $0 == .changed(promptID: failedID) }.count >= 2)
     }
 
     @Test func templatesSizeFramesAndImagesAsTheirModelsNeed() throws {

@@ -35,8 +35,8 @@ public enum OpenAIVideoFormat {
             let ratio = Double(sides[0]) / Double(sides[1])
             let resolution = model.resolutions.first { ModelSpec.shortSide(of: $0) == sides.min() }
             let aspect = model.aspectRatios.first { candidate in
-                let parts = candidate.split(separator: ":").compactMap { Double($0) }
-                return parts.count == 2 && abs(parts[0] / parts[1] / ratio - 1) < 0.02
+                let (wide, high) = AspectRatio.sides(of: candidate)
+                return abs(wide / high / ratio - 1) < 0.02
             }
             if let resolution, let aspect { return Size(aspectRatio: aspect, resolution: resolution) }
         }

@@ -181,11 +181,8 @@ public struct ComfyUIChannel: UpstreamChannel {
 
     /// Reads `/object_info` and records which models the machine cannot run, saying why in the log.
     func checkModels(logger: Logger) async {
-        var http = http
-        http.maxAnswerBytes = 64 * 1024 * 1024
         do {
-            let info = try ComfyUIMapping.ObjectInfo(data: try await http.send(.GET, "/object_info"))
-            let problems = workflows.check(against: info).problems
+            let problems = workflows.check(against: try await ComfyUIMapping.ObjectInfo.read(from: http)).problems
             let before = Set(workflows.workflows.keys.filter(machine.cannotRun))
             machine.record(unrunnable: Set(problems.keys))
             for (model, found) in problems.sorted(by: { $0.key < $1.key }) where !before.contains(model) {

@@ -15,10 +15,7 @@ struct ComfyUIChannelKind: ChannelKind {
     /// Reads its node classes and model files: it passes when it runs every model the channel is
     /// to serve (all of them when it names none, then at least one), and says which it cannot run and why.
     func check(_ http: UpstreamHTTP, comfyUI: ComfyUIModels, serving: [String]) async throws -> String {
-        var http = http
-        http.maxAnswerBytes = 64 * 1024 * 1024
-        let info = try ComfyUIMapping.ObjectInfo(data: try await http.send(.GET, "/object_info"))
-        let (runnable, problems) = comfyUI.check(against: info)
+        let (runnable, problems) = comfyUI.check(against: try await ComfyUIMapping.ObjectInfo.read(from: http))
         let explained = problems.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value.joined(separator: "; ")))" }
         let missing = serving.filter { !runnable.contains($0) }
         guard missing.isEmpty, !runnable.isEmpty else {

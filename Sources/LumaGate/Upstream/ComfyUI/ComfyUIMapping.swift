@@ -245,6 +245,13 @@ enum ComfyUIMapping {
 
         var classes: [String: Inputs]
 
+        /// The machine's `/object_info` (a few megabytes with many custom nodes).
+        static func read(from http: UpstreamHTTP) async throws -> ObjectInfo {
+            var http = http
+            http.maxAnswerBytes = 64 * 1024 * 1024
+            return try ObjectInfo(data: try await http.send(.GET, "/object_info"))
+        }
+
         init(data: Data) throws {
             do {
                 classes = try JSONDecoder().decode([String: Node].self, from: data).mapValues { $0.input ?? Inputs() }

@@ -189,10 +189,10 @@ public struct ComfyUIWorkflow: Sendable {
             let takes = (inputs[field] ?? []).contains { graph.nodes[$0.node] != nil }
             if wanted, !takes {
                 return .failure(
-                    .init(field: field, description: "model \(spec.name) does not take \(field == .startImage ? "a start" : "an end") image"))
+                    .init(description: "model \(spec.name) does not take \(field == .startImage ? "a start" : "an end") image"))
             }
             if !wanted, takes {
-                return .failure(.init(field: field, description: "model \(spec.name) needs \(field == .startImage ? "a start" : "an end") image"))
+                return .failure(.init(description: "model \(spec.name) needs \(field == .startImage ? "a start" : "an end") image"))
             }
         }
         return .success(graph)
@@ -213,7 +213,6 @@ public struct ComfyUIWorkflow: Sendable {
     }
 
     public struct WorkflowRefusal: Error, CustomStringConvertible {
-        public var field: Field
         public var description: String
     }
 
