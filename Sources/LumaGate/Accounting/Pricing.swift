@@ -62,6 +62,10 @@ public struct Pricing: Sendable, Equatable {
             return (fiveSeconds * seconds + 4) / 5
         case .image, .imageEdit:
             return image[model] ?? 0
+        case .layering:
+            // Luma prices 2k layers higher; the gateway, not knowing how many layers an image
+            // splits into, charges its image price once, twice at 2k.
+            return (image[model] ?? 0) * (request.layerResolution == "2k" ? 2 : 1)
         case let operation:
             return operations[operation.rawValue] ?? 0
         }

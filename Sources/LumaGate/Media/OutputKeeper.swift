@@ -39,7 +39,8 @@ public struct OutputKeeper: Sendable {
     /// `extras` made alongside it, such as an EXR export): completed once every file is kept;
     /// still dreaming while another attempt can help; failed otherwise.
     func snapshot(
-        of task: VideoTask, outputAt url: String, extras: [(type: String, url: String)] = [], upstream: String = "Luma", now: Date
+        of task: VideoTask, outputAt url: String, outputLayer: TaskMedia.Layer? = nil,
+        extras: [(type: String, url: String, layer: TaskMedia.Layer?)] = [], upstream: String = "Luma", now: Date
     ) async -> UpstreamSnapshot {
         let kind = task.request.producesImage ? "image" : "video"
         do {
@@ -47,12 +48,15 @@ public struct OutputKeeper: Sendable {
             // each attempt and, on a loaded machine, could outlast short-lived links every time.
             var kept: [TaskMedia.Extra] = []
             for (index, extra) in extras.prefix(Self.maxExtras).enumerated() {
-                kept.append(try await keepExtra(taskID: task.id, index: index, type: extra.type, from: extra.url))
+                var extraKept = try await keepExtra(taskID: task.id, index: index, type: extra.type, from: extra.url)
+                extraKept.layer = extra.layer
+                kept.append(extraKept)
             }
             var media =
                 task.request.producesImage
                 ? try await keepImage(taskID: task.id, from: url, atMillis: now.millis)
                 : try await keepVideo(taskID: task.id, from: url, atMillis: now.millis)
+            media.image?.layer = outputLayer
             if !kept.isEmpty { media.extras = kept }
             return .completed(media)
         } catch let failure as Failure {
@@ -92,27 +96,7 @@ public struct OutputKeeper: Sendable {
     /// an earlier attempt did.
     func keepImage(taskID: String, from url: String, atMillis: Int64) async throws -> TaskMedia {
         let directory = store.taskDirectory(taskID)
-        let existing = ImageProbe.Format.allCases.map { "\(directory)/image.\($0.fileExtension)" }.first(where: store.exists)
-        let image: String
-        if let existing {
-            image = existing
-        } else {
-            try FileManager.default.createDirectory(atPath: store.absolutePath(directory), withIntermediateDirectories: true)
-            let partial = "\(directory)/partial-\(UUID().uuidString)"
-            do {
-                try await outbound.download(url, to: store.absolutePath(partial), maxBytes: settings.maxBytes, timeout: settings.timeout)
-            } catch {
-                store.remove(partial)
-                throw Self.failure(error, maxBytes: settings.maxBytes)
-            }
-            let head = try? Data(contentsOf: URL(fileURLWithPath: store.absolutePath(partial)), options: .alwaysMapped).prefix(64)
-            guard let format = head.flatMap(ImageProbe.format(of:)) else {
-                store.remove(partial)
-                throw Failure(permanent: true, description: "the upstream's image is not a PNG, JPEG or WebP")
-            }
-            image = "\(directory)/image.\(format.fileExtension)"
-            try FileManager.default.moveItem(atPath: store.absolutePath(partial), toPath: store.absolutePath(image))
-        }
+        let image = try await keptImage(from: url, named: "image", in: directory)
         let size = ImageProbe.size(ofFileAt: store.absolutePath(image))
         let palette = try? await stills.ffmpeg?.paletteGrid(of: store.absolutePath(image), in: store.absolutePath(directory))
         return TaskMedia(
@@ -120,18 +104,48 @@ public struct OutputKeeper: Sendable {
             createdAtMillis: atMillis)
     }
 
-    /// At most this many files besides the main output are kept; Luma makes one (the EXR).
-    static let maxExtras = 4
+    /// The image at `url` kept as `<name>.<its format>` in `directory`, unless an earlier attempt
+    /// kept it; refused unless it is a PNG, JPEG or WebP.
+    private func keptImage(from url: String, named name: String, in directory: String) async throws -> String {
+        if let existing = ImageProbe.Format.allCases.map({ "\(directory)/\(name).\($0.fileExtension)" }).first(where: store.exists) {
+            return existing
+        }
+        try FileManager.default.createDirectory(atPath: store.absolutePath(directory), withIntermediateDirectories: true)
+        let partial = "\(directory)/partial-\(UUID().uuidString)"
+        do {
+            try await outbound.download(url, to: store.absolutePath(partial), maxBytes: settings.maxBytes, timeout: settings.timeout)
+        } catch {
+            store.remove(partial)
+            throw Self.failure(error, maxBytes: settings.maxBytes)
+        }
+        let head = try? Data(contentsOf: URL(fileURLWithPath: store.absolutePath(partial)), options: .alwaysMapped).prefix(64)
+        guard let format = head.flatMap(ImageProbe.format(of:)) else {
+            store.remove(partial)
+            throw Failure(permanent: true, description: "the upstream's image is not a PNG, JPEG or WebP")
+        }
+        let image = "\(directory)/\(name).\(format.fileExtension)"
+        try FileManager.default.moveItem(atPath: store.absolutePath(partial), toPath: store.absolutePath(image))
+        return image
+    }
+
+    /// At most this many files besides the main output are kept: Luma makes one beside a video
+    /// (the EXR), and a layering's layers are a handful.
+    static let maxExtras = 16
 
     /// A file made alongside the output, kept byte for byte under a name whose extension comes
     /// from a short list, so a stored file is never served as a page.
     func keepExtra(taskID: String, index: Int, type: String, from url: String) async throws -> TaskMedia.Extra {
         let directory = store.taskDirectory(taskID)
-        let urlExtension = URL(string: url).map { $0.pathExtension.lowercased() } ?? ""
-        let fileExtension = [type.lowercased(), urlExtension].first(where: Self.extraExtensions.contains) ?? "bin"
-        let path = "\(directory)/extra-\(index).\(fileExtension)"
-        if !store.exists(path) {
-            try await download(url, to: path, in: directory)
+        let path: String
+        if type == "image" {  // a layer
+            path = try await keptImage(from: url, named: "extra-\(index)", in: directory)
+        } else {
+            let urlExtension = URL(string: url).map { $0.pathExtension.lowercased() } ?? ""
+            let fileExtension = [type.lowercased(), urlExtension].first(where: Self.extraExtensions.contains) ?? "bin"
+            path = "\(directory)/extra-\(index).\(fileExtension)"
+            if !store.exists(path) {
+                try await download(url, to: path, in: directory)
+            }
         }
         let bytes = (try? FileManager.default.attributesOfItem(atPath: store.absolutePath(path))[.size] as? Int) ?? 0
         return TaskMedia.Extra(type: type, url: path, bytes: bytes)

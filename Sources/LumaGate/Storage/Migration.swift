@@ -14,6 +14,6 @@ enum Migrations {
         M0009_IndexTasksAtUpstream(), M0010_IndexUploads(), M0011_AddUploadFileDetails(), M0012_AddChannelKeepOutputs(),
         M0013_RecordViewAndTokenChanges(), M0014_AddMediaExpiry(), M0015_KeepCounts(), M0016_IndexTasksByCreation(), M0017_KeepCountsByDeltas(),
         M0018_TokenChangesWithoutSpending(), M0019_CreateIdempotencyClaims(), M0020_RecordTaskOwnersInChanges(), M0021_CreateWebhookEndpoints(),
-        M0022_AddTaskProgress(),
+        M0022_AddTaskProgress(), M0023_AddUploadDeletion(),
     ]
 }

@@ -9,7 +9,8 @@ public struct UploadRepository: Sendable {
         self.database = database
     }
 
-    static let columns = "id, token_id, stored_path, created_at, state, mime_type, size_bytes, filename, purpose, user_id, expires_at, put_secret"
+    static let columns =
+        "id, token_id, stored_path, created_at, state, mime_type, size_bytes, filename, purpose, user_id, expires_at, put_secret, deleted_at"
 
     func insert(_ upload: Upload) async throws {
         try await database.write { sql in
@@ -18,7 +19,8 @@ public struct UploadRepository: Sendable {
                 INSERT INTO uploads (\(unsafeRaw: Self.columns))
                 VALUES (\(bind: upload.id), \(bind: upload.tokenID), \(bind: upload.storedPath), \(bind: upload.createdAtMillis),
                         \(bind: upload.state.rawValue), \(bind: upload.mimeType), \(bind: upload.sizeBytes), \(bind: upload.filename),
-                        \(bind: upload.purpose), \(bind: upload.userID), \(bind: upload.expiresAtMillis), \(bind: upload.putSecret))
+                        \(bind: upload.purpose), \(bind: upload.userID), \(bind: upload.expiresAtMillis), \(bind: upload.putSecret),
+                        \(bind: upload.deletedAtMillis))
                 """
             ).run()
         }
@@ -88,17 +90,29 @@ public struct UploadRepository: Sendable {
         }
     }
 
-    /// Removes `tokenID`'s upload `id` and returns its stored path ("" if it had no bytes yet).
-    func delete(id: String, tokenID: String) async throws -> String? {
+    /// Marks `tokenID`'s upload `id` deleted at `millis` and forgets its bytes; returns their
+    /// stored path ("" if it had none, or was deleted before), or nil if there is no such upload.
+    func delete(id: String, tokenID: String, at millis: Int64) async throws -> String? {
         try await database.write { sql in
-            try await sql.raw("DELETE FROM uploads WHERE id = \(bind: id) AND token_id = \(bind: tokenID) RETURNING stored_path")
-                .first()?.decode(column: "stored_path", as: String.self)
+            guard
+                let path = try await sql.raw(
+                    "SELECT stored_path FROM uploads WHERE id = \(bind: id) AND token_id = \(bind: tokenID) \(unsafeRaw: sql.lockingSelectedRows)"
+                ).first()?.decode(column: "stored_path", as: String.self)
+            else { return nil }
+            try await sql.raw(
+                """
+                UPDATE uploads SET state = 'deleted', stored_path = '', put_secret = NULL, deleted_at = COALESCE(deleted_at, \(bind: millis))
+                WHERE id = \(bind: id) AND token_id = \(bind: tokenID)
+                """
+            ).run()
+            return path
         }
     }
 
     func count(tokenID: String) async throws -> Int {
         try await database.read { sql in
-            try await sql.raw("SELECT COUNT(*) AS n FROM uploads WHERE token_id = \(bind: tokenID)").first()?.decode(column: "n", as: Int.self) ?? 0
+            try await sql.raw("SELECT COUNT(*) AS n FROM uploads WHERE token_id = \(bind: tokenID) AND COALESCE(state, 'ready') <> 'deleted'")
+                .first()?.decode(column: "n", as: Int.self) ?? 0
         }
     }
 
@@ -129,6 +143,7 @@ public struct UploadRepository: Sendable {
             purpose: try row.decode(column: "purpose", as: String?.self),
             userID: try row.decode(column: "user_id", as: String?.self),
             expiresAtMillis: try row.decode(column: "expires_at", as: Int64?.self),
-            putSecret: try row.decode(column: "put_secret", as: String?.self))
+            putSecret: try row.decode(column: "put_secret", as: String?.self),
+            deletedAtMillis: try row.decode(column: "deleted_at", as: Int64?.self))
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The aspect ratios Luma accepts, with the frame size Luma renders for each (16:9 is the seed's
 /// 1360×752; the others keep about the same pixel count and even dimensions).
 public enum AspectRatio: String, Sendable, CaseIterable {
@@ -34,6 +36,16 @@ public enum AspectRatio: String, Sendable, CaseIterable {
         let (wide, high) = sides(of: ratio)
         let short = Int((Double(longSide) * min(wide, high) / max(wide, high) / 2).rounded()) * 2
         return wide >= high ? (longSide, short) : (short, longSide)
+    }
+
+    /// Of `ratios`, the one nearest the shape of a `width`×`height` picture (by the logarithm of
+    /// their ratios, so 2:1 is as far from 1:1 as 1:2 is).
+    static func nearest(width: Int, height: Int, among ratios: [String]) -> String? {
+        let shape = log(Double(max(width, 1)) / Double(max(height, 1)))
+        return ratios.min { first, second in
+            let (a, b) = (sides(of: first), sides(of: second))
+            return abs(log(a.0 / a.1) - shape) < abs(log(b.0 / b.1) - shape)
+        }
     }
 
     /// A ratio's two sides ("16:9" is 16 and 9; 16:9 if unreadable).

@@ -130,7 +130,7 @@ public struct FileLibrary: Sendable {
     }
 
     func delete(id: String, tokenID: String) async throws {
-        guard let path = try await uploads.delete(id: id, tokenID: tokenID) else {
+        guard let path = try await uploads.delete(id: id, tokenID: tokenID, at: now().millis) else {
             throw GatewayError.notFound("No file with id \(id) exists for this token.")
         }
         if !path.isEmpty { await store.delete(path) }

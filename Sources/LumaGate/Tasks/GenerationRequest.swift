@@ -18,10 +18,13 @@ public struct GenerationRequest: Sendable, Codable, Equatable {
         case videoEdit = "video_edit"
         case videoReframe = "video_reframe"
 
-        public var producesImage: Bool { self == .image || self == .reframeImage || self == .imageEdit }
+        /// The Agents API's split of an image (`image`, the source) into layers, front to back.
+        case layering
+
+        public var producesImage: Bool { [.image, .reframeImage, .imageEdit, .layering].contains(self) }
 
         /// Operations the gateway cannot render itself: only an upstream does them.
-        public var isRelayedOperation: Bool { ![.video, .image, .imageEdit, .videoEdit, .videoReframe].contains(self) }
+        public var isRelayedOperation: Bool { ![.video, .image, .imageEdit, .videoEdit, .videoReframe, .layering].contains(self) }
     }
 
     public var prompt: String
@@ -65,8 +68,17 @@ public struct GenerationRequest: Sendable, Codable, Equatable {
     /// whether the upstream derives its controls from the source.
     public var editStrength: String?
     public var autoControls: Bool?
-    /// ray-3.2 guide frames, each pinned to an output frame (24 a second), in the client's order.
+    /// ray-3.2 guide frames, each pinned to an output frame (24 a second), in the client's order;
+    /// for a video edit, to a frame of the source.
     public var keyframes: [Keyframe]?
+    /// A video edit's manual conditioning (`video.edit.controls`), as validated.
+    public var editControls: EditControls?
+    /// uni-1 images through the Agents API: guidance images (`image_ref`) in the client's order,
+    /// and whether the upstream may search the web for more (`web_search`).
+    public var references: [ImageReference]?
+    public var webSearch: Bool?
+    /// A layering (`kind` .layering): the layers' resolution, `1k` or `2k`.
+    public var layerResolution: String?
 
     public struct Keyframe: Sendable, Codable, Equatable {
         public var image: ImageReference
@@ -111,7 +123,7 @@ public struct GenerationRequest: Sendable, Codable, Equatable {
 
     /// The media paths of the task's own copies of the images it was made from.
     public var storedImagePaths: [String] {
-        [image, imageEnd].compactMap { $0?.storedPath } + (keyframes ?? []).map(\.image.storedPath)
+        [image, imageEnd].compactMap { $0?.storedPath } + (keyframes ?? []).map(\.image.storedPath) + (references ?? []).map(\.storedPath)
     }
 
     /// The official name of the model (an alias such as the relay format's translated), with

@@ -15,6 +15,19 @@ public struct TaskMedia: Sendable, Codable, Equatable {
         public var height: Int?
         /// Base64 of a 5×5 RGB grid (75 bytes), or nil when it could not be computed.
         public var paletteGrid: String?
+        /// The first layer of a layering.
+        public var layer: Layer?
+    }
+
+    /// What one image of a layering holds, as the Agents API describes it.
+    public struct Layer: Sendable, Codable, Equatable {
+        /// Front to back; the last is the background.
+        public var index: Int
+        /// One or two words.
+        public var label: String
+        public var description: String
+        /// The edge of its transparency: `soft`, `hard`, or `none` (the opaque background).
+        public var alphaHint: String
     }
 
     /// A file an upstream made alongside the main output (the Agents API's EXR export), kept as
@@ -24,6 +37,8 @@ public struct TaskMedia: Sendable, Codable, Equatable {
         public var type: String
         public var url: String
         public var bytes: Int
+        /// Each layer of a layering after the first.
+        public var layer: Layer?
     }
 
     /// Set for every finished video task; nil for an image generation.

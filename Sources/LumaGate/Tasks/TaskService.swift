@@ -56,9 +56,15 @@ public struct TaskService: Sendable {
         public var last: String?
         /// Guide frames (an image field's value each) and the output frames they are pinned to.
         public var keyframes: [(source: String, index: Int)] = []
+        /// Guidance images (`image_ref`).
+        public var references: [String] = []
+        /// The result takes the frame of the first image: of the model's ratios, the nearest.
+        public var firstSetsRatio = false
         /// Where the request carried them, for error messages.
         public var firstField: String
         public var lastField: String
+        /// The object holding `keyframes` and `keyframe_indexes`.
+        public var keyframesParent = "video"
         public init(first: String? = nil, last: String? = nil, firstField: String = "image_url", lastField: String = "image_end_url") {
             self.first = first
             self.last = last
@@ -203,7 +209,7 @@ public struct TaskService: Sendable {
                 "This token keeps \(kept) uploads, the most it may; each is removed \(uploadLimits.lifetimeSeconds / 3600) h after it was made.",
                 retryAfterSeconds: 600)
         }
-        let reference = try await importImage(source, field: field, tokenID: tokenID)
+        let reference = try await importImage(source, field: field, tokenID: tokenID).reference
         let upload = Upload(
             id: newID().uuidString.lowercased(), tokenID: tokenID, storedPath: reference.storedPath, createdAtMillis: now().millis)
         do {
@@ -217,10 +223,18 @@ public struct TaskService: Sendable {
 
     /// Stores a video_edit or video_reframe of `source` (a completed video of `token`'s): as long as
     /// the source, an edit in its frame, made on the source's channel, which must be able to.
-    public func change(_ source: VideoTask, request: GenerationRequest, token: APIToken, idempotency: IdempotencyKey? = nil) async throws -> VideoTask
-    {
-        guard source.state == .completed, !source.request.producesImage, source.media?.video != nil else {
+    /// An edit's `keyframes` are pinned to frames of the source (24 a second).
+    public func change(
+        _ source: VideoTask, request: GenerationRequest, token: APIToken, keyframes: ImageSources = .init(), idempotency: IdempotencyKey? = nil
+    ) async throws -> VideoTask {
+        guard source.state == .completed, !source.request.producesImage, let video = source.media?.video else {
             throw GatewayError.conflict("Generation \(source.id) is \(source.state.rawValue) or not a video; only a finished video can be changed.")
+        }
+        let frames = Int((video.duration ?? Double(source.request.durationSeconds)) * Double(SandboxRenderer.framesPerSecond))
+        if let outside = keyframes.keyframes.first(where: { $0.index > frames }) {
+            throw GatewayError.invalidCombination(
+                "Field `\(keyframes.keyframesParent).keyframe_indexes` holds \(outside.index), past the source's last frame (\(frames), at 24 a second)."
+            )
         }
         var request = request
         request.remixedFrom = source.id
@@ -231,7 +245,7 @@ public struct TaskService: Sendable {
                 "Generation \(source.id) was made by the upstream \(source.channel), which cannot \(request.kind == .videoEdit ? "edit" : "reframe") it; only videos made through an Agents channel or the sandbox can be."
             )
         }
-        return try await create(token: token, request: request, parent: nil, end: nil, images: .init(), idempotency: idempotency, source: source)
+        return try await create(token: token, request: request, parent: nil, end: nil, images: keyframes, idempotency: idempotency, source: source)
     }
 
     /// Stores a changed copy of `source` (a completed video of `token`'s): the same size, length
@@ -327,17 +341,29 @@ public struct TaskService: Sendable {
         var stored: [String] = []
         do {
             if let first = sources.first {
-                request.image = try await importImage(first, field: sources.firstField, tokenID: token.id)
-                stored.append(request.image!.storedPath)
+                let (image, size) = try await importImage(first, field: sources.firstField, tokenID: token.id)
+                request.image = image
+                stored.append(image.storedPath)
+                if sources.firstSetsRatio, let size,
+                    let ratio = AspectRatio.nearest(width: size.width, height: size.height, among: models.spec(for: request)?.aspectRatios ?? [])
+                {
+                    request.aspectRatio = ratio
+                }
             }
             if let last = sources.last {
-                request.imageEnd = try await importImage(last, field: sources.lastField, tokenID: token.id)
+                request.imageEnd = try await importImage(last, field: sources.lastField, tokenID: token.id).reference
                 stored.append(request.imageEnd!.storedPath)
             }
             for (position, keyframe) in sources.keyframes.enumerated() {
-                let image = try await importImage(keyframe.source, field: "video.keyframes[\(position)]", tokenID: token.id)
+                let image = try await importImage(keyframe.source, field: "\(sources.keyframesParent).keyframes[\(position)]", tokenID: token.id)
+                    .reference
                 stored.append(image.storedPath)
                 request.keyframes = (request.keyframes ?? []) + [.init(image: image, index: keyframe.index)]
+            }
+            for (position, reference) in sources.references.enumerated() {
+                let image = try await importImage(reference, field: "image_ref[\(position)]", tokenID: token.id).reference
+                stored.append(image.storedPath)
+                request.references = (request.references ?? []) + [image]
             }
             try routed?.validate(request)
             let at = now().millis
@@ -385,9 +411,14 @@ public struct TaskService: Sendable {
         return task
     }
 
-    private func importImage(_ source: String, field: String, tokenID: String) async throws -> ImageReference {
+    /// The gateway's copy of an image, and its size.
+    private func importImage(
+        _ source: String, field: String, tokenID: String
+    ) async throws -> (
+        reference: ImageReference, size: (width: Int, height: Int)?
+    ) {
         let image = try await images.load(source, field: field, tokenID: tokenID)
         let path = try await store.saveUpload(image.data, format: image.format, id: newID().uuidString.lowercased())
-        return ImageReference(sourceURL: source.hasPrefix("data:") ? nil : source, storedPath: path)
+        return (ImageReference(sourceURL: source.hasPrefix("data:") ? nil : source, storedPath: path), ImageProbe.size(of: image.data))
     }
 }

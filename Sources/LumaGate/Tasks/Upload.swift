@@ -5,6 +5,8 @@ public struct Upload: Sendable, Equatable {
         /// A presigned upload not completed yet.
         case pending
         case ready
+        /// Deleted by its owner: it still reads, without its bytes, until its lifetime ends.
+        case deleted
     }
 
     public var id: String
@@ -23,4 +25,5 @@ public struct Upload: Sendable, Equatable {
     public var expiresAtMillis: Int64?
     /// The secret in a presigned upload's URL.
     public var putSecret: String?
+    public var deletedAtMillis: Int64?
 }

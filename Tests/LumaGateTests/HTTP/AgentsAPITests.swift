@@ -52,7 +52,56 @@ import Testing
                     422, "cannot be combined"
                 ),
                 (#"{"model": "uni-1", "prompt": "x", "output_format": "gif"}"#, 400, "Field `output_format`"),
-                (#"{"model": "uni-1", "type": "layering", "prompt": "x"}"#, 501, "layering is not available"),
+                (#"{"model": "uni-1", "type": "layering", "prompt": "x"}"#, 400, "Field `source` is required for type layering"),
+                (
+                    #"{"model": "uni-1-max", "type": "layering", "prompt": "x", "source": {"data": "\#(png)", "media_type": "image/png"}}"#, 422,
+                    "does not make type layering"
+                ),
+                (
+                    #"{"type": "layering", "prompt": "x", "aspect_ratio": "1:1", "source": {"data": "\#(png)", "media_type": "image/png"}}"#, 422,
+                    "Field `aspect_ratio` is not for type layering"
+                ),
+                (
+                    #"{"type": "layering", "prompt": "\#(String(repeating: "x", count: 501))", "source": {"data": "\#(png)", "media_type": "image/png"}}"#,
+                    400, "Field `prompt`"
+                ),
+                (
+                    #"{"type": "layering", "prompt": "", "layering": {"resolution": "4k"}, "source": {"data": "\#(png)", "media_type": "image/png"}}"#,
+                    400, "Field `layering.resolution`"
+                ),
+                (
+                    #"{"model": "uni-1", "prompt": "x", "image_ref": [\#(Array(repeating: #"{"url": "https://example.com/a.png"}"#, count: 10).joined(separator: ","))]}"#,
+                    400, "at most 9 images"
+                ),
+                (
+                    #"{"model": "uni-1", "type": "image_edit", "prompt": "x", "source": {"url": "https://example.com/a.png"}, "image_ref": [\#(Array(repeating: #"{"url": "https://example.com/a.png"}"#, count: 9).joined(separator: ","))]}"#,
+                    400, "at most 8 images"
+                ),
+                (
+                    #"{"model": "uni-1", "prompt": "x", "image_ref": [{"url": "https://example.com/a.png", "data": "AAAA"}]}"#, 400,
+                    "`image_ref[0]` must have exactly one"
+                ),
+                (
+                    #"{"model": "ray-3.2", "prompt": "x", "image_ref": [{"url": "https://example.com/a.png"}]}"#, 422,
+                    "Field `image_ref` is for types image"
+                ),
+                (#"{"model": "ray-3.2", "prompt": "x", "web_search": true}"#, 422, "Field `web_search` is for images"),
+                (
+                    #"{"model": "ray-3.2", "type": "video_edit", "prompt": "x", "source": {"generation_id": "00000000-0000-0000-0000-000000000000"}, "video": {"edit": {"controls": {"depth": {"blur": 2}}}}}"#,
+                    400, "Field `video.edit.controls.depth.blur` must be from 0 to 1"
+                ),
+                (
+                    #"{"model": "ray-3.2", "type": "video_edit", "prompt": "x", "source": {"generation_id": "00000000-0000-0000-0000-000000000000"}, "video": {"edit": {"controls": {"face": {"sparsity": 0.5}}}}}"#,
+                    400, "Field `video.edit.controls.face.sparsity` is not a setting"
+                ),
+                (
+                    #"{"model": "ray-3.2", "type": "video_edit", "prompt": "x", "source": {"generation_id": "00000000-0000-0000-0000-000000000000"}, "video": {"edit": {"controls": {"pose": {"strength": "loose"}}}}}"#,
+                    400, "Field `video.edit.controls.pose.strength`"
+                ),
+                (
+                    #"{"model": "ray-3.2", "type": "video_edit", "prompt": "x", "source": {"generation_id": "00000000-0000-0000-0000-000000000000"}, "video": {"edit": {"keyframes": [{"url": "https://example.com/a.png"}]}}}"#,
+                    422, "Field `video.edit.keyframe_indexes` must have one index per keyframe"
+                ),
                 (#"{"model": "ray-3.2", "type": "video_edit", "prompt": "x"}"#, 400, "Field `source` is required"),
                 (
                     #"{"model": "ray-3.2", "type": "video_edit", "prompt": "x", "source": {"url": "https://example.com/a.mp4", "media_type": "video/mp4"}}"#,

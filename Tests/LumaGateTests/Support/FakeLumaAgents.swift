@@ -78,7 +78,7 @@ final class FakeLumaAgents: Sendable {
             guard let body = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
                 let prompt = body["prompt"] as? String,
                 (body["model"] as? String == "ray-3.2" && ["video", "video_edit", "video_reframe"].contains(body["type"] as? String))
-                    || (body["model"] as? String == "uni-1" && ["image", "image_edit"].contains(body["type"] as? String))
+                    || (body["model"] as? String == "uni-1" && ["image", "image_edit", "layering"].contains(body["type"] as? String))
             else {
                 return json(400, ["detail": "Invalid request body"])
             }
@@ -122,9 +122,17 @@ final class FakeLumaAgents: Sendable {
             } else {
                 let expires = Date().addingTimeInterval(outputLifetime).timeIntervalSince1970
                 let link = { (file: String) in "\(state.baseURL.withLock { $0 })/outputs/\(file)?X-Expires=\(expires)&X-Signature=fake" }
-                var outputs = [["type": outputType, "url": link(outputType == "image" ? "\(id).png" : "\(id).mp4")]]
+                var outputs: [[String: Any]] = [["type": outputType, "url": link(outputType == "image" ? "\(id).png" : "\(id).mp4")]]
+                if generation.request["type"] as? String == "layering" {
+                    outputs = zip(["soft", "none"], ["kite", "sky"]).enumerated().map { index, layer in
+                        [
+                            "type": "image", "url": link("\(id)-\(index).png"),
+                            "layer": ["index": index, "label": layer.1, "description": "the \(layer.1)", "alpha_hint": layer.0],
+                        ]
+                    }
+                }
                 if generation.video["exr_export"] as? Bool == true { outputs.append(["type": "exr", "url": link("\(id).exr")]) }
-                state.outputsHandedOut.withLock { $0 += outputs.map { $0["url"]! } }
+                state.outputsHandedOut.withLock { $0 += outputs.map { $0["url"] as! String } }
                 object["state"] = "completed"
                 object["output"] = outputs
             }

@@ -162,6 +162,77 @@ import Testing
         await fake.stop()
     }
 
+    /// Guidance images, web search, layering and a video edit's controls and keyframes reach Luma
+    /// as its API takes them, every image inline; a layering's layers are kept with their meaning.
+    @Test func theRestOfLumasOptionsArriveFieldByField() async throws {
+        let fake = try await FakeLumaAgents.start()
+        try await withGateway(fake) { gateway in
+            let token = try await gateway.createToken()
+            let png = try Fixtures.data("first-frame.png").base64EncodedString()
+            func made(_ json: String) async throws -> [String: Any] {
+                let created = try await gateway.request(.POST, "/agents/v1/generations", token: token, json: json)
+                #expect(created.status == 201, "\(created.text)")
+                return try await gateway.waitForTerminal(try #require(created.object["id"] as? String), token: token, path: "/agents/v1/generations/")
+            }
+            func inline(_ value: Any?) -> Bool {
+                guard let reference = value as? [String: Any], let data = reference["data"] as? String else { return false }
+                return Data(base64Encoded: data).flatMap(ImageProbe.format(of:))?.mediaType == reference["media_type"] as? String
+                    && reference.count == 2
+            }
+            _ = try await made(
+                #"{"model": "uni-1", "prompt": "guided", "aspect_ratio": "1:1", "web_search": true, "image_ref": [{"data": "\#(png)", "media_type": "image/png"}, {"data": "\#(png)", "media_type": "image/png"}]}"#
+            )
+            let guided = try #require(fake.allGenerations.first { $0.prompt == "guided" })
+            #expect(guided.request["web_search"] as? Bool == true && guided.request["type"] as? String == "image")
+            let references = try #require(guided.request["image_ref"] as? [Any])
+            #expect(references.count == 2 && references.allSatisfy(inline), "each guidance image inline")
+
+            let layered = try await made(
+                #"{"type": "layering", "prompt": "split the kite", "layering": {"resolution": "2k"}, "source": {"data": "\#(png)", "media_type": "image/png"}}"#
+            )
+            let split = try #require(fake.allGenerations.first { $0.prompt == "split the kite" })
+            #expect(split.request["model"] as? String == "uni-1" && split.request["type"] as? String == "layering")
+            #expect((split.request["layering"] as? [String: Any])?["resolution"] as? String == "2k")
+            #expect(inline(split.request["source"]) && split.request["aspect_ratio"] == nil && split.request["output_format"] == nil)
+            let layers = try #require(layered["output"] as? [[String: Any]])
+            #expect(layers.map { ($0["layer"] as? [String: Any])?["label"] as? String } == ["kite", "sky"], "\(layered)")
+            #expect(layers.map { ($0["layer"] as? [String: Any])?["alpha_hint"] as? String } == ["soft", "none"])
+            for layer in layers {
+                let url = try #require(layer["url"] as? String)
+                #expect(url.hasPrefix(gateway.baseURL + "/media/") && url.hasSuffix(".png"), "kept by the gateway: \(url)")
+                #expect(ImageProbe.format(of: try await gateway.request(.GET, url).body) == .png)
+            }
+
+            let source = try await made(#"{"model": "ray-3.2", "prompt": "to be steered", "video": {"resolution": "540p"}}"#)
+            let sourceID = try #require(source["id"] as? String)
+            _ = try await made(
+                #"{"model": "ray-3.2", "type": "video_edit", "prompt": "steered", "source": {"generation_id": "\#(sourceID)"}, "video": {"edit": {"strength": "adhere_2", "auto_controls": false, "controls": {"depth": {"enabled": true, "blur": 0.25}, "pose": {"strength": "coarse"}, "face": {"enabled": false}}, "keyframes": [{"data": "\#(png)", "media_type": "image/png"}], "keyframe_indexes": [48]}}}"#
+            )
+            let steered = try #require(fake.allGenerations.first { $0.prompt == "steered" })
+            let sourceAtLuma = try #require(fake.allGenerations.first { $0.prompt == "to be steered" })
+            #expect((steered.request["source"] as? [String: Any])?["generation_id"] as? String == sourceAtLuma.id)
+            let edit = try #require(steered.video["edit"] as? [String: Any])
+            #expect(edit["strength"] as? String == "adhere_2" && edit["auto_controls"] as? Bool == false)
+            let controls = try #require(edit["controls"] as? [String: Any])
+            #expect(Set(controls.keys) == ["depth", "pose", "face"])
+            #expect(
+                (controls["depth"] as? [String: Any])?["blur"] as? Double == 0.25
+                    && (controls["depth"] as? [String: Any])?["enabled"] as? Bool == true)
+            #expect((controls["pose"] as? [String: Any]).map { $0.count == 1 && $0["strength"] as? String == "coarse" } == true)
+            #expect((controls["face"] as? [String: Any])?["enabled"] as? Bool == false)
+            #expect((edit["keyframes"] as? [Any]).map { $0.count == 1 && $0.allSatisfy(inline) } == true)
+            #expect(edit["keyframe_indexes"] as? [Int] == [48])
+
+            let late = try await gateway.request(
+                .POST, "/agents/v1/generations", token: token,
+                json:
+                    #"{"model": "ray-3.2", "type": "video_edit", "prompt": "too late", "source": {"generation_id": "\#(sourceID)"}, "video": {"edit": {"keyframes": [{"data": "\#(png)", "media_type": "image/png"}], "keyframe_indexes": [500]}}}"#
+            )
+            #expect(late.status == 422 && late.text.contains("past the source's last frame"), "\(late.text)")
+        }
+        await fake.stop()
+    }
+
     @Test func rateLimitsAndOutagesAreWaitedOutAndRefusalsFailWithARefund() async throws {
         let fake = try await FakeLumaAgents.start(outputFailures: 2)
         try await withGateway(fake) { gateway in

@@ -30,46 +30,62 @@ struct AgentsController: APIFace {
         let (submitted, idempotency) = try await body.decodeSubmission(AgentsGenerationBody.self, from: request)
         var accepted = try submitted.validated(models: service.models)
         var images = TaskService.ImageSources(firstField: accepted.source == nil ? "video.start_frame" : "source", lastField: "video.end_frame")
+        for (position, reference) in accepted.references.enumerated() {
+            images.references.append(try await imageSource(reference, field: "image_ref[\(position)]", token: token))
+        }
         switch accepted.source {
-        case .image(let source): images.first = source
-        case .file(let id): images.first = try await service.uploadURL(id: id, tokenID: token.id, field: "source.file_id")
         case .generation(let id) where !accepted.request.producesImage:
             let source = try await service.keyframeGeneration(id: id, tokenID: token.id, field: "source.generation_id")
-            let task = try await service.change(source, request: accepted.request, token: token, idempotency: idempotency)
+            var keyframes = TaskService.ImageSources()
+            keyframes.keyframesParent = "video.edit"
+            keyframes.keyframes = try await keyframeSources(accepted.keyframes, parent: "video.edit", token: token)
+            let task = try await service.change(source, request: accepted.request, token: token, keyframes: keyframes, idempotency: idempotency)
             return try await follower.created(task, request, service: service) { .json(view.render($0), status: .created) }
         case .generation(let id):
             let made = try await service.editableImage(id: id, tokenID: token.id, field: "source.generation_id")
             images.first = made.source
-            // Left out, the edit keeps the frame of the image it edits.
-            if submitted.aspect_ratio == nil { accepted.request.aspectRatio = made.aspectRatio }
+            if accepted.sourceSetsRatio { accepted.request.aspectRatio = made.aspectRatio }
+        case let source?:
+            images.first = try await imageSource(source, field: "source", token: token)
+            images.firstSetsRatio = accepted.sourceSetsRatio
         case nil: break
         }
         var start: VideoTask?
         var end: VideoTask?
         switch accepted.start {
-        case .image(let source): images.first = source
-        case .file(let id): images.first = try await service.uploadURL(id: id, tokenID: token.id, field: "video.start_frame.file_id")
         case .generation(let id): start = try await service.keyframeGeneration(id: id, tokenID: token.id, field: "video.start_frame.generation_id")
+        case let frame?: images.first = try await imageSource(frame, field: "video.start_frame", token: token)
         case nil: break
         }
         switch accepted.end {
-        case .image(let source): images.last = source
-        case .file(let id): images.last = try await service.uploadURL(id: id, tokenID: token.id, field: "video.end_frame.file_id")
         case .generation(let id):
             end = try await service.keyframeGeneration(id: id, tokenID: token.id, field: "video.end_frame.generation_id", other: start)
+        case let frame?: images.last = try await imageSource(frame, field: "video.end_frame", token: token)
         case nil: break
         }
-        for (position, keyframe) in accepted.keyframes.enumerated() {
-            switch keyframe.frame {
-            case .image(let source): images.keyframes.append((source, keyframe.index))
-            case .file(let id):
-                images.keyframes.append(
-                    (try await service.uploadURL(id: id, tokenID: token.id, field: "video.keyframes[\(position)].file_id"), keyframe.index))
-            case .generation: break  // refused by the body's rules
-            }
-        }
+        images.keyframes = try await keyframeSources(accepted.keyframes, parent: "video", token: token)
         let task = try await service.submit(token: token, request: accepted.request, images: images, start: start, end: end, idempotency: idempotency)
         return try await follower.created(task, request, service: service) { .json(view.render($0), status: .created) }
+    }
+
+    /// An image field's value as the service takes it in: the client's URL or data, one of its
+    /// files, or one of its finished images.
+    private func imageSource(_ frame: AgentsGenerationBody.Frame, field: String, token: APIToken) async throws -> String {
+        switch frame {
+        case .image(let source): source
+        case .file(let id): try await service.uploadURL(id: id, tokenID: token.id, field: "\(field).file_id")
+        case .generation(let id): try await service.editableImage(id: id, tokenID: token.id, field: "\(field).generation_id").source
+        }
+    }
+
+    private func keyframeSources(
+        _ keyframes: [(frame: AgentsGenerationBody.Frame, index: Int)], parent: String, token: APIToken
+    ) async throws -> [(source: String, index: Int)] {
+        var sources: [(source: String, index: Int)] = []
+        for (position, keyframe) in keyframes.enumerated() {
+            sources.append((try await imageSource(keyframe.frame, field: "\(parent).keyframes[\(position)]", token: token), keyframe.index))
+        }
+        return sources
     }
 
     @Sendable func get(_ request: Request, context: GatewayRequestContext) async throws -> Response {

@@ -19,6 +19,7 @@ struct AgentsFileView {
             ("size_bytes", .int(size)),
             ("state", .string(upload.state.rawValue)),
         ]
+        if let deleted = upload.deletedAtMillis { members.append(("deleted_at", .string(RFC3339.timestamp(deleted)))) }
         if let expires = upload.expiresAtMillis { members.append(("expires_at", .string(RFC3339.timestamp(expires)))) }
         if let filename = upload.filename { members.append(("filename", .string(filename))) }
         if let userID = upload.userID { members.append(("user_id", .string(userID))) }

@@ -14,11 +14,6 @@ struct AgentsGenerationBody: Decodable {
         var file_id: String?
     }
 
-    /// A field whose value the gateway does not read, only whether it was sent.
-    struct Present: Decodable {
-        init(from decoder: any Decoder) throws {}
-    }
-
     /// Where a reframed video's source goes, as fractions of the new canvas.
     struct SourcePosition: Decodable {
         var x_norm: Double?
@@ -27,13 +22,17 @@ struct AgentsGenerationBody: Decodable {
         var h_norm: Double?
     }
 
-    /// A video edit's controls; the per-signal `controls` and edit keyframes are not relayed yet.
+    /// A video edit's controls, and guide frames pinned to frames of the source.
     struct EditOptions: Decodable {
         var strength: String?
         var auto_controls: Bool?
-        var controls: Present?
-        var keyframes: Present?
-        var keyframe_indexes: Present?
+        var controls: EditControls?
+        var keyframes: [ImageRef]?
+        var keyframe_indexes: [Int]?
+    }
+
+    struct LayeringOptions: Decodable {
+        var resolution: String?
     }
 
     static let editStrengths = ["adhere_1", "adhere_2", "adhere_3", "flex_1", "flex_2", "flex_3", "reimagine_1", "reimagine_2", "reimagine_3"]
@@ -63,12 +62,14 @@ struct AgentsGenerationBody: Decodable {
     var source: ImageRef?
     var image_ref: [ImageRef]?
     var video: VideoOptions?
-    var layering: Present?
+    var layering: LayeringOptions?
 
     static let types = ["image", "image_edit", "video", "video_edit", "video_reframe", "layering"]
     static let aspectRatios = ["3:1", "2:1", "21:9", "16:9", "4:3", "3:2", "1:1", "3:4", "2:3", "9:16", "1:2", "1:3"]
     static let maxPromptLength = 6000
     static let maxKeyframes = 64
+    static let maxLayeringPromptLength = 500
+    static let layerResolutions = ["1k", "2k"]
 
     /// Where a frame comes from: an image to take in (a URL or data URI), one of the caller's
     /// files, or one of the caller's generations.
@@ -85,8 +86,13 @@ struct AgentsGenerationBody: Decodable {
         var start: Frame?
         var end: Frame?
         var source: Frame?
-        /// Guide frames and the output frames they are pinned to.
+        /// Guide frames and the output frames they are pinned to (for a video edit, the source's).
         var keyframes: [(frame: Frame, index: Int)] = []
+        /// Guidance images (`image_ref`).
+        var references: [Frame] = []
+        /// The result takes the frame of its source image (an image edit without `aspect_ratio`, a
+        /// layering).
+        var sourceSetsRatio = false
     }
 
     func validated(models: ModelCatalogue) throws -> Validated {
@@ -107,9 +113,7 @@ struct AgentsGenerationBody: Decodable {
                 "Field `model` \(model ?? "(none)") does not make type \(type): \(makesVideo ? "videos" : "images") of that type are made by \(makers.isEmpty ? "no model here" : makers.joined(separator: " or "))."
             )
         }
-        guard type != "layering" else {
-            throw GatewayError.notImplemented("Type layering is not available through this gateway yet; it makes every other type.")
-        }
+        if type == "layering" { return try validatedLayering(spec) }
         guard let prompt = prompt?.trimmingCharacters(in: .whitespacesAndNewlines), !prompt.isEmpty else {
             throw GatewayError.invalidRequest(self.prompt == nil ? "Field `prompt` is required." : "Field `prompt` must not be blank.")
         }
@@ -123,23 +127,24 @@ struct AgentsGenerationBody: Decodable {
             throw GatewayError.invalidCombination("Field `source` is for types image_edit, video_edit, video_reframe and layering.")
         }
         if layering != nil { throw GatewayError.invalidCombination("Field `layering` is for type layering.") }
-        if web_search == true {
-            throw GatewayError.notImplemented("Field `web_search` is not available through this gateway.")
-        }
-        if let image_ref, !image_ref.isEmpty {
-            guard image_ref.count <= 9 else { throw GatewayError.invalidRequest("Field `image_ref` holds at most 9 references.") }
-            for (index, reference) in image_ref.enumerated() { _ = try Self.frame(reference, field: "image_ref[\(index)]") }
-            throw GatewayError.notImplemented("Field `image_ref` is not available through this gateway yet.")
-        }
         let aspectRatio = aspect_ratio ?? AspectRatio.wide.rawValue
         if !makesVideo {
             if video != nil { throw GatewayError.invalidCombination("Field `video` is for the video types.") }
             try FieldRules.check("aspect_ratio", aspectRatio, in: spec.aspectRatios, for: name)
-            let request = GenerationRequest(
+            var request = GenerationRequest(
                 prompt: prompt, aspectRatio: aspectRatio, model: name, kind: type == "image" ? .image : .imageEdit,
                 imageFormat: output_format.map { $0 == "jpeg" ? "jpg" : $0 })
-            return Validated(request: request, source: sourceFrame)
+            request.webSearch = web_search
+            let maxReferences = type == "image" ? 9 : 8
+            guard (image_ref ?? []).count <= maxReferences else {
+                throw GatewayError.invalidRequest("Field `image_ref` holds at most \(maxReferences) images for type \(type).")
+            }
+            let references = try (image_ref ?? []).enumerated().map { try Self.frame($1, field: "image_ref[\($0)]") }
+            return Validated(
+                request: request, source: sourceFrame, references: references, sourceSetsRatio: type == "image_edit" && aspect_ratio == nil)
         }
+        if web_search != nil { throw GatewayError.invalidCombination("Field `web_search` is for images.") }
+        if !(image_ref ?? []).isEmpty { throw GatewayError.invalidCombination("Field `image_ref` is for types image and image_edit.") }
         if output_format != nil { throw GatewayError.invalidCombination("Field `output_format` is for images.") }
         if type == "video" { return try validatedVideo(spec, prompt: prompt, aspectRatio: aspectRatio) }
         guard case .generation = sourceFrame else {
@@ -181,12 +186,15 @@ struct AgentsGenerationBody: Decodable {
             if options.source_position != nil { throw GatewayError.invalidCombination("Field `video.source_position` is for type video_reframe.") }
             if let edit = options.edit {
                 try FieldRules.check("video.edit.strength", edit.strength, in: Self.editStrengths)
-                if edit.controls != nil || edit.keyframes != nil || edit.keyframe_indexes != nil {
-                    throw GatewayError.notImplemented(
-                        "Fields `video.edit.controls` and `video.edit.keyframes` are not available through this gateway yet.")
-                }
+                try edit.controls?.validate(field: "video.edit.controls")
                 request.editStrength = edit.strength
                 request.autoControls = edit.auto_controls
+                request.editControls = edit.controls
+                if edit.keyframes != nil || edit.keyframe_indexes != nil {
+                    // Pinned to frames of the source, whose length the service checks them against.
+                    let keyframes = try Self.keyframes(edit.keyframes ?? [], edit.keyframe_indexes ?? [], field: "video.edit", framesPerClip: nil)
+                    return Validated(request: request, source: source, keyframes: keyframes)
+                }
             }
         } else {
             if options.edit != nil { throw GatewayError.invalidCombination("Field `video.edit` is for type video_edit.") }
@@ -260,32 +268,61 @@ struct AgentsGenerationBody: Decodable {
         }
     }
 
-    /// Keyframes as Luma checks them: 1-64 images (by URL, data or file) with as many unique
-    /// indexes inside the clip, and neither start nor end frame nor loop beside them.
+    /// Keyframes as Luma checks them: neither start nor end frame nor loop beside them.
     private func checkKeyframes(_ options: VideoOptions, framesPerClip: Int) throws -> [(frame: Frame, index: Int)] {
-        let keyframes = options.keyframes ?? []
-        let indexes = options.keyframe_indexes ?? []
-        guard (1...Self.maxKeyframes).contains(keyframes.count) else {
-            throw GatewayError.invalidRequest("Field `video.keyframes` holds 1 to \(Self.maxKeyframes) references.")
-        }
-        guard indexes.count == keyframes.count else {
-            throw GatewayError.invalidCombination("Field `video.keyframe_indexes` must have one index per keyframe (\(keyframes.count)).")
-        }
-        guard Set(indexes).count == indexes.count, indexes.allSatisfy({ (0...framesPerClip).contains($0) }) else {
-            throw GatewayError.invalidCombination("Field `video.keyframe_indexes` must be unique frame positions from 0 to \(framesPerClip).")
-        }
         if options.start_frame != nil || options.end_frame != nil || options.loop == true {
             throw GatewayError.invalidCombination(
                 "Field `video.keyframes` cannot be combined with `video.start_frame`, `video.end_frame` or `video.loop`.")
         }
+        return try Self.keyframes(options.keyframes ?? [], options.keyframe_indexes ?? [], field: "video", framesPerClip: framesPerClip)
+    }
+
+    /// `<field>.keyframes` and `<field>.keyframe_indexes` as Luma checks them: 1-64 images (by
+    /// URL, data or file) with as many unique indexes, within the clip when its length is known.
+    private static func keyframes(
+        _ keyframes: [ImageRef], _ indexes: [Int], field: String, framesPerClip: Int?
+    ) throws -> [(
+        frame: Frame, index: Int
+    )] {
+        guard (1...Self.maxKeyframes).contains(keyframes.count) else {
+            throw GatewayError.invalidRequest("Field `\(field).keyframes` holds 1 to \(Self.maxKeyframes) references.")
+        }
+        guard indexes.count == keyframes.count else {
+            throw GatewayError.invalidCombination("Field `\(field).keyframe_indexes` must have one index per keyframe (\(keyframes.count)).")
+        }
+        guard Set(indexes).count == indexes.count, indexes.allSatisfy({ $0 >= 0 && $0 <= (framesPerClip ?? Int.max) }) else {
+            throw GatewayError.invalidCombination(
+                "Field `\(field).keyframe_indexes` must be unique frame positions from 0\(framesPerClip.map { " to \($0)" } ?? "").")
+        }
         return try zip(keyframes, indexes).enumerated().map { position, pair in
-            let frame = try Self.frame(pair.0, field: "video.keyframes[\(position)]")
+            let frame = try Self.frame(pair.0, field: "\(field).keyframes[\(position)]")
             if case .generation = frame {
                 throw GatewayError.invalidRequest(
-                    "Field `video.keyframes[\(position)]` must be an image (`url`, `data` or `file_id`), not a generation.")
+                    "Field `\(field).keyframes[\(position)]` must be an image (`url`, `data` or `file_id`), not a generation.")
             }
             return (frame, pair.1)
         }
+    }
+
+    /// A layering: a source image, an optional short prompt to guide the split, the layers'
+    /// resolution; the layers take the source's frame and are PNGs (they carry transparency).
+    private func validatedLayering(_ model: ModelSpec) throws -> Validated {
+        guard let source else {
+            throw GatewayError.invalidRequest("Field `source` is required for type layering: the image to split into layers.")
+        }
+        let prompt = prompt?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        try FieldRules.promptLength("prompt", prompt, max: Self.maxLayeringPromptLength)
+        try FieldRules.check("layering.resolution", layering?.resolution, in: Self.layerResolutions)
+        let others: [(String, Bool)] = [
+            ("aspect_ratio", aspect_ratio != nil), ("image_ref", image_ref != nil), ("web_search", web_search != nil),
+            ("output_format", output_format != nil), ("style", style != nil), ("video", video != nil),
+        ]
+        if let (field, _) = others.first(where: \.1) {
+            throw GatewayError.invalidCombination("Field `\(field)` is not for type layering: its layers are PNGs in the frame of the source.")
+        }
+        var request = GenerationRequest(prompt: prompt, model: model.name, kind: .layering, imageFormat: "png")
+        request.layerResolution = layering?.resolution ?? Self.layerResolutions[0]
+        return Validated(request: request, source: try Self.frame(source, field: "source"), sourceSetsRatio: true)
     }
 
     /// What one ImageRef names, checked: exactly one source, `media_type` with `data`.

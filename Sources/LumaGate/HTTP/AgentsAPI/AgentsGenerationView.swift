@@ -21,11 +21,11 @@ struct AgentsGenerationView {
         if task.state == .completed, let media = task.media {
             var outputs: [JSONValue] = []
             if makesImage, let image = media.image {
-                outputs.append(Self.output("image", mediaURL(image.url)))
+                outputs.append(Self.output("image", mediaURL(image.url), layer: image.layer))
             } else if let video = media.video {
                 outputs.append(Self.output("video", mediaURL(video.url)))
             }
-            outputs += (media.extras ?? []).map { Self.output($0.type, mediaURL($0.url)) }
+            outputs += (media.extras ?? []).map { Self.output($0.type, mediaURL($0.url), layer: $0.layer) }
             if !outputs.isEmpty { members.append(("output", .array(outputs))) }
             if let expired = media.expiredAtMillis { members.append(("media_expired_at", .string(RFC3339.timestamp(expired)))) }
         }
@@ -36,7 +36,7 @@ struct AgentsGenerationView {
     /// image and every other video a video.
     static func type(of request: GenerationRequest) -> String {
         switch request.kind {
-        case .imageEdit?, .videoEdit?, .videoReframe?: request.kind!.rawValue
+        case .imageEdit?, .layering?, .videoEdit?, .videoReframe?: request.kind!.rawValue
         default: request.producesImage ? "image" : "video"
         }
     }
@@ -50,7 +50,18 @@ struct AgentsGenerationView {
         }
     }
 
-    private static func output(_ type: String, _ url: JSONValue) -> JSONValue {
-        .object([("type", .string(type)), ("url", url)])
+    private static func output(_ type: String, _ url: JSONValue, layer: TaskMedia.Layer? = nil) -> JSONValue {
+        var members: [(String, JSONValue)] = [("type", .string(type)), ("url", url)]
+        if let layer {
+            members.append(
+                (
+                    "layer",
+                    .object([
+                        ("index", .int(layer.index)), ("label", .string(layer.label)), ("description", .string(layer.description)),
+                        ("alpha_hint", .string(layer.alphaHint)),
+                    ])
+                ))
+        }
+        return .object(members)
     }
 }

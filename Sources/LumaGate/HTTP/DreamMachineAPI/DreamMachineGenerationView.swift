@@ -41,7 +41,7 @@ struct DreamMachineGenerationView {
     private func request(_ task: VideoTask) -> JSONValue {
         switch task.request.kind ?? .video {
         case .video, .videoEdit, .videoReframe: videoRequest(task)
-        case .image, .imageEdit: imageRequest(task.request)
+        case .image, .imageEdit, .layering: imageRequest(task.request)
         default: task.request.relayedBody.map(JSONValue.raw) ?? .object([])
         }
     }

@@ -61,7 +61,7 @@ public enum DreamMachineMapping {
         case .modifyVideo: "/generations/video/modify"
         case .reframeVideo: "/generations/video/reframe"
         case .reframeImage: "/generations/image/reframe"
-        case .video, .image, .imageEdit, .videoEdit, .videoReframe: nil
+        case .video, .image, .imageEdit, .videoEdit, .videoReframe, .layering: nil
         }
     }
 

@@ -48,7 +48,7 @@ public struct LumaAgentsChannel: UpstreamChannel {
 
     /// ray-3.2 videos and uni-1 images and image edits; the Dream Machine models and operations are not on this API.
     public func supports(_ request: GenerationRequest) -> Bool {
-        [.video, .image, .imageEdit, .videoEdit, .videoReframe].contains(request.kind ?? .video)
+        [.video, .image, .imageEdit, .layering, .videoEdit, .videoReframe].contains(request.kind ?? .video)
     }
 
     public var kind: ChannelRecord.Kind { .lumaAgents }
@@ -65,8 +65,8 @@ public struct LumaAgentsChannel: UpstreamChannel {
         switch task.request.kind ?? .video {
         case .videoEdit, .videoReframe:
             guard let source = parent?.upstreamID else { throw UpstreamError.rejected("the video to change has no id at Luma") }
-            body = LumaAgentsMapping.changeBody(for: task, sourceUpstreamID: source, userID: task.tokenID)
-        case .image, .imageEdit:
+            body = try LumaAgentsMapping.changeBody(for: task, sourceUpstreamID: source, userID: task.tokenID, image: inline)
+        case .image, .imageEdit, .layering:
             body = try LumaAgentsMapping.imageBody(for: task, userID: task.tokenID, image: inline)
         default:
             body = try LumaAgentsMapping.videoBody(
@@ -93,8 +93,9 @@ public struct LumaAgentsChannel: UpstreamChannel {
         case .queued: return .queued
         case .processing: return .dreaming
         case .failed(let reason): return .failed(reason: reason)
-        case .completed(let outputURL, let extras):
-            return await keeper.snapshot(of: task, outputAt: outputURL, extras: extras.map { ($0.type, $0.url) }, now: now())
+        case .completed(let output, let extras):
+            return await keeper.snapshot(
+                of: task, outputAt: output.url, outputLayer: output.layer?.kept, extras: extras.map { ($0.type, $0.url, $0.layer?.kept) }, now: now())
         }
     }
 

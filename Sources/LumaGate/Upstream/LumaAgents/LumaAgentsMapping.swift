@@ -49,17 +49,24 @@ enum LumaAgentsMapping {
     }
 
     /// The create body for a video_edit or video_reframe `task` of the generation Luma knows as
-    /// `sourceUpstreamID`.
-    static func changeBody(for task: VideoTask, sourceUpstreamID: String, userID: String) -> JSONValue {
+    /// `sourceUpstreamID`; an edit's guide frames go inline.
+    static func changeBody(
+        for task: VideoTask, sourceUpstreamID: String, userID: String, image: (ImageReference) throws -> InlineImage
+    ) throws -> JSONValue {
         let request = task.request
         var video: [(String, JSONValue)] = [("resolution", .string(request.resolution ?? ModelCatalogue.builtIn.defaults.resolution))]
         if let hdr = request.hdr { video.append(("hdr", .bool(hdr))) }
         if let exrExport = request.exrExport { video.append(("exr_export", .bool(exrExport))) }
-        if request.kind == .videoEdit, request.editStrength != nil || request.autoControls != nil {
+        if request.kind == .videoEdit {
             var edit: [(String, JSONValue)] = []
             if let strength = request.editStrength { edit.append(("strength", .string(strength))) }
             if let auto = request.autoControls { edit.append(("auto_controls", .bool(auto))) }
-            video.append(("edit", .object(edit)))
+            if let controls = request.editControls { edit.append(("controls", .raw(controls.json))) }
+            if let keyframes = request.keyframes, !keyframes.isEmpty {
+                edit.append(("keyframes", .array(try keyframes.map { try imageRef(image($0.image)) })))
+                edit.append(("keyframe_indexes", .array(keyframes.map { .int($0.index) })))
+            }
+            if !edit.isEmpty { video.append(("edit", .object(edit))) }
         }
         if let position = request.sourcePosition, position.count == 4 {
             video.append(("source_position", .object(zip(["x_norm", "y_norm", "w_norm", "h_norm"], position).map { ($0, .double($1)) })))
@@ -75,18 +82,28 @@ enum LumaAgentsMapping {
         ])
     }
 
-    /// The create body for a uni-1 image `task`; an edit sends its source inline.
+    /// The create body for a uni-1 image `task`: an edit or a layering sends its source inline,
+    /// guidance images go inline too.
     static func imageBody(for task: VideoTask, userID: String, image: (ImageReference) throws -> InlineImage) throws -> JSONValue {
-        let isEdit = task.request.kind == .imageEdit
+        let request = task.request
+        let kind = request.kind ?? .image
         var body: [(String, JSONValue)] = [
-            ("model", .string(task.request.officialModel ?? "")),
-            ("type", .string(isEdit ? "image_edit" : "image")),
-            ("prompt", .string(task.request.prompt)),
-            ("aspect_ratio", .string(task.request.aspectRatio)),
-            ("user_id", .string(userID)),
+            ("model", .string(request.officialModel ?? "")),
+            ("type", .string(kind.rawValue)),
+            ("prompt", .string(request.prompt)),
         ]
-        if let format = task.request.imageFormat { body.append(("output_format", .string(format == "jpg" ? "jpeg" : format))) }
-        if isEdit, let source = task.request.image { body.append(("source", try imageRef(image(source)))) }
+        if kind == .layering {
+            body.append(("layering", .object([("resolution", .string(request.layerResolution ?? "1k"))])))
+        } else {
+            body.append(("aspect_ratio", .string(request.aspectRatio)))
+        }
+        body.append(("user_id", .string(userID)))
+        if kind != .layering, let format = request.imageFormat { body.append(("output_format", .string(format == "jpg" ? "jpeg" : format))) }
+        if kind != .image, let source = request.image { body.append(("source", try imageRef(image(source)))) }
+        if let references = request.references, !references.isEmpty {
+            body.append(("image_ref", .array(try references.map { try imageRef(image($0)) })))
+        }
+        if let webSearch = request.webSearch { body.append(("web_search", .bool(webSearch))) }
         return .object(body)
     }
 
@@ -107,7 +124,7 @@ enum LumaAgentsMapping {
     enum Progress: Equatable {
         case queued
         case processing
-        case completed(outputURL: String, extras: [LumaAgentsGeneration.Output])
+        case completed(output: LumaAgentsGeneration.Output, extras: [LumaAgentsGeneration.Output])
         case failed(reason: String)
     }
 
@@ -122,7 +139,7 @@ enum LumaAgentsMapping {
             }
             var extras = outputs
             extras.remove(at: main)
-            return .completed(outputURL: outputs[main].url, extras: extras)
+            return .completed(output: outputs[main], extras: extras)
         case "failed":
             return .failed(reason: failureSentence(code: generation.failure_code, reason: generation.failure_reason))
         default:

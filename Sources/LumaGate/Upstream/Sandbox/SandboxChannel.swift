@@ -66,20 +66,24 @@ public struct SandboxChannel: UpstreamChannel {
         guard let renderer else {
             return .failed(reason: "The gateway's sandbox cannot render videos because ffmpeg is not installed on its host.")
         }
-        let keyframes = (task.request.keyframes ?? []).sorted { $0.index < $1.index }
-        let input = SandboxRenderer.Input(
+        // An edit's keyframes are pinned to its source's frames: listed, not drawn.
+        let keyframes = task.request.kind == .videoEdit ? [] : (task.request.keyframes ?? []).sorted { $0.index < $1.index }
+        var prepared = SandboxRenderer.Input(
             taskID: task.id,
             prompt: task.request.prompt,
             frameSize: frameSize(of: task.request),
             durationSeconds: task.request.durationSeconds,
             loop: task.request.loop ?? false
         )
+        prepared.notes = Self.notes(on: task.request)
+        let input = prepared
+        let references = (task.request.references ?? []).map(\.storedPath)
         let (request, now, store) = (task.request, self.now, self.store)
         // An edit or a reframe is made from its source's video.
         let sourceVideo =
             request.kind == .videoEdit || request.kind == .videoReframe
             ? request.remixedFrom.map { "\(store.taskDirectory($0))/\(VideoStills.videoFile)" } : nil
-        let inputs = [firstFrame(of: task), lastFrame(of: task), sourceVideo] + keyframes.map(\.image.storedPath)
+        let inputs = [firstFrame(of: task), lastFrame(of: task), sourceVideo] + keyframes.map(\.image.storedPath) + references
         switch await renders.poll(
             taskID: task.id, tokenID: task.tokenID,
             render: {
@@ -88,6 +92,10 @@ public struct SandboxChannel: UpstreamChannel {
                     input.firstFramePath = local[0]
                     input.lastFramePath = local[1]
                     input.keyframes = zip(local.dropFirst(3), keyframes).compactMap { path, keyframe in path.map { ($0, keyframe.index) } }
+                    input.referencePaths = local.suffix(references.count).compactMap { $0 }
+                    if request.kind == .layering, let source = local[0] {
+                        return try await renderer.renderLayers(input, sourcePath: source, createdAtMillis: now().millis)
+                    }
                     if let sourceVideo = local[2] {
                         return try await renderer.renderChange(
                             input, sourcePath: sourceVideo, reframe: request.kind == .videoReframe,
@@ -119,11 +127,27 @@ public struct SandboxChannel: UpstreamChannel {
         }
     }
 
+    /// What the sandbox cannot show but a client should see arrived, a line each.
+    static func notes(on request: GenerationRequest) -> [String] {
+        var notes: [String] = []
+        if request.webSearch == true { notes.append("web search: on") }
+        if let strength = request.editStrength { notes.append("strength: \(strength)") }
+        if let auto = request.autoControls { notes.append("auto controls: \(auto ? "on" : "off")") }
+        notes += request.editControls?.summary ?? []
+        if request.kind == .videoEdit, let keyframes = request.keyframes, !keyframes.isEmpty {
+            notes.append("keyframes at \(keyframes.map { String($0.index) }.joined(separator: ", "))")
+        }
+        return notes
+    }
+
     /// Exact frames are the exact ratio at the asked resolution's short side (720p 16:9 is
     /// 1280×720), and images 2048 pixels on the long side, as Luma's current models make them;
     /// the older models' are Luma's own frame sizes.
     func frameSize(of request: GenerationRequest) -> (width: Int, height: Int) {
         guard models.spec(for: request)?.frames == .exact else { return (AspectRatio(rawValue: request.aspectRatio) ?? .wide).frameSize }
+        if request.kind == .layering {
+            return AspectRatio.frameSize(ratio: request.aspectRatio, longSide: request.layerResolution == "2k" ? 2048 : 1024)
+        }
         if request.producesImage { return AspectRatio.frameSize(ratio: request.aspectRatio, longSide: 2048) }
         return AspectRatio.frameSize(ratio: request.aspectRatio, shortSide: ModelSpec.shortSide(of: models.resolution(of: request)))
     }

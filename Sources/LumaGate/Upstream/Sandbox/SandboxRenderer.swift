@@ -31,6 +31,11 @@ public struct SandboxRenderer: Sendable {
         /// A loop without an end frame of its own ends on its own first frame (faded in over the
         /// last second), so the video plays seamlessly on repeat.
         public var loop = false
+        /// Absolute paths of an image's guidance images, drawn as a strip along its bottom edge.
+        public var referencePaths: [String] = []
+        /// What else the request asked for, a line each under the prompt (web search, an edit's
+        /// controls), so a client sees that it arrived.
+        public var notes: [String] = []
     }
 
     public static let framesPerSecond = 24
@@ -83,7 +88,7 @@ public struct SandboxRenderer: Sendable {
                 }
                 graph = "[0:v]split[a][b];[a]\(fill),boxblur=20[bg];[b]\(placed),format=yuv420p[v]"
             } else {
-                try Self.wrap(input.prompt, width: width).write(toFile: absoluteDirectory + "/prompt.txt", atomically: true, encoding: .utf8)
+                try Self.caption(input).write(toFile: absoluteDirectory + "/prompt.txt", atomically: true, encoding: .utf8)
                 graph = "[0:v]\(fill),\(Self.recolour),\(Self.promptOverlay(width: width)),format=yuv420p[v]"
             }
             let partial = "partial-\(UUID().uuidString).mp4"
@@ -109,7 +114,7 @@ public struct SandboxRenderer: Sendable {
         if !store.exists(image) {
             try FileManager.default.createDirectory(atPath: absoluteDirectory, withIntermediateDirectories: true)
             let (width, height) = input.frameSize
-            try Self.wrap(input.prompt, width: width).write(toFile: absoluteDirectory + "/prompt.txt", atomically: true, encoding: .utf8)
+            try Self.caption(input).write(toFile: absoluteDirectory + "/prompt.txt", atomically: true, encoding: .utf8)
             let partial = "partial-\(UUID().uuidString).\(format)"
             var arguments: [String]
             var filter = Self.promptOverlay(width: width)
@@ -120,7 +125,19 @@ public struct SandboxRenderer: Sendable {
                 let (from, to) = Self.colours(for: input.prompt)
                 arguments = ["-f", "lavfi", "-i", "gradients=s=\(width)x\(height):c0=\(from):c1=\(to)"]
             }
-            try await ffmpeg.run(arguments + ["-vf", filter, "-frames:v", "1", "-update", "1", "-q:v", "3", partial], in: absoluteDirectory)
+            var graph = "[0:v]\(filter)[v]"
+            if !input.referencePaths.isEmpty {
+                // Square cells side by side, centred a little above the bottom edge.
+                let count = input.referencePaths.count
+                let cell = max(min(height / 6, width / (count + 1)) / 2 * 2, 8)
+                let cells = input.referencePaths.indices.map { "[\($0 + 1):v]\(Self.fill(cell, cell))[r\($0)]" }.joined(separator: ";")
+                let strip =
+                    count == 1 ? "[r0]null[strip]" : input.referencePaths.indices.map { "[r\($0)]" }.joined() + "hstack=inputs=\(count)[strip]"
+                graph = "[0:v]\(filter)[main];\(cells);\(strip);[main][strip]overlay=x=(W-w)/2:y=H-h-\(cell / 4)[v]"
+                arguments += input.referencePaths.flatMap { ["-i", $0] }
+            }
+            try await ffmpeg.run(
+                arguments + ["-filter_complex", graph, "-map", "[v]", "-frames:v", "1", "-update", "1", "-q:v", "3", partial], in: absoluteDirectory)
             try FileManager.default.moveItem(atPath: absoluteDirectory + "/" + partial, toPath: store.absolutePath(image))
             try? FileManager.default.removeItem(atPath: absoluteDirectory + "/prompt.txt")
         }
@@ -129,6 +146,40 @@ public struct SandboxRenderer: Sendable {
         return TaskMedia(
             video: nil, image: .init(url: image, width: size?.width, height: size?.height, paletteGrid: palette),
             createdAtMillis: createdAtMillis)
+    }
+
+    /// The two layers the sandbox splits a source image into, as PNGs in the frame of the input:
+    /// the subject (the centre of the source cut along an ellipse, transparent around it) and the
+    /// background (the whole source, blurred).
+    public func renderLayers(_ input: Input, sourcePath: String, createdAtMillis: Int64) async throws -> TaskMedia {
+        let directory = store.taskDirectory(input.taskID)
+        let absoluteDirectory = store.absolutePath(directory)
+        let (front, back) = ("\(directory)/image.png", "\(directory)/extra-0.png")
+        let (width, height) = input.frameSize
+        let fill = Self.fill(width, height)
+        for (path, filter) in [
+            (back, "\(fill),boxblur=24"),
+            (front, "\(fill),format=rgba,geq=r='r(X,Y)':g='g(X,Y)':b='b(X,Y)':a='255*lte(pow((X-W/2)/(W*0.3),2)+pow((Y-H/2)/(H*0.4),2),1)'"),
+        ] where !store.exists(path) {
+            try FileManager.default.createDirectory(atPath: absoluteDirectory, withIntermediateDirectories: true)
+            let partial = "partial-\(UUID().uuidString).png"
+            try await ffmpeg.run(["-i", sourcePath, "-vf", filter, "-frames:v", "1", "-update", "1", partial], in: absoluteDirectory)
+            try FileManager.default.moveItem(atPath: absoluteDirectory + "/" + partial, toPath: store.absolutePath(path))
+        }
+        let palette = try await ffmpeg.paletteGrid(of: store.absolutePath(back), in: absoluteDirectory)
+        let bytes = (try? FileManager.default.attributesOfItem(atPath: store.absolutePath(back))[.size] as? Int) ?? 0
+        var media = TaskMedia(
+            video: nil,
+            image: .init(
+                url: front, width: width, height: height, paletteGrid: palette,
+                layer: .init(index: 0, label: "subject", description: "The centre of the source, cut out along an ellipse", alphaHint: "hard")),
+            createdAtMillis: createdAtMillis)
+        media.extras = [
+            .init(
+                type: "image", url: back, bytes: bytes,
+                layer: .init(index: 1, label: "background", description: "The whole source, blurred", alphaHint: "none"))
+        ]
+        return media
     }
 
     /// The prompt (from prompt.txt) drawn centred on a translucent box.
@@ -142,7 +193,7 @@ public struct SandboxRenderer: Sendable {
         let (width, height) = input.frameSize
         let frames = input.durationSeconds * Self.framesPerSecond + 1
         let seconds = Double(frames) / Double(Self.framesPerSecond)
-        try Self.wrap(input.prompt, width: width).write(toFile: directory + "/prompt.txt", atomically: true, encoding: .utf8)
+        try Self.caption(input).write(toFile: directory + "/prompt.txt", atomically: true, encoding: .utf8)
 
         var arguments: [String] = []
         let fit = Self.fill(width, height) + ","
@@ -207,6 +258,13 @@ public struct SandboxRenderer: Sendable {
         ]
         return candidates.first(where: FileManager.default.fileExists(atPath:)).map { ":fontfile=\($0)" } ?? ""
     }()
+
+    /// What is drawn: the prompt, then the notes (each cut to a line).
+    static func caption(_ input: Input) -> String {
+        let maxLine = max(input.frameSize.width / 36, 12)
+        let notes = input.notes.map { drawable($0).count > maxLine ? String(drawable($0).prefix(maxLine - 1)) + "…" : drawable($0) }
+        return ([wrap(input.prompt, width: input.frameSize.width)] + notes).filter { !$0.isEmpty }.joined(separator: "\n")
+    }
 
     /// Breaks the prompt into lines that fit the frame, at most eight of them.
     static func wrap(_ prompt: String, width: Int) -> String {
