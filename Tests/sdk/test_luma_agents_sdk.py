@@ -135,6 +135,75 @@ def test_frames_come_inline_from_files_and_from_earlier_generations(gateway):
     assert extended.state == "completed", extended.failure_reason
 
 
+def solid_png(colour, width=64, height=64):
+    path = pathlib.Path(tempfile.mkdtemp()) / "solid.png"
+    subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", f"color=c={colour}:s={width}x{height}", "-frames:v", "1", str(path)], check=True)
+    return {"data": base64.b64encode(path.read_bytes()).decode(), "media_type": "image/png"}
+
+
+def pixel(path, x, y):
+    """The RGB (and alpha, if it has one) of one pixel of an image file."""
+    return subprocess.run(["ffmpeg", "-v", "error", "-i", str(path), "-vf", f"crop=1:1:{x}:{y}", "-f", "rawvideo", "-pix_fmt", "rgba", "-"],
+                          check=True, capture_output=True).stdout
+
+
+def image_size(path):
+    stream = ffprobe(path)["streams"][0]
+    return stream["width"], stream["height"]
+
+
+def test_layering_splits_an_image_into_transparent_layers(gateway):
+    agents = client(gateway)
+    layered = finish(gateway, agents.generations.create(
+        model="uni-1", type="layering", prompt="the kite apart from the sky", layering={"resolution": "1k"},
+        source={"data": base64.b64encode(png_bytes(96, 64)).decode(), "media_type": "image/png"}))
+    assert layered.state == "completed" and layered.type == "layering", layered.failure_reason
+    assert [output.layer.index for output in layered.output] == [0, 1]
+    assert [output.layer.alpha_hint for output in layered.output] == ["hard", "none"], "the background is opaque"
+    front, back = (download(output.url, ".png") for output in layered.output)
+    assert image_size(front) == image_size(back) == (1024, 682), "1k layers in the source's 3:2 frame"
+    assert pixel(front, 0, 0)[3] == 0 and pixel(front, 512, 341)[3] == 255, "the subject is cut out of a transparent layer"
+    assert pixel(back, 0, 0)[3] == 255
+
+
+def test_guidance_images_show_as_a_strip_and_web_search_is_taken(gateway):
+    agents = client(gateway)
+    guided = finish(gateway, agents.generations.create(
+        model="uni-1", type="image", prompt="a poster", aspect_ratio="1:1", output_format="png", web_search=True,
+        image_ref=[solid_png("0xFF0000")]))
+    assert guided.state == "completed", guided.failure_reason
+    image = download(guided.output[0].url, ".png")
+    assert image_size(image) == (2048, 2048)
+    red, green, blue, _ = pixel(image, 1024, 1793)
+    assert red > 200 and green < 60 and blue < 60, "the guidance image is drawn in the strip at the bottom"
+    with pytest.raises(luma_agents.BadRequestError):
+        agents.generations.create(model="uni-1", type="image", prompt="x", image_ref=[solid_png("red")] * 10)
+
+
+def test_an_image_edit_keeps_its_sources_frame(gateway):
+    edited = finish(gateway, client(gateway).generations.create(
+        model="uni-1", type="image_edit", prompt="brighter", output_format="png", source=solid_png("0x3060C0", 90, 160)))
+    assert edited.state == "completed", edited.failure_reason
+    assert image_size(download(edited.output[0].url, ".png")) == (1152, 2048), "9:16 like its source, not 16:9"
+
+
+def test_a_video_edit_takes_controls_and_keyframes(gateway):
+    agents = client(gateway)
+    source = finish(gateway, agents.generations.create(model="ray-3.2", type="video", prompt="a street", video={"resolution": "360p"}))
+    edited = finish(gateway, agents.generations.create(
+        model="ray-3.2", type="video_edit", prompt="at night", source={"generation_id": source.id},
+        video={"resolution": "360p", "edit": {
+            "strength": "flex_1", "controls": {"depth": {"enabled": True, "blur": 0.4}, "trajectory": {"sparsity": 0.2}},
+            "keyframes": [solid_png("blue")], "keyframe_indexes": [24]}}))
+    assert edited.state == "completed" and edited.type == "video_edit", edited.failure_reason
+    assert ffprobe(download(edited.output[0].url, ".mp4"))["streams"][0]["codec_name"] == "h264"
+    with pytest.raises(luma_agents.BadRequestError) as bad:
+        agents.generations.create(
+            model="ray-3.2", type="video_edit", prompt="x", source={"generation_id": source.id},
+            video={"edit": {"controls": {"normals": {"augmentation": 1.5}}}})
+    assert "video.edit.controls.normals.augmentation" in bad.value.body["detail"]
+
+
 def test_the_files_api_uploads_lists_pages_and_deletes(gateway):
     token = gateway.create_token("files")
     agents = client(gateway, token)
@@ -152,11 +221,17 @@ def test_the_files_api_uploads_lists_pages_and_deletes(gateway):
     assert [file.id for file in rest.data] == [uploaded[0]] and not rest.has_more
     assert agents.files.get(uploaded[1]).size_bytes > 0
     agents.files.delete(uploaded[1])
-    with pytest.raises(luma_agents.NotFoundError):
-        agents.files.get(uploaded[1])
+    deleted = agents.files.get(uploaded[1])
+    assert deleted.state == "deleted" and deleted.deleted_at is not None, "soft-deleted, as Luma does"
+    agents.files.delete(uploaded[1])
+    assert agents.files.get(uploaded[1]).deleted_at == deleted.deleted_at
+    with pytest.raises(luma_agents.BadRequestError) as gone:
+        agents.generations.create(model="uni-1", type="image_edit", prompt="x", source={"file_id": uploaded[1]})
+    assert "source.file_id" in gone.value.body["detail"]
     with pytest.raises(luma_agents.NotFoundError):
         client(gateway).files.get(uploaded[0])
     assert [file.id for file in agents.files.list().data] == [uploaded[2], uploaded[0]]
+    assert [file.id for file in agents.files.list(state="deleted").data] == [uploaded[1]]
 
 
 def test_typed_errors(gateway):
@@ -174,9 +249,9 @@ def test_typed_errors(gateway):
     mine = agents.generations.create(model="uni-1", type="image", prompt="mine")
     with pytest.raises(luma_agents.NotFoundError):
         client(gateway, gateway.other_token).generations.get(mine.id)
-    with pytest.raises(luma_agents.APIStatusError) as layering:
-        agents.generations.create(model="uni-1", type="layering", prompt="x", source={"url": "https://example.com/a.png"})
-    assert layering.value.status_code == 501
+    with pytest.raises(luma_agents.UnprocessableEntityError) as layering:
+        agents.generations.create(model="uni-1", type="layering", prompt="x", aspect_ratio="1:1", source={"url": "https://example.com/a.png"})
+    assert "aspect_ratio" in layering.value.body["detail"]
     hasty = gateway.lumagate("token", "create", "--name", "hasty-agents", "--requests-per-minute", "1")
     client(gateway, hasty).files.list()
     with pytest.raises(luma_agents.RateLimitError) as limited:

@@ -345,7 +345,11 @@ def test_the_agents_face_matches_the_document(gateway, api):
     assert wait_for(api, "/agents/v1/generations/" + image["id"], {"completed", "failed"}, token=token)["output"][0]["type"] == "image"
     api.request("POST", "/agents/v1/generations", 400, json={"model": "ray-3.2", "prompt": "x", "video": {"resolution": "4k"}})
     api.request("POST", "/agents/v1/generations", 422, json={"model": "ray-3.2", "prompt": "x", "video": {"duration": "10s", "loop": True}})
-    api.request("POST", "/agents/v1/generations", 501, json={"model": "uni-1", "type": "layering", "prompt": "x"})
+    layered = api.request("POST", "/agents/v1/generations", 201, token=token, json={
+        "type": "layering", "prompt": "", "layering": {"resolution": "1k"}, "source": {"data": png_data_uri().split(",", 1)[1], "media_type": "image/png"}}).json()
+    assert [output["layer"]["index"] for output in wait_for(api, "/agents/v1/generations/" + layered["id"], {"completed", "failed"}, token=token)["output"]] == [0, 1]
+    api.request("POST", "/agents/v1/generations", 501, json={
+        "model": "ray-3.2", "type": "video_edit", "prompt": "x", "source": {"url": "https://example.com/a.mp4", "media_type": "video/mp4"}})
     api.request("GET", "/agents/v1/generations/" + str(uuid.uuid4()), 404)
     api.request("GET", "/agents/v1/generations/" + str(uuid.uuid4()), 401, token="lg_wrong")
     catalogue = api.request("GET", "/models", 200, token=token).json()["data"]
@@ -365,7 +369,8 @@ def test_the_agents_face_matches_the_document(gateway, api):
     api.request("GET", "/agents/v1/files?limit=0", 400)
     api.request("GET", f"/agents/v1/files/{reserved['id']}", 200, token=token)
     api.request("DELETE", f"/agents/v1/files/{reserved['id']}", 204, token=token)
-    api.request("GET", f"/agents/v1/files/{reserved['id']}", 404, token=token)
+    assert api.request("GET", f"/agents/v1/files/{reserved['id']}", 200, token=token).json()["state"] == "deleted"
+    assert api.request("GET", "/agents/v1/files?state=deleted", 200, token=token).json()["data"][0]["id"] == reserved["id"]
 
 
 def test_enough_live_responses_were_checked_against_the_document(api):

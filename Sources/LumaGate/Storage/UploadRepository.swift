@@ -57,7 +57,8 @@ public struct UploadRepository: Sendable {
                     query + " AND (created_at < \(bind: cursor.createdAt) OR (created_at = \(bind: cursor.createdAt) AND id < \(bind: cursor.id)))"
             }
             if let purpose { query = query + " AND COALESCE(purpose, 'input') = \(bind: purpose)" }
-            if let state { query = query + " AND COALESCE(state, 'ready') = \(bind: state)" }
+            // Deleted files are listed only when asked for.
+            query = query + " AND COALESCE(state, 'ready') \(unsafeRaw: state == nil ? "<>" : "=") \(bind: state ?? "deleted")"
             query = query + " ORDER BY created_at DESC, id DESC LIMIT \(bind: limit)"
             return try await sql.raw(query).all().map(Self.upload)
         }
