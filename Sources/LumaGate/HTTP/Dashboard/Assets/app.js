@@ -641,6 +641,7 @@ const PLAYGROUND_KINDS = {
   video: { label: 'Video', face: 'luma', kind: 'video', ratios: true, fields: ['image', 'duration'] },
   image: { label: 'Image', face: 'agents', kind: 'image', ratios: true, fields: [] },
   image_edit: { label: 'Edit an image', face: 'agents', kind: 'image', operation: 'image_edit', ratios: true, fields: ['image'] },
+  layering: { label: 'Split an image into layers', face: 'agents', kind: 'image', operation: 'layering', ratios: false, fields: ['image'] },
   video_edit: { label: 'Edit a video', face: 'agents', kind: 'video', operation: 'video_edit', ratios: false, fields: ['source'] },
   video_reframe: { label: 'Reframe a video', face: 'agents', kind: 'video', operation: 'video_reframe', ratios: true, fields: ['source'] },
 };
@@ -720,7 +721,7 @@ async function playgroundView(view, { live }) {
     fields.ratio.hidden = !kind.ratios;
     for (const name of ['image', 'duration', 'source']) fields[name].hidden = !kind.fields.includes(name);
     preview.hidden = !kind.fields.includes('image');
-    imageLabel.textContent = kindSelect.value === 'video' ? 'First frame (optional)' : 'Image to edit';
+    imageLabel.textContent = { video: 'First frame (optional)', layering: 'Image to split' }[kindSelect.value] ?? 'Image to edit';
     submit.textContent = kindSelect.value === 'image' ? 'Generate image' : kindSelect.value === 'video' ? 'Generate video' : 'Make the edit';
   };
   kindSelect.addEventListener('change', showKind);
@@ -755,8 +756,8 @@ async function playgroundView(view, { live }) {
     }
     const body = { type: kind, model: modelSelect.value, prompt };
     if (PLAYGROUND_KINDS[kind].ratios) body.aspect_ratio = ratioSelect.value;
-    if (kind === 'image_edit') {
-      if (!image) throw new Error('Choose the image to edit.');
+    if (kind === 'image_edit' || kind === 'layering') {
+      if (!image) throw new Error(`Choose the image to ${kind === 'layering' ? 'split' : 'edit'}.`);
       body.source = { data: image.base64, media_type: image.mediaType };
     }
     if (kind === 'video_edit' || kind === 'video_reframe') {
