@@ -86,6 +86,12 @@ import Testing
                     "Field `image_ref` is for types image"
                 ),
                 (#"{"model": "ray-3.2", "prompt": "x", "web_search": true}"#, 422, "Field `web_search` is for images"),
+                (#"{"model": "uni-1", "prompt": "x", "image_ref": [{"url": "http://10.0.0.7/a.png"}]}"#, 400, "Field `image_ref[0]`"),
+                (#"{"model": "uni-1", "prompt": "x", "image_ref": [{"data": "PGh0bWw+", "media_type": "image/png"}]}"#, 400, "Field `image_ref[0]`"),
+                (
+                    #"{"type": "layering", "prompt": "", "source": {"data": "PGh0bWw+PC9odG1sPg==", "media_type": "image/png"}}"#, 400,
+                    "Field `source`"
+                ),
                 (
                     #"{"model": "ray-3.2", "type": "video_edit", "prompt": "x", "source": {"generation_id": "00000000-0000-0000-0000-000000000000"}, "video": {"edit": {"controls": {"depth": {"blur": 2}}}}}"#,
                     400, "Field `video.edit.controls.depth.blur` must be from 0 to 1"
