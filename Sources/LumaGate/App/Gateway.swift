@@ -114,13 +114,14 @@ public final class Gateway: Sendable {
         let poller = Poller(
             tasks: tasks, channels: channels, router: router, metrics: metrics, settings: configuration.poller, store: store,
             now: now, logger: logger)
+        let videos = VideoIntake(outbound: outbound, ffmpeg: ffmpeg, store: store, maxBytes: configuration.maxVideoBytes)
         let taskService = TaskService(
             tasks: tasks, uploads: UploadRepository(database: database),
             images: ImageIntake(
                 outbound: outbound, normalizer: ImageNormalizer(ffmpeg: ffmpeg), store: store, publicURL: publicURL,
                 maxBytes: configuration.maxImageBytes, maxConcurrentFetches: configuration.maxConcurrentImageFetches,
                 maxFetchesPerToken: configuration.maxImageFetchesPerToken, timeout: configuration.imageFetchTimeout),
-            store: store, router: router, channels: channels, outboundPolicy: outbound.policy, models: configuration.models,
+            videos: videos, store: store, router: router, channels: channels, outboundPolicy: outbound.policy, models: configuration.models,
             pricing: configuration.pricing,
             defaultMaxInFlight: configuration.defaultMaxInFlight, uploadLimits: configuration.uploads, now: now, newID: newID,
             onSubmit: { [poller] in poller.wakeUp() })
@@ -143,8 +144,8 @@ public final class Gateway: Sendable {
             },
             mediaStore: store, outbound: outbound, ffmpeg: ffmpeg,
             fileLibrary: FileLibrary(
-                uploads: UploadRepository(database: database), normalizer: ImageNormalizer(ffmpeg: ffmpeg), store: store,
-                limits: configuration.uploads, maxBytes: configuration.maxImageBytes, now: now, newID: newID),
+                uploads: UploadRepository(database: database), normalizer: ImageNormalizer(ffmpeg: ffmpeg), videos: videos, store: store,
+                limits: configuration.uploads, maxImageBytes: configuration.maxImageBytes, now: now, newID: newID),
             metrics: metrics, publicURL: publicURL, engineDescription: engineDescription,
             httpClient: httpClient, logger: logger)
     }

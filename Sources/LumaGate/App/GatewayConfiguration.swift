@@ -53,6 +53,8 @@ public struct GatewayConfiguration: Sendable {
     /// Deadlines for each part of a request and the cap on open connections.
     public var edge = EdgeLimits()
     public var maxImageBytes = 10 * 1024 * 1024
+    /// A video source for an edit or a reframe (and a video file): fetched, sent or uploaded.
+    public var maxVideoBytes = 100 * 1024 * 1024
     public var maxConcurrentImageFetches = 8
     public var maxImageFetchesPerToken = 2
     /// Event streams and held requests (`Prefer: wait`) at once, for the process and for one token.

@@ -37,6 +37,18 @@ public struct MediaStore: Sendable {
         return relative
     }
 
+    /// Stores an uploaded file from the local `path` (moved, not copied) and returns its relative path.
+    public func saveUpload(file path: String, id: String, fileExtension: String) async throws -> String {
+        let relative = "uploads/\(id).\(fileExtension)"
+        if let bucket {
+            try await bucket.upload(file: path, as: relative, contentType: Self.contentType(of: relative))
+            return relative
+        }
+        try FileManager.default.createDirectory(atPath: absolutePath("uploads"), withIntermediateDirectories: true)
+        try FileManager.default.moveItem(atPath: path, toPath: absolutePath(relative))
+        return relative
+    }
+
     /// Puts every file of `media` that was made here into the bucket (a task counts as finished
     /// only after this), then drops the task's local scratch. Without a bucket there is nothing
     /// to do: the files are in place.
@@ -131,7 +143,7 @@ public struct MediaStore: Sendable {
     public func deleteMedia(of task: VideoTask) async {
         let folder = taskDirectory(task.id)
         await delete(folder)
-        for path in Set((task.media?.storedPaths ?? []) + task.request.storedImagePaths) where !path.hasPrefix(folder + "/") {
+        for path in Set((task.media?.storedPaths ?? []) + task.request.storedInputPaths) where !path.hasPrefix(folder + "/") {
             await delete(path)
         }
     }

@@ -17,16 +17,21 @@ public struct FileLibrary: Sendable {
         public var expiresAtMillis: Int64?
     }
 
-    static let mediaTypes = ["image/png", "image/jpeg", "image/webp"]
+    static let mediaTypes = ["image/png", "image/jpeg", "image/webp"] + VideoIntake.mediaTypes
     static let purposes = ["input", "reference"]
     /// How long a presigned URL takes bytes.
     static let putLifetimeSeconds: Double = 3600
 
     let uploads: UploadRepository
     let normalizer: ImageNormalizer
+    /// Video files are read, re-muxed and bounded like a video source.
+    let videos: VideoIntake
     let store: MediaStore
     let limits: UploadLimits
-    let maxBytes: Int
+    /// The largest image file.
+    let maxImageBytes: Int
+    /// The largest file of any kind.
+    var maxBytes: Int { max(maxImageBytes, videos.maxBytes) }
     let now: @Sendable () -> Date
     let newID: @Sendable () -> UUID
 
@@ -38,8 +43,10 @@ public struct FileLibrary: Sendable {
         try FieldRules.textLength("user_id", declaration.userID, max: FieldRules.maxNameLength)
         if needsSize {
             guard let size = declaration.sizeBytes else { throw GatewayError.invalidRequest("Field `size_bytes` is required.") }
-            guard (1...maxBytes).contains(size) else {
-                throw GatewayError.payloadTooLarge("Field `size_bytes` must be from 1 to \(maxBytes) (this gateway's largest image).")
+            let largest = Self.isVideo(declaration.mimeType) ? videos.maxBytes : maxImageBytes
+            guard (1...largest).contains(size) else {
+                throw GatewayError.payloadTooLarge(
+                    "Field `size_bytes` must be from 1 to \(largest) (this gateway's largest \(Self.isVideo(declaration.mimeType) ? "video" : "image")).")
             }
         }
         if let expires = declaration.expiresAtMillis, expires <= now().millis {
@@ -50,9 +57,10 @@ public struct FileLibrary: Sendable {
     /// Stores `bytes` as a ready file of `tokenID`'s.
     func upload(_ bytes: Data, declaration: Declaration, tokenID: String) async throws -> Upload {
         try check(declaration, needsSize: false)
-        guard bytes.count <= maxBytes else { throw GatewayError.payloadTooLarge("Field `file` is larger than \(maxBytes) bytes.") }
+        let largest = Self.isVideo(declaration.mimeType) ? videos.maxBytes : maxImageBytes
+        guard bytes.count <= largest else { throw GatewayError.payloadTooLarge("Field `file` is larger than \(largest) bytes.") }
         var upload = try await newUpload(declaration, tokenID: tokenID, state: .ready)
-        (upload.storedPath, upload.sizeBytes) = try await storeImage(bytes, id: upload.id, field: "file")
+        (upload.storedPath, upload.sizeBytes) = try await storeMedia(bytes, declared: declaration.mimeType, id: upload.id, field: "file")
         do {
             try await uploads.insert(upload)
         } catch {
@@ -87,7 +95,7 @@ public struct FileLibrary: Sendable {
         }
         // Each PUT stores its bytes under a name of its own and the first to attach them wins, so
         // a retried or concurrent PUT to the same URL never removes the bytes that won.
-        let (path, size) = try await storeImage(bytes, id: newID().uuidString.lowercased(), field: "body")
+        let (path, size) = try await storeMedia(bytes, declared: upload.mimeType ?? "", id: newID().uuidString.lowercased(), field: "body")
         guard try await uploads.attachBytes(id: id, secret: secret, storedPath: path, sizeBytes: size) else {
             await store.delete(path)
             throw GatewayError.conflict("File \(id) already has its bytes.")
@@ -152,9 +160,16 @@ public struct FileLibrary: Sendable {
             expiresAtMillis: min(declaration.expiresAtMillis ?? lifetimeEnd, lifetimeEnd))
     }
 
-    /// Stores the image normalized; returns its path and stored size (which a File object shows).
-    private func storeImage(_ bytes: Data, id: String, field: String) async throws -> (path: String, size: Int) {
+    /// Stores an image normalized, or a video re-muxed (as its declared type says); returns its
+    /// path and stored size (which a File object shows).
+    private func storeMedia(_ bytes: Data, declared mimeType: String, id: String, field: String) async throws -> (path: String, size: Int) {
+        if Self.isVideo(mimeType) {
+            let video = try await videos.take(bytes, field: field)
+            return (video.storedPath, await store.size(video.storedPath) ?? 0)
+        }
         let image = try await normalizer.normalize(bytes, field: field)
         return (try await store.saveUpload(image.data, format: image.format, id: id), image.data.count)
     }
+
+    static func isVideo(_ mimeType: String) -> Bool { VideoIntake.mediaTypes.contains(mimeType) }
 }

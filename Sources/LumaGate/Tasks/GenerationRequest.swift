@@ -77,6 +77,9 @@ public struct GenerationRequest: Sendable, Codable, Equatable {
     /// and whether the upstream may search the web for more (`web_search`).
     public var references: [ImageReference]?
     public var webSearch: Bool?
+    /// A video_edit's or video_reframe's source sent by the client (not one of its generations):
+    /// the gateway's MP4 copy.
+    public var sourceVideo: String?
     /// A layering (`kind` .layering): the layers' resolution, `1k` or `2k`.
     public var layerResolution: String?
 
@@ -125,6 +128,9 @@ public struct GenerationRequest: Sendable, Codable, Equatable {
     public var storedImagePaths: [String] {
         [image, imageEnd].compactMap { $0?.storedPath } + (keyframes ?? []).map(\.image.storedPath) + (references ?? []).map(\.storedPath)
     }
+
+    /// The media paths of every copy the task keeps of what it was made from.
+    public var storedInputPaths: [String] { storedImagePaths + [sourceVideo].compactMap { $0 } }
 
     /// The official name of the model (an alias such as the relay format's translated), with
     /// the catalogue's default filled in; nil for an operation that names none (upscale, audio).

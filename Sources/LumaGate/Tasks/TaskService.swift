@@ -7,6 +7,8 @@ public struct TaskService: Sendable {
     let tasks: TaskRepository
     let uploads: UploadRepository
     let images: ImageIntake
+    /// Takes in the videos clients send to be edited or reframed; nil where there is no ffmpeg to read them.
+    let videos: VideoIntake?
     let store: MediaStore
     /// Picks the channel new tasks go to; a task tied to other generations goes to theirs.
     let router: ChannelRouter
@@ -27,7 +29,7 @@ public struct TaskService: Sendable {
     private let idempotentSubmits = SingleFlight<String, VideoTask>()
 
     public init(
-        tasks: TaskRepository, uploads: UploadRepository, images: ImageIntake, store: MediaStore, router: ChannelRouter,
+        tasks: TaskRepository, uploads: UploadRepository, images: ImageIntake, videos: VideoIntake? = nil, store: MediaStore, router: ChannelRouter,
         channels: [any UpstreamChannel] = [],
         outboundPolicy: OutboundPolicy = .init(allowedHosts: []), models: ModelCatalogue = .builtIn, pricing: Pricing = .defaults,
         defaultMaxInFlight: Int? = nil,
@@ -37,6 +39,7 @@ public struct TaskService: Sendable {
         self.tasks = tasks
         self.uploads = uploads
         self.images = images
+        self.videos = videos
         self.store = store
         self.router = router
         self.channels = Dictionary((channels + router.channels).map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
@@ -65,6 +68,8 @@ public struct TaskService: Sendable {
         public var lastField: String
         /// The object holding `keyframes` and `keyframe_indexes`.
         public var keyframesParent = "video"
+        /// A video_edit's or video_reframe's source video as the client sent it, and where.
+        public var video: (source: VideoIntake.Source, field: String)?
         public init(first: String? = nil, last: String? = nil, firstField: String = "image_url", lastField: String = "image_end_url") {
             self.first = first
             self.last = last
@@ -196,6 +201,7 @@ public struct TaskService: Sendable {
             throw GatewayError.invalidRequest(
                 "Field `\(field)` names no upload of this token (uploads are kept \(uploadLimits.lifetimeSeconds / 3600) h).")
         }
+        if path.hasSuffix(".mp4") { throw GatewayError.invalidRequest("Field `\(field)` names a video file; it takes an image.") }
         return images.publicURL.gatewayMedia(path)
     }
 
@@ -360,6 +366,11 @@ public struct TaskService: Sendable {
                 stored.append(image.storedPath)
                 request.keyframes = (request.keyframes ?? []) + [.init(image: image, index: keyframe.index)]
             }
+            if let (source, field) = sources.video {
+                let video = try await importVideo(source, field: field, tokenID: token.id)
+                stored.append(video.storedPath)
+                try Self.take(video, into: &request, models: models, keyframesParent: sources.keyframesParent)
+            }
             for (position, reference) in sources.references.enumerated() {
                 let image = try await importImage(reference, field: "image_ref[\(position)]", tokenID: token.id).reference
                 stored.append(image.storedPath)
@@ -409,6 +420,39 @@ public struct TaskService: Sendable {
             )
         }
         return task
+    }
+
+    /// The gateway's copy of a client's video.
+    private func importVideo(_ source: VideoIntake.Source, field: String, tokenID: String) async throws -> VideoIntake.Video {
+        guard let videos else {
+            throw GatewayError.notImplemented("This gateway cannot take videos: ffmpeg is not installed on its host.")
+        }
+        switch source {
+        case .url(let url): return try await videos.take(url: url, field: field)
+        case .base64(let data): return try await videos.take(base64: data, field: field)
+        case .file(let id):
+            guard let path = try await uploads.storedPath(id: id, tokenID: tokenID), path.hasSuffix(".mp4") else {
+                throw GatewayError.invalidRequest("Field `\(field).file_id` names no video file of this token.")
+            }
+            return try await videos.take(stored: path, field: field)
+        }
+    }
+
+    /// A change of a client's `video`: as long as it (in whole seconds, rounded up), an edit in
+    /// its frame (the nearest of the model's ratios), guide frames within it.
+    private static func take(_ video: VideoIntake.Video, into request: inout GenerationRequest, models: ModelCatalogue, keyframesParent: String) throws {
+        request.sourceVideo = video.storedPath
+        request.duration = "\(max(Int(video.duration.rounded(.up)), 1))s"
+        if request.kind == .videoEdit,
+            let ratio = AspectRatio.nearest(width: video.width, height: video.height, among: models.spec(for: request)?.aspectRatios ?? [])
+        {
+            request.aspectRatio = ratio
+        }
+        let frames = Int(video.duration * Double(SandboxRenderer.framesPerSecond))
+        if let outside = request.keyframes?.first(where: { $0.index > frames }) {
+            throw GatewayError.invalidCombination(
+                "Field `\(keyframesParent).keyframe_indexes` holds \(outside.index), past the source's last frame (\(frames), at 24 a second).")
+        }
     }
 
     /// The gateway's copy of an image, and its size.

@@ -33,6 +33,14 @@ struct AgentsController: APIFace {
         for (position, reference) in accepted.references.enumerated() {
             images.references.append(try await imageSource(reference, field: "image_ref[\(position)]", token: token))
         }
+        if let video = accepted.sourceVideo {
+            var sources = TaskService.ImageSources()
+            sources.video = (video, "source")
+            sources.keyframesParent = "video.edit"
+            sources.keyframes = try await keyframeSources(accepted.keyframes, parent: "video.edit", token: token)
+            let task = try await service.submit(token: token, request: accepted.request, images: sources, idempotency: idempotency)
+            return try await follower.created(task, request, service: service) { .json(view.render($0), status: .created) }
+        }
         switch accepted.source {
         case .generation(let id) where !accepted.request.producesImage:
             let source = try await service.keyframeGeneration(id: id, tokenID: token.id, field: "source.generation_id")

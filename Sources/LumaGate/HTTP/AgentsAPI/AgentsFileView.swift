@@ -10,6 +10,7 @@ struct AgentsFileView {
         if !upload.storedPath.isEmpty {
             let fileExtension = URL(fileURLWithPath: upload.storedPath).pathExtension
             if let format = ImageProbe.Format.allCases.first(where: { $0.fileExtension == fileExtension }) { mimeType = format.mediaType }
+            if fileExtension == "mp4" { mimeType = "video/mp4" }
         }
         var members: [(String, JSONValue)] = [
             ("id", .string(upload.id)),

@@ -93,6 +93,8 @@ struct AgentsGenerationBody: Decodable {
         /// The result takes the frame of its source image (an image edit without `aspect_ratio`, a
         /// layering).
         var sourceSetsRatio = false
+        /// A video_edit's or video_reframe's source given as a video (not one of the caller's generations).
+        var sourceVideo: VideoIntake.Source?
     }
 
     func validated(models: ModelCatalogue) throws -> Validated {
@@ -118,9 +120,15 @@ struct AgentsGenerationBody: Decodable {
             throw GatewayError.invalidRequest(self.prompt == nil ? "Field `prompt` is required." : "Field `prompt` must not be blank.")
         }
         try FieldRules.promptLength("prompt", prompt, max: Self.maxPromptLength)
-        let sourceFrame = try source.map { try Self.frame($0, field: "source") }
         let edits = ["image_edit", "video_edit", "video_reframe"].contains(type)
-        if edits, sourceFrame == nil {
+        var sourceFrame: Frame?
+        var sourceVideo: VideoIntake.Source?
+        if edits, makesVideo, let source {
+            (sourceFrame, sourceVideo) = try Self.videoReference(source)
+        } else {
+            sourceFrame = try source.map { try Self.frame($0, field: "source") }
+        }
+        if edits, sourceFrame == nil, sourceVideo == nil {
             throw GatewayError.invalidRequest("Field `source` is required for type \(type): the \(makesVideo ? "video" : "image") to change.")
         }
         if !edits, sourceFrame != nil {
@@ -147,12 +155,9 @@ struct AgentsGenerationBody: Decodable {
         if !(image_ref ?? []).isEmpty { throw GatewayError.invalidCombination("Field `image_ref` is for types image and image_edit.") }
         if output_format != nil { throw GatewayError.invalidCombination("Field `output_format` is for images.") }
         if type == "video" { return try validatedVideo(spec, prompt: prompt, aspectRatio: aspectRatio) }
-        guard case .generation = sourceFrame else {
-            throw GatewayError.notImplemented(
-                "Field `source` of a \(type) must name one of your videos by `generation_id` here; video files, URLs and data are not available through this gateway yet."
-            )
-        }
-        return try validatedChange(type, of: spec, prompt: prompt, source: sourceFrame)
+        var change = try validatedChange(type, of: spec, prompt: prompt, source: sourceFrame)
+        change.sourceVideo = sourceVideo
+        return change
     }
 
     /// A video_edit or video_reframe of a source video: its own options only.
@@ -323,6 +328,26 @@ struct AgentsGenerationBody: Decodable {
         var request = GenerationRequest(prompt: prompt, model: model.name, kind: .layering, imageFormat: "png")
         request.layerResolution = layering?.resolution ?? Self.layerResolutions[0]
         return Validated(request: request, source: try Self.frame(source, field: "source"), sourceSetsRatio: true)
+    }
+
+    /// What a video_edit's or video_reframe's `source` names: one of the caller's generations, or
+    /// a video by `url` or `data` (with a video `media_type`, as Luma requires) or `file_id`.
+    static func videoReference(_ reference: ImageRef) throws -> (Frame?, VideoIntake.Source?) {
+        let given = [("url", reference.url), ("data", reference.data), ("generation_id", reference.generation_id), ("file_id", reference.file_id)]
+            .filter { $0.1 != nil }
+        guard given.count == 1, let (name, value) = given.first, let value else {
+            throw GatewayError.invalidRequest("Field `source` must have exactly one of `url`, `data`, `generation_id` and `file_id`.")
+        }
+        if name == "generation_id" || name == "file_id" {
+            return name == "file_id" ? (nil, .file(value)) : (try frame(reference, field: "source"), nil)
+        }
+        guard let mediaType = reference.media_type else {
+            throw GatewayError.invalidRequest("Field `source.media_type` is required with `\(name)`: the video's type.")
+        }
+        guard VideoIntake.mediaTypes.contains(mediaType) else {
+            throw GatewayError.invalidRequest("Field `source.media_type` must be \(FieldRules.spoken(VideoIntake.mediaTypes)): the source is a video.")
+        }
+        return (nil, name == "url" ? .url(value) : .base64(value))
     }
 
     /// What one ImageRef names, checked: exactly one source, `media_type` with `data`.

@@ -53,6 +53,9 @@ public struct LumaAgentsChannel: UpstreamChannel {
 
     public var kind: ChannelRecord.Kind { .lumaAgents }
 
+    /// The largest video sent inline (a source is at most the gateway's largest video).
+    static let maxInlineVideoBytes = 512 * 1024 * 1024
+
     public func submit(_ task: VideoTask, parent: VideoTask?, end: VideoTask?) async throws -> String {
         let images = try await storedImages(of: task.request)
         let inline = { (image: ImageReference) throws -> LumaAgentsMapping.InlineImage in
@@ -64,8 +67,18 @@ public struct LumaAgentsChannel: UpstreamChannel {
         let body: JSONValue
         switch task.request.kind ?? .video {
         case .videoEdit, .videoReframe:
-            guard let source = parent?.upstreamID else { throw UpstreamError.rejected("the video to change has no id at Luma") }
-            body = try LumaAgentsMapping.changeBody(for: task, sourceUpstreamID: source, userID: task.tokenID, image: inline)
+            let source: LumaAgentsMapping.ChangeSource
+            if let sent = task.request.sourceVideo {
+                // The client's video goes inline, so Luma needs no way to reach the gateway.
+                guard let data = try await store.read(sent, maxBytes: Self.maxInlineVideoBytes) else {
+                    throw UpstreamError.rejected("the video to change is no longer kept by the gateway")
+                }
+                source = .video(base64: data.base64EncodedString())
+            } else {
+                guard let id = parent?.upstreamID else { throw UpstreamError.rejected("the video to change has no id at Luma") }
+                source = .generation(upstreamID: id)
+            }
+            body = try LumaAgentsMapping.changeBody(for: task, source: source, userID: task.tokenID, image: inline)
         case .image, .imageEdit, .layering:
             body = try LumaAgentsMapping.imageBody(for: task, userID: task.tokenID, image: inline)
         default:

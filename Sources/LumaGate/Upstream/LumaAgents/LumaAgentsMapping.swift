@@ -48,10 +48,10 @@ enum LumaAgentsMapping {
         ])
     }
 
-    /// The create body for a video_edit or video_reframe `task` of the generation Luma knows as
-    /// `sourceUpstreamID`; an edit's guide frames go inline.
+    /// The create body for a video_edit or video_reframe `task` of `source`: the generation Luma
+    /// knows by that id, or a video the client sent (inline); an edit's guide frames go inline.
     static func changeBody(
-        for task: VideoTask, sourceUpstreamID: String, userID: String, image: (ImageReference) throws -> InlineImage
+        for task: VideoTask, source: ChangeSource, userID: String, image: (ImageReference) throws -> InlineImage
     ) throws -> JSONValue {
         let request = task.request
         var video: [(String, JSONValue)] = [("resolution", .string(request.resolution ?? ModelCatalogue.builtIn.defaults.resolution))]
@@ -77,7 +77,7 @@ enum LumaAgentsMapping {
             ("prompt", .string(request.prompt)),
             ("aspect_ratio", .string(request.aspectRatio)),
             ("user_id", .string(userID)),
-            ("source", .object([("generation_id", .string(sourceUpstreamID))])),
+            ("source", source.reference),
             ("video", .object(video)),
         ])
     }
@@ -109,6 +109,20 @@ enum LumaAgentsMapping {
 
     private static func imageRef(_ image: InlineImage) -> JSONValue {
         .object([("data", .string(image.base64)), ("media_type", .string(image.mediaType))])
+    }
+
+    /// What a video_edit or video_reframe changes, as Luma is told.
+    enum ChangeSource {
+        case generation(upstreamID: String)
+        /// An MP4's bytes, base64.
+        case video(base64: String)
+
+        var reference: JSONValue {
+            switch self {
+            case .generation(let id): .object([("generation_id", .string(id))])
+            case .video(let base64): .object([("data", .string(base64)), ("media_type", .string("video/mp4"))])
+            }
+        }
     }
 
     static func generation(from data: Data) throws -> LumaAgentsGeneration {

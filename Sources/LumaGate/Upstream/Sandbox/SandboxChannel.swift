@@ -82,7 +82,7 @@ public struct SandboxChannel: UpstreamChannel {
         // An edit or a reframe is made from its source's video.
         let sourceVideo =
             request.kind == .videoEdit || request.kind == .videoReframe
-            ? request.remixedFrom.map { "\(store.taskDirectory($0))/\(VideoStills.videoFile)" } : nil
+            ? request.sourceVideo ?? request.remixedFrom.map { "\(store.taskDirectory($0))/\(VideoStills.videoFile)" } : nil
         let inputs = [firstFrame(of: task), lastFrame(of: task), sourceVideo] + keyframes.map(\.image.storedPath) + references
         switch await renders.poll(
             taskID: task.id, tokenID: task.tokenID,
