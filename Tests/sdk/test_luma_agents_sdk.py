@@ -204,6 +204,34 @@ def test_a_video_edit_takes_controls_and_keyframes(gateway):
     assert "video.edit.controls.normals.augmentation" in bad.value.body["detail"]
 
 
+def test_a_video_sent_as_data_or_as_a_file_is_edited_and_reframed(gateway):
+    agents = client(gateway)
+    path = pathlib.Path(tempfile.mkdtemp()) / "clip.mp4"
+    subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc2=s=320x180:r=24", "-frames:v", "48", "-c:v", "libx264",
+                    "-pix_fmt", "yuv420p", str(path)], check=True)
+    clip = path.read_bytes()
+    edited = finish(gateway, agents.generations.create(
+        model="ray-3.2", type="video_edit", prompt="sent inline", source={"data": base64.b64encode(clip).decode(), "media_type": "video/mp4"},
+        video={"resolution": "360p", "edit": {"auto_controls": True}}))
+    assert edited.state == "completed", edited.failure_reason
+    stream = ffprobe(download(edited.output[0].url, ".mp4"))["streams"][0]
+    assert (stream["width"], stream["height"]) == (640, 360) and abs(float(stream["duration"]) - 2) < 0.2
+
+    reserved = agents.files.create(mime_type="video/mp4", size_bytes=len(clip), filename="clip.mp4", purpose="input")
+    assert httpx.put(reserved.upload.url, content=clip, headers=reserved.upload.headers or {}).status_code == 200
+    ready = agents.files.complete(reserved.id)
+    assert ready.state == "ready" and ready.mime_type == "video/mp4"
+    reframed = finish(gateway, agents.generations.create(
+        model="ray-3.2", type="video_reframe", prompt="from a video file", aspect_ratio="9:16", source={"file_id": ready.id},
+        video={"resolution": "360p"}))
+    assert reframed.state == "completed", reframed.failure_reason
+    assert image_size(download(reframed.output[0].url, ".mp4")) == (360, 640)
+    with pytest.raises(luma_agents.BadRequestError) as truncated:
+        agents.generations.create(
+            model="ray-3.2", type="video_edit", prompt="x", source={"data": base64.b64encode(clip[: len(clip) // 2]).decode(), "media_type": "video/mp4"})
+    assert "source" in truncated.value.body["detail"]
+
+
 def test_the_files_api_uploads_lists_pages_and_deletes(gateway):
     token = gateway.create_token("files")
     agents = client(gateway, token)

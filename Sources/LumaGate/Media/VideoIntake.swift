@@ -102,9 +102,7 @@ public struct VideoIntake: Sendable {
 
     /// Re-muxes, reads and decodes the video at `input`, then stores the MP4.
     private func keep(_ input: String, field: String) async throws -> Video {
-        guard let ffmpeg else {
-            throw GatewayError.notImplemented("This gateway cannot take videos: ffmpeg is not installed on its host.")
-        }
+        guard let ffmpeg else { throw Self.unavailable }
         let unreadable = GatewayError.invalidRequest("Field `\(field)` is not a video this gateway can read (MP4, MOV or WebM).")
         let directory = URL(fileURLWithPath: input).deletingLastPathComponent().path
         do {
@@ -137,6 +135,10 @@ public struct VideoIntake: Sendable {
         let path = try await store.saveUpload(file: remuxed, id: UUID().uuidString.lowercased(), fileExtension: "mp4")
         return Video(storedPath: path, width: info.width, height: info.height, duration: info.duration)
     }
+
+    /// A gateway without ffmpeg reads no video: a condition of the host, for its operator to mend.
+    static let unavailable = GatewayError(
+        status: .serviceUnavailable, code: "video_unavailable", detail: "This gateway cannot take videos: ffmpeg is not installed on its host.")
 
     /// How long a request waits for an ffmpeg slot before it is told to come back.
     static let slotWait: Duration = .seconds(10)

@@ -46,7 +46,8 @@ public struct FileLibrary: Sendable {
             let largest = Self.isVideo(declaration.mimeType) ? videos.maxBytes : maxImageBytes
             guard (1...largest).contains(size) else {
                 throw GatewayError.payloadTooLarge(
-                    "Field `size_bytes` must be from 1 to \(largest) (this gateway's largest \(Self.isVideo(declaration.mimeType) ? "video" : "image")).")
+                    "Field `size_bytes` must be from 1 to \(largest) (this gateway's largest \(Self.isVideo(declaration.mimeType) ? "video" : "image"))."
+                )
             }
         }
         if let expires = declaration.expiresAtMillis, expires <= now().millis {

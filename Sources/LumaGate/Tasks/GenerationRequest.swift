@@ -77,6 +77,8 @@ public struct GenerationRequest: Sendable, Codable, Equatable {
     /// and whether the upstream may search the web for more (`web_search`).
     public var references: [ImageReference]?
     public var webSearch: Bool?
+    /// A uni-1 style preset (`auto`, `manga`).
+    public var style: String?
     /// A video_edit's or video_reframe's source sent by the client (not one of its generations):
     /// the gateway's MP4 copy.
     public var sourceVideo: String?

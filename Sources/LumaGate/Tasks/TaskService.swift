@@ -424,9 +424,7 @@ public struct TaskService: Sendable {
 
     /// The gateway's copy of a client's video.
     private func importVideo(_ source: VideoIntake.Source, field: String, tokenID: String) async throws -> VideoIntake.Video {
-        guard let videos else {
-            throw GatewayError.notImplemented("This gateway cannot take videos: ffmpeg is not installed on its host.")
-        }
+        guard let videos else { throw VideoIntake.unavailable }
         switch source {
         case .url(let url): return try await videos.take(url: url, field: field)
         case .base64(let data): return try await videos.take(base64: data, field: field)
@@ -440,7 +438,9 @@ public struct TaskService: Sendable {
 
     /// A change of a client's `video`: as long as it (in whole seconds, rounded up), an edit in
     /// its frame (the nearest of the model's ratios), guide frames within it.
-    private static func take(_ video: VideoIntake.Video, into request: inout GenerationRequest, models: ModelCatalogue, keyframesParent: String) throws {
+    private static func take(
+        _ video: VideoIntake.Video, into request: inout GenerationRequest, models: ModelCatalogue, keyframesParent: String
+    ) throws {
         request.sourceVideo = video.storedPath
         request.duration = "\(max(Int(video.duration.rounded(.up)), 1))s"
         if request.kind == .videoEdit,

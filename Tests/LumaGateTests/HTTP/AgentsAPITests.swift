@@ -110,8 +110,8 @@ import Testing
                 ),
                 (#"{"model": "ray-3.2", "type": "video_edit", "prompt": "x"}"#, 400, "Field `source` is required"),
                 (
-                    #"{"model": "ray-3.2", "type": "video_edit", "prompt": "x", "source": {"url": "https://example.com/a.mp4", "media_type": "video/mp4"}}"#,
-                    501, "by `generation_id`"
+                    #"{"model": "ray-3.2", "type": "video_edit", "prompt": "x", "source": {"url": "http://192.168.1.5/a.mp4", "media_type": "video/mp4"}}"#,
+                    400, "Field `source` points at an address this gateway does not fetch from"
                 ),
                 (
                     #"{"model": "ray-3.2", "type": "video_reframe", "prompt": "x", "source": {"generation_id": "00000000-0000-0000-0000-000000000000"}}"#,
@@ -186,8 +186,11 @@ import Testing
                 .POST, "/agents/v1/files", token: token,
                 json: #"{"mime_type": "image/png", "size_bytes": 999999999}"#)
             #expect(oversized.status == 413, "\(oversized.text)")
-            let video = try await gateway.request(.POST, "/agents/v1/files", token: token, json: #"{"mime_type": "video/mp4", "size_bytes": 10}"#)
-            #expect(video.status == 400 && video.text.contains("Field `mime_type`"), "\(video.text)")
+            let audio = try await gateway.request(.POST, "/agents/v1/files", token: token, json: #"{"mime_type": "audio/mpeg", "size_bytes": 10}"#)
+            #expect(audio.status == 400 && audio.text.contains("Field `mime_type`"), "\(audio.text)")
+            let longVideo = try await gateway.request(
+                .POST, "/agents/v1/files", token: token, json: #"{"mime_type": "video/mp4", "size_bytes": 104857601}"#)
+            #expect(longVideo.status == 413 && longVideo.text.contains("largest video"), "\(longVideo.text)")
         }
     }
 

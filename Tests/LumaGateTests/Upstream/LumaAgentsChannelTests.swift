@@ -180,10 +180,11 @@ import Testing
                     && reference.count == 2
             }
             _ = try await made(
-                #"{"model": "uni-1", "prompt": "guided", "aspect_ratio": "1:1", "web_search": true, "image_ref": [{"data": "\#(png)", "media_type": "image/png"}, {"data": "\#(png)", "media_type": "image/png"}]}"#
+                #"{"model": "uni-1", "prompt": "guided", "aspect_ratio": "1:1", "web_search": true, "style": "manga", "image_ref": [{"data": "\#(png)", "media_type": "image/png"}, {"data": "\#(png)", "media_type": "image/png"}]}"#
             )
             let guided = try #require(fake.allGenerations.first { $0.prompt == "guided" })
             #expect(guided.request["web_search"] as? Bool == true && guided.request["type"] as? String == "image")
+            #expect(guided.request["style"] as? String == "manga")
             let references = try #require(guided.request["image_ref"] as? [Any])
             #expect(references.count == 2 && references.allSatisfy(inline), "each guidance image inline")
 
@@ -222,6 +223,21 @@ import Testing
             #expect((controls["face"] as? [String: Any])?["enabled"] as? Bool == false)
             #expect((edit["keyframes"] as? [Any]).map { $0.count == 1 && $0.allSatisfy(inline) } == true)
             #expect(edit["keyframe_indexes"] as? [Int] == [48])
+
+            // A video the client sent goes to Luma inline, as the gateway's MP4.
+            let directory = TestGateway.temporaryDirectory()
+            try FFmpegFixture.make(
+                ["-f", "lavfi", "-i", "testsrc2=s=320x180:r=24", "-frames:v", "48", "-c:v", "libx264", "-pix_fmt", "yuv420p", "sent.mp4"],
+                in: directory)
+            let sent = try Data(contentsOf: URL(fileURLWithPath: directory + "/sent.mp4")).base64EncodedString()
+            _ = try await made(
+                #"{"model": "ray-3.2", "type": "video_reframe", "prompt": "sent video", "aspect_ratio": "1:1", "source": {"data": "\#(sent)", "media_type": "video/mp4"}}"#
+            )
+            let reframe = try #require(fake.allGenerations.first { $0.prompt == "sent video" })
+            let sentSource = try #require(reframe.request["source"] as? [String: Any])
+            #expect(sentSource["media_type"] as? String == "video/mp4" && sentSource.count == 2)
+            let inlineVideo = try #require((sentSource["data"] as? String).flatMap { Data(base64Encoded: $0) })
+            #expect(MP4Probe.probe(inlineVideo).map { [$0.width, $0.height] } == [320, 180], "the gateway's re-muxed copy")
 
             let late = try await gateway.request(
                 .POST, "/agents/v1/generations", token: token,

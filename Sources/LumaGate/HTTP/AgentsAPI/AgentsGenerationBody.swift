@@ -143,6 +143,7 @@ struct AgentsGenerationBody: Decodable {
                 prompt: prompt, aspectRatio: aspectRatio, model: name, kind: type == "image" ? .image : .imageEdit,
                 imageFormat: output_format.map { $0 == "jpeg" ? "jpg" : $0 })
             request.webSearch = web_search
+            request.style = style
             let maxReferences = type == "image" ? 9 : 8
             guard (image_ref ?? []).count <= maxReferences else {
                 throw GatewayError.invalidRequest("Field `image_ref` holds at most \(maxReferences) images for type \(type).")
@@ -345,7 +346,8 @@ struct AgentsGenerationBody: Decodable {
             throw GatewayError.invalidRequest("Field `source.media_type` is required with `\(name)`: the video's type.")
         }
         guard VideoIntake.mediaTypes.contains(mediaType) else {
-            throw GatewayError.invalidRequest("Field `source.media_type` must be \(FieldRules.spoken(VideoIntake.mediaTypes)): the source is a video.")
+            throw GatewayError.invalidRequest(
+                "Field `source.media_type` must be \(FieldRules.spoken(VideoIntake.mediaTypes)): the source is a video.")
         }
         return (nil, name == "url" ? .url(value) : .base64(value))
     }

@@ -104,6 +104,7 @@ enum LumaAgentsMapping {
             body.append(("image_ref", .array(try references.map { try imageRef(image($0)) })))
         }
         if let webSearch = request.webSearch { body.append(("web_search", .bool(webSearch))) }
+        if let style = request.style { body.append(("style", .string(style))) }
         return .object(body)
     }
 

@@ -131,6 +131,7 @@ public struct SandboxChannel: UpstreamChannel {
     static func notes(on request: GenerationRequest) -> [String] {
         var notes: [String] = []
         if request.webSearch == true { notes.append("web search: on") }
+        if let style = request.style { notes.append("style: \(style)") }
         if let strength = request.editStrength { notes.append("strength: \(strength)") }
         if let auto = request.autoControls { notes.append("auto controls: \(auto ? "on" : "off")") }
         notes += request.editControls?.summary ?? []
