@@ -35,6 +35,8 @@ public struct VideoIntake: Sendable {
     let store: MediaStore
     public let maxBytes: Int
     let timeout: Duration
+    /// Fetches at once: four for all clients, one per token (a video is up to 100 MiB).
+    private let fetches = FairLimiter(total: 4, perKey: 1)
 
     public init(outbound: OutboundClient, ffmpeg: FFmpeg?, store: MediaStore, maxBytes: Int = 100 * 1024 * 1024, timeout: Duration = .seconds(60)) {
         self.outbound = outbound
@@ -44,13 +46,13 @@ public struct VideoIntake: Sendable {
         self.timeout = timeout
     }
 
-    /// The video at `url`, fetched.
-    func take(url: String, field: String) async throws -> Video {
+    /// The video at `url`, fetched for `tokenID`.
+    func take(url: String, field: String, tokenID: String) async throws -> Video {
         guard FieldRules.isHTTPURL(url) else { throw GatewayError.invalidRequest("Field `\(field)` must be an http(s) URL.") }
         try FieldRules.urlLength(field, url)
         return try await inScratch { input in
             do {
-                try await outbound.download(url, to: input, maxBytes: maxBytes, timeout: timeout)
+                try await fetches.holding(tokenID) { try await outbound.download(url, to: input, maxBytes: maxBytes, timeout: timeout) }
             } catch OutboundError.refused {
                 throw GatewayError.invalidRequest(
                     "Field `\(field)` points at an address this gateway does not fetch from (local, private or otherwise not public).")

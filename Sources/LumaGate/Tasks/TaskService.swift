@@ -426,7 +426,7 @@ public struct TaskService: Sendable {
     private func importVideo(_ source: VideoIntake.Source, field: String, tokenID: String) async throws -> VideoIntake.Video {
         guard let videos else { throw VideoIntake.unavailable }
         switch source {
-        case .url(let url): return try await videos.take(url: url, field: field)
+        case .url(let url): return try await videos.take(url: url, field: field, tokenID: tokenID)
         case .base64(let data): return try await videos.take(base64: data, field: field)
         case .file(let id):
             guard let path = try await uploads.storedPath(id: id, tokenID: tokenID), path.hasSuffix(".mp4") else {

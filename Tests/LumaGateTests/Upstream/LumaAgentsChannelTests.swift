@@ -188,6 +188,14 @@ import Testing
             let references = try #require(guided.request["image_ref"] as? [Any])
             #expect(references.count == 2 && references.allSatisfy(inline), "each guidance image inline")
 
+            let tall = TestGateway.temporaryDirectory()
+            try FFmpegFixture.make(["-f", "lavfi", "-i", "color=c=blue:s=90x160", "-frames:v", "1", "tall.png"], in: tall)
+            let tallPNG = try Data(contentsOf: URL(fileURLWithPath: tall + "/tall.png")).base64EncodedString()
+            _ = try await made(
+                #"{"model": "uni-1", "type": "image_edit", "prompt": "tall edit", "source": {"data": "\#(tallPNG)", "media_type": "image/png"}}"#)
+            let tallEdit = try #require(fake.allGenerations.first { $0.prompt == "tall edit" })
+            #expect(tallEdit.request["aspect_ratio"] as? String == "9:16", "the source's frame, not 16:9")
+
             let layered = try await made(
                 #"{"type": "layering", "prompt": "split the kite", "layering": {"resolution": "2k"}, "source": {"data": "\#(png)", "media_type": "image/png"}}"#
             )
