@@ -3,8 +3,8 @@ import Foundation
 /// Turns a client's video (an http(s) URL, base64 data, or a file's bytes) into the gateway's own
 /// MP4, or a 4xx naming the field. Nothing is trusted before ffmpeg has read it: the bytes are
 /// fetched through the outbound policy, bounded in size and time; the first video stream is
-/// re-muxed into an MP4 (no other stream, nothing decoded), cut a moment past the longest a
-/// source may be; its size and length are read from the new file; then every frame is decoded
+/// re-muxed into an MP4 (no other stream, nothing decoded; encoded as H.264 when an MP4 cannot
+/// carry it as it is), cut a moment past the longest a source may be; its size and length are read from the new file; then every frame is decoded
 /// once, so a truncated or mislabelled file is refused here rather than upstream.
 public struct VideoIntake: Sendable {
     public struct Video: Sendable {
@@ -107,12 +107,16 @@ public struct VideoIntake: Sendable {
         guard let ffmpeg else { throw Self.unavailable }
         let unreadable = GatewayError.invalidRequest("Field `\(field)` is not a video this gateway can read (MP4, MOV or WebM).")
         let directory = URL(fileURLWithPath: input).deletingLastPathComponent().path
+        // A stream an MP4 cannot carry as it is (VP8, ProRes) is encoded as H.264 instead.
+        let cut = ["-i", input, "-map", "0:v:0", "-t", String(Self.maxSeconds + 0.5)]
+        let output = ["-movflags", "+faststart", "-f", "mp4", "remuxed.mp4"]
+        let encode = ["-c:v", "libx264", "-preset", "veryfast", "-crf", "18", "-pix_fmt", "yuv420p", "-vf", "scale=trunc(iw/2)*2:trunc(ih/2)*2"]
         do {
-            try await ffmpeg.run(
-                [
-                    "-i", input, "-map", "0:v:0", "-c", "copy", "-t", String(Self.maxSeconds + 0.5), "-movflags", "+faststart",
-                    "-f", "mp4", "remuxed.mp4",
-                ], in: directory, slotWait: Self.slotWait)
+            do {
+                try await ffmpeg.run(cut + ["-c", "copy"] + output, in: directory, slotWait: Self.slotWait)
+            } catch let failure as FFmpeg.Failure where !failure.timedOut {
+                try await ffmpeg.run(cut + encode + output, in: directory, slotWait: Self.slotWait)
+            }
         } catch is FFmpeg.Busy {
             throw Self.busy
         } catch {

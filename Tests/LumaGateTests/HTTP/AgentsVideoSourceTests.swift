@@ -7,14 +7,25 @@ import Testing
 /// is not, and a video that is not one, too long or from a private address is refused naming the
 /// field, with nothing kept and nothing charged.
 @Suite struct AgentsVideoSourceTests {
-    /// An H.264 MP4 (or, with `webm`, a VP9 WebM) of `seconds` at `width`×`height`, 24 fps.
-    private func video(_ width: Int, _ height: Int, seconds: Int, webm: Bool = false) throws -> Data {
+    enum Container: String {
+        case mp4, webm, mov
+
+        /// H.264 in an MP4, VP8 in a WebM (which an MP4 cannot carry), ProRes in a MOV (nor that).
+        var codec: [String] {
+            switch self {
+            case .mp4: ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]
+            case .webm: ["-c:v", "libvpx", "-deadline", "realtime", "-pix_fmt", "yuv420p"]
+            case .mov: ["-c:v", "prores_ks", "-profile:v", "0"]
+            }
+        }
+    }
+
+    /// A clip of `seconds` at `width`×`height`, 24 fps.
+    private func video(_ width: Int, _ height: Int, seconds: Int, in container: Container = .mp4) throws -> Data {
         let directory = TestGateway.temporaryDirectory()
-        let name = webm ? "source.webm" : "source.mp4"
-        let codec = webm ? ["-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8"] : ["-c:v", "libx264", "-preset", "ultrafast"]
+        let name = "source." + container.rawValue
         try FFmpegFixture.make(
-            ["-f", "lavfi", "-i", "testsrc2=s=\(width)x\(height):r=24", "-frames:v", "\(seconds * 24)"] + codec + ["-pix_fmt", "yuv420p", name],
-            in: directory)
+            ["-f", "lavfi", "-i", "testsrc2=s=\(width)x\(height):r=24", "-frames:v", "\(seconds * 24)"] + container.codec + [name], in: directory)
         return try Data(contentsOf: URL(fileURLWithPath: directory + "/" + name))
     }
 
@@ -42,6 +53,16 @@ import Testing
             #expect([editedVideo.width, editedVideo.height] == [640, 360], "an edit keeps its source's 16:9 frame")
             #expect(abs((Double(editedVideo.duration ?? "") ?? 0) - 3) < 0.2, "and its length: \(editedVideo.duration ?? "?")")
 
+            // ProRes, which an MP4 cannot carry, is encoded as H.264.
+            let prores = try video(240, 240, seconds: 1, in: .mov).base64EncodedString()
+            let fromProRes = try await output(
+                gateway,
+                try await made(
+                    gateway, token,
+                    #"{"model": "ray-3.2", "type": "video_edit", "prompt": "prores", "source": {"data": "\#(prores)", "media_type": "video/quicktime"}, "video": {"resolution": "360p"}}"#
+                ))
+            #expect([fromProRes.width, fromProRes.height, fromProRes.codec_name] == [360, 360, "h264"] as [AnyHashable?])
+
             // The edit's own video, by its URL at the gateway (allowed here, as a public host would be).
             let editedURL = try #require(((edited["output"] as? [[String: Any]])?.first)?["url"] as? String)
             let reframed = try await made(
@@ -51,10 +72,10 @@ import Testing
             let reframedVideo = try await output(gateway, reframed)
             #expect([reframedVideo.width, reframedVideo.height] == [360, 640])
 
-            // A WebM file, re-muxed into an MP4 by the Files API, then edited by its id.
+            // A VP8 WebM file, made an MP4 by the Files API, then edited by its id.
             let boundary = "video-file-boundary"
             var form = Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"tall.webm\"\r\n".utf8)
-            form += Data("Content-Type: video/webm\r\n\r\n".utf8) + (try video(180, 320, seconds: 2, webm: true))
+            form += Data("Content-Type: video/webm\r\n\r\n".utf8) + (try video(180, 320, seconds: 2, in: .webm))
             form += Data("\r\n--\(boundary)--\r\n".utf8)
             let uploaded = try await gateway.request(
                 .POST, "/agents/v1/files", token: token, body: form, headers: [("Content-Type", "multipart/form-data; boundary=\(boundary)")])
