@@ -236,12 +236,8 @@ public struct TaskService: Sendable {
         guard source.state == .completed, !source.request.producesImage, let video = source.media?.video else {
             throw GatewayError.conflict("Generation \(source.id) is \(source.state.rawValue) or not a video; only a finished video can be changed.")
         }
-        let frames = Int((video.duration ?? Double(source.request.durationSeconds)) * Double(SandboxRenderer.framesPerSecond))
-        if let outside = keyframes.keyframes.first(where: { $0.index > frames }) {
-            throw GatewayError.invalidCombination(
-                "Field `\(keyframes.keyframesParent).keyframe_indexes` holds \(outside.index), past the source's last frame (\(frames), at 24 a second)."
-            )
-        }
+        try Self.checkKeyframes(
+            keyframes.keyframes.map(\.index), within: video.duration ?? Double(source.request.durationSeconds), parent: keyframes.keyframesParent)
         var request = request
         request.remixedFrom = source.id
         request.duration = source.request.duration
@@ -448,10 +444,15 @@ public struct TaskService: Sendable {
         {
             request.aspectRatio = ratio
         }
-        let frames = Int(video.duration * Double(SandboxRenderer.framesPerSecond))
-        if let outside = request.keyframes?.first(where: { $0.index > frames }) {
+        try checkKeyframes((request.keyframes ?? []).map(\.index), within: video.duration, parent: keyframesParent)
+    }
+
+    /// An edit's guide frames are pinned to frames of its source, `seconds` long at 24 a second.
+    private static func checkKeyframes(_ indexes: [Int], within seconds: Double, parent: String) throws {
+        let frames = Int(seconds * Double(SandboxRenderer.framesPerSecond))
+        if let outside = indexes.first(where: { $0 > frames }) {
             throw GatewayError.invalidCombination(
-                "Field `\(keyframesParent).keyframe_indexes` holds \(outside.index), past the source's last frame (\(frames), at 24 a second).")
+                "Field `\(parent).keyframe_indexes` holds \(outside), past the source's last frame (\(frames), at 24 a second).")
         }
     }
 

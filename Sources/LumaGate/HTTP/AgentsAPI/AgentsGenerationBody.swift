@@ -152,7 +152,7 @@ struct AgentsGenerationBody: Decodable {
             return Validated(
                 request: request, source: sourceFrame, references: references, sourceSetsRatio: type == "image_edit" && aspect_ratio == nil)
         }
-        if web_search != nil { throw GatewayError.invalidCombination("Field `web_search` is for images.") }
+        if web_search == true { throw GatewayError.invalidCombination("Field `web_search` is for images.") }
         if !(image_ref ?? []).isEmpty { throw GatewayError.invalidCombination("Field `image_ref` is for types image and image_edit.") }
         if output_format != nil { throw GatewayError.invalidCombination("Field `output_format` is for images.") }
         if type == "video" { return try validatedVideo(spec, prompt: prompt, aspectRatio: aspectRatio) }
