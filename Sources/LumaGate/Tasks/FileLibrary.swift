@@ -43,7 +43,7 @@ public struct FileLibrary: Sendable {
         try FieldRules.textLength("user_id", declaration.userID, max: FieldRules.maxNameLength)
         if needsSize {
             guard let size = declaration.sizeBytes else { throw GatewayError.invalidRequest("Field `size_bytes` is required.") }
-            let largest = Self.isVideo(declaration.mimeType) ? videos.maxBytes : maxImageBytes
+            let largest = maxBytes(of: declaration.mimeType)
             guard (1...largest).contains(size) else {
                 throw GatewayError.payloadTooLarge(
                     "Field `size_bytes` must be from 1 to \(largest) (this gateway's largest \(Self.isVideo(declaration.mimeType) ? "video" : "image"))."
@@ -58,7 +58,7 @@ public struct FileLibrary: Sendable {
     /// Stores `bytes` as a ready file of `tokenID`'s.
     func upload(_ bytes: Data, declaration: Declaration, tokenID: String) async throws -> Upload {
         try check(declaration, needsSize: false)
-        let largest = Self.isVideo(declaration.mimeType) ? videos.maxBytes : maxImageBytes
+        let largest = maxBytes(of: declaration.mimeType)
         guard bytes.count <= largest else { throw GatewayError.payloadTooLarge("Field `file` is larger than \(largest) bytes.") }
         var upload = try await newUpload(declaration, tokenID: tokenID, state: .ready)
         (upload.storedPath, upload.sizeBytes) = try await storeMedia(bytes, declared: declaration.mimeType, id: upload.id, field: "file")
@@ -173,4 +173,7 @@ public struct FileLibrary: Sendable {
     }
 
     static func isVideo(_ mimeType: String) -> Bool { VideoIntake.mediaTypes.contains(mimeType) }
+
+    /// The largest file of a declared type.
+    private func maxBytes(of mimeType: String) -> Int { Self.isVideo(mimeType) ? videos.maxBytes : maxImageBytes }
 }
