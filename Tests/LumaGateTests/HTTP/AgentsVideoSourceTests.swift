@@ -21,10 +21,10 @@ import Testing
     }
 
     /// A clip of `seconds` at `width`×`height`, 24 fps.
-    private func video(_ width: Int, _ height: Int, seconds: Int, in container: Container = .mp4) throws -> Data {
+    private func video(_ width: Int, _ height: Int, seconds: Int, in container: Container = .mp4) async throws -> Data {
         let directory = TestGateway.temporaryDirectory()
         let name = "source." + container.rawValue
-        try FFmpegFixture.make(
+        try await FFmpegFixture.makeOffPool(
             ["-f", "lavfi", "-i", "testsrc2=s=\(width)x\(height):r=24", "-frames:v", "\(seconds * 24)"] + container.codec + [name], in: directory)
         return try Data(contentsOf: URL(fileURLWithPath: directory + "/" + name))
     }
@@ -38,13 +38,13 @@ import Testing
     private func output(_ gateway: TestGateway, _ generation: [String: Any]) async throws -> FFprobe.Stream {
         #expect(generation["state"] as? String == "completed", "\(generation)")
         let url = try #require(((generation["output"] as? [[String: Any]])?.first)?["url"] as? String)
-        return try #require(try FFprobe.streams(of: try await gateway.request(.GET, url).body, suffix: ".mp4").first)
+        return try #require(try await FFprobe.streamsOffPool(of: try await gateway.request(.GET, url).body, suffix: ".mp4").first)
     }
 
     @Test func aVideoSentAsDataByURLOrAsAFileIsEditedAndReframed() async throws {
         try await TestGateway.with { gateway in
             let token = try await gateway.createToken("videos")
-            let wide = try video(320, 180, seconds: 3).base64EncodedString()
+            let wide = try await video(320, 180, seconds: 3).base64EncodedString()
             let edited = try await made(
                 gateway, token,
                 #"{"model": "ray-3.2", "type": "video_edit", "prompt": "in data", "source": {"data": "\#(wide)", "media_type": "video/mp4"}, "video": {"resolution": "360p", "edit": {"strength": "flex_1"}}}"#
@@ -54,7 +54,7 @@ import Testing
             #expect(abs((Double(editedVideo.duration ?? "") ?? 0) - 3) < 0.2, "and its length: \(editedVideo.duration ?? "?")")
 
             // ProRes, which an MP4 cannot carry, is encoded as H.264.
-            let prores = try video(240, 240, seconds: 1, in: .mov).base64EncodedString()
+            let prores = try await video(240, 240, seconds: 1, in: .mov).base64EncodedString()
             let fromProRes = try await output(
                 gateway,
                 try await made(
@@ -75,7 +75,7 @@ import Testing
             // A VP8 WebM file, made an MP4 by the Files API, then edited by its id.
             let boundary = "video-file-boundary"
             var form = Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"tall.webm\"\r\n".utf8)
-            form += Data("Content-Type: video/webm\r\n\r\n".utf8) + (try video(180, 320, seconds: 2, in: .webm))
+            form += Data("Content-Type: video/webm\r\n\r\n".utf8) + (try await video(180, 320, seconds: 2, in: .webm))
             form += Data("\r\n--\(boundary)--\r\n".utf8)
             let uploaded = try await gateway.request(
                 .POST, "/agents/v1/files", token: token, body: form, headers: [("Content-Type", "multipart/form-data; boundary=\(boundary)")])
@@ -106,8 +106,8 @@ import Testing
     @Test func hostileVideosAreRefusedNamingTheFieldAndLeaveNothingBehind() async throws {
         try await TestGateway.with { gateway in
             let token = try await gateway.createToken("hostile")
-            let good = try video(320, 180, seconds: 2)
-            let long = try video(64, 36, seconds: 19)
+            let good = try await video(320, 180, seconds: 2)
+            let long = try await video(64, 36, seconds: 19)
             let cases: [(String, Data?, Int, String)] = [
                 ("http://10.0.0.7/v.mp4", nil, 400, "does not fetch from"),
                 ("", Data("<!doctype html><html><body>not a video</body></html>".utf8), 400, "is not a video this gateway can read"),
@@ -155,7 +155,7 @@ import Testing
     @Test func aVideoHeaderClaimingHugeFramesAndTenHoursIsMeasuredByItsStream() async throws {
         try await TestGateway.with { gateway in
             let token = try await gateway.createToken("headers")
-            var bytes = [UInt8](try video(320, 180, seconds: 2))
+            var bytes = [UInt8](try await video(320, 180, seconds: 2))
             func patch(_ box: String, at offset: Int, _ value: UInt32, width: Int = 4) {
                 var index = 0
                 let type = Array(box.utf8)

@@ -12,4 +12,10 @@ enum FFmpegFixture {
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { throw TestFailure("ffmpeg \(arguments.joined(separator: " ")) failed") }
     }
+
+    /// The same on a thread of its own: waiting for ffmpeg on one of the test process's few
+    /// cooperative threads (one per core) would starve the gateways running in it.
+    static func makeOffPool(_ arguments: [String], in directory: String) async throws {
+        try await RawHTTPConnection.offPool { try make(arguments, in: directory) }
+    }
 }

@@ -11,6 +11,11 @@ enum FFprobe {
         var nb_frames: String?
     }
 
+    /// `streams(of:suffix:)` on a thread of its own, so the wait holds no cooperative thread.
+    static func streamsOffPool(of data: Data, suffix: String) async throws -> [Stream] {
+        try await RawHTTPConnection.offPool { try streams(of: data, suffix: suffix) }
+    }
+
     static func streams(of data: Data, suffix: String) throws -> [Stream] {
         let file = NSTemporaryDirectory() + UUID().uuidString + suffix
         try data.write(to: URL(fileURLWithPath: file))

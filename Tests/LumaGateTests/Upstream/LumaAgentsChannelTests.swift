@@ -189,7 +189,7 @@ import Testing
             #expect(references.count == 2 && references.allSatisfy(inline), "each guidance image inline")
 
             let tall = TestGateway.temporaryDirectory()
-            try FFmpegFixture.make(["-f", "lavfi", "-i", "color=c=blue:s=90x160", "-frames:v", "1", "tall.png"], in: tall)
+            try await FFmpegFixture.makeOffPool(["-f", "lavfi", "-i", "color=c=blue:s=90x160", "-frames:v", "1", "tall.png"], in: tall)
             let tallPNG = try Data(contentsOf: URL(fileURLWithPath: tall + "/tall.png")).base64EncodedString()
             _ = try await made(
                 #"{"model": "uni-1", "type": "image_edit", "prompt": "tall edit", "source": {"data": "\#(tallPNG)", "media_type": "image/png"}}"#)
@@ -234,7 +234,7 @@ import Testing
 
             // A video the client sent goes to Luma inline, as the gateway's MP4.
             let directory = TestGateway.temporaryDirectory()
-            try FFmpegFixture.make(
+            try await FFmpegFixture.makeOffPool(
                 ["-f", "lavfi", "-i", "testsrc2=s=320x180:r=24", "-frames:v", "48", "-c:v", "libx264", "-pix_fmt", "yuv420p", "sent.mp4"],
                 in: directory)
             let sent = try Data(contentsOf: URL(fileURLWithPath: directory + "/sent.mp4")).base64EncodedString()
