@@ -71,6 +71,11 @@ public struct GatewayError: Error, Sendable, Equatable {
         GatewayError(status: .unsupportedMediaType, code: "unsupported_media_type", detail: detail)
     }
 
+    /// A client's URL at an address the outbound policy refuses; what is there is never told.
+    public static func unfetchableAddress(_ field: String) -> GatewayError {
+        .invalidRequest("Field `\(field)` points at an address this gateway does not fetch from (local, private or otherwise not public).")
+    }
+
     /// A valid request for something this gateway does not make (yet, or without a channel for it).
     public static func notImplemented(_ detail: String) -> GatewayError {
         GatewayError(status: .notImplemented, code: "not_implemented", detail: detail)

@@ -90,8 +90,7 @@ public struct ImageIntake: Sendable {
         do {
             response = try await outbound.send(HTTPClientRequest(url: url), maxBodyBytes: maxBytes, timeout: timeout, redirects: 3)
         } catch OutboundError.refused {
-            throw GatewayError.invalidRequest(
-                "Field `\(field)` points at an address this gateway does not fetch from (local, private or otherwise not public).")
+            throw GatewayError.unfetchableAddress(field)
         } catch OutboundError.tooLarge {
             throw tooLarge(field)
         } catch {

@@ -54,8 +54,7 @@ public struct VideoIntake: Sendable {
             do {
                 try await fetches.holding(tokenID) { try await outbound.download(url, to: input, maxBytes: maxBytes, timeout: timeout) }
             } catch OutboundError.refused {
-                throw GatewayError.invalidRequest(
-                    "Field `\(field)` points at an address this gateway does not fetch from (local, private or otherwise not public).")
+                throw GatewayError.unfetchableAddress(field)
             } catch OutboundError.tooLarge {
                 throw tooLarge(field)
             } catch {
