@@ -65,6 +65,8 @@ let package = Package(
                 .embedInCode("HTTP/DreamMachineAPI/dream-machine.openapi.json"),
                 .embedInCode("HTTP/OpenAIVideos/openai-videos.openapi.json"),
                 .embedInCode("HTTP/AgentsAPI/agents.openapi.json"),
+                .embedInCode("HTTP/AceDataCloudAPI/acedatacloud.openapi.json"),
+                .embedInCode("HTTP/PiAPI/piapi.openapi.json"),
                 .embedInCode("HTTP/Admin/admin.openapi.json"),
                 .embedInCode("HTTP/Dashboard/Assets/index.html"),
                 .embedInCode("HTTP/Dashboard/Assets/app.js"),

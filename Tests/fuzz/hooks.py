@@ -1,7 +1,8 @@
 """Schemathesis hooks for scripts/fuzz-api: keep every request the fuzz makes on this machine.
 
-The gateway fetches image URLs (`image_url`, `image_end_url`, keyframe and upload `url`) and
-posts webhooks (`notify_hook`, `callback_url`). A generated http(s) URL would send it to any
+The gateway fetches image URLs (`image_url`, `image_end_url`, keyframe and upload `url`, the
+dialects' `start_image_url`, `end_image_url`, `start_image`, `end_image`) and posts webhooks
+(`notify_hook`, `callback_url`, PiAPI's webhook `endpoint`). A generated http(s) URL would send it to any
 host, so before each call such a URL is swapped for a local one: a PNG the gateway itself
 serves for image fields, the gateway's own address for webhook fields. Every other value,
 valid or not, is sent as generated.
@@ -81,8 +82,8 @@ openapi_checks._form_body_is_valid_as_sent = lambda response, case, media_type: 
 IMAGE_URL = os.environ["FUZZ_IMAGE_URL"]
 WEBHOOK_URL = os.environ["FUZZ_WEBHOOK_URL"]
 # `input_reference[image_url]` is how /v1/videos takes an image URL in a multipart form.
-IMAGE_FIELDS = {"image_url", "image_end_url", "url", "input_reference[image_url]"}
-WEBHOOK_FIELDS = {"notify_hook", "callback_url"}
+IMAGE_FIELDS = {"image_url", "image_end_url", "url", "input_reference[image_url]", "start_image_url", "end_image_url", "start_image", "end_image"}
+WEBHOOK_FIELDS = {"notify_hook", "callback_url", "endpoint"}
 REMOTE = re.compile(r"^\s*https?:", re.IGNORECASE)
 
 
@@ -105,3 +106,8 @@ def localize(value):
 def before_call(context, case, kwargs):
     if isinstance(case.body, (dict, list)):
         localize(case.body)
+    # AceDataCloud's create holds its answer until the task ends unless it sets `async` (or names
+    # a `callback_url`); the fuzz gateway keeps every sandbox task queued, so an accepted create
+    # would hold past the request timeout. Every other field is sent as generated.
+    if case.path == "/luma/videos" and isinstance(case.body, dict) and case.body.get("callback_url") is None:
+        case.body["async"] = True

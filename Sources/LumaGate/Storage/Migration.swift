@@ -15,5 +15,6 @@ enum Migrations {
         M0013_RecordViewAndTokenChanges(), M0014_AddMediaExpiry(), M0015_KeepCounts(), M0016_IndexTasksByCreation(), M0017_KeepCountsByDeltas(),
         M0018_TokenChangesWithoutSpending(), M0019_CreateIdempotencyClaims(), M0020_RecordTaskOwnersInChanges(), M0021_CreateWebhookEndpoints(),
         M0022_AddTaskProgress(), M0023_AddUploadDeletion(),
+        M0024_AddWebhookSharedSecrets(),
     ]
 }

@@ -303,7 +303,8 @@ public struct TaskRepository: Sendable {
         ).run()
         for (task, (_, view)) in zip(moved, views) {
             for webhook in renderers.webhooks(task, view) {
-                try await WebhookRepository.enqueue(taskID: task.id, url: webhook.url, payload: webhook.payload, at: millis, on: sql)
+                try await WebhookRepository.enqueue(
+                    taskID: task.id, url: webhook.url, payload: webhook.payload, sharedSecret: webhook.sharedSecret, at: millis, on: sql)
             }
             if let event = renderers.endpointEvent(task) {
                 try await WebhookEndpointRepository.enqueue(event, taskID: task.id, tokenID: task.tokenID, at: millis, on: sql)

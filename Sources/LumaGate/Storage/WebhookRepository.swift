@@ -12,7 +12,7 @@ public struct WebhookRepository: Sendable {
 
     private static let columns = """
         d.id, d.task_id, d.url, d.payload, d.created_at, d.attempts, d.next_attempt_at, d.delivered_at, d.last_error,
-        k.signing_secret, d.event_id, w.signing_secret AS endpoint_secret, w.previous_secret, w.previous_secret_until
+        d.shared_secret, k.signing_secret, d.event_id, w.signing_secret AS endpoint_secret, w.previous_secret, w.previous_secret_until
         """
     /// Each delivery with its task's token, whose secret signs it, or the endpoint it is owed to,
     /// whose secrets sign it.
@@ -21,11 +21,13 @@ public struct WebhookRepository: Sendable {
         LEFT JOIN webhook_endpoints w ON w.id = d.endpoint_id
         """
 
-    static func enqueue(taskID: String, url: String, payload: String, at millis: Int64, on sql: any SQLDatabase) async throws {
+    static func enqueue(
+        taskID: String, url: String, payload: String, sharedSecret: String? = nil, at millis: Int64, on sql: any SQLDatabase
+    ) async throws {
         try await sql.raw(
             """
-            INSERT INTO webhook_deliveries (task_id, url, payload, created_at, attempts, next_attempt_at)
-            VALUES (\(bind: taskID), \(bind: url), \(bind: payload), \(bind: millis), 0, \(bind: millis))
+            INSERT INTO webhook_deliveries (task_id, url, payload, shared_secret, created_at, attempts, next_attempt_at)
+            VALUES (\(bind: taskID), \(bind: url), \(bind: payload), \(bind: sharedSecret), \(bind: millis), 0, \(bind: millis))
             """
         ).run()
     }
@@ -128,6 +130,7 @@ public struct WebhookRepository: Sendable {
             deliveredAtMillis: try row.decode(column: "delivered_at", as: Int64?.self),
             lastError: try row.decode(column: "last_error", as: String?.self),
             signingSecret: try row.decode(column: "signing_secret", as: String?.self),
+            sharedSecret: try row.decode(column: "shared_secret", as: String?.self),
             eventID: try row.decode(column: "event_id", as: String?.self), endpointSecrets: endpointSecrets)
     }
 }

@@ -84,6 +84,8 @@ public struct GenerationRequest: Sendable, Codable, Equatable {
     public var sourceVideo: String?
     /// A layering (`kind` .layering): the layers' resolution, `1k` or `2k`.
     public var layerResolution: String?
+    /// A task made through AceDataCloud's or PiAPI's dialect: its body as sent, its webhook.
+    public var origin: DialectOrigin?
 
     public struct Keyframe: Sendable, Codable, Equatable {
         public var image: ImageReference

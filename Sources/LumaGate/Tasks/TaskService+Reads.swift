@@ -10,6 +10,12 @@ extension TaskService {
         try await tasks.events(taskID: task(id: id, tokenID: tokenID).id)
     }
 
+    /// One of the caller's tasks with its state changes, oldest first; nil when it has none by that id.
+    public func taskWithEvents(id: String, tokenID: String) async throws -> (task: VideoTask, events: [TaskEvent])? {
+        guard let task = try await tasks.find(id: id, ownedBy: tokenID) else { return nil }
+        return (task, try await tasks.events(taskID: task.id))
+    }
+
     /// The stored relay-format view of one of the caller's tasks.
     public func lumaView(id: String, tokenID: String) async throws -> String {
         guard let view = try await tasks.lumaView(id: id, ownedBy: tokenID) else { throw GatewayError.taskNotFound(id) }

@@ -292,7 +292,11 @@ public struct TaskService: Sendable {
         token: APIToken, request: GenerationRequest, parent: VideoTask?, end: VideoTask?, images sources: ImageSources,
         idempotency: IdempotencyKey?, source: VideoTask?
     ) async throws -> VideoTask {
-        for (field, url) in [("notify_hook", request.notifyHook), ("callback_url", request.callbackURL)] {
+        let hooks = [
+            ("notify_hook", request.notifyHook), ("callback_url", request.callbackURL),
+            (request.origin?.webhookField ?? "", request.origin?.webhookURL),
+        ]
+        for (field, url) in hooks {
             if let url, outboundPolicy.refusalBeforeLookup(url) != nil {
                 throw GatewayError.invalidRequest(
                     "Field `\(field)` points at a local or private address, which this gateway does not send webhooks to.")

@@ -13,6 +13,8 @@ public struct WebhookDelivery: Sendable, Equatable {
     public var lastError: String?
     /// The owning token's secret the POST is signed with.
     public var signingSecret: String?
+    /// The client's own secret for its webhook, sent as is in `X-Webhook-Secret` (PiAPI's way).
+    public var sharedSecret: String? = nil
     /// For a delivery to a webhook endpoint: the event's id and the endpoint's secrets, which sign
     /// it as Standard Webhooks instead.
     public var eventID: String? = nil

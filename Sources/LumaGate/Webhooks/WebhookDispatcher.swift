@@ -115,6 +115,9 @@ public final class WebhookDispatcher: Service, Sendable {
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: "User-Agent", value: "lumagate-webhooks")
         request.headers.add(name: "X-Lumagate-Delivery", value: String(delivery.id))
+        if let secret = delivery.sharedSecret {
+            request.headers.add(name: "X-Webhook-Secret", value: secret)
+        }
         if let eventID = delivery.eventID {
             for (name, value) in StandardWebhookSignature.headers(
                 id: eventID, body: body.readableBytesView, secrets: delivery.endpointSecrets, at: now())

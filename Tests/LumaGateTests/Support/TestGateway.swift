@@ -123,16 +123,18 @@ final class TestGateway: Sendable {
     }
 
     /// Sends one request; `json` is sent as an application/json body unless headers say otherwise.
+    /// `timeout` is the client's deadline for the whole answer.
     func request(
         _ method: HTTPMethod, _ path: String, token: String? = nil, json: String? = nil,
-        body: Data? = nil, headers: [(String, String)] = []
+        body: Data? = nil, headers: [(String, String)] = [], timeout: Duration = .seconds(60)
     ) async throws -> Reply {
-        try await Self.request(method, path.hasPrefix("http") ? path : baseURL + path, token: token, json: json, body: body, headers: headers)
+        try await Self.request(
+            method, path.hasPrefix("http") ? path : baseURL + path, token: token, json: json, body: body, headers: headers, timeout: timeout)
     }
 
     static func request(
         _ method: HTTPMethod, _ url: String, token: String? = nil, json: String? = nil,
-        body: Data? = nil, headers: [(String, String)] = []
+        body: Data? = nil, headers: [(String, String)] = [], timeout: Duration = .seconds(60)
     ) async throws -> Reply {
         var request = HTTPClientRequest(url: url)
         request.method = method
@@ -146,7 +148,7 @@ final class TestGateway: Sendable {
             request.body = .bytes(ByteBuffer(data: body))
         }
         for (name, value) in headers { request.headers.add(name: name, value: value) }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+        let response = try await HTTPClient.shared.execute(request, timeout: .init(timeout))
         let bytes = try await response.body.collect(upTo: 64 * 1024 * 1024)
         return Reply(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: Data(buffer: bytes))
     }

@@ -15,16 +15,25 @@ struct JSONRequestBody {
     /// Decodes a body that creates a task, with the request's `Idempotency-Key` if it has one.
     func decodeSubmission<T: Decodable>(_ type: T.Type, from request: Request) async throws -> (value: T, idempotency: IdempotencyKey?) {
         let buffer = try await bytes(of: request)
-        let data = Data(buffer.readableBytesView)
-        let idempotency = try request.headers[HTTPField.Name(IdempotencyKey.header)!].map {
-            try IdempotencyKey(key: $0, method: request.method.rawValue, path: request.uri.path, body: data)
+        return (try decode(type, bytes: buffer), try Self.idempotency(of: request, body: buffer))
+    }
+
+    /// The request's `Idempotency-Key`, if it sent one, for the body read.
+    static func idempotency(of request: Request, body: ByteBuffer) throws -> IdempotencyKey? {
+        try request.headers[HTTPField.Name(IdempotencyKey.header)!].map {
+            try IdempotencyKey(key: $0, method: request.method.rawValue, path: request.uri.path, body: Data(body.readableBytesView))
         }
+    }
+
+    /// Decodes a body already read with `bytes(of:)`.
+    func decode<T: Decodable>(_ type: T.Type, bytes buffer: ByteBuffer) throws -> T {
         if let scanned = T.self as? any ScannedJSONBody.Type, let value = buffer.withUnsafeReadableBytes(scanned.scan) as? T {
-            return (value, idempotency)
+            return value
         }
+        let data = Data(buffer.readableBytesView)
         try Self.refuseNUL(in: data)
         do {
-            return (try JSONDecoder().decode(T.self, from: data), idempotency)
+            return try JSONDecoder().decode(T.self, from: data)
         } catch let error as DecodingError {
             throw GatewayError.invalidRequest(Self.describe(error))
         }

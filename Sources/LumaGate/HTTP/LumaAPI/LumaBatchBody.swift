@@ -1,6 +1,11 @@
-/// `POST /luma/tasks`: the ids of the tasks wanted.
+/// `POST /luma/tasks`: the ids of the tasks wanted. A body with `action` or `id` is
+/// AceDataCloud's query (`AceDataCloudTasksBody`), which shares the path.
 struct LumaBatchBody: ScannedJSONBody {
     var ids: [String]?
+    var action: JSONValue?
+    var id: JSONValue?
+
+    var isAceDataCloud: Bool { action != nil || id != nil }
 
     /// `{"ids": ["…", …]}`, the shape every client sends, with plain ids.
     static func scan(_ bytes: UnsafeRawBufferPointer) -> LumaBatchBody? {

@@ -12,6 +12,8 @@ struct LumaController: APIFace {
     let body: JSONRequestBody
     let publicURL: PublicURL
     let follower: TaskFollower
+    /// AceDataCloud's dialect, whose task queries share `POST /luma/tasks`.
+    let aceDataCloud: AceDataCloudController
 
     static let maxBatch = 100
     static let defaultPageSize = 20
@@ -101,7 +103,10 @@ struct LumaController: APIFace {
 
     @Sendable func batch(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let token = try context.requireToken()
-        guard let ids = try await body.decode(LumaBatchBody.self, from: request).ids else {
+        let bytes = try await body.bytes(of: request)
+        let batch = try body.decode(LumaBatchBody.self, bytes: bytes)
+        if batch.isAceDataCloud { return await aceDataCloud.tasks(bytes, context: context) }
+        guard let ids = batch.ids else {
             throw GatewayError.invalidRequest("Field `ids` is required: an array of task ids.")
         }
         guard ids.count <= Self.maxBatch else {

@@ -1,8 +1,10 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 
-/// Requires `Authorization: Bearer <token>`, holds the token to its requests-per-minute limit,
-/// and puts the accepted token in the context.
+/// Requires `Authorization: Bearer <token>` (or, on a face whose clients send it so, `x-api-key:
+/// <token>`), holds the token to its requests-per-minute limit, and puts the accepted token in the
+/// context.
 struct AuthMiddleware: RouterMiddleware {
     typealias Context = GatewayRequestContext
     let tokens: TokenService
@@ -10,13 +12,23 @@ struct AuthMiddleware: RouterMiddleware {
     /// For tokens without a limit of their own; nil is no limit.
     let defaultRequestsPerMinute: Int?
     let now: @Sendable () -> Date
+    var acceptsAPIKeyHeader = false
+
+    static let apiKeyHeader = HTTPField.Name("x-api-key")!
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let header = request.headers[.authorization] else {
-            throw GatewayError.unauthorized("Missing Authorization header: send Authorization: Bearer <token>.")
-        }
-        guard let secret = Self.bearerSecret(header) else {
-            throw GatewayError.unauthorized("The Authorization header must be \"Bearer <token>\".")
+        let secret: String
+        if let header = request.headers[.authorization] {
+            guard let bearer = Self.bearerSecret(header) else {
+                throw GatewayError.unauthorized("The Authorization header must be \"Bearer <token>\".")
+            }
+            secret = bearer
+        } else if acceptsAPIKeyHeader, let key = request.headers[Self.apiKeyHeader], !key.isEmpty {
+            secret = key.trimmingCharacters(in: CharacterSet.whitespaces)
+        } else {
+            throw GatewayError.unauthorized(
+                acceptsAPIKeyHeader
+                    ? "Missing x-api-key header: send x-api-key: <token>." : "Missing Authorization header: send Authorization: Bearer <token>.")
         }
         switch try await tokens.check(secret: secret) {
         case .valid(let token):

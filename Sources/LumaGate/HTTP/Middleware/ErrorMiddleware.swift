@@ -9,18 +9,25 @@ import NIOHTTP1
 /// with a method its route does not answer is a 405 that names the methods it does.
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     let routes: RouteTable
-    /// Each face's shape by its path prefix; other paths get `DetailErrorShape`.
+    /// Each face's shape by its path prefix (`/luma`), longest first; other paths get
+    /// `DetailErrorShape`.
     let shapes: [(prefix: String, shape: any ErrorShape)]
 
     init(routes: RouteTable, shapes: [(prefix: String, shape: any ErrorShape)] = []) {
         self.routes = routes
-        self.shapes = shapes
+        self.shapes = shapes.sorted { $0.prefix.utf8.count > $1.prefix.utf8.count }
+    }
+
+    /// The shape of the face whose prefix is the path or a folder of it.
+    func shape(at path: String) -> any ErrorShape {
+        shapes.first { path.hasPrefix($0.prefix) && (path.utf8.count == $0.prefix.utf8.count || path.dropFirst($0.prefix.count).first == "/") }?
+            .shape ?? DetailErrorShape()
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let path = request.uri.path
-        let shape = shapes.first { path.hasPrefix($0.prefix) }?.shape ?? DetailErrorShape()
-        func response(for error: GatewayError) -> Response { Self.response(for: error, shape: shape) }
+        let shape = shape(at: request.uri.path)
+        let requestID = Self.requestID(context)
+        func response(for error: GatewayError) -> Response { Self.response(for: error, shape: shape, requestID: requestID) }
         do {
             return try await next(request, context)
         } catch let error as GatewayError {
@@ -59,12 +66,18 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         }
     }
 
-    static func response(for error: GatewayError, shape: any ErrorShape) -> Response {
-        var response = Response.json(shape.body(for: error), status: shape.status(for: error))
+    static func response(for error: GatewayError, shape: any ErrorShape, requestID: String? = nil) -> Response {
+        var response = Response.json(shape.body(for: error, requestID: requestID), status: shape.status(for: error))
         if let retryAfter = error.retryAfterSeconds {
             response.headers[.retryAfter] = String(retryAfter)
         }
         return response
+    }
+
+    /// The id `RequestLogMiddleware` gave the request.
+    static func requestID(_ context: Context) -> String? {
+        if case .string(let id) = context.logger[metadataKey: "request_id"] { return id }
+        return nil
     }
 
     /// Errors the framework raises itself (no route, body too large, bad range) in our shape.

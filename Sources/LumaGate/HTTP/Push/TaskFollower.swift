@@ -59,20 +59,24 @@ final class TaskFollower: Sendable {
     /// no loop; it is then the task as it is, with `Preference-Applied`.
     func created(_ task: VideoTask, _ request: Request, service: TaskService, answer: (VideoTask) -> Response) async throws -> Response {
         guard let wait = Self.preferredWait(request.headers) else { return answer(task) }
-        var task = task
-        if !task.state.isTerminal {
-            try hold(for: task.tokenID)
-            defer { release(for: task.tokenID) }
-            let deadline = ContinuousClock.now + .seconds(wait)
-            while true {
-                let ticket = watchers.ticket()
-                task = try await service.task(id: task.id, tokenID: task.tokenID)
-                guard !task.state.isTerminal, await watchers.wait(for: task.id, since: ticket, until: deadline) else { break }
-            }
-        }
-        var response = answer(task)
+        var response = answer(try await finished(task, service: service, within: .seconds(wait)))
         response.headers[.preferenceApplied] = "wait=\(wait)"
         return response
+    }
+
+    /// `task` once it has completed or failed, or as it is when `limit` has passed: held on the
+    /// watchers, which the store's change feed wakes, counted against the token's held requests.
+    func finished(_ task: VideoTask, service: TaskService, within limit: Duration) async throws -> VideoTask {
+        guard !task.state.isTerminal else { return task }
+        try hold(for: task.tokenID)
+        defer { release(for: task.tokenID) }
+        let deadline = ContinuousClock.now + limit
+        var task = task
+        while true {
+            let ticket = watchers.ticket()
+            task = try await service.task(id: task.id, tokenID: task.tokenID)
+            guard !task.state.isTerminal, await watchers.wait(for: task.id, since: ticket, until: deadline) else { return task }
+        }
     }
 
     /// `get` of one of the request's token's tasks (`:id`), as the face renders it.

@@ -11,6 +11,8 @@ protocol APIFace: Sendable {
     var openAPI: [UInt8] { get }
     /// How it writes errors, when not as `{detail, code}`.
     var errorShape: any ErrorShape { get }
+    /// Its clients send the token as `x-api-key: <token>` (as well as `Authorization: Bearer`).
+    var acceptsAPIKeyHeader: Bool { get }
     /// Its routes, on a group at its prefix that already requires a token.
     func register(on group: RouterGroup<GatewayRequestContext>)
     /// Routes outside its prefix or without a token (a presigned upload URL), if it has any.
@@ -19,6 +21,8 @@ protocol APIFace: Sendable {
 
 extension APIFace {
     var errorShape: any ErrorShape { DetailErrorShape() }
+
+    var acceptsAPIKeyHeader: Bool { false }
 
     func registerPublic(on router: Router<GatewayRequestContext>) {}
 }

@@ -6,10 +6,14 @@ protocol ErrorShape: Sendable {
     /// The status the face answers with; the error's own unless the face's clients expect another.
     func status(for error: GatewayError) -> HTTPResponse.Status
     func body(for error: GatewayError) -> JSONValue
+    /// The body, for a shape that names the request (its `X-Request-Id`) in it.
+    func body(for error: GatewayError, requestID: String?) -> JSONValue
 }
 
 extension ErrorShape {
     func status(for error: GatewayError) -> HTTPResponse.Status { error.status }
+
+    func body(for error: GatewayError, requestID: String?) -> JSONValue { body(for: error) }
 }
 
 /// `{"detail", "code"}`: the relay format's errors, and Luma's official API's (whose SDK reads

@@ -11,8 +11,14 @@ extension Gateway {
         let follower = TaskFollower(
             watchers: database.watchers ?? TaskWatchers(), maxPerToken: configuration.maxWatchersPerToken,
             maxPerProcess: configuration.maxWatchers)
+        let aceDataCloud = AceDataCloudController(
+            service: taskService, view: AceDataCloudVideoView(mediaURL: mediaURL), body: body, publicURL: publicURL, follower: follower)
         return [
-            LumaController(service: taskService, view: LumaTaskView(mediaURL: mediaURL), body: body, publicURL: publicURL, follower: follower),
+            LumaController(
+                service: taskService, view: LumaTaskView(mediaURL: mediaURL), body: body, publicURL: publicURL, follower: follower,
+                aceDataCloud: aceDataCloud),
+            aceDataCloud,
+            PiAPIController(service: taskService, view: PiAPITaskView(mediaURL: mediaURL), body: body, follower: follower),
             DreamMachineController(
                 service: taskService, tokens: tokens, view: DreamMachineGenerationView(mediaURL: mediaURL), body: body,
                 dreamMachineChannels: Set(dreamMachines.map(\.name)), follower: follower),
@@ -46,7 +52,7 @@ extension Gateway {
         router.add(middleware: MetricsMiddleware(metrics: metrics))
         let faces = self.faces()
         let routes = RouteTable()
-        router.add(middleware: ErrorMiddleware(routes: routes, shapes: faces.map { ("/\($0.prefix)/", $0.errorShape) }))
+        router.add(middleware: ErrorMiddleware(routes: routes, shapes: faces.map { ("/\($0.prefix)", $0.errorShape) }))
         router.add(middleware: QueryNULMiddleware())
         let media = MediaResponder(store: mediaStore)
         router.get("media/**") { request, context in
@@ -72,6 +78,8 @@ extension Gateway {
             tokens: tokens, rateLimiter: RequestRateLimiter(database: database), defaultRequestsPerMinute: configuration.defaultRequestsPerMinute,
             now: tokens.now)
         for face in faces {
+            var auth = auth
+            auth.acceptsAPIKeyHeader = face.acceptsAPIKeyHeader
             face.register(on: router.group(RouterPath(face.prefix)).add(middleware: auth))
             face.registerPublic(on: router)
         }
