@@ -17,6 +17,7 @@ from conftest import png_data_uri
 
 ROUTES = {
     ("get", "/healthz"), ("get", "/openapi.json"), ("get", "/models"),
+    ("post", "/luma/videos"), ("post", "/api/v1/task"), ("get", "/api/v1/task/{task_id}"),
     ("get", "/luma/stream"), ("get", "/luma/generations/{task_id}/stream"), ("get", "/dream-machine/v1/generations/{id}/stream"),
     ("get", "/agents/v1/generations/{generation_id}/stream"), ("get", "/v1/videos/{video_id}/stream"),
     ("post", "/luma/generations"), ("post", "/luma/generations/"), ("get", "/luma/generations"), ("get", "/luma/generations/"),
@@ -160,6 +161,12 @@ def test_the_document_names_every_public_route_with_its_security(served):
         elif path.startswith("/agents/uploads/"):
             # A presigned upload URL carries its own secret instead of a token.
             assert operation["security"] == [] and "403" in operation["responses"]
+        elif path.startswith("/api/v1/"):
+            # PiAPI's clients send the token as their key, in x-api-key.
+            assert operation["security"] == [{"piapiKey": []}, {"bearerAuth": []}]
+            scheme = served["components"]["securitySchemes"]["piapiKey"]
+            assert (scheme["type"], scheme["in"], scheme["name"]) == ("apiKey", "header", "x-api-key")
+            assert {"401", "403", "429"} <= set(operation["responses"]), (method, path)
         else:
             assert "security" not in operation and served["security"] == [{"bearerAuth": []}]
             assert {"401", "403", "429"} <= set(operation["responses"]), (method, path)
@@ -371,6 +378,40 @@ def test_the_agents_face_matches_the_document(gateway, api):
     api.request("DELETE", f"/agents/v1/files/{reserved['id']}", 204, token=token)
     assert api.request("GET", f"/agents/v1/files/{reserved['id']}", 200, token=token).json()["state"] == "deleted"
     assert api.request("GET", "/agents/v1/files?state=deleted", 200, token=token).json()["data"][0]["id"] == reserved["id"]
+
+
+def test_the_dialects_match_the_document(gateway, api, receiver):
+    token = gateway.create_token("openapi-dialects")
+    bearer = {"Authorization": f"Bearer {token}"}
+
+    def post(path, body, headers=bearer):
+        return api.check(httpx.post(gateway.base + path, json=body, headers=headers, timeout=120))
+
+    made = post("/luma/videos", {"action": "generate", "prompt": "a dialect", "start_image_url": png_data_uri()})
+    assert made.status_code == 200 and made.json()["state"] == "completed", made.text
+    task_id = made.json()["task_id"]
+    assert post("/luma/videos", {"prompt": "at once", "async": True}).json().keys() == {"task_id"}
+    assert post("/luma/videos", {"action": "extend", "video_id": task_id, "callback_url": receiver.url + "/openapi-ace"}).status_code == 200
+    assert post("/luma/videos", {"action": "extend"}).status_code == 400
+    assert post("/luma/videos", {"prompt": "x"}, headers={}).status_code == 401
+    assert post("/luma/tasks", {"action": "retrieve", "id": task_id}).json()["response"]["task_id"] == task_id
+    assert post("/luma/tasks", {"action": "retrieve_batch", "ids": [task_id]}).json()["count"] == 1
+    assert post("/luma/tasks", {"action": "retrieve", "id": str(uuid.uuid4())}).status_code == 404
+    assert post("/luma/tasks", {"ids": [task_id]}).json()[0]["id"] == task_id
+
+    key = {"x-api-key": token}
+    created = post("/api/v1/task", {"model": "luma", "task_type": "video_generation", "input": {"prompt": "piapi"},
+                                    "config": {"webhook_config": {"endpoint": receiver.url + "/openapi-piapi", "secret": "s"}}}, headers=key)
+    assert created.status_code == 200, created.text
+    piapi_id = created.json()["data"]["task_id"]
+    deadline = time.time() + 90
+    while (got := api.check(httpx.get(f"{gateway.base}/api/v1/task/{piapi_id}", headers=key))).json()["data"]["status"] not in ("completed", "failed"):
+        assert time.time() < deadline
+        time.sleep(0.25)
+    assert got.json()["data"]["output"]["video"]["url"]
+    assert post("/api/v1/task", {"model": "luma", "task_type": "extend_video", "input": {"prompt": "x"}}, headers=key).status_code == 400
+    assert post("/api/v1/task", {"model": "luma"}, headers={}).status_code == 401
+    assert api.check(httpx.get(f"{gateway.base}/api/v1/task/{uuid.uuid4()}", headers=key)).status_code == 404
 
 
 def test_enough_live_responses_were_checked_against_the_document(api):
