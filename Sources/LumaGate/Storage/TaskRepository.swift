@@ -219,14 +219,7 @@ public struct TaskRepository: Sendable {
     public func events(taskID: String) async throws -> [TaskEvent] {
         try await database.read { sql in
             try await sql.raw("SELECT task_id, from_state, to_state, reason, at FROM task_events WHERE task_id = \(bind: taskID) ORDER BY id")
-                .all().map { row in
-                    TaskEvent(
-                        taskID: try row.decode(column: "task_id", as: String.self),
-                        fromState: try row.decode(column: "from_state", as: String?.self).flatMap(TaskState.init(rawValue:)),
-                        toState: TaskState(rawValue: try row.decode(column: "to_state", as: String.self)) ?? .failed,
-                        reason: try row.decode(column: "reason", as: String.self),
-                        atMillis: try row.decode(column: "at", as: Int64.self))
-                }
+                .all().map(Self.event(from:))
         }
     }
 

@@ -10,10 +10,10 @@ extension TaskService {
         try await tasks.events(taskID: task(id: id, tokenID: tokenID).id)
     }
 
-    /// One of the caller's tasks with its state changes, oldest first; nil when it has none by that id.
-    public func taskWithEvents(id: String, tokenID: String) async throws -> (task: VideoTask, events: [TaskEvent])? {
-        guard let task = try await tasks.find(id: id, ownedBy: tokenID) else { return nil }
-        return (task, try await tasks.events(taskID: task.id))
+    /// The caller's tasks among `ids` with their state changes (oldest first), in the order asked;
+    /// ids it has no task by are left out.
+    public func tasksWithEvents(ids: [String], tokenID: String) async throws -> [(task: VideoTask, events: [TaskEvent])] {
+        try await tasks.findWithEvents(ids: ids, ownedBy: tokenID)
     }
 
     /// The stored relay-format view of one of the caller's tasks.

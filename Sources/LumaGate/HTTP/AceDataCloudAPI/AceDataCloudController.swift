@@ -58,15 +58,10 @@ struct AceDataCloudController: APIFace {
             let token = try context.requireToken()
             switch try body.decode(AceDataCloudTasksBody.self, bytes: bytes).validated(maxBatch: Self.maxBatch) {
             case .one(let id):
-                guard let found = try await service.taskWithEvents(id: id, tokenID: token.id) else { throw GatewayError.taskNotFound(id) }
+                guard let found = try await service.tasksWithEvents(ids: [id], tokenID: token.id).first else { throw GatewayError.taskNotFound(id) }
                 return try response(view.record(found.task, events: found.events))
             case .batch(let ids):
-                var items: [JSONValue] = []
-                for id in ids {
-                    if let found = try await service.taskWithEvents(id: id, tokenID: token.id) {
-                        items.append(view.record(found.task, events: found.events))
-                    }
-                }
+                let items = try await service.tasksWithEvents(ids: ids, tokenID: token.id).map { view.record($0.task, events: $0.events) }
                 return try response(.object([("items", .array(items)), ("count", .int(items.count))]))
             }
         } catch let error as GatewayError {

@@ -42,7 +42,7 @@ struct PiAPIController: APIFace {
     @Sendable func get(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let (token, id) = (try context.requireToken(), try context.parameters.require("id"))
         return try await follower.get(request, taskID: id, tokenID: token.id) {
-            guard let found = try await service.taskWithEvents(id: id, tokenID: token.id) else { throw GatewayError.taskNotFound(id) }
+            guard let found = try await service.tasksWithEvents(ids: [id], tokenID: token.id).first else { throw GatewayError.taskNotFound(id) }
             let started = found.events.first { $0.toState != .pending }?.atMillis
             return ByteBuffer(bytes: view.envelope(found.task, startedAtMillis: started).bytes())
         }
