@@ -23,15 +23,16 @@ public struct DialectOrigin: Sendable, Codable, Equatable {
         }
     }
 
-    /// `body` as it is kept: a data URI (an image sent inline) is cut to its head and a note of
-    /// its length, so a task's row does not carry megabytes the gateway already stored as a file.
-    static func kept(_ body: JSONValue) -> String {
+    /// `body` as it is kept: only the dialect's own keys (`keys`, at any depth), whose values the
+    /// dialect's rules bound, and each data URI (an image sent inline) cut to its head and a note
+    /// of its length: a task's row does not carry what the gateway ignored, nor megabytes it
+    /// already stored as a file.
+    static func kept(_ body: JSONValue, keys: Set<String>) -> String {
         func cut(_ value: JSONValue) -> JSONValue {
             switch value {
             case .string(let text) where text.hasPrefix("data:") && text.utf8.count > 256:
                 .string("\(text.prefix { $0 != "," }),… (\(text.utf8.count) bytes)")
-            case .array(let values): .array(values.map(cut))
-            case .object(let members): .object(members.map { ($0.0, cut($0.1)) })
+            case .object(let members): .object(members.filter { keys.contains($0.0) }.map { ($0.0, cut($0.1)) })
             default: value
             }
         }

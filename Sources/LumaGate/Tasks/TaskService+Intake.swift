@@ -83,4 +83,16 @@ extension TaskService {
         let path = try await store.saveUpload(image.data, format: image.format, id: newID().uuidString.lowercased())
         return (ImageReference(sourceURL: source.hasPrefix("data:") ? nil : source, storedPath: path), ImageProbe.size(of: image.data))
     }
+
+    /// The generations a video's two keyframes name by id, if they do (see `keyframeGeneration`):
+    /// the one it opens on (an extension's parent) and the one it leads into. `fields` say where
+    /// the request carries the ids.
+    public func keyframeGenerations(
+        start: String?, end: String?, tokenID: String, fields: (start: String, end: String)
+    ) async throws -> (start: VideoTask?, end: VideoTask?) {
+        var first: VideoTask?
+        if let start { first = try await keyframeGeneration(id: start, tokenID: tokenID, field: fields.start) }
+        guard let end else { return (first, nil) }
+        return (first, try await keyframeGeneration(id: end, tokenID: tokenID, field: fields.end, other: first))
+    }
 }

@@ -158,11 +158,12 @@ import Testing
             #expect(list.object["count"] as? Int == 0, "a refused create leaves no task: \(list.text)")
 
             // A waiting create past its timeout: a 504 naming the task, which goes on.
-            let slow = try await refused("/luma/videos", #"{"prompt": "a slow one", "timeout": 1}"#, token: token)
+            let slow = try await refused("/luma/videos", #"{"prompt": "a slow one", "timeout": 1, "not_a_field": "ignored"}"#, token: token)
             #expect(slow.0 == 504 && slow.1 == "timeout", "\(slow)")
             let pending = try #require(AceDataCloudController.taskIDs(in: slow.2).first)
             let record = try await gateway.request(.POST, "/luma/tasks", token: token, json: #"{"id": "\#(pending)"}"#)
             #expect(record.status == 200 && record.object["response"] == nil && record.object["finished_at"] == nil, "\(record.text)")
+            #expect((record.object["request"] as? [String: Any])?.keys.sorted() == ["prompt", "timeout"], "only its own fields are kept")
             // The relay format's batch keeps its own errors.
             let relay = try await gateway.request(.POST, "/luma/tasks", token: token, json: "{}")
             #expect(relay.status == 400 && relay.object["detail"] is String, "\(relay.text)")

@@ -28,7 +28,8 @@ struct AceDataCloudController: APIFace {
         let idempotency = try JSONRequestBody.idempotency(of: request, body: bytes)
         let submitted = try body.decode(AceDataCloudVideoBody.self, bytes: bytes)
         let sent = try body.decode(JSONValue.self, bytes: bytes)
-        let origin = DialectOrigin(dialect: .aceDataCloud, body: DialectOrigin.kept(sent), webhookURL: submitted.callback_url)
+        let origin = DialectOrigin(
+            dialect: .aceDataCloud, body: DialectOrigin.kept(sent, keys: AceDataCloudVideoBody.keys), webhookURL: submitted.callback_url)
         var accepted = try submitted.validated(models: service.models, origin: origin)
         var task: VideoTask
         if let extending = accepted.extending {
@@ -52,8 +53,9 @@ struct AceDataCloudController: APIFace {
         return .json(view.video(task))
     }
 
-    /// `retrieve` or `retrieve_batch`, answered in this dialect's shape, errors included.
-    func tasks(_ bytes: ByteBuffer, context: GatewayRequestContext) async -> Response {
+    /// `retrieve` or `retrieve_batch`, answered in this dialect's shape, refusals included (the
+    /// path's own shape is the relay format's).
+    func tasks(_ bytes: ByteBuffer, context: GatewayRequestContext) async throws -> Response {
         do {
             let token = try context.requireToken()
             switch try body.decode(AceDataCloudTasksBody.self, bytes: bytes).validated(maxBatch: Self.maxBatch) {
@@ -67,10 +69,6 @@ struct AceDataCloudController: APIFace {
         } catch let error as GatewayError {
             return ErrorMiddleware<GatewayRequestContext>.response(
                 for: error, shape: errorShape, requestID: ErrorMiddleware<GatewayRequestContext>.requestID(context))
-        } catch {
-            return ErrorMiddleware<GatewayRequestContext>.response(
-                for: GatewayError(status: .internalServerError, code: "internal_error", detail: "The gateway hit an unexpected error."),
-                shape: errorShape, requestID: ErrorMiddleware<GatewayRequestContext>.requestID(context))
         }
     }
 

@@ -18,6 +18,11 @@ struct AceDataCloudVideoBody: Decodable {
     /// Not in AceDataCloud's API: a way to reach the catalogue's other video models.
     var model: String?
 
+    /// The fields above, as a task record echoes them back.
+    static let keys: Set<String> = [
+        "action", "prompt", "aspect_ratio", "start_image_url", "end_image_url", "video_id", "video_url", "loop", "enhancement",
+        "timeout", "callback_url", "async", "model",
+    ]
     static let defaultTimeoutSeconds = 300.0
     static let maxTimeoutSeconds = 600.0
 

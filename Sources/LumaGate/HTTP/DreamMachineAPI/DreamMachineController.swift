@@ -59,14 +59,9 @@ struct DreamMachineController: APIFace {
         let token = try context.requireToken()
         let (submitted, idempotency) = try await body.decodeSubmission(DreamMachineVideoBody.self, from: request)
         let accepted = try submitted.validated(models: service.models)
-        var start: VideoTask?
-        var end: VideoTask?
-        if let id = accepted.startGenerationID {
-            start = try await service.keyframeGeneration(id: id, tokenID: token.id, field: "keyframes.frame0.id")
-        }
-        if let id = accepted.endGenerationID {
-            end = try await service.keyframeGeneration(id: id, tokenID: token.id, field: "keyframes.frame1.id", other: start)
-        }
+        let (start, end) = try await service.keyframeGenerations(
+            start: accepted.startGenerationID, end: accepted.endGenerationID, tokenID: token.id,
+            fields: ("keyframes.frame0.id", "keyframes.frame1.id"))
         let task = try await service.submit(
             token: token, request: accepted.request, images: accepted.images, start: start, end: end, idempotency: idempotency)
         return try await follower.created(task, request, service: service) { .json(view.render($0), status: .created) }

@@ -105,7 +105,7 @@ struct LumaController: APIFace {
         let token = try context.requireToken()
         let bytes = try await body.bytes(of: request)
         let batch = try body.decode(LumaBatchBody.self, bytes: bytes)
-        if batch.isAceDataCloud { return await aceDataCloud.tasks(bytes, context: context) }
+        if batch.isAceDataCloud { return try await aceDataCloud.tasks(bytes, context: context) }
         guard let ids = batch.ids else {
             throw GatewayError.invalidRequest("Field `ids` is required: an array of task ids.")
         }

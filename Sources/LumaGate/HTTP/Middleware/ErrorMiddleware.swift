@@ -26,8 +26,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let shape = shape(at: request.uri.path)
-        let requestID = Self.requestID(context)
-        func response(for error: GatewayError) -> Response { Self.response(for: error, shape: shape, requestID: requestID) }
+        func response(for error: GatewayError) -> Response { Self.response(for: error, shape: shape, requestID: Self.requestID(context)) }
         do {
             return try await next(request, context)
         } catch let error as GatewayError {

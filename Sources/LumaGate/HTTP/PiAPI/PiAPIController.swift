@@ -26,14 +26,9 @@ struct PiAPIController: APIFace {
         let idempotency = try JSONRequestBody.idempotency(of: request, body: bytes)
         let submitted = try body.decode(PiAPITaskBody.self, bytes: bytes)
         let accepted = try submitted.validated(models: service.models, body: try body.decode(JSONValue.self, bytes: bytes))
-        var start: VideoTask?
-        var end: VideoTask?
-        if let id = accepted.startGenerationID {
-            start = try await service.keyframeGeneration(id: id, tokenID: token.id, field: "input.key_frames.frame0.id")
-        }
-        if let id = accepted.endGenerationID {
-            end = try await service.keyframeGeneration(id: id, tokenID: token.id, field: "input.key_frames.frame1.id", other: start)
-        }
+        let (start, end) = try await service.keyframeGenerations(
+            start: accepted.startGenerationID, end: accepted.endGenerationID, tokenID: token.id,
+            fields: ("input.key_frames.frame0.id", "input.key_frames.frame1.id"))
         let task = try await service.submit(
             token: token, request: accepted.request, images: accepted.images, start: start, end: end, idempotency: idempotency)
         return try await follower.created(task, request, service: service) { .json(view.envelope($0, startedAtMillis: nil)) }

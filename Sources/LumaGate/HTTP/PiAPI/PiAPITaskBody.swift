@@ -45,6 +45,12 @@ struct PiAPITaskBody: Decodable {
     var config: Config?
 
     static let taskTypes = ["video_generation", "extend_video"]
+    /// The keys above, at every level, as a task echoes its `input` and `config` back.
+    static let keys: Set<String> = [
+        "model", "task_type", "input", "config", "prompt", "key_frames", "frame0", "frame1", "type", "url", "id", "start_image",
+        "end_image", "model_name", "duration", "aspect_ratio", "loop", "expand_prompt", "webhook_config", "endpoint", "secret",
+        "service_mode",
+    ]
     static let maxSecretLength = 256
 
     struct Validated {
@@ -113,7 +119,7 @@ struct PiAPITaskBody: Decodable {
         let model = spec ?? models.spec(for: request)!
         request.duration = input.duration.map { Self.duration($0, offered: model.durations) }
         request.origin = DialectOrigin(
-            dialect: .piAPI, body: DialectOrigin.kept(body), webhookURL: endpoint,
+            dialect: .piAPI, body: DialectOrigin.kept(body, keys: Self.keys), webhookURL: endpoint,
             webhookSecret: webhook?.secret.flatMap { $0.isEmpty ? nil : $0 })
         let hasFrame = images.first != nil || images.last != nil || generations.contains { $0 != nil }
         do {
