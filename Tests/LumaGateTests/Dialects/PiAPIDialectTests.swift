@@ -114,6 +114,8 @@ import Testing
             #expect(noKey.status == 401 && noKey.object["code"] as? Int == 401 && noKey.object["data"] is NSNull, "\(noKey.text)")
             let wrongKey = try await gateway.request(.GET, "/api/v1/task/\(UUID())", headers: [("x-api-key", "not-a-token")])
             #expect(wrongKey.status == 401 && wrongKey.object["message"] is String)
+            let disagreeing = try await gateway.request(.GET, "/api/v1/task/\(UUID())", token: key, headers: [("x-api-key", "not-a-token")])
+            #expect(disagreeing.status == 401, "a wrong key is refused beside a right bearer token: \(disagreeing.text)")
             let cases: [(String, String)] = [
                 (#"{"model": "kling", "task_type": "video_generation", "input": {"prompt": "x"}}"#, "`model`"),
                 (#"{"model": "luma", "task_type": "txt2video", "input": {"prompt": "x"}}"#, "`task_type`"),

@@ -22,6 +22,10 @@ struct AuthMiddleware: RouterMiddleware {
             guard let bearer = Self.bearerSecret(header) else {
                 throw GatewayError.unauthorized("The Authorization header must be \"Bearer <token>\".")
             }
+            // Two credentials must agree: a wrong one is refused, not passed over for the other.
+            if acceptsAPIKeyHeader, let key = request.headers[Self.apiKeyHeader], key.trimmingCharacters(in: .whitespaces) != bearer {
+                throw GatewayError.unauthorized("The x-api-key and Authorization headers hold different tokens; send one token.")
+            }
             secret = bearer
         } else if acceptsAPIKeyHeader, let key = request.headers[Self.apiKeyHeader], !key.isEmpty {
             secret = key.trimmingCharacters(in: CharacterSet.whitespaces)
