@@ -18,14 +18,14 @@ import Testing
         let receiver = try await WebhookReceiver.start()
         let directory = TestGateway.temporaryDirectory()
         for (index, upstream) in upstreams.enumerated() {
-            let added = try ServeProcess.command([
+            let added = try await ServeProcess.command([
                 "channel", "add", "dream-machine", "--name", "account-\(index)", "--key", FakeDreamMachine.apiKey,
                 "--base-url", upstream.apiURL, "--data-dir", directory,
             ])
             #expect(added.status == 0, "\(added.output)")
         }
         let secret = try #require(
-            try ServeProcess.command(["token", "create", "--name", "reseller", "--quota", "1000000", "--data-dir", directory])
+            try await ServeProcess.command(["token", "create", "--name", "reseller", "--quota", "1000000", "--data-dir", directory])
                 .output.split(separator: "\n").last.map(String.init))
         let arguments = [
             "--upstream-callbacks", "off", "--upstream-first-poll", "0.3", "--upstream-min-poll", "0.2", "--upstream-max-poll", "0.5",

@@ -10,9 +10,9 @@ import Testing
         let process: ServeProcess
         let token: String
 
-        init() throws {
+        init() async throws {
             let directory = TestGateway.temporaryDirectory()
-            let created = try ServeProcess.command(["token", "create", "--name", "cli", "--data-dir", directory])
+            let created = try await ServeProcess.command(["token", "create", "--name", "cli", "--data-dir", directory])
             guard created.status == 0, let token = created.output.split(separator: "\n").last.map(String.init) else {
                 throw TestFailure("token create: \(created.output)")
             }
@@ -58,7 +58,7 @@ import Testing
     }
 
     @Test func generateWaitsPrintsOneLinePerStateAndSavesAPlayableVideo() async throws {
-        let server = try Server()
+        let server = try await Server()
         let output = TestGateway.temporaryDirectory() + "/kite.mp4"
         let run = try await Self.lumagate([
             "generate", "a red kite over the dunes", "--aspect-ratio", "4:3", "--output", output,
@@ -78,7 +78,7 @@ import Testing
         #expect(lines.contains("video: \(server.process.baseURL)/media/tasks/\(id)/video.mp4"))
         let data = try Data(contentsOf: URL(fileURLWithPath: output))
         #expect(lines.last == "saved \(output) (\(data.count) bytes)")
-        let stream = try #require(try FFprobe.streams(of: data, suffix: ".mp4").first { $0.codec_name == "h264" })
+        let stream = try #require(try await FFprobe.streams(of: data, suffix: ".mp4").first { $0.codec_name == "h264" })
         #expect(stream.width == 1168 && stream.height == 864 && stream.pix_fmt == "yuv420p")
 
         let shown = try await Self.lumagate(["tasks", "show", id, "--server", server.process.baseURL, "--token", server.token])
@@ -90,7 +90,7 @@ import Testing
     }
 
     @Test func generateWithAnImageFromTheEnvironmentPrintsOnlyTheIdAndTasksListsIt() async throws {
-        let server = try Server()
+        let server = try await Server()
         let environment = ["LUMAGATE_SERVER": server.process.baseURL, "LUMAGATE_TOKEN": server.token]
         let older = try await Self.lumagate(["generate", "first\nof two"], environment: environment)
         #expect(older.status == 0, "\(older.stderr)")
@@ -126,7 +126,7 @@ import Testing
     }
 
     @Test func tasksWatchPrintsEachStateOfATaskFromItsStream() async throws {
-        let server = try Server()
+        let server = try await Server()
         let environment = ["LUMAGATE_SERVER": server.process.baseURL, "LUMAGATE_TOKEN": server.token]
         let id = try #require(
             try await Self.lumagate(["generate", "a heron taking off"], environment: environment).stdout.split(separator: "\n").first.map(String.init)
@@ -145,7 +145,7 @@ import Testing
     }
 
     @Test func failuresExitNonZeroWithTheServersSentence() async throws {
-        let server = try Server()
+        let server = try await Server()
         let wrongToken = try await Self.lumagate(["generate", "x", "--server", server.process.baseURL, "--token", "lg_wrong"])
         #expect(wrongToken.status != 0)
         #expect(wrongToken.stderr == "error: This token is not valid for this gateway. (HTTP 401 unauthorized)\n", "\(wrongToken.stderr)")
@@ -175,7 +175,7 @@ import Testing
     }
 
     @Test func onATerminalTheProgressLineIsRewrittenInPlace() async throws {
-        let server = try Server()
+        let server = try await Server()
         // script(1) gives the command a pseudo-terminal as its stdout, as a person's shell would.
         let command = [ServeProcess.binary, "generate", "'a slow tide'", "--wait", "--server", server.process.baseURL, "--token", server.token]
             .joined(separator: " ")

@@ -49,7 +49,7 @@ import Testing
             let bytes = try await client.download(from: downloadURL, to: file)
             let data = try Data(contentsOf: file)
             #expect(bytes == Int64(data.count) && bytes > 1000)
-            let streams = try FFprobe.streams(of: data, suffix: ".mp4")
+            let streams = try await FFprobe.streams(of: data, suffix: ".mp4")
             let stream = try #require(streams.first { $0.codec_name == "h264" }, "\(streams)")
             #expect(stream.width == 752 && stream.height == 1360 && stream.pix_fmt == "yuv420p")
             #expect(Double(stream.duration ?? "") == 5.041667)

@@ -148,9 +148,9 @@ import Testing
             Self.channel("good", fake),
             ChannelRecord(name: "bad", kind: .dreamMachine, apiKey: "wrong", baseURL: fake.apiURL, createdAtMillis: 1),
         ])
-        let good = try await ServeProcess.commandOffPool(["channel", "test", "good", "--data-dir", directory])
+        let good = try await ServeProcess.command(["channel", "test", "good", "--data-dir", directory])
         #expect(good.status == 0 && good.output.contains("channel good: OK, Luma accepted the key; credit balance 1234.5"), "\(good.output)")
-        let bad = try await ServeProcess.commandOffPool(["channel", "test", "bad", "--data-dir", directory])
+        let bad = try await ServeProcess.command(["channel", "test", "bad", "--data-dir", directory])
         #expect(bad.status != 0 && bad.output.contains("refused the gateway's key (HTTP 401)"), "\(bad.output)")
         await fake.stop()
     }

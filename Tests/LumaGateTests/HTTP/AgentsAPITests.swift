@@ -289,8 +289,8 @@ import Testing
 
     @Test func theSandboxShowsEachKeyframeFromItsIndexAndEndsOnTheEndFrame() async throws {
         let directory = TestGateway.temporaryDirectory()
-        try FFmpegFixture.make(["-f", "lavfi", "-i", "color=c=red:s=320x180", "-frames:v", "1", "red.png"], in: directory)
-        try FFmpegFixture.make(["-f", "lavfi", "-i", "color=c=blue:s=320x180", "-frames:v", "1", "blue.png"], in: directory)
+        try await FFmpegFixture.make(["-f", "lavfi", "-i", "color=c=red:s=320x180", "-frames:v", "1", "red.png"], in: directory)
+        try await FFmpegFixture.make(["-f", "lavfi", "-i", "color=c=blue:s=320x180", "-frames:v", "1", "blue.png"], in: directory)
         let inline = { (name: String) in
             #"{"data": "\#(try Data(contentsOf: URL(fileURLWithPath: directory + "/" + name)).base64EncodedString())", "media_type": "image/png"}"#
         }
@@ -307,7 +307,7 @@ import Testing
             let video = directory + "/keyframes.mp4"
             try await gateway.request(.GET, url).body.write(to: URL(fileURLWithPath: video))
             // Red before frame 60, blue from it.
-            try Self.expectColours(of: video, [(10, [255, 0, 0]), (100, [0, 0, 255])], in: directory)
+            try await Self.expectColours(of: video, [(10, [255, 0, 0]), (100, [0, 0, 255])], in: directory)
 
             // A start and an end frame: the video opens on one and ends on the other.
             let framed = try await gateway.request(
@@ -320,7 +320,7 @@ import Testing
             let framedURL = try #require(((finished["output"] as? [[String: Any]])?.first)?["url"] as? String)
             let framedVideo = directory + "/framed.mp4"
             try await gateway.request(.GET, framedURL).body.write(to: URL(fileURLWithPath: framedVideo))
-            try Self.expectColours(of: framedVideo, [(10, [255, 0, 0]), (120, [0, 0, 255])], in: directory)
+            try await Self.expectColours(of: framedVideo, [(10, [255, 0, 0]), (120, [0, 0, 255])], in: directory)
         }
     }
 
@@ -341,8 +341,8 @@ import Testing
                 let url = try #require(((done["output"] as? [[String: Any]])?.first)?["url"] as? String)
                 let video = directory + "/loop-\(loop).mp4"
                 try await gateway.request(.GET, url).body.write(to: URL(fileURLWithPath: video))
-                let first = try Self.meanColour(of: video, frame: 0, grid: 4, in: directory)
-                let last = try Self.meanColour(of: video, frame: 120, grid: 4, in: directory)
+                let first = try await Self.meanColour(of: video, frame: 0, grid: 4, in: directory)
+                let last = try await Self.meanColour(of: video, frame: 120, grid: 4, in: directory)
                 drift[loop] = zip(first, last).map { abs($0 - $1) }.max() ?? 0
             }
             #expect(drift[true]! <= 24, "a loop's last frame is its first, but for the sweeping bar: \(drift)")
@@ -351,17 +351,17 @@ import Testing
     }
 
     /// Checks the mean colour of each frame numbered, within a margin for the drawn prompt and bar.
-    private static func expectColours(of video: String, _ frames: [(Int, [Int])], in directory: String) throws {
+    private static func expectColours(of video: String, _ frames: [(Int, [Int])], in directory: String) async throws {
         for (frame, colour) in frames {
-            let mean = try meanColour(of: video, frame: frame, in: directory)
+            let mean = try await meanColour(of: video, frame: frame, in: directory)
             #expect(zip(mean, colour).allSatisfy { abs($0 - $1) < 40 }, "frame \(frame) of \(video): \(mean)")
         }
     }
 
     /// The mean RGB of one frame of `video`, or of each cell of a `grid`×`grid` split of it.
-    private static func meanColour(of video: String, frame: Int, grid: Int = 1, in directory: String) throws -> [Int] {
+    private static func meanColour(of video: String, frame: Int, grid: Int = 1, in directory: String) async throws -> [Int] {
         let name = "frame-\(UUID().uuidString).rgb"
-        try FFmpegFixture.make(
+        try await FFmpegFixture.make(
             [
                 "-i", video, "-vf", "select=eq(n\\,\(frame)),scale=\(grid):\(grid)", "-frames:v", "1", "-f", "rawvideo",
                 "-pix_fmt", "rgb24", name,
@@ -380,7 +380,7 @@ import Testing
             func video(_ generation: [String: Any]) async throws -> (Data, [FFprobe.Stream]) {
                 let url = try #require(((generation["output"] as? [[String: Any]])?.first)?["url"] as? String)
                 let body = try await gateway.request(.GET, url).body
-                return (body, try FFprobe.streams(of: body, suffix: ".mp4"))
+                return (body, try await FFprobe.streams(of: body, suffix: ".mp4"))
             }
             let source = try await made(#"{"model": "ray-3.2", "prompt": "the source", "video": {"resolution": "360p"}}"#)
             let sourceID = try #require(source["id"] as? String)

@@ -24,7 +24,7 @@ import Testing
     private func video(_ width: Int, _ height: Int, seconds: Int, in container: Container = .mp4) async throws -> Data {
         let directory = TestGateway.temporaryDirectory()
         let name = "source." + container.rawValue
-        try await FFmpegFixture.makeOffPool(
+        try await FFmpegFixture.make(
             ["-f", "lavfi", "-i", "testsrc2=s=\(width)x\(height):r=24", "-frames:v", "\(seconds * 24)"] + container.codec + [name], in: directory)
         return try Data(contentsOf: URL(fileURLWithPath: directory + "/" + name))
     }
@@ -38,7 +38,7 @@ import Testing
     private func output(_ gateway: TestGateway, _ generation: [String: Any]) async throws -> FFprobe.Stream {
         #expect(generation["state"] as? String == "completed", "\(generation)")
         let url = try #require(((generation["output"] as? [[String: Any]])?.first)?["url"] as? String)
-        return try #require(try await FFprobe.streamsOffPool(of: try await gateway.request(.GET, url).body, suffix: ".mp4").first)
+        return try #require(try await FFprobe.streams(of: try await gateway.request(.GET, url).body, suffix: ".mp4").first)
     }
 
     @Test func aVideoSentAsDataByURLOrAsAFileIsEditedAndReframed() async throws {

@@ -35,7 +35,7 @@ import Testing
             let mp4 = try await gateway.request(.GET, video["download_url"] as! String)
             #expect(mp4.status == 200)
             #expect(mp4.header("content-type") == "video/mp4")
-            let stream = try #require(try FFprobe.streams(of: mp4.body, suffix: ".mp4").first)
+            let stream = try #require(try await FFprobe.streams(of: mp4.body, suffix: ".mp4").first)
             #expect(stream.codec_name == "h264")
             #expect(stream.pix_fmt == "yuv420p")
             #expect(stream.width == 1360 && stream.height == 752)
@@ -48,7 +48,7 @@ import Testing
                 let image = task[key] as! [String: Any]
                 let jpeg = try await gateway.request(.GET, image["url"] as! String)
                 #expect(jpeg.header("content-type") == "image/jpeg")
-                let frame = try #require(try FFprobe.streams(of: jpeg.body, suffix: ".jpg").first)
+                let frame = try #require(try await FFprobe.streams(of: jpeg.body, suffix: ".jpg").first)
                 #expect(frame.width == image["width"] as? Int && frame.height == image["height"] as? Int)
             }
             let grid = ((task["thumbnail"] as! [String: Any])["palette"] as! [String: Any])["grid"] as! String
@@ -75,7 +75,7 @@ import Testing
             #expect(raw["width"] as? Int == 752 && raw["height"] as? Int == 1360)
             #expect(raw["duration"] as? Double == 9.041667)
             let mp4 = try await gateway.request(.GET, raw["url"] as! String)
-            let stream = try #require(try FFprobe.streams(of: mp4.body, suffix: ".mp4").first)
+            let stream = try #require(try await FFprobe.streams(of: mp4.body, suffix: ".mp4").first)
             #expect(stream.width == 752 && stream.height == 1360)
             #expect(stream.duration == "9.041667")
         }

@@ -33,7 +33,7 @@ import Testing
         #expect((entry["message"] as? String)?.hasPrefix("GET /healthz 200 ") == true)
         #expect(entry["level"] as? String == "info" && entry["label"] as? String == "lumagate")
         #expect((entry["time"] as? String)?.hasSuffix("Z") == true)
-        let invalid = try ServeProcess.command(["serve", "--log-format", "xml", "--data-dir", directory])
+        let invalid = try await ServeProcess.command(["serve", "--log-format", "xml", "--data-dir", directory])
         #expect(invalid.status != 0 && invalid.output.contains("--log-format must be text or json"))
     }
 }

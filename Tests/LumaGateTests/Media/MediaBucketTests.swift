@@ -118,7 +118,7 @@ struct MediaBucketTests {
         let directory = TestGateway.temporaryDirectory()
         let location = try #require(TestMedia.location(for: directory))
         let secret = try #require(
-            try ServeProcess.command(["token", "create", "--name", "patient", "--data-dir", directory])
+            try await ServeProcess.command(["token", "create", "--name", "patient", "--data-dir", directory])
                 .output.split(separator: "\n").last.map(String.init))
         let timing = [
             "--sandbox-queued-seconds", "0", "--sandbox-dreaming-seconds", "0", "--upstream-timeout", "2", "--upstream-retry", "0.5",
@@ -161,7 +161,7 @@ struct MediaBucketTests {
     func threeProcessesShareNothingButTheStoreAndTheBucket() async throws {
         let shared = TestGateway.temporaryDirectory()
         let secret = try #require(
-            try ServeProcess.command(["token", "create", "--name", "shared", "--data-dir", shared])
+            try await ServeProcess.command(["token", "create", "--name", "shared", "--data-dir", shared])
                 .output.split(separator: "\n").last.map(String.init))
         var environment = TestMedia.environment(forDataDirectory: shared)
         environment["LUMAGATE_DATABASE"] = try TestStore.location(for: shared)

@@ -28,7 +28,7 @@ struct MediaMigrationTests {
             "--data-dir", directory,
         ]
 
-        let first = try ServeProcess.command(target)
+        let first = try await ServeProcess.command(target)
         #expect(first.status == 0, "\(first.output)")
         #expect(first.output.contains("skipped 0 already there; 0 failed"), "\(first.output)")
         let copied = try #require(Int(first.output.firstMatch(of: /copied (\d+) files/)?.output.1 ?? ""))
@@ -36,7 +36,7 @@ struct MediaMigrationTests {
         #expect(try await !TestMedia.exists("tasks/\(id)/partial-1.mp4", directory: directory))
         #expect(try await !TestMedia.exists("tasks/\(id)/escape.txt", directory: directory))
         #expect(try await TestMedia.paths(under: "tasks/etc/", directory: directory).isEmpty)
-        let again = try ServeProcess.command(target)
+        let again = try await ServeProcess.command(target)
         #expect(again.output.contains("copied 0 files") && again.output.contains("skipped \(copied) already there"), "\(again.output)")
 
         try FileManager.default.removeItem(atPath: directory + "/media")

@@ -5,20 +5,17 @@ import Testing
 
 /// The pure-Swift readers of MP4 and JPEG/PNG headers agree with ffmpeg's own files.
 @Suite struct MediaProbeTests {
-    private func ffmpeg(_ arguments: [String]) throws -> Data {
-        let output = NSTemporaryDirectory() + UUID().uuidString + "." + (arguments.last ?? "bin")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["ffmpeg", "-loglevel", "error", "-y"] + arguments.dropLast() + [output]
-        try process.run()
-        process.waitUntilExit()
-        defer { try? FileManager.default.removeItem(atPath: output) }
-        return try Data(contentsOf: URL(fileURLWithPath: output))
+    private func ffmpeg(_ arguments: [String]) async throws -> Data {
+        let directory = NSTemporaryDirectory()
+        let output = UUID().uuidString + "." + (arguments.last ?? "bin")
+        try await FFmpegFixture.make(arguments.dropLast() + [output], in: directory)
+        defer { try? FileManager.default.removeItem(atPath: directory + output) }
+        return try Data(contentsOf: URL(fileURLWithPath: directory + output))
     }
 
     @Test(arguments: [(640, 360, 48, false), (320, 568, 24, true)])
-    func mp4ProbeReadsSizeAndDuration(width: Int, height: Int, frames: Int, faststart: Bool) throws {
-        let video = try ffmpeg(
+    func mp4ProbeReadsSizeAndDuration(width: Int, height: Int, frames: Int, faststart: Bool) async throws {
+        let video = try await ffmpeg(
             [
                 "-f", "lavfi", "-i", "testsrc=s=\(width)x\(height):r=24", "-frames:v", "\(frames)",
                 "-c:v", "libx264", "-pix_fmt", "yuv420p",
@@ -36,11 +33,11 @@ import Testing
         #expect(MP4Probe.probe(Data([0, 0, 0x10, 0, 0x6D, 0x6F, 0x6F, 0x76, 1, 2, 3])) == nil)
     }
 
-    @Test func imageProbeKnowsFormatsAndSizes() throws {
+    @Test func imageProbeKnowsFormatsAndSizes() async throws {
         let png = try Fixtures.data("first-frame.png")
         #expect(ImageProbe.format(of: png) == .png)
         #expect(ImageProbe.size(of: png)! == (320, 180))
-        let jpeg = try ffmpeg(["-f", "lavfi", "-i", "testsrc=s=200x120", "-frames:v", "1", "jpg"])
+        let jpeg = try await ffmpeg(["-f", "lavfi", "-i", "testsrc=s=200x120", "-frames:v", "1", "jpg"])
         #expect(ImageProbe.format(of: jpeg) == .jpeg)
         #expect(ImageProbe.size(of: jpeg)! == (200, 120))
         let webp = Data("RIFF\u{0}\u{0}\u{0}\u{0}WEBPVP8 ".utf8)

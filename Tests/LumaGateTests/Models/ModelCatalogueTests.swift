@@ -55,7 +55,7 @@ import Testing
             // Drawn at the model's own frames: the exact ratio at the asked resolution's short side.
             #expect(finished[5]["size"] as? String == "1280x720")
             let agentsVideo = try #require((finished[3]["output"] as? [[String: Any]])?.first?["url"] as? String)
-            let stream = try #require(try FFprobe.streams(of: try await gateway.request(.GET, agentsVideo).body, suffix: ".mp4").first)
+            let stream = try #require(try await FFprobe.streams(of: try await gateway.request(.GET, agentsVideo).body, suffix: ".mp4").first)
             #expect(stream.width == 720 && stream.height == 1280, "\(stream)")
 
             // Clients read the catalogue, with what each model costs them.
@@ -158,14 +158,14 @@ import Testing
         let file = try Self.writeFile(Self.operatorFile)
         let server = try ServeProcess(dataDirectory: directory, extraArguments: ["--models", file])
         defer { server.stop() }
-        let secret = try ServeProcess.createToken("operator", dataDirectory: directory)
+        let secret = try await ServeProcess.createToken("operator", dataDirectory: directory)
         let submitted = try await TestGateway.request(
             .POST, server.baseURL + "/luma/generations", token: secret,
             json: #"{"user_prompt": "served", "model_name": "wan-2.2-5b"}"#)
         #expect(submitted.status == 200, "\(submitted.text)")
 
         let bad = try Self.writeFile(#"{"models": [{"name": "w", "durations": ["0s"]}]}"#)
-        let refused = try ServeProcess.command(["serve", "--port", "0", "--data-dir", TestGateway.temporaryDirectory(), "--models", bad])
+        let refused = try await ServeProcess.command(["serve", "--port", "0", "--data-dir", TestGateway.temporaryDirectory(), "--models", bad])
         #expect(refused.status != 0 && refused.output.contains("Could not read models from \(bad)"), "\(refused.output)")
     }
 

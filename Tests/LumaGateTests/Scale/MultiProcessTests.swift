@@ -19,13 +19,13 @@ struct MultiProcessTests {
     @Test func threeProcessesActAsOneGatewayAndSurviveLosingOne() async throws {
         let upstream = try await FakeDreamMachine.start(queuedSeconds: 1, dreamingSeconds: 1, chaos: 0.05)
         let directory = TestGateway.temporaryDirectory()
-        let added = try ServeProcess.command([
+        let added = try await ServeProcess.command([
             "channel", "add", "dream-machine", "--name", "luma", "--key", FakeDreamMachine.apiKey,
             "--base-url", upstream.apiURL, "--data-dir", directory,
         ])
         #expect(added.status == 0, "\(added.output)")
         let secret = try #require(
-            try ServeProcess.command(["token", "create", "--name", "reseller", "--quota", "10000000", "--data-dir", directory])
+            try await ServeProcess.command(["token", "create", "--name", "reseller", "--quota", "10000000", "--data-dir", directory])
                 .output.split(separator: "\n").last.map(String.init))
         let arguments = [
             "--upstream-callbacks", "off", "--upstream-first-poll", "2", "--upstream-min-poll", "1", "--upstream-max-poll", "2",
@@ -121,7 +121,7 @@ struct MultiProcessTests {
     @Test func aTokensRequestLimitHoldsAcrossProcesses() async throws {
         let directory = TestGateway.temporaryDirectory()
         let secret = try #require(
-            try ServeProcess.command(["token", "create", "--name", "metered", "--requests-per-minute", "6", "--data-dir", directory])
+            try await ServeProcess.command(["token", "create", "--name", "metered", "--requests-per-minute", "6", "--data-dir", directory])
                 .output.split(separator: "\n").last.map(String.init))
         let servers = try (0..<2).map { _ in try ServeProcess(dataDirectory: directory) }
         defer { for server in servers { server.stop() } }
@@ -144,7 +144,7 @@ struct MultiProcessTests {
     @Test func aStreamHeldOnOneProcessSeesATaskAnotherFinishes() async throws {
         let directory = TestGateway.temporaryDirectory()
         let secret = try #require(
-            try ServeProcess.command(["token", "create", "--name", "watcher", "--data-dir", directory])
+            try await ServeProcess.command(["token", "create", "--name", "watcher", "--data-dir", directory])
                 .output.split(separator: "\n").last.map(String.init))
         let worker = try ServeProcess(
             dataDirectory: directory, extraArguments: ["--sandbox-queued-seconds", "1", "--sandbox-dreaming-seconds", "1"])

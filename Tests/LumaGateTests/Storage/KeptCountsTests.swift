@@ -19,7 +19,7 @@ struct KeptCountsTests {
             #expect(try await gateway.request(.DELETE, "/dream-machine/v1/generations/\(ids[0].0)", token: first.secret).status < 300)
             let pending = try await gateway.submit(token: second.secret, #"{"user_prompt": "deleted while pending"}"#)["id"] as! String
             #expect(try await gateway.request(.DELETE, "/dream-machine/v1/generations/\(pending)", token: second.secret).status < 300)
-            let seeded = try ServeProcess.command(["task", "seed", "--like", ids[2].0, "--count", "7", "--data-dir", gateway.directory])
+            let seeded = try await ServeProcess.command(["task", "seed", "--like", ids[2].0, "--count", "7", "--data-dir", gateway.directory])
             #expect(seeded.status == 0, "\(seeded.output)")
 
             let tasks = gateway.gateway.tasks

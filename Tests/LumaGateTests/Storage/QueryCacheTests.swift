@@ -82,12 +82,12 @@ import Testing
         let directory = TestGateway.temporaryDirectory()
         let server = try ServeProcess(dataDirectory: directory, extraArguments: ["--sandbox-queued-seconds", "600"])
         defer { server.stop() }
-        let secret = try ServeProcess.createToken("acme", dataDirectory: directory)
+        let secret = try await ServeProcess.createToken("acme", dataDirectory: directory)
         let submitted = try await TestGateway.request(.POST, server.baseURL + "/luma/generations", token: secret, json: #"{"user_prompt": "cli"}"#)
         let id = try #require(submitted.object["id"] as? String)
         #expect(try await TestGateway.request(.GET, server.baseURL + "/luma/generations/\(id)", token: secret).status == 200)
 
-        #expect(try ServeProcess.command(["token", "revoke", "acme", "--data-dir", directory]).status == 0)
+        #expect(try await ServeProcess.command(["token", "revoke", "acme", "--data-dir", directory]).status == 0)
         let started = ContinuousClock.now
         let refused = try await within(
             Self.bound, { try await TestGateway.request(.GET, server.baseURL + "/luma/generations/\(id)", token: secret) },
@@ -99,13 +99,13 @@ import Testing
         let directory = TestGateway.temporaryDirectory()
         let server = try ServeProcess(dataDirectory: directory, extraArguments: ["--sandbox-queued-seconds", "600"])
         defer { server.stop() }
-        let secret = try ServeProcess.createToken("metered", dataDirectory: directory)
+        let secret = try await ServeProcess.createToken("metered", dataDirectory: directory)
         let submit = {
             try await TestGateway.request(.POST, server.baseURL + "/luma/generations", token: secret, json: #"{"user_prompt": "metered"}"#)
         }
         #expect(try await submit().status == 200)
 
-        #expect(try ServeProcess.command(["token", "set-quota", "metered", "0", "--data-dir", directory]).status == 0)
+        #expect(try await ServeProcess.command(["token", "set-quota", "metered", "0", "--data-dir", directory]).status == 0)
         let refused = try await within(Self.bound, submit, until: { $0.status == 402 })
         #expect(refused.status == 402 && refused.object["code"] as? String == "insufficient_quota", "\(refused.status)")
     }
@@ -113,20 +113,20 @@ import Testing
     @Test func aChannelDisabledByACommandTakesNoTaskWithinTheBound() async throws {
         let upstream = try await FakeDreamMachine.start()
         let directory = TestGateway.temporaryDirectory()
-        let added = try ServeProcess.command([
+        let added = try await ServeProcess.command([
             "channel", "add", "dream-machine", "--name", "main", "--key", FakeDreamMachine.apiKey,
             "--base-url", upstream.baseURL, "--data-dir", directory,
         ])
         #expect(added.status == 0, "\(added.output)")
         let server = try ServeProcess(dataDirectory: directory, extraArguments: ["--outbound-allow-hosts", "127.0.0.1"])
         defer { server.stop() }
-        let secret = try ServeProcess.createToken("routed", dataDirectory: directory)
+        let secret = try await ServeProcess.createToken("routed", dataDirectory: directory)
         let submit = {
             try await TestGateway.request(.POST, server.baseURL + "/luma/generations", token: secret, json: #"{"user_prompt": "routed"}"#)
         }
         #expect(try await submit().status == 200)
 
-        #expect(try ServeProcess.command(["channel", "disable", "main", "--data-dir", directory]).status == 0)
+        #expect(try await ServeProcess.command(["channel", "disable", "main", "--data-dir", directory]).status == 0)
         let refused = try await within(Self.bound, submit, until: { $0.status == 503 })
         #expect(refused.status == 503 && refused.object["code"] as? String == "no_channel_available", "\(refused.status)")
         await upstream.stop()
@@ -139,7 +139,7 @@ import Testing
         defer { first.stop() }
         let second = try ServeProcess(dataDirectory: directory, extraArguments: ["--sandbox-queued-seconds", "1", "--sandbox-dreaming-seconds", "1"])
         defer { second.stop() }
-        let secret = try ServeProcess.createToken("shared", dataDirectory: directory)
+        let secret = try await ServeProcess.createToken("shared", dataDirectory: directory)
         let id = try #require(
             try await TestGateway.request(.POST, first.baseURL + "/luma/generations", token: secret, json: #"{"user_prompt": "two gateways"}"#)
                 .object["id"] as? String)

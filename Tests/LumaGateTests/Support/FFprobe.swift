@@ -11,12 +11,13 @@ enum FFprobe {
         var nb_frames: String?
     }
 
-    /// `streams(of:suffix:)` on a thread of its own, so the wait holds no cooperative thread.
-    static func streamsOffPool(of data: Data, suffix: String) async throws -> [Stream] {
-        try await RawHTTPConnection.offPool { try streams(of: data, suffix: suffix) }
+    /// The streams ffprobe reads in `data`, on a thread of its own, so the wait holds no
+    /// cooperative thread.
+    static func streams(of data: Data, suffix: String) async throws -> [Stream] {
+        try await RawHTTPConnection.offPool { try probe(data, suffix: suffix) }
     }
 
-    static func streams(of data: Data, suffix: String) throws -> [Stream] {
+    private static func probe(_ data: Data, suffix: String) throws -> [Stream] {
         let file = NSTemporaryDirectory() + UUID().uuidString + suffix
         try data.write(to: URL(fileURLWithPath: file))
         defer { try? FileManager.default.removeItem(atPath: file) }

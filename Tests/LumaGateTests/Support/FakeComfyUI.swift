@@ -237,10 +237,8 @@ final class FakeComfyUI: Sendable {
                     try? await Task.sleep(for: .milliseconds(200))
                     shared.emit("progress", ["value": steps, "max": steps, "prompt_id": prompt.id, "node": "3"], to: client)
                 }
-                let entry =
-                    (try? JSONSerialization.data(
-                        withJSONObject: run(prompt, interrupted: shared.state.withLock { $0.interruptRequested.contains(prompt.id) }, shared: shared)))
-                    ?? Data()
+                let interrupted = shared.state.withLock { $0.interruptRequested.contains(prompt.id) }
+                let entry = (try? JSONSerialization.data(withJSONObject: await run(prompt, interrupted: interrupted, shared: shared))) ?? Data()
                 shared.state.withLock { state in
                     // A restart while it ran loses it like the rest.
                     guard state.running?.id == prompt.id else { return }
@@ -299,7 +297,7 @@ final class FakeComfyUI: Sendable {
     }
 
     /// The history entry of a finished run: its saved video, or the error it ended with.
-    private static func run(_ prompt: Prompt, interrupted: Bool, shared: Shared) -> [String: Any] {
+    private static func run(_ prompt: Prompt, interrupted: Bool, shared: Shared) async -> [String: Any] {
         let save = prompt.graph.first { ($0.value["class_type"] as? String)?.hasPrefix("Save") == true }?.key ?? "9"
         let started: [Any] = ["execution_start", ["prompt_id": prompt.id, "timestamp": 1]]
         func failure(_ event: String, _ data: [String: Any]) -> [String: Any] {
@@ -323,7 +321,7 @@ final class FakeComfyUI: Sendable {
         do {
             let video =
                 prompt.texts.contains { $0.contains("html-output") }
-                ? Data("<html><body>not a video</body></html>".utf8) : try render(prompt, uploads: shared.state.withLock { $0.uploads })
+                ? Data("<html><body>not a video</body></html>".utf8) : try await render(prompt, uploads: shared.state.withLock { $0.uploads })
             let filename = "lumagate_\(String(format: "%05d", prompt.number + 1))_.mp4"
             shared.files.withLock { $0["video/\(filename)"] = video }
             return [
@@ -341,7 +339,7 @@ final class FakeComfyUI: Sendable {
     }
 
     /// An MP4 of the size, frame count and rate the workflow asks for: its start image held, or a test pattern.
-    private static func render(_ prompt: Prompt, uploads: [String: Data]) throws -> Data {
+    private static func render(_ prompt: Prompt, uploads: [String: Data]) async throws -> Data {
         let number = { (value: Any?) in (value as? NSNumber)?.intValue }
         let width =
             number(
@@ -359,7 +357,7 @@ final class FakeComfyUI: Sendable {
             try bytes.write(to: URL(fileURLWithPath: directory + "/start"))
             input = ["-loop", "1", "-framerate", "\(fps)", "-i", "start", "-vf", "scale=\(width):\(height)"]
         }
-        try FFmpegFixture.make(
+        try await FFmpegFixture.make(
             input + ["-frames:v", "\(frames)", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-r", "\(fps)", "out.mp4"],
             in: directory)
         defer { try? FileManager.default.removeItem(atPath: directory) }

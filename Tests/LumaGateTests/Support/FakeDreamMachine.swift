@@ -66,7 +66,7 @@ final class FakeDreamMachine: Sendable {
         queuedSeconds: Double = 0.3, dreamingSeconds: Double = 0.3, submitStatus: Int? = nil, chaos: Double? = nil, fileFailures: Int = 0
     ) async throws -> FakeDreamMachine {
         let files = TestGateway.temporaryDirectory()
-        try Self.makeMedia(in: files)
+        try await Self.makeMedia(in: files)
         let state = State()
 
         let router = Router()
@@ -249,7 +249,7 @@ final class FakeDreamMachine: Sendable {
     }
 
     /// A 1360×752, 121-frame MP4 without faststart, and a JPEG thumbnail, made by ffmpeg.
-    private static func makeMedia(in directory: String) throws {
+    private static func makeMedia(in directory: String) async throws {
         for arguments in [
             [
                 "-f", "lavfi", "-i", "testsrc2=s=1360x752:r=24", "-frames:v", "121", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
@@ -257,7 +257,7 @@ final class FakeDreamMachine: Sendable {
             ],
             ["-f", "lavfi", "-i", "testsrc2=s=1360x752", "-frames:v", "1", "thumb.jpg"],
         ] {
-            try FFmpegFixture.make(arguments, in: directory)
+            try await FFmpegFixture.make(arguments, in: directory)
         }
     }
 }

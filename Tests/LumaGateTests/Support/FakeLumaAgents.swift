@@ -57,13 +57,13 @@ final class FakeLumaAgents: Sendable {
         submitStatus: Int? = nil, outputFailures: Int = 0
     ) async throws -> FakeLumaAgents {
         let files = TestGateway.temporaryDirectory()
-        try await FFmpegFixture.makeOffPool(
+        try await FFmpegFixture.make(
             [
                 "-f", "lavfi", "-i", "testsrc2=s=640x360:r=24", "-frames:v", "121", "-c:v", "libx264",
                 "-preset", "ultrafast", "-pix_fmt", "yuv420p", "video.mp4",
             ], in: files)
-        try await FFmpegFixture.makeOffPool(["-f", "lavfi", "-i", "testsrc2=s=1536x1024", "-frames:v", "1", "image.png"], in: files)
-        try await FFmpegFixture.makeOffPool(
+        try await FFmpegFixture.make(["-f", "lavfi", "-i", "testsrc2=s=1536x1024", "-frames:v", "1", "image.png"], in: files)
+        try await FFmpegFixture.make(
             ["-f", "lavfi", "-i", "testsrc2=s=64x36", "-frames:v", "1", "-pix_fmt", "gbrpf32le", "frame.exr"], in: files)
         let video = try Data(contentsOf: URL(fileURLWithPath: files + "/video.mp4"))
         let image = try Data(contentsOf: URL(fileURLWithPath: files + "/image.png"))

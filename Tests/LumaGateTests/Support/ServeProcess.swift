@@ -65,27 +65,23 @@ final class ServeProcess: @unchecked Sendable {
         process.waitUntilExit()
     }
 
-    /// `command` on a thread of its own, for a command that talks to a server in this test process:
-    /// waiting for it on one of the few cooperative threads could starve that server.
-    static func commandOffPool(_ arguments: [String]) async throws -> (output: String, status: Int32) {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
-                continuation.resume(with: Result { try command(arguments) })
-            }
-        }
-    }
-
     /// Creates a token with `lumagate token create` on the store in `dataDirectory`; returns its secret.
-    static func createToken(_ name: String, dataDirectory: String) throws -> String {
-        let created = try command(["token", "create", "--name", name, "--data-dir", dataDirectory])
+    static func createToken(_ name: String, dataDirectory: String) async throws -> String {
+        let created = try await command(["token", "create", "--name", name, "--data-dir", dataDirectory])
         guard created.status == 0, let secret = created.output.split(separator: "\n").last else {
             throw TestFailure("lumagate token create failed: \(created.output)")
         }
         return String(secret)
     }
 
-    /// Runs a one-off `lumagate` command and returns its stdout and exit status.
-    static func command(_ arguments: [String]) throws -> (output: String, status: Int32) {
+    /// Runs a one-off `lumagate` command and returns its stdout and exit status, on a thread of its
+    /// own: waiting for it on one of the few cooperative threads could starve the servers in this
+    /// test process (a command may be talking to one of them).
+    static func command(_ arguments: [String]) async throws -> (output: String, status: Int32) {
+        try await RawHTTPConnection.offPool { try run(arguments) }
+    }
+
+    private static func run(_ arguments: [String]) throws -> (output: String, status: Int32) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments

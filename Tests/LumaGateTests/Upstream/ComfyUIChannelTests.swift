@@ -111,7 +111,7 @@ import Testing
                 #expect(video["width"] as? Int == width && video["height"] as? Int == height)
                 #expect(video["duration"] as? Double == Double(frames) / 24)
                 let kept = try await gateway.request(.GET, url)
-                let stream = try #require(try FFprobe.streams(of: kept.body, suffix: ".mp4").first)
+                let stream = try #require(try await FFprobe.streams(of: kept.body, suffix: ".mp4").first)
                 #expect(stream.codec_name == "h264" && stream.width == width && stream.height == height)
             }
             #expect(Set(fake.posts.map(\.id)) == Set(ids) && fake.posts.count == 4, "each task posted once")

@@ -42,7 +42,7 @@ struct ComfyUIMachineTests {
                 let task = try await gateway.waitForTerminal(id, token: token, timeout: .seconds(180))
                 #expect(task["state"] as? String == "completed", "\(task)")
                 let url = try #require((task["video_raw"] as? [String: Any])?["url"] as? String)
-                let stream = try #require(try FFprobe.streams(of: try await gateway.request(.GET, url).body, suffix: ".mp4").first)
+                let stream = try #require(try await FFprobe.streams(of: try await gateway.request(.GET, url).body, suffix: ".mp4").first)
                 #expect(stream.codec_name == "h264" && stream.width == width && stream.height == height, "\(stream)")
                 #expect(stream.nb_frames == "\(frames)", "\(stream)")
             }
@@ -51,7 +51,7 @@ struct ComfyUIMachineTests {
 
     @Test func theStartImageIsTheFirstFrame() async throws {
         let directory = TestGateway.temporaryDirectory()
-        try FFmpegFixture.make(["-f", "lavfi", "-i", "color=c=0xE01020:s=320x180", "-frames:v", "1", "start.png"], in: directory)
+        try await FFmpegFixture.make(["-f", "lavfi", "-i", "color=c=0xE01020:s=320x180", "-frames:v", "1", "start.png"], in: directory)
         let image = try Data(contentsOf: URL(fileURLWithPath: directory + "/start.png"))
         try await ComfyUIChannelTests.withGateway(channels: [machine], pollSeconds: 0.5) { gateway in
             let token = try await gateway.createToken()
@@ -64,7 +64,7 @@ struct ComfyUIMachineTests {
             #expect(task["state"] as? String == "completed", "\(task)")
             let url = try #require((task["video_raw"] as? [String: Any])?["url"] as? String)
             try await gateway.request(.GET, url).body.write(to: URL(fileURLWithPath: directory + "/out.mp4"))
-            try FFmpegFixture.make(
+            try await FFmpegFixture.make(
                 ["-i", "out.mp4", "-frames:v", "1", "-vf", "scale=1:1", "-f", "rawvideo", "-pix_fmt", "rgb24", "pixel.rgb"], in: directory)
             let pixel = [UInt8](try Data(contentsOf: URL(fileURLWithPath: directory + "/pixel.rgb")))
             #expect(
@@ -76,7 +76,7 @@ struct ComfyUIMachineTests {
         let http = UpstreamHTTP(httpClient: .shared, baseURL: Self.machineURL!, apiKey: "", timeout: .seconds(30))
         // A start image for the image workflows, where their LoadImage finds it.
         let directory = TestGateway.temporaryDirectory()
-        try FFmpegFixture.make(["-f", "lavfi", "-i", "color=c=blue:s=64x64", "-frames:v", "1", "start.png"], in: directory)
+        try await FFmpegFixture.make(["-f", "lavfi", "-i", "color=c=blue:s=64x64", "-frames:v", "1", "start.png"], in: directory)
         let boundary = "lumagate-test"
         var body = Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"subfolder\"\r\n\r\nlumagate/templates\r\n".utf8)
         body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"overwrite\"\r\n\r\ntrue\r\n".utf8))

@@ -83,7 +83,7 @@ import Testing
             #expect(video["width"] as? Int == 1360 && video["duration"] as? Double == 5.041667)
             let kept = try await gateway.request(.GET, url)
             #expect(kept.status == 200 && kept.body.count > 1000)
-            #expect(try FFprobe.streams(of: kept.body, suffix: ".mp4").first?.codec_name == "h264")
+            #expect(try await FFprobe.streams(of: kept.body, suffix: ".mp4").first?.codec_name == "h264")
         }
         await fake.stop()
         #expect(throws: ChannelRecord.Invalid.self) {

@@ -64,7 +64,7 @@ import Testing
             #expect(expired.status == 403, "Luma's link has expired")
             let kept = try await gateway.request(.GET, url)
             #expect(kept.status == 200 && kept.header("content-type") == "video/mp4")
-            let streams = try FFprobe.streams(of: kept.body, suffix: ".mp4")
+            let streams = try await FFprobe.streams(of: kept.body, suffix: ".mp4")
             #expect(streams.first?.codec_name == "h264" && streams.first?.width == 640)
             let thumbnail = try #require(task["thumbnail"] as? [String: Any])
             #expect(thumbnail["width"] as? Int == 640)
@@ -189,7 +189,7 @@ import Testing
             #expect(references.count == 2 && references.allSatisfy(inline), "each guidance image inline")
 
             let tall = TestGateway.temporaryDirectory()
-            try await FFmpegFixture.makeOffPool(["-f", "lavfi", "-i", "color=c=blue:s=90x160", "-frames:v", "1", "tall.png"], in: tall)
+            try await FFmpegFixture.make(["-f", "lavfi", "-i", "color=c=blue:s=90x160", "-frames:v", "1", "tall.png"], in: tall)
             let tallPNG = try Data(contentsOf: URL(fileURLWithPath: tall + "/tall.png")).base64EncodedString()
             _ = try await made(
                 #"{"model": "uni-1", "type": "image_edit", "prompt": "tall edit", "source": {"data": "\#(tallPNG)", "media_type": "image/png"}}"#)
@@ -234,7 +234,7 @@ import Testing
 
             // A video the client sent goes to Luma inline, as the gateway's MP4.
             let directory = TestGateway.temporaryDirectory()
-            try await FFmpegFixture.makeOffPool(
+            try await FFmpegFixture.make(
                 ["-f", "lavfi", "-i", "testsrc2=s=320x180:r=24", "-frames:v", "48", "-c:v", "libx264", "-pix_fmt", "yuv420p", "sent.mp4"],
                 in: directory)
             let sent = try Data(contentsOf: URL(fileURLWithPath: directory + "/sent.mp4")).base64EncodedString()
