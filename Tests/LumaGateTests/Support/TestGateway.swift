@@ -123,10 +123,12 @@ final class TestGateway: Sendable {
     }
 
     /// Sends one request; `json` is sent as an application/json body unless headers say otherwise.
-    /// `timeout` is the client's deadline for the whole answer.
+    /// `timeout` is the client's deadline for the whole answer: a liveness bound, not a timing. On
+    /// two cores running every suite's gateways and PostgreSQL at once, a request that takes a
+    /// second alone has been seen to take over a minute.
     func request(
         _ method: HTTPMethod, _ path: String, token: String? = nil, json: String? = nil,
-        body: Data? = nil, headers: [(String, String)] = [], timeout: Duration = .seconds(60)
+        body: Data? = nil, headers: [(String, String)] = [], timeout: Duration = .seconds(180)
     ) async throws -> Reply {
         try await Self.request(
             method, path.hasPrefix("http") ? path : baseURL + path, token: token, json: json, body: body, headers: headers, timeout: timeout)
@@ -134,7 +136,7 @@ final class TestGateway: Sendable {
 
     static func request(
         _ method: HTTPMethod, _ url: String, token: String? = nil, json: String? = nil,
-        body: Data? = nil, headers: [(String, String)] = [], timeout: Duration = .seconds(60)
+        body: Data? = nil, headers: [(String, String)] = [], timeout: Duration = .seconds(180)
     ) async throws -> Reply {
         var request = HTTPClientRequest(url: url)
         request.method = method
