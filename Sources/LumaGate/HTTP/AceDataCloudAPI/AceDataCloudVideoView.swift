@@ -49,7 +49,7 @@ struct AceDataCloudVideoView {
             ("id", .string(task.id)),
             ("created_at", .double(Self.seconds(task.createdAtMillis))),
         ]
-        let started = events.first { $0.toState != .pending }?.atMillis
+        let started = TaskEvent.startedAtMillis(events)
         if let started { members.append(("started_at", .double(Self.seconds(started)))) }
         if task.state.isTerminal {
             let finished = events.last { $0.toState.isTerminal }?.atMillis ?? task.updatedAtMillis

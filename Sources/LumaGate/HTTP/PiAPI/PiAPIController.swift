@@ -38,7 +38,7 @@ struct PiAPIController: APIFace {
         let (token, id) = (try context.requireToken(), try context.parameters.require("id"))
         return try await follower.get(request, taskID: id, tokenID: token.id) {
             guard let found = try await service.tasksWithEvents(ids: [id], tokenID: token.id).first else { throw GatewayError.taskNotFound(id) }
-            let started = found.events.first { $0.toState != .pending }?.atMillis
+            let started = TaskEvent.startedAtMillis(found.events)
             return ByteBuffer(bytes: view.envelope(found.task, startedAtMillis: started).bytes())
         }
     }
