@@ -26,6 +26,11 @@ struct EdgeOptions: ParsableArguments {
     var stalledReaderTimeout: Double?
 
     @Option(
+        name: .customLong("shutdown-grace"),
+        help: "Seconds answers under way may take to finish after SIGTERM. Env: LUMAGATE_SHUTDOWN_GRACE. Default: 10")
+    var shutdownGrace: Double?
+
+    @Option(
         name: .customLong("max-connections"),
         help: "Open client connections at once; more are closed as they come. Env: LUMAGATE_MAX_CONNECTIONS. Default: 4096")
     var maxConnections: Int?
@@ -36,6 +41,7 @@ struct EdgeOptions: ParsableArguments {
             ("--idle-timeout", idleTimeout, "LUMAGATE_IDLE_TIMEOUT", \EdgeLimits.idleTimeout),
             ("--body-timeout", bodyTimeout, "LUMAGATE_BODY_TIMEOUT", \EdgeLimits.bodyTimeout),
             ("--stalled-reader-timeout", stalledReaderTimeout, "LUMAGATE_STALLED_READER_TIMEOUT", \EdgeLimits.stalledReaderTimeout),
+            ("--shutdown-grace", shutdownGrace, "LUMAGATE_SHUTDOWN_GRACE", \EdgeLimits.shutdownGrace),
         ] {
             guard let seconds = try value ?? ServeCommand.number(environment, variable, as: Double.self) else { continue }
             guard seconds > 0 else { throw ValidationError("\(flag) must be a number of seconds above 0.") }

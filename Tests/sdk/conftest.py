@@ -90,6 +90,7 @@ def receiver():
     running = Receiver()
     yield running
     running.server.shutdown()
+    running.server.server_close()
 
 
 def schema_for(method, path, status):

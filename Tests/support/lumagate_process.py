@@ -52,6 +52,14 @@ class LumagateProcess:
         raise RuntimeError("lumagate did not start; see " + self.log.name)
 
     def stop(self):
+        """SIGTERM, as an orchestrator stops it; the gateway's shutdown grace is 10 s."""
         self.process.terminate()
-        self.process.wait(timeout=15)
-        self.log.close()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+            raise AssertionError("lumagate did not stop within 15 s of SIGTERM; its log ends:\n"
+                                 + pathlib.Path(self.log.name).read_text()[-4000:])
+        finally:
+            self.log.close()

@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import ServiceLifecycle
+import UnixSignals
 
 /// The composition root: configuration → database → migrations → services → router.
 /// Everything the gateway uses is built here and passed in; nothing is global.
@@ -152,17 +153,28 @@ public final class Gateway: Sendable {
 
     /// Serves until SIGINT or SIGTERM, then shuts down gracefully.
     public func run() async throws {
-        let app = application()
+        let services = services(running: application(), signals: [.sigterm, .sigint])
         logger.notice(
             "store: \(database.description); media: \(configuration.mediaBucket?.location.description ?? configuration.mediaDirectory); engine: \(engineDescription)"
         )
         do {
-            try await app.runService()
+            try await services.run()
         } catch {
             await shutdown()
             throw error
         }
         await shutdown()
+    }
+
+    /// `app` as a service group: a graceful shutdown (on one of `signals`, or triggered) takes no
+    /// new connection and lets answers under way finish, ending held requests and streams at once
+    /// and cutting off webhook posts in flight; what still runs after the edge's `shutdownGrace` is
+    /// cancelled, which leaves nothing worse than a crash would (every step is in the store).
+    public func services(running app: some Service, signals: [UnixSignal]) -> ServiceGroup {
+        var group = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: signals, logger: logger)
+        group.maximumGracefulShutdownDuration = configuration.edge.shutdownGrace
+        group.maximumCancellationDuration = .seconds(5)
+        return ServiceGroup(configuration: group)
     }
 
     /// Releases the HTTP client and the database.

@@ -50,10 +50,15 @@ public final class WebhookDispatcher: Service, Sendable {
         self.logger = logger
     }
 
+    /// At shutdown the posts in flight are cut off rather than waited for: a receiver that never
+    /// answers would hold the gateway's shutdown for the whole timeout. Each is due again at once
+    /// (for the next process, or another gateway on the same store), so it still arrives.
     public func run() async throws {
-        while !Task.isShuttingDownGracefully, !Task.isCancelled {
-            if await dispatchOnce(now: now()) == 0 {
-                try? await Task.sleep(for: settings.idleInterval)
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                if await self.dispatchOnce(now: self.now()) == 0 {
+                    try await Task.sleep(for: self.settings.idleInterval)
+                }
             }
         }
     }
@@ -85,22 +90,32 @@ public final class WebhookDispatcher: Service, Sendable {
             return
         }
         let outcome = await post(delivery)
+        let cutOff = Task.isCancelled
+        // Recorded outside the shutdown's cancellation, which would refuse the write and leave the
+        // delivery leased for a minute.
+        await Task { await self.record(outcome, of: delivery, cutOffByShutdown: cutOff) }.value
+    }
+
+    private func record(_ outcome: OutboundError?, of delivery: WebhookDelivery, cutOffByShutdown: Bool) async {
         let at = now()
         do {
-            if case .refused(let refusal) = outcome {
+            switch outcome {
+            case nil:
+                try await deliveries.markDelivered(id: delivery.id, owner: workerID, at: at.millis)
+                metrics.recordWebhook("delivered")
+            case _ where cutOffByShutdown:
+                try await deliveries.markFailed(id: delivery.id, owner: workerID, error: "the gateway shut down while sending", retryAt: at.millis)
+            case .refused(let refusal)?:
                 logger.warning("webhook \(delivery.id) for task \(delivery.taskID) not sent: \(refusal)")
                 try await deliveries.markFailed(id: delivery.id, owner: workerID, error: "not sent: \(refusal)", retryAt: nil)
                 metrics.recordWebhook("refused")
-            } else if let error = outcome {
+            case let error?:
                 let delay = min(settings.firstRetrySeconds * pow(2, Double(delivery.attempts)), settings.maxRetrySeconds)
                 let retryAt = at.addingTimeInterval(delay)
                 let givingUp = retryAt.timeIntervalSince(Date(millis: delivery.createdAtMillis)) > settings.giveUpAfterSeconds
                 logger.warning("webhook \(delivery.id) for task \(delivery.taskID): \(error); \(givingUp ? "giving up" : "retrying in \(delay)s")")
                 try await deliveries.markFailed(id: delivery.id, owner: workerID, error: error.description, retryAt: givingUp ? nil : retryAt.millis)
                 metrics.recordWebhook(givingUp ? "given_up" : "failed")
-            } else {
-                try await deliveries.markDelivered(id: delivery.id, owner: workerID, at: at.millis)
-                metrics.recordWebhook("delivered")
             }
         } catch {
             logger.error("webhook \(delivery.id): could not record the outcome: \(error)")

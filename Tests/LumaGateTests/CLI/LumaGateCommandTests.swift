@@ -6,7 +6,7 @@ import Testing
 @Suite(.serialized) struct LumaGateCommandTests {
     @Test func tokenCommandsWorkOnTheStoreWhileServeRuns() async throws {
         let directory = TestGateway.temporaryDirectory()
-        let server = try ServeProcess(dataDirectory: directory, extraArguments: ["--sandbox-queued-seconds", "60"])
+        let server = try await ServeProcess.start(dataDirectory: directory, extraArguments: ["--sandbox-queued-seconds", "60"])
         defer { server.stop() }
 
         let created = try await ServeProcess.command(["token", "create", "--name", "acme", "--data-dir", directory])
@@ -111,7 +111,7 @@ import Testing
                 .output.split(separator: "\n").last.map(String.init))
         // A short lease: in PostgreSQL the killed server's claim is waited out, not freed at start.
         let timing = ["--sandbox-queued-seconds", "0", "--sandbox-dreaming-seconds", "0", "--upstream-timeout", "2", "--lease-seconds", "3"]
-        let first = try ServeProcess(dataDirectory: directory, extraArguments: timing)
+        let first = try await ServeProcess.start(dataDirectory: directory, extraArguments: timing)
         let submitted = try await TestGateway.request(
             .POST, first.baseURL + "/luma/generations", token: secret, json: #"{"user_prompt": "survives a crash", "duration": "9s"}"#)
         let id = try #require(submitted.object["id"] as? String)
@@ -124,7 +124,7 @@ import Testing
         first.kill()
         #expect(!FileManager.default.fileExists(atPath: taskDirectory + "/video.mp4"), "killed before the render finished")
 
-        let second = try ServeProcess(dataDirectory: directory, extraArguments: timing)
+        let second = try await ServeProcess.start(dataDirectory: directory, extraArguments: timing)
         defer { second.stop() }
         var state = ""
         var task: [String: Any] = [:]
@@ -145,7 +145,7 @@ import Testing
         guard !TestStore.isPostgres else { return }
         let folder = TestGateway.temporaryDirectory()
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let server = try ServeProcess(
+        let server = try await ServeProcess.start(
             dataDirectory: "./data", extraArguments: ["--sandbox-queued-seconds", "0", "--sandbox-dreaming-seconds", "0"],
             currentDirectory: folder)
         defer { server.stop() }

@@ -33,7 +33,7 @@ import Testing
             // In PostgreSQL a killed process's claims are waited out rather than freed at restart.
             "--lease-seconds", "3",
         ]
-        var server = try ServeProcess(dataDirectory: directory, extraArguments: arguments)
+        var server = try await ServeProcess.start(dataDirectory: directory, extraArguments: arguments)
         let submitter = RetryingSubmitter(count: Self.taskCount, urls: [server.baseURL])
         let started = Date()
 
@@ -43,12 +43,12 @@ import Testing
         }
         while submitter.submitted < Self.taskCount * 3 / 10 { try await Task.sleep(for: .milliseconds(10)) }
         server.kill()
-        server = try ServeProcess(dataDirectory: directory, extraArguments: arguments)
+        server = try await ServeProcess.start(dataDirectory: directory, extraArguments: arguments)
         submitter.urls.withLock { $0 = [server.baseURL] }
         let taskIDs = try await ids
         try await Task.sleep(for: .seconds(1.5))
         server.kill()
-        server = try ServeProcess(dataDirectory: directory, extraArguments: arguments)
+        server = try await ServeProcess.start(dataDirectory: directory, extraArguments: arguments)
         submitter.urls.withLock { $0 = [server.baseURL] }
 
         // Wait until every task is finished, then until every webhook is in.

@@ -17,7 +17,7 @@ import Testing
                 throw TestFailure("token create: \(created.output)")
             }
             self.token = token
-            process = try ServeProcess(
+            process = try await ServeProcess.start(
                 dataDirectory: directory, extraArguments: ["--sandbox-queued-seconds", "0.2", "--sandbox-dreaming-seconds", "0.3"])
         }
 

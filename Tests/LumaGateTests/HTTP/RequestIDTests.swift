@@ -19,7 +19,7 @@ import Testing
 
     @Test func jsonLogLinesCarryTheRequestId() async throws {
         let directory = TestGateway.temporaryDirectory()
-        let server = try ServeProcess(dataDirectory: directory, extraArguments: ["--log-format", "json"])
+        let server = try await ServeProcess.start(dataDirectory: directory, extraArguments: ["--log-format", "json"])
         defer { server.stop() }
         _ = try await TestGateway.request(.GET, server.baseURL + "/healthz", headers: [("X-Request-Id", "json-trace-7")])
         var line: [String: Any]?

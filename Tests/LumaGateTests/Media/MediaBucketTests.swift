@@ -125,7 +125,8 @@ struct MediaBucketTests {
             "--lease-seconds", "3",
         ]
         // Nothing listens on port 9 of this machine: every upload is refused.
-        let down = try ServeProcess(dataDirectory: directory, extraArguments: timing, environment: ["LUMAGATE_S3_ENDPOINT": "http://127.0.0.1:9"])
+        let down = try await ServeProcess.start(
+            dataDirectory: directory, extraArguments: timing, environment: ["LUMAGATE_S3_ENDPOINT": "http://127.0.0.1:9"])
         let submitted = try await TestGateway.request(
             .POST, down.baseURL + "/luma/generations", token: secret, json: #"{"user_prompt": "waits for its bucket"}"#)
         let id = try #require(submitted.object["id"] as? String)
@@ -138,7 +139,7 @@ struct MediaBucketTests {
         #expect(waiting["state"] as? String == "processing", "\(waiting)")
         down.kill()
 
-        let up = try ServeProcess(dataDirectory: directory, extraArguments: timing)
+        let up = try await ServeProcess.start(dataDirectory: directory, extraArguments: timing)
         defer { up.stop() }
         var task: [String: Any] = [:]
         while task["state"] as? String != "completed", Date() < deadline.addingTimeInterval(60) {
@@ -166,8 +167,10 @@ struct MediaBucketTests {
         var environment = TestMedia.environment(forDataDirectory: shared)
         environment["LUMAGATE_DATABASE"] = try TestStore.location(for: shared)
         let timing = ["--sandbox-queued-seconds", "0.2", "--sandbox-dreaming-seconds", "0.3", "--upstream-timeout", "2", "--lease-seconds", "5"]
-        var servers = try (0..<3).map { _ in
-            try ServeProcess(dataDirectory: TestGateway.temporaryDirectory(), extraArguments: timing, environment: environment)
+        var servers: [ServeProcess] = []
+        for _ in 0..<3 {
+            servers.append(
+                try await ServeProcess.start(dataDirectory: TestGateway.temporaryDirectory(), extraArguments: timing, environment: environment))
         }
         var ids: [String] = []
         for index in 0..<12 {

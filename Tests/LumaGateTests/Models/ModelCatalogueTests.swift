@@ -156,7 +156,7 @@ import Testing
     @Test func serveTakesTheFileAndRefusesABadOne() async throws {
         let directory = TestGateway.temporaryDirectory()
         let file = try Self.writeFile(Self.operatorFile)
-        let server = try ServeProcess(dataDirectory: directory, extraArguments: ["--models", file])
+        let server = try await ServeProcess.start(dataDirectory: directory, extraArguments: ["--models", file])
         defer { server.stop() }
         let secret = try await ServeProcess.createToken("operator", dataDirectory: directory)
         let submitted = try await TestGateway.request(

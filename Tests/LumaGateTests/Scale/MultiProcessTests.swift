@@ -35,8 +35,9 @@ struct MultiProcessTests {
         // deployment) and the store. Without ffmpeg on the PATH, completed videos skip the
         // last-frame and palette extraction, which would spend this 2-core machine on decoding.
         let environment = ["PATH": "/nonexistent"]
-        var servers = try (0..<Self.processCount).map { _ in
-            try ServeProcess(dataDirectory: directory, extraArguments: arguments, environment: environment)
+        var servers: [ServeProcess] = []
+        for _ in 0..<Self.processCount {
+            servers.append(try await ServeProcess.start(dataDirectory: directory, extraArguments: arguments, environment: environment))
         }
         let submitter = RetryingSubmitter(count: Self.taskCount, urls: servers.map(\.baseURL))
         let started = Date()
@@ -123,7 +124,7 @@ struct MultiProcessTests {
         let secret = try #require(
             try await ServeProcess.command(["token", "create", "--name", "metered", "--requests-per-minute", "6", "--data-dir", directory])
                 .output.split(separator: "\n").last.map(String.init))
-        let servers = try (0..<2).map { _ in try ServeProcess(dataDirectory: directory) }
+        let servers = [try await ServeProcess.start(dataDirectory: directory), try await ServeProcess.start(dataDirectory: directory)]
         defer { for server in servers { server.stop() } }
         for index in 0..<6 {
             let answer = try await TestGateway.request(.GET, servers[index % 2].baseURL + "/luma/generations", token: secret)
@@ -146,7 +147,7 @@ struct MultiProcessTests {
         let secret = try #require(
             try await ServeProcess.command(["token", "create", "--name", "watcher", "--data-dir", directory])
                 .output.split(separator: "\n").last.map(String.init))
-        let worker = try ServeProcess(
+        let worker = try await ServeProcess.start(
             dataDirectory: directory, extraArguments: ["--sandbox-queued-seconds", "1", "--sandbox-dreaming-seconds", "1"])
         defer { worker.stop() }
         try await TestGateway.with(directory: directory, configure: { $0.runsPoller = false }) { watcher in

@@ -80,7 +80,7 @@ import Testing
 
     @Test func aCommandBesideTheGatewayTakesEffectWithinTheBound() async throws {
         let directory = TestGateway.temporaryDirectory()
-        let server = try ServeProcess(dataDirectory: directory, extraArguments: ["--sandbox-queued-seconds", "600"])
+        let server = try await ServeProcess.start(dataDirectory: directory, extraArguments: ["--sandbox-queued-seconds", "600"])
         defer { server.stop() }
         let secret = try await ServeProcess.createToken("acme", dataDirectory: directory)
         let submitted = try await TestGateway.request(.POST, server.baseURL + "/luma/generations", token: secret, json: #"{"user_prompt": "cli"}"#)
@@ -97,7 +97,7 @@ import Testing
 
     @Test func aQuotaSetByACommandHoldsWithinTheBound() async throws {
         let directory = TestGateway.temporaryDirectory()
-        let server = try ServeProcess(dataDirectory: directory, extraArguments: ["--sandbox-queued-seconds", "600"])
+        let server = try await ServeProcess.start(dataDirectory: directory, extraArguments: ["--sandbox-queued-seconds", "600"])
         defer { server.stop() }
         let secret = try await ServeProcess.createToken("metered", dataDirectory: directory)
         let submit = {
@@ -118,7 +118,7 @@ import Testing
             "--base-url", upstream.baseURL, "--data-dir", directory,
         ])
         #expect(added.status == 0, "\(added.output)")
-        let server = try ServeProcess(dataDirectory: directory, extraArguments: ["--outbound-allow-hosts", "127.0.0.1"])
+        let server = try await ServeProcess.start(dataDirectory: directory, extraArguments: ["--outbound-allow-hosts", "127.0.0.1"])
         defer { server.stop() }
         let secret = try await ServeProcess.createToken("routed", dataDirectory: directory)
         let submit = {
@@ -135,9 +135,11 @@ import Testing
     @Test func anotherGatewaysChangesReachThisOneWithinTheBound() async throws {
         guard TestStore.isPostgres else { return }  // one SQLite file is served by one process
         let directory = TestGateway.temporaryDirectory()
-        let first = try ServeProcess(dataDirectory: directory, extraArguments: ["--sandbox-queued-seconds", "1", "--sandbox-dreaming-seconds", "1"])
+        let first = try await ServeProcess.start(
+            dataDirectory: directory, extraArguments: ["--sandbox-queued-seconds", "1", "--sandbox-dreaming-seconds", "1"])
         defer { first.stop() }
-        let second = try ServeProcess(dataDirectory: directory, extraArguments: ["--sandbox-queued-seconds", "1", "--sandbox-dreaming-seconds", "1"])
+        let second = try await ServeProcess.start(
+            dataDirectory: directory, extraArguments: ["--sandbox-queued-seconds", "1", "--sandbox-dreaming-seconds", "1"])
         defer { second.stop() }
         let secret = try await ServeProcess.createToken("shared", dataDirectory: directory)
         let id = try #require(

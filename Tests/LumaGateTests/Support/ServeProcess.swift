@@ -23,8 +23,19 @@ final class ServeProcess: @unchecked Sendable {
     /// Everything the server has printed so far.
     var output: String { collected.withLock { $0 } }
 
-    /// Starts `lumagate serve` on a free port and waits until it listens.
-    init(dataDirectory: String, extraArguments: [String] = [], environment: [String: String] = [:], currentDirectory: String? = nil) throws {
+    /// Starts `lumagate serve` on a free port and waits until it listens, on a thread of its own:
+    /// a start waits for the log, and on PostgreSQL for the migrations, which under load takes
+    /// seconds the test process's two cooperative threads must not spend.
+    static func start(
+        dataDirectory: String, extraArguments: [String] = [], environment: [String: String] = [:], currentDirectory: String? = nil
+    ) async throws -> ServeProcess {
+        try await RawHTTPConnection.offPool {
+            try ServeProcess(
+                dataDirectory: dataDirectory, extraArguments: extraArguments, environment: environment, currentDirectory: currentDirectory)
+        }
+    }
+
+    private init(dataDirectory: String, extraArguments: [String] = [], environment: [String: String] = [:], currentDirectory: String? = nil) throws {
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.currentDirectoryURL = currentDirectory.map { URL(fileURLWithPath: $0) }
         process.arguments = ["serve", "--port", "0", "--data-dir", dataDirectory, "--log-level", "info"] + extraArguments

@@ -42,7 +42,7 @@ final class TestGateway: Sendable {
         let gateway = try await Gateway.open(configuration, now: now, logger: logger)
         let (ports, portContinuation) = AsyncStream<Int>.makeStream()
         let app = gateway.application(onServerRunning: { port in portContinuation.yield(port) })
-        let services = ServiceGroup(configuration: .init(services: [app], logger: logger))
+        let services = gateway.services(running: app, signals: [])
         // Whatever ends the services also ends the wait for a port: a server that cannot start
         // fails its test instead of hanging it.
         let running = Task {

@@ -13,7 +13,7 @@ final class TaskFollower: Sendable {
     let maxPerToken: Int
     let maxPerProcess: Int
     private let held = Mutex<(byToken: [String: Int], total: Int)>(([:], 0))
-    /// Set at graceful shutdown: streams end.
+    /// Set at graceful shutdown: streams end and held requests are answered as things are.
     let shuttingDown = Atomic<Bool>(false)
     /// The longest `Prefer: wait` honoured.
     static let maxWaitSeconds = 60
@@ -37,20 +37,22 @@ final class TaskFollower: Sendable {
         let known = request.headers[.ifNoneMatch]
         var ticket = watchers.ticket()
         var body = try await read()
-        while true {
-            let tag = Self.entityTag(of: body)
-            var headers: HTTPFields = [.eTag: tag]
-            if let wait { headers[.preferenceApplied] = "wait=\(wait)" }
-            guard let known, Self.matches(known, tag) else {
-                headers[.contentType] = "application/json; charset=utf-8"
-                headers[.contentLength] = String(body.readableBytes)
-                return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
+        return try await endingAtShutdown {
+            while true {
+                let tag = Self.entityTag(of: body)
+                var headers: HTTPFields = [.eTag: tag]
+                if let wait { headers[.preferenceApplied] = "wait=\(wait)" }
+                guard let known, Self.matches(known, tag) else {
+                    headers[.contentType] = "application/json; charset=utf-8"
+                    headers[.contentLength] = String(body.readableBytes)
+                    return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
+                }
+                guard wait != nil, !shuttingDown.load(ordering: .relaxed), ContinuousClock.now < deadline,
+                    await watchers.wait(for: taskID, since: ticket, until: deadline)
+                else { return Response(status: .notModified, headers: headers) }
+                ticket = watchers.ticket()
+                body = try await read()
             }
-            guard wait != nil, ContinuousClock.now < deadline,
-                await watchers.wait(for: taskID, since: ticket, until: deadline)
-            else { return Response(status: .notModified, headers: headers) }
-            ticket = watchers.ticket()
-            body = try await read()
         }
     }
 
@@ -72,10 +74,24 @@ final class TaskFollower: Sendable {
         defer { release(for: task.tokenID) }
         let deadline = ContinuousClock.now + limit
         var task = task
-        while true {
-            let ticket = watchers.ticket()
-            task = try await service.task(id: task.id, tokenID: task.tokenID)
-            guard !task.state.isTerminal, await watchers.wait(for: task.id, since: ticket, until: deadline) else { return task }
+        return try await endingAtShutdown {
+            while true {
+                let ticket = watchers.ticket()
+                task = try await service.task(id: task.id, tokenID: task.tokenID)
+                guard !task.state.isTerminal, !shuttingDown.load(ordering: .relaxed),
+                    await watchers.wait(for: task.id, since: ticket, until: deadline)
+                else { return task }
+            }
+        }
+    }
+
+    /// Runs `body`, whose waits on the watchers end when the gateway begins to shut down (it sets
+    /// `shuttingDown` and wakes every waiter), so a held request or stream is answered as things
+    /// are rather than holding the shutdown up; the client asks again of the next process.
+    func endingAtShutdown<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        try await withGracefulShutdownHandler(operation: body) {
+            self.shuttingDown.store(true, ordering: .relaxed)
+            self.watchers.changedAll()
         }
     }
 
@@ -144,12 +160,7 @@ final class TaskFollower: Sendable {
     ) -> Response {
         let body = ResponseBody { writer in
             defer { self.release(for: tokenID) }
-            try await withGracefulShutdownHandler {
-                try await produce(&writer)
-            } onGracefulShutdown: {
-                self.shuttingDown.store(true, ordering: .relaxed)
-                self.watchers.changedAll()
-            }
+            try await self.endingAtShutdown { try await produce(&writer) }
             try await writer.finish(nil)
         }
         return Response(
