@@ -71,9 +71,12 @@ public struct ComfyUIChannel: UpstreamChannel {
     }
 
     public func submit(_ task: VideoTask, parent: VideoTask?, end: VideoTask?) async throws -> String {
-        // Tried again after an answer was lost: the prompt may be there already.
-        if try await outcome(of: task) != .absent { return task.id }
+        // Tried again after an answer was lost: the prompt may be there already. The queue is read
+        // first: ComfyUI moves a finished prompt from the queue to the history at once, so a prompt
+        // that finishes between the two reads is in the second (the other order could miss it and
+        // post it twice).
         if try await queue().contains(task.id) { return task.id }
+        if try await outcome(of: task) != .absent { return task.id }
         try await post(task)
         return task.id
     }
