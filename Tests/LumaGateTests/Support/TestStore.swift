@@ -27,8 +27,11 @@ enum TestStore {
         return components.string!
     }
 
+    /// The store of `directory`; the database is made off the cooperative pool (psql may take
+    /// seconds on a loaded server, and the other tests' gateways must not wait with it).
     static func open(directory: String) async throws -> Database {
-        try await Database.open(DatabaseLocation(location(for: directory)), logger: Logger(label: "test-store"))
+        let made = try await RawHTTPConnection.offPool { try Self.location(for: directory) }
+        return try await Database.open(DatabaseLocation(made), logger: Logger(label: "test-store"))
     }
 
     /// The environment for a `lumagate` child process whose arguments name `--data-dir`.
