@@ -173,7 +173,6 @@ public final class Gateway: Sendable {
     public func services(running app: some Service, signals: [UnixSignal]) -> ServiceGroup {
         var group = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: signals, logger: logger)
         group.maximumGracefulShutdownDuration = configuration.edge.shutdownGrace
-        group.maximumCancellationDuration = .seconds(5)
         return ServiceGroup(configuration: group)
     }
 
