@@ -1,9 +1,11 @@
 /// A fixed number of slots for child processes (ffmpeg), shared by everything that starts one:
 /// background renders wait as long as it takes, a request waits a bounded time and is answered
 /// 503 without one, so no burst of requests starts more processes than the machine has cores.
+/// A freed slot goes to the longest-waiting request before any background run: a client is
+/// waiting on the one, nobody on the other.
 actor ProcessSlots {
     private var available: Int
-    private var waiters: [(id: UInt64, continuation: CheckedContinuation<Bool, Never>)] = []
+    private var waiters: [(id: UInt64, bounded: Bool, continuation: CheckedContinuation<Bool, Never>)] = []
     private var nextWaiter: UInt64 = 0
 
     init(count: Int) {
@@ -25,14 +27,14 @@ actor ProcessSlots {
                 self.expire(id)
             }
         }
-        return await withCheckedContinuation { waiters.append((id, $0)) }
+        return await withCheckedContinuation { waiters.append((id, limit != nil, $0)) }
     }
 
     func release() {
         if waiters.isEmpty {
             available += 1
         } else {
-            waiters.removeFirst().continuation.resume(returning: true)
+            waiters.remove(at: waiters.firstIndex(where: \.bounded) ?? 0).continuation.resume(returning: true)
         }
     }
 
