@@ -86,6 +86,8 @@ public final class Poller: Service, Sendable {
             if router.capsInFlight, claimed.contains(where: { $0.upstreamID == nil }) {
                 router.refresh(inFlight: try await tasks.countAtUpstreamByChannel())
             }
+        } catch is CancellationError {
+            return 0  // the gateway is stopping
         } catch {
             logger.error("poller could not claim tasks: \(error)")
             return 0

@@ -71,6 +71,8 @@ public final class WebhookDispatcher: Service, Sendable {
             due = try await deliveries.claimDue(
                 now: now.millis, limit: settings.batchSize, owner: workerID,
                 leaseUntil: now.addingTimeInterval(settings.leaseSeconds).millis)
+        } catch is CancellationError {
+            return 0  // the gateway is stopping
         } catch {
             logger.error("webhooks: could not claim deliveries: \(error)")
             return 0
