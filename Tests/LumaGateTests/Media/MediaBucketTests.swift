@@ -165,7 +165,7 @@ struct MediaBucketTests {
             try await ServeProcess.command(["token", "create", "--name", "shared", "--data-dir", shared])
                 .output.split(separator: "\n").last.map(String.init))
         var environment = TestMedia.environment(forDataDirectory: shared)
-        environment["LUMAGATE_DATABASE"] = try await RawHTTPConnection.offPool { try TestStore.location(for: shared) }
+        environment["LUMAGATE_DATABASE"] = try await TestStore.createdLocation(for: shared)
         let timing = ["--sandbox-queued-seconds", "0.2", "--sandbox-dreaming-seconds", "0.3", "--upstream-timeout", "2", "--lease-seconds", "5"]
         var servers: [ServeProcess] = []
         for _ in 0..<3 {

@@ -27,10 +27,7 @@ final class TestGateway: Sendable {
         var configuration = GatewayConfiguration()
         configuration.port = 0
         configuration.dataDirectory = directory
-        // Off the cooperative pool: on PostgreSQL this waits for psql to create the test's
-        // database, which on a loaded server can take seconds, and the gateways of the other
-        // tests in this process must not wait with it.
-        configuration.database = try await RawHTTPConnection.offPool { try TestStore.location(for: directory) }
+        configuration.database = try await TestStore.createdLocation(for: directory)
         configuration.sandbox = SandboxSchedule(queuedSeconds: 0.2, dreamingSeconds: 0.3)
         configuration.poller.idleInterval = .milliseconds(50)
         // Webhook receivers in tests listen on 127.0.0.1.

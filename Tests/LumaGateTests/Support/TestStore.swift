@@ -27,11 +27,15 @@ enum TestStore {
         return components.string!
     }
 
-    /// The store of `directory`; the database is made off the cooperative pool (psql may take
-    /// seconds on a loaded server, and the other tests' gateways must not wait with it).
+    /// `location(for:)` from a test task: the database is made off the cooperative pool (psql may
+    /// take seconds on a loaded server, and the other tests' gateways must not wait with it).
+    static func createdLocation(for directory: String) async throws -> String {
+        try await RawHTTPConnection.offPool { try location(for: directory) }
+    }
+
+    /// The store of `directory`.
     static func open(directory: String) async throws -> Database {
-        let made = try await RawHTTPConnection.offPool { try Self.location(for: directory) }
-        return try await Database.open(DatabaseLocation(made), logger: Logger(label: "test-store"))
+        try await Database.open(DatabaseLocation(createdLocation(for: directory)), logger: Logger(label: "test-store"))
     }
 
     /// The environment for a `lumagate` child process whose arguments name `--data-dir`.

@@ -17,7 +17,7 @@ public struct EdgeLimits: Sendable {
     /// Connections past this many are closed as they are accepted.
     public var maxConnections = 4096
     /// From SIGTERM until what still runs is cancelled: answers under way may finish in it (held
-    /// requests and streams end at once). Shorter than the 30 s orchestrators wait before SIGKILL.
+    /// requests and streams end at once). Shorter than the 30 s Kubernetes waits before SIGKILL.
     public var shutdownGrace: Duration = .seconds(10)
 
     public init() {}
